@@ -1,0 +1,14 @@
+//! ormscope: object-style statements, the SQL an ORM's mapper generates for them, and their
+//! results on a School database.
+//!
+//! The stages, in the order data flows through them: [`syntax`] → [`mapper`] → [`sql`] →
+//! [`render`] → [`db`] → [`view`]. [`schema`] is the Core metadata under the mapper, and
+//! [`session`] is the one front door the command line, the REPL and lessons all use.
+
+pub mod error;
+pub mod schema;
+pub mod syntax;
+
+/// The stack size of the thread that runs statements: deep but bounded nesting must parse
+/// and resolve without overflowing, in debug builds too.
+pub const STACK_SIZE: usize = 256 * 1024 * 1024;

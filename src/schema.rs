@@ -1,0 +1,358 @@
+//! Core: schema metadata — tables, columns, keys and constraints as data.
+//!
+//! This is the layer SQLAlchemy calls `MetaData`/`Table`/`Column`: it knows nothing about
+//! objects or relationships (that is the [`crate::mapper`]'s job), only what the database holds.
+
+use std::fmt;
+
+/// The type of a column, as the database declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Whole numbers (SQLite `INTEGER`).
+    Integer,
+    /// Text (SQLite `TEXT`).
+    Text,
+    /// Decimal numbers (SQLite `REAL`).
+    Real,
+}
+
+impl ColumnType {
+    /// The SQL spelling of the type.
+    pub fn sql_name(self) -> &'static str {
+        match self {
+            ColumnType::Integer => "INTEGER",
+            ColumnType::Text => "TEXT",
+            ColumnType::Real => "REAL",
+        }
+    }
+
+    /// The SQLAlchemy spelling of the type, for the Core and declarative views.
+    pub fn sqlalchemy_name(self) -> &'static str {
+        match self {
+            ColumnType::Integer => "Integer",
+            ColumnType::Text => "Text",
+            ColumnType::Real => "Float",
+        }
+    }
+}
+
+/// What the database does to referencing rows when the referenced row is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDelete {
+    /// The delete fails while referencing rows exist (SQLite's default).
+    Restrict,
+    /// Referencing rows are deleted too.
+    Cascade,
+    /// The referencing column is set to NULL.
+    SetNull,
+}
+
+impl OnDelete {
+    /// The SQL clause, or nothing for the default.
+    pub fn sql(self) -> Option<&'static str> {
+        match self {
+            OnDelete::Restrict => None,
+            OnDelete::Cascade => Some("ON DELETE CASCADE"),
+            OnDelete::SetNull => Some("ON DELETE SET NULL"),
+        }
+    }
+}
+
+/// A column's reference to another table's key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForeignKey {
+    /// The referenced table.
+    pub table: String,
+    /// The referenced column (its primary key).
+    pub column: String,
+    /// What happens to this row when the referenced one is deleted.
+    pub on_delete: OnDelete,
+}
+
+/// A `CHECK` rule on a column, with its SQL and a sentence a learner can read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// The SQL condition, e.g. `year BETWEEN 1 AND 4`.
+    pub sql: String,
+    /// The rule in words, e.g. `year must be between 1 and 4`.
+    pub explain: String,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The column's name.
+    pub name: String,
+    /// Its declared type.
+    pub ty: ColumnType,
+    /// Whether NULL is allowed.
+    pub nullable: bool,
+    /// Whether every value must differ from every other row's.
+    pub unique: bool,
+    /// The SQL default, if any (e.g. `3`).
+    pub default: Option<String>,
+    /// The foreign key, if this column references another table.
+    pub foreign_key: Option<ForeignKey>,
+    /// A CHECK rule, if any.
+    pub check: Option<Check>,
+    /// A comment shown after the column in `CREATE TABLE`.
+    pub comment: Option<String>,
+}
+
+impl Column {
+    /// A NOT NULL column of the given type with no other rules.
+    pub fn new(name: &str, ty: ColumnType) -> Column {
+        Column {
+            name: name.to_string(),
+            ty,
+            nullable: false,
+            unique: false,
+            default: None,
+            foreign_key: None,
+            check: None,
+            comment: None,
+        }
+    }
+
+    /// The same column, allowing NULL.
+    pub fn nullable(mut self) -> Column {
+        self.nullable = true;
+        self
+    }
+
+    /// The same column, with a UNIQUE rule.
+    pub fn unique(mut self) -> Column {
+        self.unique = true;
+        self
+    }
+
+    /// The same column, with a default value.
+    pub fn default(mut self, sql: &str) -> Column {
+        self.default = Some(sql.to_string());
+        self
+    }
+
+    /// The same column, referencing `table.column`.
+    pub fn references(mut self, table: &str, column: &str, on_delete: OnDelete) -> Column {
+        self.foreign_key = Some(ForeignKey {
+            table: table.to_string(),
+            column: column.to_string(),
+            on_delete,
+        });
+        self
+    }
+
+    /// The same column, with a CHECK rule.
+    pub fn check(mut self, sql: &str, explain: &str) -> Column {
+        self.check = Some(Check {
+            sql: sql.to_string(),
+            explain: explain.to_string(),
+        });
+        self
+    }
+
+    /// The same column, with a comment.
+    pub fn comment(mut self, text: &str) -> Column {
+        self.comment = Some(text.to_string());
+        self
+    }
+}
+
+/// A table: its columns in order, and which of them form the primary key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The table's name.
+    pub name: String,
+    /// The columns, in schema order.
+    pub columns: Vec<Column>,
+    /// The primary key's columns (one for most tables, two for an association table).
+    pub primary_key: Vec<String>,
+}
+
+impl Table {
+    /// A table with the given columns and primary key.
+    pub fn new(name: &str, columns: Vec<Column>, primary_key: &[&str]) -> Table {
+        Table {
+            name: name.to_string(),
+            columns,
+            primary_key: primary_key.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// The column with this name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column names, in schema order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// The single primary-key column, when the key has exactly one.
+    pub fn single_key(&self) -> Option<&Column> {
+        match self.primary_key.as_slice() {
+            [only] => self.column(only),
+            _ => None,
+        }
+    }
+
+    /// Whether the primary key is one INTEGER column (SQLite's rowid alias).
+    pub fn has_integer_key(&self) -> bool {
+        self.single_key().is_some_and(|c| c.ty == ColumnType::Integer)
+    }
+
+    /// Columns that reference another table.
+    pub fn foreign_keys(&self) -> impl Iterator<Item = (&Column, &ForeignKey)> {
+        self.columns
+            .iter()
+            .filter_map(|c| c.foreign_key.as_ref().map(|fk| (c, fk)))
+    }
+
+    /// The `CREATE TABLE` statement for this table.
+    pub fn create_sql(&self) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        let single_key = self.primary_key.len() == 1;
+        let width = self.columns.iter().map(|c| c.name.len()).max().unwrap_or(0);
+        for col in &self.columns {
+            let mut line = format!("  {:width$} {}", col.name, col.ty.sql_name());
+            if single_key && self.primary_key[0] == col.name {
+                line.push_str(" PRIMARY KEY");
+            } else if !col.nullable {
+                line.push_str(" NOT NULL");
+            }
+            if col.unique {
+                line.push_str(" UNIQUE");
+            }
+            if let Some(default) = &col.default {
+                line.push_str(&format!(" DEFAULT {default}"));
+            }
+            if let Some(check) = &col.check {
+                line.push_str(&format!(" CHECK ({})", check.sql));
+            }
+            if let Some(fk) = &col.foreign_key {
+                line.push_str(&format!(" REFERENCES {}({})", fk.table, fk.column));
+                if let Some(rule) = fk.on_delete.sql() {
+                    line.push(' ');
+                    line.push_str(rule);
+                }
+            }
+            lines.push(line);
+        }
+        if !single_key {
+            lines.push(format!("  PRIMARY KEY ({})", self.primary_key.join(", ")));
+        }
+        let mut body = String::new();
+        for (i, line) in lines.iter().enumerate() {
+            body.push_str(line);
+            if i + 1 < lines.len() {
+                body.push(',');
+            }
+            if let Some(comment) = self.columns.get(i).and_then(|c| c.comment.as_ref()) {
+                body.push_str(&format!("  -- {comment}"));
+            }
+            body.push('\n');
+        }
+        format!("CREATE TABLE {} (\n{body})", self.name)
+    }
+
+    /// The `CREATE INDEX` statements that give every foreign key column an index, except a
+    /// column that already leads the primary key (SQLite indexes that one by itself).
+    pub fn index_sql(&self) -> Vec<String> {
+        self.foreign_keys()
+            .filter(|(c, _)| self.primary_key.first() != Some(&c.name))
+            .map(|(c, _)| {
+                format!(
+                    "CREATE INDEX ix_{t}_{c} ON {t} ({c})",
+                    t = self.name,
+                    c = c.name
+                )
+            })
+            .collect()
+    }
+}
+
+/// The collection of tables the program knows: SQLAlchemy's `MetaData`.
+#[derive(Debug, Clone, Default)]
+pub struct MetaData {
+    tables: Vec<Table>,
+}
+
+impl MetaData {
+    /// An empty catalogue.
+    pub fn new() -> MetaData {
+        MetaData::default()
+    }
+
+    /// Adds a table; a later table may reference an earlier one.
+    pub fn add(&mut self, table: Table) {
+        self.tables.push(table);
+    }
+
+    /// The table with this name.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// Every table, in the order they were added (parents before children).
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+
+    /// The columns of other tables that reference `table`, with their table.
+    pub fn referencing(&self, table: &str) -> Vec<(&Table, &Column)> {
+        self.tables
+            .iter()
+            .flat_map(|t| {
+                t.foreign_keys()
+                    .filter(move |(_, fk)| fk.table == table)
+                    .map(move |(c, _)| (t, c))
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.sql_name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn memberships() -> Table {
+        Table::new(
+            "memberships",
+            vec![
+                Column::new("student_id", ColumnType::Integer).references(
+                    "students",
+                    "id",
+                    OnDelete::Cascade,
+                ),
+                Column::new("club_id", ColumnType::Integer).references(
+                    "clubs",
+                    "id",
+                    OnDelete::Cascade,
+                ),
+            ],
+            &["student_id", "club_id"],
+        )
+    }
+
+    #[test]
+    fn composite_key_is_a_table_constraint() {
+        let sql = memberships().create_sql();
+        assert!(sql.contains("PRIMARY KEY (student_id, club_id)"), "{sql}");
+        assert!(sql.contains("student_id INTEGER NOT NULL REFERENCES students(id) ON DELETE CASCADE,"));
+    }
+
+    #[test]
+    fn leading_key_column_gets_no_extra_index() {
+        assert_eq!(
+            memberships().index_sql(),
+            vec!["CREATE INDEX ix_memberships_club_id ON memberships (club_id)".to_string()]
+        );
+    }
+}

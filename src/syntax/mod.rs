@@ -1,0 +1,400 @@
+//! Stage 1, syntax: the pest grammar (`grammar/ormscope.pest`) turns text into a typed
+//! [`ast::Statement`] whose every node carries its span.
+
+pub mod ast;
+pub mod brackets;
+
+use crate::error::{Error, Result, Span};
+use ast::*;
+use pest::iterators::Pair;
+use pest::Parser;
+
+/// The longest statement accepted, in bytes.
+pub const MAX_INPUT: usize = 4 * 1024 * 1024;
+/// The most prefix operators (`not`, `-`) accepted in a row.
+const MAX_PREFIXES: usize = 64;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/ormscope.pest"]
+struct Grammar;
+
+/// Parses one statement.
+pub fn parse(text: &str) -> Result<Statement> {
+    if text.len() > MAX_INPUT {
+        return Err(Error::parse(
+            Span::new(0, 1),
+            format!(
+                "the statement is {} bytes long; the limit is {} MB",
+                text.len(),
+                MAX_INPUT / 1024 / 1024
+            ),
+        ));
+    }
+    if let Some(err) = brackets::balance_error(text, &brackets::scan(text)) {
+        return Err(err);
+    }
+    check_prefix_runs(text)?;
+    let mut pairs = Grammar::parse(Rule::statement, text).map_err(|e| plain_error(text, e))?;
+    let statement = pairs.next().map(|p| p.into_inner());
+    let first = statement.and_then(|mut inner| inner.find(|p| p.as_rule() != Rule::EOI));
+    match first {
+        None => Ok(Statement::Empty),
+        Some(pair) => build_statement(pair),
+    }
+}
+
+/// Refuses long runs of `not`/`-` that would nest the parser too deep.
+fn check_prefix_runs(text: &str) -> Result<()> {
+    let mut run = 0;
+    let mut word_start = None;
+    let mut in_string: Option<char> = None;
+    let mut escaped = false;
+    for (at, c) in text.char_indices() {
+        if let Some(quote) = in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == quote {
+                in_string = None;
+            }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            word_start.get_or_insert(at);
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            run = if &text[start..at] == "not" { run + 1 } else { 0 };
+        }
+        match c {
+            '-' => run += 1,
+            '\'' | '"' => {
+                in_string = Some(c);
+                run = 0;
+            }
+            c if c.is_whitespace() => {}
+            _ => run = 0,
+        }
+        if run > MAX_PREFIXES {
+            return Err(Error::parse(
+                Span::new(at, at + c.len_utf8()),
+                format!("more than {MAX_PREFIXES} 'not' or '-' in a row"),
+            )
+            .with_hint("one or two are enough: 'not not x' is just x"));
+        }
+    }
+    Ok(())
+}
+
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn build_statement(pair: Pair<'_, Rule>) -> Result<Statement> {
+    let span = span_of(&pair);
+    match pair.as_rule() {
+        Rule::transaction => {
+            let verb = match pair.into_inner().next().map(|p| p.as_rule()) {
+                Some(Rule::kw_begin) => TransactionVerb::Begin,
+                Some(Rule::kw_commit) => TransactionVerb::Commit,
+                _ => TransactionVerb::Rollback,
+            };
+            Ok(Statement::Transaction(verb, span))
+        }
+        Rule::delete_stmt => {
+            let target = pair.into_inner().find(|p| p.as_rule() == Rule::expr);
+            Ok(Statement::Delete(build_expr(expect(target, span)?)?))
+        }
+        Rule::assignment => {
+            let mut inner = pair.into_inner();
+            let target = build_postfix(expect(inner.next(), span)?)?;
+            let value = build_expr(expect(inner.next(), span)?)?;
+            Ok(Statement::Assign { target, value })
+        }
+        _ => Ok(Statement::Expr(build_expr(pair)?)),
+    }
+}
+
+/// A pair the grammar guarantees; a missing one is reported, never unwrapped.
+fn expect<'a>(pair: Option<Pair<'a, Rule>>, span: Span) -> Result<Pair<'a, Rule>> {
+    pair.ok_or_else(|| Error::parse(span, "this statement is incomplete"))
+}
+
+fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    match pair.as_rule() {
+        Rule::expr | Rule::parens => build_expr(expect(pair.into_inner().next(), span)?),
+        Rule::or_expr | Rule::and_expr => build_chain(pair),
+        Rule::not_expr => {
+            let mut inner = pair.into_inner();
+            let first = expect(inner.next(), span)?;
+            if first.as_rule() == Rule::kw_not {
+                let operand = build_expr(expect(inner.next(), span)?)?;
+                Ok(node(ExprKind::Not(Box::new(operand)), span))
+            } else {
+                build_expr(first)
+            }
+        }
+        Rule::comparison => build_comparison(pair),
+        Rule::unary => {
+            let mut inner = pair.into_inner();
+            let first = expect(inner.next(), span)?;
+            if first.as_rule() == Rule::neg {
+                let operand = build_expr(expect(inner.next(), span)?)?;
+                Ok(node(ExprKind::Neg(Box::new(operand)), span))
+            } else {
+                build_expr(first)
+            }
+        }
+        Rule::postfix => build_postfix(pair),
+        _ => build_primary(pair),
+    }
+}
+
+fn node(kind: ExprKind, span: Span) -> Expr {
+    Expr { kind, span }
+}
+
+fn build_chain(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    let is_or = pair.as_rule() == Rule::or_expr;
+    let mut inner = pair.into_inner().filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and));
+    let mut left = build_expr(expect(inner.next(), span)?)?;
+    for next in inner {
+        let right = build_expr(next)?;
+        let both = left.span.to(right.span);
+        let kind = if is_or {
+            ExprKind::Or(Box::new(left), Box::new(right))
+        } else {
+            ExprKind::And(Box::new(left), Box::new(right))
+        };
+        left = node(kind, both);
+    }
+    Ok(left)
+}
+
+fn build_comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let left = build_expr(expect(inner.next(), span)?)?;
+    let Some(op) = inner.next() else {
+        return Ok(left);
+    };
+    let op = match op.into_inner().next().map(|p| p.as_rule()) {
+        Some(Rule::eq) => CompareOp::Eq,
+        Some(Rule::ne) => CompareOp::Ne,
+        Some(Rule::lt) => CompareOp::Lt,
+        Some(Rule::le) => CompareOp::Le,
+        Some(Rule::gt) => CompareOp::Gt,
+        Some(Rule::ge) => CompareOp::Ge,
+        Some(Rule::kw_in) => CompareOp::In,
+        Some(Rule::not_in) => CompareOp::NotIn,
+        Some(Rule::kw_is) => CompareOp::Is,
+        _ => CompareOp::IsNot,
+    };
+    let right = build_expr(expect(inner.next(), span)?)?;
+    Ok(node(ExprKind::Compare(Box::new(left), op, Box::new(right)), span))
+}
+
+fn build_postfix(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    if pair.as_rule() != Rule::postfix {
+        return build_expr(pair);
+    }
+    let mut inner = pair.into_inner();
+    let mut expr = build_primary(expect(inner.next(), span)?)?;
+    for suffix in inner {
+        let whole = expr.span.to(span_of(&suffix));
+        let kind = match suffix.as_rule() {
+            Rule::call => ExprKind::Call(Box::new(expr), build_arguments(suffix)?),
+            Rule::index => {
+                let key = build_expr(expect(suffix.into_inner().next(), whole)?)?;
+                ExprKind::Index(Box::new(expr), Box::new(key))
+            }
+            _ => {
+                let name = expect(suffix.into_inner().next(), whole)?;
+                let name_span = span_of(&name);
+                let member = if name.as_rule() == Rule::member_key {
+                    Member::Key(parse_integer(name.as_str(), name_span)?, name_span)
+                } else {
+                    Member::Name(Ident {
+                        name: name.as_str().to_string(),
+                        span: name_span,
+                    })
+                };
+                ExprKind::Member(Box::new(expr), member)
+            }
+        };
+        expr = node(kind, whole);
+    }
+    Ok(expr)
+}
+
+fn build_arguments(pair: Pair<'_, Rule>) -> Result<Vec<Argument>> {
+    let mut args = Vec::new();
+    for arg in pair.into_inner() {
+        let span = span_of(&arg);
+        let mut keyword = None;
+        let mut value = None;
+        for part in arg.into_inner() {
+            if part.as_rule() == Rule::keyword {
+                keyword = Some(Ident {
+                    name: part.as_str().to_string(),
+                    span: span_of(&part),
+                });
+            } else {
+                value = Some(build_expr(part)?);
+            }
+        }
+        let value = value.ok_or_else(|| Error::parse(span, "an argument needs a value"))?;
+        args.push(Argument { keyword, value });
+    }
+    Ok(args)
+}
+
+fn build_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    let kind = match pair.as_rule() {
+        Rule::number => number_literal(pair.as_str(), span)?,
+        Rule::string => ExprKind::Literal(Literal::Text(string_value(pair)?)),
+        Rule::boolean => ExprKind::Literal(Literal::Bool(pair.as_str().eq_ignore_ascii_case("true"))),
+        Rule::null => ExprKind::Literal(Literal::None),
+        Rule::ident => ExprKind::Name(pair.as_str().to_string()),
+        Rule::list => ExprKind::List(pair.into_inner().map(build_expr).collect::<Result<_>>()?),
+        Rule::dict => ExprKind::Dict(build_entries(pair)?),
+        _ => return build_expr(pair),
+    };
+    Ok(node(kind, span))
+}
+
+fn build_entries(pair: Pair<'_, Rule>) -> Result<Vec<(Ident, Expr)>> {
+    let mut entries = Vec::new();
+    for entry in pair.into_inner() {
+        let span = span_of(&entry);
+        let mut inner = entry.into_inner();
+        let key = expect(inner.next(), span)?;
+        let key_span = span_of(&key);
+        let name = if key.as_rule() == Rule::string {
+            string_value(key)?
+        } else {
+            key.as_str().to_string()
+        };
+        let value = build_expr(expect(inner.next(), span)?)?;
+        entries.push((Ident { name, span: key_span }, value));
+    }
+    Ok(entries)
+}
+
+fn number_literal(text: &str, span: Span) -> Result<ExprKind> {
+    if text.contains(['.', 'e', 'E']) {
+        let value: f64 = text
+            .parse()
+            .map_err(|_| Error::parse(span, format!("'{text}' is not a number")))?;
+        if !value.is_finite() {
+            return Err(Error::type_error(span, format!("{text} is too large for a number")));
+        }
+        return Ok(ExprKind::Literal(Literal::Real(value)));
+    }
+    Ok(ExprKind::Literal(Literal::Integer(parse_integer(text, span)?)))
+}
+
+fn parse_integer(text: &str, span: Span) -> Result<i64> {
+    text.parse().map_err(|_| {
+        Error::type_error(
+            span,
+            format!("{text} is too large: whole numbers go up to {}", i64::MAX),
+        )
+    })
+}
+
+fn string_value(pair: Pair<'_, Rule>) -> Result<String> {
+    let raw = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some(other @ ('\\' | '\'' | '"')) => out.push(other),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    Ok(out)
+}
+
+/// Turns pest's error into plain words: what was expected, where.
+fn plain_error(text: &str, err: pest::error::Error<Rule>) -> Error {
+    let at = match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let expected = match &err.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found = text[at.min(text.len())..].chars().next();
+    let span = Span::new(at, at + found.map_or(0, char::len_utf8));
+    match found {
+        None => Error::parse(span, format!("the statement ends too early: expected {expected}")),
+        Some(c) => Error::parse(span, format!("unexpected '{c}': expected {expected}"))
+            .with_hint(hint_for(text, at, c)),
+    }
+}
+
+fn describe_expected(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for rule in rules {
+        let word = match rule {
+            Rule::EOI => "the end of the statement",
+            Rule::ident | Rule::keyword => "a name",
+            Rule::comp_op | Rule::eq | Rule::ne | Rule::lt | Rule::le | Rule::gt | Rule::ge => {
+                "a comparison such as == or <"
+            }
+            Rule::kw_and | Rule::kw_or => "'and' or 'or'",
+            Rule::call => "'(' to call a method",
+            Rule::index => "'[' with a key",
+            Rule::member => "'.' and a name",
+            Rule::entry => "a key: value pair",
+            Rule::argument => "an argument",
+            Rule::member_key => "a name or a key after the dot",
+            _ => "a value or a name",
+        };
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    match words.len() {
+        0 => "something else".to_string(),
+        1 => words[0].to_string(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+fn hint_for(text: &str, at: usize, found: char) -> String {
+    let before = text[..at].trim_end();
+    match found {
+        '=' if before.ends_with('=') || text[at..].starts_with("==") => {
+            "compare with '==', assign with a single '='".to_string()
+        }
+        '=' => "to compare two values use '=='".to_string(),
+        '&' | '|' => "write 'and' / 'or' instead of '&&' / '||'".to_string(),
+        '!' => "write 'not' instead of '!'".to_string(),
+        _ if before.ends_with('.') => "a name must follow the dot, e.g. students.count()".to_string(),
+        _ => "see :help for the forms of the language".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
