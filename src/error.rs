@@ -150,8 +150,15 @@ pub fn nearest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Op
     let wanted_lower = wanted.to_lowercase();
     known
         .into_iter()
-        .map(|k| (strsim::damerau_levenshtein(&wanted_lower, &k.to_lowercase()), k))
-        .filter(|(d, k)| *d <= (k.chars().count().max(wanted.chars().count()) / 3).max(1) + 1 && *d < k.len())
+        .map(|k| {
+            (
+                strsim::damerau_levenshtein(&wanted_lower, &k.to_lowercase()),
+                k,
+            )
+        })
+        .filter(|(d, k)| {
+            *d <= (k.chars().count().max(wanted.chars().count()) / 3).max(1) + 1 && *d < k.len()
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }

@@ -3,11 +3,20 @@
 //!
 //! The stages, in the order data flows through them: [`syntax`] → [`mapper`] → [`sql`] →
 //! [`render`] → [`db`] → [`view`]. [`schema`] is the Core metadata under the mapper, and
-//! [`session`] is the one front door the command line, the REPL and lessons all use.
+//! [`session`] is the one front door the command line and the prompt ([`repl`]) use.
 
+pub mod db;
 pub mod error;
+pub mod mapper;
+pub mod render;
+pub mod repl;
 pub mod schema;
+pub mod school;
+pub mod seed;
+pub mod session;
+pub mod sql;
 pub mod syntax;
+pub mod view;
 
 /// The stack size of the thread that runs statements: deep but bounded nesting must parse
 /// and resolve without overflowing, in debug builds too.

@@ -1,1 +1,123 @@
-fn main() {}
+//! The `ormscope` command line: runs statements from `-e`, a script or standard input, or opens
+//! the interactive prompt on a terminal.
+
+use clap::Parser;
+use ormscope::session::{Options, Response, Session};
+use ormscope::{repl, syntax, view};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// ormscope: type object-style statements, see the SQL an ORM would generate for them, and the result.
+#[derive(Parser, Debug)]
+#[command(name = "ormscope", version, about, after_help = EXAMPLES)]
+struct Cli {
+    /// A script of statements to run (one per line), instead of the interactive prompt.
+    script: Option<PathBuf>,
+    /// Run this statement (repeat -e for several; they share one session).
+    #[arg(short = 'e', long = "execute", value_name = "STMT")]
+    execute: Vec<String>,
+    /// Use this database file: made with the School data if it does not exist, opened as it is if it does.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Print one JSON object per statement instead of the readable view.
+    #[arg(long)]
+    json: bool,
+    /// Make a School with N students (and the rest in proportion) instead of the default 40.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    scale: Option<u64>,
+}
+
+const EXAMPLES: &str = "Examples:
+  ormscope -e \"students[13].classes\"
+  ormscope -e \"students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})\" -e \"students[13].classes\"
+  ormscope --json -e \"students.where(year == 2).count()\"
+  ormscope lesson.orm            (a script, one statement per line)";
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let worker = std::thread::Builder::new()
+        .stack_size(ormscope::STACK_SIZE)
+        .spawn(move || run(cli));
+    match worker.map(|w| w.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => {
+            eprintln!("ormscope: internal failure");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> u8 {
+    let statements = match gather(&cli) {
+        Ok(statements) => statements,
+        Err(message) => {
+            eprintln!("ormscope: {message}");
+            return 2;
+        }
+    };
+    let options = Options {
+        db_path: cli.db.clone(),
+        scale: cli.scale,
+    };
+    let mut session = match Session::open(options) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ormscope: could not open the database: {}", e.message);
+            return 1;
+        }
+    };
+    let Some(statements) = statements else {
+        return repl::run(&mut session);
+    };
+    let mut failed = false;
+    let mut stdout = std::io::stdout().lock();
+    for statement in statements {
+        if statement.trim() == ":quit" || statement.trim() == ":q" {
+            break;
+        }
+        let response = session.run(&statement);
+        failed |= !response.ok();
+        let _ = stdout.write_all(render(&response, cli.json).as_bytes());
+    }
+    if session.close() {
+        let message = "a transaction was still open at the end: it was rolled back";
+        if cli.json {
+            eprintln!("ormscope: {message}");
+        } else {
+            let _ = writeln!(stdout, "note: {message}");
+        }
+    }
+    u8::from(failed)
+}
+
+fn render(response: &Response, json: bool) -> String {
+    if json {
+        format!("{}\n", view::to_json(response))
+    } else {
+        format!("{}\n", view::to_text(response, view::DEFAULT_ROWS, None))
+    }
+}
+
+/// The statements to run, or `None` for the interactive prompt.
+fn gather(cli: &Cli) -> Result<Option<Vec<String>>, String> {
+    if !cli.execute.is_empty() {
+        if cli.script.is_some() {
+            return Err("give either -e statements or a script, not both".into());
+        }
+        return Ok(Some(cli.execute.clone()));
+    }
+    if let Some(path) = &cli.script {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        return Ok(Some(syntax::split_statements(&text)));
+    }
+    if !std::io::stdin().is_terminal() {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(Some(syntax::split_statements(&text)));
+    }
+    Ok(None)
+}

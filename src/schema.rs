@@ -199,7 +199,8 @@ impl Table {
 
     /// Whether the primary key is one INTEGER column (SQLite's rowid alias).
     pub fn has_integer_key(&self) -> bool {
-        self.single_key().is_some_and(|c| c.ty == ColumnType::Integer)
+        self.single_key()
+            .is_some_and(|c| c.ty == ColumnType::Integer)
     }
 
     /// Columns that reference another table.
@@ -345,7 +346,9 @@ mod tests {
     fn composite_key_is_a_table_constraint() {
         let sql = memberships().create_sql();
         assert!(sql.contains("PRIMARY KEY (student_id, club_id)"), "{sql}");
-        assert!(sql.contains("student_id INTEGER NOT NULL REFERENCES students(id) ON DELETE CASCADE,"));
+        assert!(
+            sql.contains("student_id INTEGER NOT NULL REFERENCES students(id) ON DELETE CASCADE,")
+        );
     }
 
     #[test]

@@ -21,10 +21,13 @@ pub fn metadata() -> MetaData {
             Column::new("id", Integer),
             Column::new("name", Text),
             Column::new("email", Text).unique(),
-            Column::new("year", Integer).check("year BETWEEN 1 AND 4", "year must be between 1 and 4"),
-            Column::new("advisor_id", Integer)
-                .nullable()
-                .references("teachers", "id", OnDelete::SetNull),
+            Column::new("year", Integer)
+                .check("year BETWEEN 1 AND 4", "year must be between 1 and 4"),
+            Column::new("advisor_id", Integer).nullable().references(
+                "teachers",
+                "id",
+                OnDelete::SetNull,
+            ),
         ],
         &["id"],
     ));
@@ -33,9 +36,11 @@ pub fn metadata() -> MetaData {
         vec![
             Column::new("id", Integer),
             Column::new("student_id", Integer).references("students", "id", OnDelete::Cascade),
-            Column::new("teacher_id", Integer)
-                .nullable()
-                .references("teachers", "id", OnDelete::SetNull),
+            Column::new("teacher_id", Integer).nullable().references(
+                "teachers",
+                "id",
+                OnDelete::SetNull,
+            ),
             Column::new("name", Text),
             Column::new("abbreviation", Text),
             Column::new("credits", Integer).default("3"),
@@ -47,7 +52,10 @@ pub fn metadata() -> MetaData {
     ));
     meta.add(Table::new(
         "clubs",
-        vec![Column::new("id", Integer), Column::new("name", Text).unique()],
+        vec![
+            Column::new("id", Integer),
+            Column::new("name", Text).unique(),
+        ],
         &["id"],
     ));
     meta.add(Table::new(
@@ -68,9 +76,27 @@ pub fn registry() -> Registry {
     reg.map(Mapper::new("Student", "students"));
     reg.map(Mapper::new("Class", "classes"));
     reg.map(Mapper::new("Club", "clubs"));
-    reg.relate(Relationship::foreign_key("Student", "classes", "Class", "student", "student_id"));
-    reg.relate(Relationship::foreign_key("Teacher", "advisees", "Student", "advisor", "advisor_id"));
-    reg.relate(Relationship::foreign_key("Teacher", "classes", "Class", "teacher", "teacher_id"));
+    reg.relate(Relationship::foreign_key(
+        "Student",
+        "classes",
+        "Class",
+        "student",
+        "student_id",
+    ));
+    reg.relate(Relationship::foreign_key(
+        "Teacher",
+        "advisees",
+        "Student",
+        "advisor",
+        "advisor_id",
+    ));
+    reg.relate(Relationship::foreign_key(
+        "Teacher",
+        "classes",
+        "Class",
+        "teacher",
+        "teacher_id",
+    ));
     reg.relate(Relationship::secondary(
         "Student",
         "clubs",

@@ -86,7 +86,10 @@ pub fn balance_error(text: &str, balance: &Balance) -> Option<Error> {
         Balance::Complete => return None,
         Balance::OpenString(at, q) => Error::parse(
             Span::new(at, at + 1),
-            format!("the string that starts at column {} is never closed", col(at)),
+            format!(
+                "the string that starts at column {} is never closed",
+                col(at)
+            ),
         )
         .with_hint(format!("add the closing {q}")),
         Balance::OpenBracket(at, open) => Error::parse(
@@ -123,12 +126,18 @@ mod tests {
     #[test]
     fn balanced_text_is_complete() {
         assert_eq!(scan("students.where(name == ')(')"), Balance::Complete);
-        assert_eq!(scan("students # a comment (with a bracket"), Balance::Complete);
+        assert_eq!(
+            scan("students # a comment (with a bracket"),
+            Balance::Complete
+        );
     }
 
     #[test]
     fn open_and_broken_are_told_apart() {
-        assert_eq!(scan("students.where(year == 2"), Balance::OpenBracket(14, '('));
+        assert_eq!(
+            scan("students.where(year == 2"),
+            Balance::OpenBracket(14, '(')
+        );
         assert_eq!(scan("x = 'abc"), Balance::OpenString(4, '\''));
         assert_eq!(scan("a[1)"), Balance::Mismatch(3, ')', Some((1, '['))));
         assert_eq!(scan("a)"), Balance::Mismatch(1, ')', None));

@@ -65,7 +65,11 @@ fn check_prefix_runs(text: &str) -> Result<()> {
             continue;
         }
         if let Some(start) = word_start.take() {
-            run = if &text[start..at] == "not" { run + 1 } else { 0 };
+            run = if &text[start..at] == "not" {
+                run + 1
+            } else {
+                0
+            };
         }
         match c {
             '-' => run += 1,
@@ -160,7 +164,9 @@ fn node(kind: ExprKind, span: Span) -> Expr {
 fn build_chain(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span = span_of(&pair);
     let is_or = pair.as_rule() == Rule::or_expr;
-    let mut inner = pair.into_inner().filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and));
+    let mut inner = pair
+        .into_inner()
+        .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and));
     let mut left = build_expr(expect(inner.next(), span)?)?;
     for next in inner {
         let right = build_expr(next)?;
@@ -195,7 +201,10 @@ fn build_comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
         _ => CompareOp::IsNot,
     };
     let right = build_expr(expect(inner.next(), span)?)?;
-    Ok(node(ExprKind::Compare(Box::new(left), op, Box::new(right)), span))
+    Ok(node(
+        ExprKind::Compare(Box::new(left), op, Box::new(right)),
+        span,
+    ))
 }
 
 fn build_postfix(pair: Pair<'_, Rule>) -> Result<Expr> {
@@ -259,7 +268,9 @@ fn build_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
     let kind = match pair.as_rule() {
         Rule::number => number_literal(pair.as_str(), span)?,
         Rule::string => ExprKind::Literal(Literal::Text(string_value(pair)?)),
-        Rule::boolean => ExprKind::Literal(Literal::Bool(pair.as_str().eq_ignore_ascii_case("true"))),
+        Rule::boolean => {
+            ExprKind::Literal(Literal::Bool(pair.as_str().eq_ignore_ascii_case("true")))
+        }
         Rule::null => ExprKind::Literal(Literal::None),
         Rule::ident => ExprKind::Name(pair.as_str().to_string()),
         Rule::list => ExprKind::List(pair.into_inner().map(build_expr).collect::<Result<_>>()?),
@@ -282,7 +293,13 @@ fn build_entries(pair: Pair<'_, Rule>) -> Result<Vec<(Ident, Expr)>> {
             key.as_str().to_string()
         };
         let value = build_expr(expect(inner.next(), span)?)?;
-        entries.push((Ident { name, span: key_span }, value));
+        entries.push((
+            Ident {
+                name,
+                span: key_span,
+            },
+            value,
+        ));
     }
     Ok(entries)
 }
@@ -293,11 +310,16 @@ fn number_literal(text: &str, span: Span) -> Result<ExprKind> {
             .parse()
             .map_err(|_| Error::parse(span, format!("'{text}' is not a number")))?;
         if !value.is_finite() {
-            return Err(Error::type_error(span, format!("{text} is too large for a number")));
+            return Err(Error::type_error(
+                span,
+                format!("{text} is too large for a number"),
+            ));
         }
         return Ok(ExprKind::Literal(Literal::Real(value)));
     }
-    Ok(ExprKind::Literal(Literal::Integer(parse_integer(text, span)?)))
+    Ok(ExprKind::Literal(Literal::Integer(parse_integer(
+        text, span,
+    )?)))
 }
 
 fn parse_integer(text: &str, span: Span) -> Result<i64> {
@@ -347,7 +369,10 @@ fn plain_error(text: &str, err: pest::error::Error<Rule>) -> Error {
     let found = text[at.min(text.len())..].chars().next();
     let span = Span::new(at, at + found.map_or(0, char::len_utf8));
     match found {
-        None => Error::parse(span, format!("the statement ends too early: expected {expected}")),
+        None => Error::parse(
+            span,
+            format!("the statement ends too early: expected {expected}"),
+        ),
         Some(c) => Error::parse(span, format!("unexpected '{c}': expected {expected}"))
             .with_hint(hint_for(text, at, c)),
     }
@@ -391,10 +416,39 @@ fn hint_for(text: &str, at: usize, found: char) -> String {
         '=' => "to compare two values use '=='".to_string(),
         '&' | '|' => "write 'and' / 'or' instead of '&&' / '||'".to_string(),
         '!' => "write 'not' instead of '!'".to_string(),
-        _ if before.ends_with('.') => "a name must follow the dot, e.g. students.count()".to_string(),
+        _ if before.ends_with('.') => {
+            "a name must follow the dot, e.g. students.count()".to_string()
+        }
         _ => "see :help for the forms of the language".to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests;
+
+/// Splits a script into statements: one per line, a line continuing while brackets or quotes
+/// are open; blank and comment-only lines are skipped.
+pub fn split_statements(script: &str) -> Vec<String> {
+    let mut statements = Vec::new();
+    let mut current = String::new();
+    for line in script.lines() {
+        if current.is_empty() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
+            continue;
+        }
+        if !current.is_empty() {
+            current.push('\n');
+        }
+        current.push_str(line);
+        let open = matches!(
+            brackets::scan(&current),
+            brackets::Balance::OpenBracket(..) | brackets::Balance::OpenString(..)
+        );
+        if !open || current.trim_start().starts_with(':') {
+            statements.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        statements.push(current);
+    }
+    statements
+}

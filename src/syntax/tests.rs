@@ -16,10 +16,17 @@ fn shape(e: &Expr) -> String {
         ExprKind::Literal(Literal::Bool(b)) => b.to_string(),
         ExprKind::Literal(Literal::None) => "None".into(),
         ExprKind::Name(n) => n.clone(),
-        ExprKind::List(items) => format!("[{}]", items.iter().map(shape).collect::<Vec<_>>().join(",")),
+        ExprKind::List(items) => format!(
+            "[{}]",
+            items.iter().map(shape).collect::<Vec<_>>().join(",")
+        ),
         ExprKind::Dict(entries) => format!(
             "{{{}}}",
-            entries.iter().map(|(k, v)| format!("{}:{}", k.name, shape(v))).collect::<Vec<_>>().join(",")
+            entries
+                .iter()
+                .map(|(k, v)| format!("{}:{}", k.name, shape(v)))
+                .collect::<Vec<_>>()
+                .join(",")
         ),
         ExprKind::Member(base, Member::Name(n)) => format!("{}.{}", shape(base), n.name),
         ExprKind::Member(base, Member::Key(k, _)) => format!("{}.#{k}", shape(base)),
@@ -60,45 +67,81 @@ fn dot_key_is_the_seeds_spelling_of_an_index() {
 #[test]
 fn boolean_operators_follow_python_precedence() {
     assert_eq!(
-        shape(&expr("students.where(not year <= 2 and id != 13 or name == 'x')")),
+        shape(&expr(
+            "students.where(not year <= 2 and id != 13 or name == 'x')"
+        )),
         r#"students.where((((not (year <= 2)) and (id != 13)) or (name == "x")))"#
     );
 }
 
 #[test]
 fn membership_and_identity_operators() {
-    assert_eq!(shape(&expr("x.where(a not in [1, 2])")), "x.where((a not in [1,2]))");
-    assert_eq!(shape(&expr("x.where(a is not None)")), "x.where((a is not None))");
+    assert_eq!(
+        shape(&expr("x.where(a not in [1, 2])")),
+        "x.where((a not in [1,2]))"
+    );
+    assert_eq!(
+        shape(&expr("x.where(a is not None)")),
+        "x.where((a is not None))"
+    );
     assert_eq!(shape(&expr("x.where(a is None)")), "x.where((a is None))");
-    assert_eq!(shape(&expr("x.where(index in [])")), "x.where((index in []))");
+    assert_eq!(
+        shape(&expr("x.where(index in [])")),
+        "x.where((index in []))"
+    );
 }
 
 #[test]
 fn keyword_arguments_and_descending_order() {
     assert_eq!(
-        shape(&expr("students.filter_by(year=2).order_by(-year, name.desc())")),
+        shape(&expr(
+            "students.filter_by(year=2).order_by(-year, name.desc())"
+        )),
         "students.filter_by(year=2).order_by(-year,name.desc())"
     );
 }
 
 #[test]
 fn string_escapes_are_applied() {
-    assert_eq!(shape(&expr(r#"'it\'s' "a\"b" 'x\\y\n'"#.split(' ').next().unwrap_or(""))), "\"it's\"");
+    assert_eq!(
+        shape(&expr(
+            r#"'it\'s' "a\"b" 'x\\y\n'"#.split(' ').next().unwrap_or("")
+        )),
+        "\"it's\""
+    );
     assert_eq!(shape(&expr(r#""a\"b\tc""#)), "\"a\\\"b\\tc\"");
 }
 
 #[test]
 fn literals_of_every_kind() {
-    assert_eq!(shape(&expr("[1, 2.5, True, false, None, null, 'x']")), r#"[1,2.5,true,false,None,None,"x"]"#);
+    assert_eq!(
+        shape(&expr("[1, 2.5, True, false, None, null, 'x']")),
+        r#"[1,2.5,true,false,None,None,"x"]"#
+    );
 }
 
 #[test]
 fn assignments_deletes_and_transactions() {
-    assert!(matches!(parse("s = students[13]"), Ok(Statement::Assign { .. })));
-    assert!(matches!(parse("students[13].name = \"Ann\""), Ok(Statement::Assign { .. })));
-    assert!(matches!(parse("del students[13]"), Ok(Statement::Delete(_))));
-    assert!(matches!(parse("begin"), Ok(Statement::Transaction(TransactionVerb::Begin, _))));
-    assert!(matches!(parse(" rollback "), Ok(Statement::Transaction(TransactionVerb::Rollback, _))));
+    assert!(matches!(
+        parse("s = students[13]"),
+        Ok(Statement::Assign { .. })
+    ));
+    assert!(matches!(
+        parse("students[13].name = \"Ann\""),
+        Ok(Statement::Assign { .. })
+    ));
+    assert!(matches!(
+        parse("del students[13]"),
+        Ok(Statement::Delete(_))
+    ));
+    assert!(matches!(
+        parse("begin"),
+        Ok(Statement::Transaction(TransactionVerb::Begin, _))
+    ));
+    assert!(matches!(
+        parse(" rollback "),
+        Ok(Statement::Transaction(TransactionVerb::Rollback, _))
+    ));
     assert!(matches!(parse("   # only a comment"), Ok(Statement::Empty)));
 }
 
@@ -125,7 +168,10 @@ fn parse_errors_are_in_plain_words() {
     let err = parse("students.").expect_err("dangling dot");
     assert!(err.message.contains("ends too early"), "{}", err.message);
     let err = parse("students.where(year == 2 && id == 1)").expect_err("&&");
-    assert_eq!(err.hint.as_deref(), Some("write 'and' / 'or' instead of '&&' / '||'"));
+    assert_eq!(
+        err.hint.as_deref(),
+        Some("write 'and' / 'or' instead of '&&' / '||'")
+    );
 }
 
 #[test]
@@ -137,19 +183,43 @@ fn too_large_numbers_are_type_errors() {
 #[test]
 fn long_runs_of_prefix_operators_are_refused_cleanly() {
     let text = format!("students.where({}year == 1)", "not ".repeat(500));
-    assert_eq!(parse(&text).map_err(|e| e.kind), Err(crate::error::ErrorKind::Parse));
+    assert_eq!(
+        parse(&text).map_err(|e| e.kind),
+        Err(crate::error::ErrorKind::Parse)
+    );
     let text = format!("students.order_by({}year)", "-".repeat(500));
-    assert_eq!(parse(&text).map_err(|e| e.kind), Err(crate::error::ErrorKind::Parse));
+    assert_eq!(
+        parse(&text).map_err(|e| e.kind),
+        Err(crate::error::ErrorKind::Parse)
+    );
 }
 
 #[test]
 fn nesting_up_to_the_limit_parses_without_overflow() {
     let depth = brackets::MAX_DEPTH;
-    let text = format!("students.where({}year == 1{})", "(".repeat(depth - 1), ")".repeat(depth - 1));
+    let text = format!(
+        "students.where({}year == 1{})",
+        "(".repeat(depth - 1),
+        ")".repeat(depth - 1)
+    );
     // The program parses on a thread with a large stack (see main.rs); so does this test.
     let parsed = std::thread::Builder::new()
         .stack_size(crate::STACK_SIZE)
         .spawn(move || parse(&text).is_ok())
         .and_then(|t| t.join().map_err(|_| std::io::Error::other("panicked")));
     assert!(matches!(parsed, Ok(true)));
+}
+
+#[test]
+fn scripts_split_into_statements_with_continuations() {
+    let script = "# a comment\nstudents[13]\n\nstudents.where(\n  year == 2\n)\n:sql SELECT (1\nstudents.count()\n";
+    assert_eq!(
+        split_statements(script),
+        vec![
+            "students[13]",
+            "students.where(\n  year == 2\n)",
+            ":sql SELECT (1",
+            "students.count()"
+        ]
+    );
 }

@@ -1,0 +1,333 @@
+//! Stage 5, db: runs rendered SQL on SQLite (rusqlite) and reports rows, changes and failures.
+//!
+//! Every row change, including those made by `ON DELETE` rules, is counted per table through
+//! SQLite's update hook, so a delete can say what cascaded.
+
+use crate::render::Rendered;
+use crate::schema::MetaData;
+use crate::seed;
+use crate::sql::Value;
+use rusqlite::hooks::Action;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ToSql};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Rows a query returned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rows {
+    /// Column names, as SQLite reports them.
+    pub columns: Vec<String>,
+    /// The rows.
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// What a write changed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Changes {
+    /// Rows the statement itself changed.
+    pub affected: u64,
+    /// The rowid of the last row inserted.
+    pub last_insert_id: i64,
+    /// Every row changed, per table, including cascades.
+    pub per_table: BTreeMap<String, u64>,
+}
+
+/// A failure reported by SQLite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbError {
+    /// SQLite's primary error code, when it gave one.
+    pub code: Option<rusqlite::ErrorCode>,
+    /// SQLite's message.
+    pub message: String,
+}
+
+impl DbError {
+    /// Whether a constraint (NOT NULL, UNIQUE, CHECK, FOREIGN KEY) failed.
+    pub fn is_constraint(&self) -> bool {
+        self.code == Some(rusqlite::ErrorCode::ConstraintViolation)
+    }
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(e: rusqlite::Error) -> DbError {
+        let code = e.sqlite_error_code();
+        let message = match &e {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+            other => other.to_string(),
+        };
+        DbError { code, message }
+    }
+}
+
+type ChangeLog = Arc<Mutex<BTreeMap<String, u64>>>;
+
+/// An open School database.
+pub struct Database {
+    conn: Connection,
+    changes: ChangeLog,
+}
+
+impl Database {
+    /// A fresh in-memory School with `students` students.
+    pub fn in_memory(meta: &MetaData, students: u64) -> Result<Database, DbError> {
+        let mut db = Database::wrap(Connection::open_in_memory()?)?;
+        db.create(meta, students)?;
+        Ok(db)
+    }
+
+    /// A file database: created and filled when `path` does not exist, opened as it is when it does.
+    pub fn file(path: &Path, meta: &MetaData, students: u64) -> Result<Database, DbError> {
+        if path.exists() {
+            let db = Database::wrap(Connection::open(path)?)?;
+            db.conn
+                .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+                .map_err(|e| DbError {
+                    code: e.sqlite_error_code(),
+                    message: format!("{} is not an SQLite database ({e})", path.display()),
+                })?;
+            return Ok(db);
+        }
+        let made = Database::wrap(Connection::open(path)?).and_then(|mut db| {
+            db.create(meta, students)?;
+            Ok(db)
+        });
+        if made.is_err() {
+            let _ = std::fs::remove_file(path);
+        }
+        made
+    }
+
+    fn wrap(mut conn: Connection) -> Result<Database, DbError> {
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        let changes: ChangeLog = Arc::default();
+        let log = Arc::clone(&changes);
+        conn.update_hook(Some(move |_: Action, _: &str, table: &str, _: i64| {
+            if let Ok(mut map) = log.lock() {
+                *map.entry(table.to_string()).or_default() += 1;
+            }
+        }))?;
+        Ok(Database { conn, changes })
+    }
+
+    /// Creates the tables and their indexes and fills them, in one transaction.
+    pub fn create(&mut self, meta: &MetaData, students: u64) -> Result<(), DbError> {
+        let tx = self.conn.transaction()?;
+        for table in meta.tables() {
+            tx.execute_batch(&table.create_sql())?;
+            for index in table.index_sql() {
+                tx.execute_batch(&index)?;
+            }
+        }
+        tx.commit()?;
+        seed::seed(&mut self.conn, students)?;
+        self.take_changes();
+        Ok(())
+    }
+
+    /// Drops the given tables (children first) so they can be created again.
+    pub fn drop_tables(&mut self, meta: &MetaData) -> Result<(), DbError> {
+        let tx = self.conn.transaction()?;
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        for table in meta.tables().iter().rev() {
+            tx.execute_batch(&format!("DROP TABLE IF EXISTS {}", table.name))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs a query and returns its rows.
+    pub fn query(&self, sql: &Rendered) -> Result<Rows, DbError> {
+        self.query_text(&sql.text, &sql.params)
+    }
+
+    fn query_text(&self, text: &str, params: &[Value]) -> Result<Rows, DbError> {
+        let mut stmt = self.conn.prepare(text)?;
+        let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
+        let n = columns.len();
+        let mut rows = Vec::new();
+        let mut cursor = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+        while let Some(row) = cursor.next()? {
+            let mut values = Vec::with_capacity(n);
+            for i in 0..n {
+                values.push(from_sql(row.get_ref(i)?));
+            }
+            rows.push(values);
+        }
+        Ok(Rows { columns, rows })
+    }
+
+    /// Runs a write and reports what it changed.
+    pub fn execute(&self, sql: &Rendered) -> Result<Changes, DbError> {
+        self.take_changes();
+        let affected = self
+            .conn
+            .execute(&sql.text, rusqlite::params_from_iter(sql.params.iter()))?;
+        Ok(Changes {
+            affected: affected as u64,
+            last_insert_id: self.conn.last_insert_rowid(),
+            per_table: self.take_changes(),
+        })
+    }
+
+    /// Runs one raw SQL statement typed by the user: its rows, or what it changed.
+    pub fn raw(&self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
+        self.take_changes();
+        let mut stmt = self.conn.prepare(text)?;
+        if stmt.column_count() > 0 {
+            drop(stmt);
+            let rows = self.query_text(text, &[])?;
+            let per_table = self.take_changes();
+            let affected = per_table.values().sum();
+            return Ok((
+                Some(rows),
+                Changes {
+                    affected,
+                    last_insert_id: 0,
+                    per_table,
+                },
+            ));
+        }
+        let affected = stmt.execute([])? as u64;
+        Ok((
+            None,
+            Changes {
+                affected,
+                last_insert_id: self.conn.last_insert_rowid(),
+                per_table: self.take_changes(),
+            },
+        ))
+    }
+
+    fn take_changes(&self) -> BTreeMap<String, u64> {
+        self.changes
+            .lock()
+            .map(|mut m| std::mem::take(&mut *m))
+            .unwrap_or_default()
+    }
+
+    /// Opens a savepoint around one statement.
+    pub fn savepoint(&self) -> Result<(), DbError> {
+        Ok(self.conn.execute_batch("SAVEPOINT statement")?)
+    }
+
+    /// Keeps what the statement did.
+    pub fn release(&self) -> Result<(), DbError> {
+        Ok(self.conn.execute_batch("RELEASE statement")?)
+    }
+
+    /// Undoes what the statement did.
+    pub fn rollback_to(&self) -> Result<(), DbError> {
+        Ok(self
+            .conn
+            .execute_batch("ROLLBACK TO statement; RELEASE statement")?)
+    }
+
+    /// Runs a transaction-control statement (`BEGIN`, `COMMIT`, `ROLLBACK`).
+    pub fn control(&self, sql: &str) -> Result<(), DbError> {
+        Ok(self.conn.execute_batch(sql)?)
+    }
+
+    /// Whether an explicit transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        !self.conn.is_autocommit()
+    }
+
+    /// The underlying connection, for the schema views and tests.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Integer(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Value::Real(r) => ToSqlOutput::Borrowed(ValueRef::Real(*r)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+        })
+    }
+}
+
+fn from_sql(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(r) => Value::Real(r),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::render;
+    use crate::school;
+    use crate::sql::{Delete, Expr, Statement};
+
+    fn school() -> Database {
+        match Database::in_memory(&school::metadata(), seed::DEFAULT_STUDENTS) {
+            Ok(db) => db,
+            Err(e) => panic!("could not make the School: {e:?}"),
+        }
+    }
+
+    #[test]
+    fn cascaded_rows_are_counted_per_table() {
+        let db = school();
+        let delete = Statement::Delete(Delete {
+            table: "students".into(),
+            filter: Some(Expr::eq(
+                Expr::column("students", "id"),
+                Expr::value(Value::Integer(13)),
+            )),
+        });
+        let classes_of_13 = db
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM classes WHERE student_id = 13",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap_or(-1);
+        let changes = db.execute(&render(&delete)).expect("delete works");
+        assert_eq!(changes.affected, 1);
+        assert_eq!(changes.per_table.get("students"), Some(&1));
+        assert_eq!(
+            changes.per_table.get("classes").copied().unwrap_or(0) as i64,
+            classes_of_13
+        );
+        assert!(classes_of_13 >= 2);
+    }
+
+    #[test]
+    fn a_rolled_back_savepoint_leaves_nothing() {
+        let db = school();
+        let count = |db: &Database| {
+            db.connection()
+                .query_row("SELECT count(*) FROM classes", [], |r| r.get::<_, i64>(0))
+                .unwrap_or(-1)
+        };
+        let before = count(&db);
+        db.savepoint().expect("savepoint");
+        db.raw("DELETE FROM classes").expect("delete");
+        assert_eq!(count(&db), 0);
+        db.rollback_to().expect("rollback");
+        assert_eq!(count(&db), before);
+        assert!(!db.in_transaction());
+    }
+
+    #[test]
+    fn constraint_failures_are_recognised() {
+        let db = school();
+        let err = db
+            .raw("UPDATE students SET year = 5 WHERE id = 1")
+            .expect_err("CHECK");
+        assert!(err.is_constraint());
+        assert!(err.message.contains("CHECK"), "{}", err.message);
+    }
+}

@@ -1,0 +1,133 @@
+use super::*;
+
+fn int(i: i64) -> Expr {
+    Expr::value(Value::Integer(i))
+}
+
+#[test]
+fn textbook_select_by_key() {
+    let mut s = Select::star("students");
+    s.filter = Some(Expr::eq(Expr::column("students", "id"), int(13)));
+    let r = render(&Statement::Select(s));
+    assert_eq!(r.text, "SELECT * FROM students WHERE id = ?");
+    assert_eq!(r.params, vec![Value::Integer(13)]);
+    assert_eq!(r.display, "SELECT * FROM students WHERE id = 13");
+}
+
+#[test]
+fn insert_binds_every_value_and_quotes_for_display() {
+    let insert = Insert {
+        table: "classes".into(),
+        columns: vec!["student_id".into(), "name".into(), "abbreviation".into()],
+        values: vec![
+            int(13),
+            Expr::value(Value::Text("Biology 301".into())),
+            Expr::value(Value::Text("O'Neil".into())),
+        ],
+    };
+    let r = render(&Statement::Insert(insert));
+    assert_eq!(
+        r.text,
+        "INSERT INTO classes (student_id, name, abbreviation) VALUES (?, ?, ?)"
+    );
+    assert_eq!(r.display, "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'O''Neil')");
+    assert_eq!(r.params.len(), 3);
+}
+
+#[test]
+fn a_join_qualifies_every_name() {
+    let mut s = Select::star("clubs");
+    s.joins.push(Join {
+        table: "memberships".into(),
+        on: Expr::eq(
+            Expr::column("memberships", "club_id"),
+            Expr::column("clubs", "id"),
+        ),
+    });
+    s.filter = Some(Expr::eq(Expr::column("memberships", "student_id"), int(13)));
+    assert_eq!(
+        render(&Statement::Select(s)).display,
+        "SELECT clubs.* FROM clubs JOIN memberships ON memberships.club_id = clubs.id WHERE memberships.student_id = 13"
+    );
+}
+
+#[test]
+fn a_correlated_subquery_qualifies_only_inside() {
+    let mut inner = Select::star("classes");
+    inner.items = vec![SelectItem::One];
+    inner.filter = Some(Expr::And(vec![
+        Expr::eq(
+            Expr::column("classes", "student_id"),
+            Expr::column("students", "id"),
+        ),
+        Expr::Compare(
+            Box::new(Expr::column("classes", "credits")),
+            CompareOp::Ge,
+            Box::new(int(4)),
+        ),
+    ]));
+    let mut outer = Select::star("students");
+    outer.filter = Some(Expr::And(vec![
+        Expr::eq(Expr::column("students", "year"), int(2)),
+        Expr::Not(Box::new(Expr::Exists(Box::new(inner)))),
+    ]));
+    assert_eq!(
+        render(&Statement::Select(outer)).display,
+        "SELECT * FROM students WHERE year = 2 AND NOT EXISTS (SELECT 1 FROM classes WHERE classes.student_id = students.id AND classes.credits >= 4)"
+    );
+}
+
+#[test]
+fn or_inside_and_gets_parentheses() {
+    let cond = Expr::And(vec![
+        Expr::Or(vec![
+            Expr::eq(Expr::column("t", "a"), int(1)),
+            Expr::eq(Expr::column("t", "b"), int(2)),
+        ]),
+        Expr::IsNull(Box::new(Expr::column("t", "c")), true),
+    ]);
+    assert_eq!(
+        render_condition(&cond),
+        "(t.a = 1 OR t.b = 2) AND t.c IS NOT NULL"
+    );
+}
+
+#[test]
+fn limit_offset_and_order() {
+    let mut s = Select::star("classes");
+    s.order_by = vec![Order {
+        expr: Expr::column("classes", "id"),
+        descending: true,
+    }];
+    s.limit = Some(int(4));
+    s.offset = Some(int(3));
+    let r = render(&Statement::Select(s));
+    assert_eq!(
+        r.display,
+        "SELECT * FROM classes ORDER BY id DESC LIMIT 4 OFFSET 3"
+    );
+    assert_eq!(
+        r.text,
+        "SELECT * FROM classes ORDER BY id DESC LIMIT ? OFFSET ?"
+    );
+}
+
+#[test]
+fn offset_without_limit_is_valid_sqlite() {
+    let mut s = Select::star("classes");
+    s.offset = Some(int(3));
+    assert_eq!(
+        render(&Statement::Select(s)).display,
+        "SELECT * FROM classes LIMIT -1 OFFSET 3"
+    );
+}
+
+#[test]
+fn escaped_like_says_its_escape_character() {
+    let like = Expr::Like(
+        Box::new(Expr::column("t", "name")),
+        Box::new(Expr::value(Value::Text("50/%%".into()))),
+        true,
+    );
+    assert_eq!(render_condition(&like), "t.name LIKE '50/%%' ESCAPE '/'");
+}

@@ -1,0 +1,732 @@
+//! The School's default data: a deterministic function of the number of students.
+//!
+//! The contract (section 1) asks for the same rows on every machine and every run, so nothing here
+//! reads a clock or a random source: every value is arithmetic on a row's index, mixed through a
+//! fixed integer hash where a little variety reads better than a visible pattern. Ids in every table
+//! run 1..N without gaps, and every insert names its columns, id included.
+//!
+//! For the default 40 students the data are: 8 teachers in 4 departments, 40 students, 120 classes,
+//! the 5 clubs Chess, Drama, Robotics, Choir and Debate, and 40 memberships. `--scale N` gives about
+//! N/5 teachers, 3N classes, N/50 clubs and N memberships.
+
+use std::fmt::Write as _;
+
+use rusqlite::{params, Connection, Transaction};
+
+/// How many students the default School has.
+pub const DEFAULT_STUDENTS: u64 = 40;
+
+/// The fewest teachers a School has, whatever its size (the contract's teachers 1..6).
+const MIN_TEACHERS: u64 = 6;
+/// One teacher per this many students, at scale.
+const STUDENTS_PER_TEACHER: u64 = 5;
+/// The fewest clubs a School has (the five named ones).
+const MIN_CLUBS: u64 = 5;
+/// One club per this many students, at scale.
+const STUDENTS_PER_CLUB: u64 = 50;
+/// Up to this many students the `first.last` pairs are all different, so emails need no id.
+const DISTINCT_NAMES: u64 = (FIRST_NAMES.len() * LAST_NAMES.len()) as u64;
+
+/// The departments, in the order teachers cycle through them.
+const DEPARTMENTS: [&str; 4] = ["Science", "Mathematics", "Humanities", "Arts"];
+
+/// The clubs, in id order; at scale the names repeat with a number ("Chess 2", ...).
+const CLUBS: [&str; 5] = ["Chess", "Drama", "Robotics", "Choir", "Debate"];
+
+/// Students' first names.
+const FIRST_NAMES: [&str; 20] = [
+    "Olivia", "Liam", "Emma", "Noah", "Ava", "Mateo", "Sofia", "Ethan", "Amara", "Lucas", "Mia",
+    "Kenji", "Zara", "Diego", "Chloe", "Omar", "Priya", "Jonas", "Leila", "Samuel",
+];
+
+/// Students' last names.
+const LAST_NAMES: [&str; 20] = [
+    "Smith", "Garcia", "Nguyen", "Johnson", "Patel", "Williams", "Kim", "Brown", "Lopez", "Davis",
+    "Okafor", "Miller", "Chen", "Wilson", "Haddad", "Moore", "Silva", "Taylor", "Novak", "Harris",
+];
+
+/// Teachers' first names.
+const TEACHER_FIRST_NAMES: [&str; 12] = [
+    "Ada", "Grace", "Alan", "Marie", "Carl", "Rosalind", "Isaac", "Emmy", "Niels", "Hypatia",
+    "Leonhard", "Barbara",
+];
+
+/// Teachers' last names (a count coprime with the first names', so pairs vary).
+const TEACHER_LAST_NAMES: [&str; 11] = [
+    "Rivera",
+    "Okonkwo",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Kowalski",
+    "Haddad",
+    "Fischer",
+    "Nakamura",
+    "Osei",
+    "Bianchi",
+];
+
+/// One course of the catalogue a class is taken from.
+struct Course {
+    /// The class's name.
+    name: &'static str,
+    /// Its short code.
+    abbreviation: &'static str,
+    /// Its credits.
+    credits: u32,
+    /// Index into [`DEPARTMENTS`] of the department that teaches it.
+    department: usize,
+}
+
+/// The course catalogue. "Biology 301" / "BI301" is deliberately absent: a lesson appends it.
+const COURSES: [Course; 12] = [
+    course("Chemistry 101", "CH101", 3, 0),
+    course("Biology 201", "BI201", 4, 0),
+    course("Algebra 101", "MA101", 3, 1),
+    course("Calculus 201", "MA201", 4, 1),
+    course("World History 101", "HI101", 3, 2),
+    course("English Literature 201", "EN201", 3, 2),
+    course("Painting 101", "AR101", 2, 3),
+    course("Music Theory 101", "MU101", 2, 3),
+    course("Physics 101", "PH101", 4, 0),
+    course("Statistics 201", "ST201", 3, 1),
+    course("Philosophy 101", "PL101", 3, 2),
+    course("Drama 101", "DR101", 2, 3),
+];
+
+/// A catalogue entry (a `const fn` so the table above stays one line per course).
+const fn course(
+    name: &'static str,
+    abbreviation: &'static str,
+    credits: u32,
+    department: usize,
+) -> Course {
+    Course {
+        name,
+        abbreviation,
+        credits,
+        department,
+    }
+}
+
+/// How many classes a student takes, by `(id + 3) % 8`: 24 per 8 students, so 3 on average, with
+/// students 1, 9, 17, 25, 33, ... taking none and student 13 taking three.
+const CLASSES_PER_STUDENT: [u64; 8] = [3, 5, 2, 4, 0, 3, 4, 3];
+
+/// How many clubs a student belongs to, by `id % 8`: 8 per 8 students, so 1 on average.
+const CLUBS_PER_STUDENT: [u64; 8] = [1, 2, 0, 1, 1, 2, 0, 1];
+
+/// The grades a finished class can have.
+const GRADES: [&str; 4] = ["A", "B", "C", "D"];
+
+/// Separate streams of the hash, one per choice, so choices do not move together.
+mod salt {
+    /// A student's year.
+    pub const YEAR: u64 = 1;
+    /// A student's advisor.
+    pub const ADVISOR: u64 = 2;
+    /// A class's teacher, among its department's.
+    pub const CLASS_TEACHER: u64 = 3;
+    /// A class's grade.
+    pub const GRADE: u64 = 4;
+    /// A student's clubs. Picked so that the default clubs have 7–9 members each and student 13
+    /// is in Robotics and Choir but not Chess or Drama, so the lessons' `students[13].clubs.append(…)`
+    /// of either succeeds on the default data.
+    pub const CLUB: u64 = 29;
+}
+
+/// A fixed 64-bit integer hash (the SplitMix64 finaliser) of `index` in the stream `salt`.
+fn mix(index: u64, salt: u64) -> u64 {
+    let mut z = index
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(salt.wrapping_mul(0xD1B5_4A32_D192_ED03));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// `value % len` as an index; `len` is a small array length, so the result fits.
+fn pick(value: u64, len: usize) -> usize {
+    // `len` is at most a few dozen and the remainder is below it, so both casts are lossless.
+    (value % len as u64) as usize
+}
+
+/// A count or id as the INTEGER SQLite stores (an error, not a wrap, past `i64::MAX`).
+fn int(value: u64) -> rusqlite::Result<i64> {
+    i64::try_from(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+/// A formatting failure as a rusqlite error (writing to a `String` does not fail in practice).
+fn fmt_error(e: std::fmt::Error) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(Box::new(e))
+}
+
+/// The sizes of every table for a given number of students.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    /// Students 1..N.
+    students: u64,
+    /// Teachers 1..T: N/5, and at least 6.
+    teachers: u64,
+    /// Clubs 1..K: N/50, and at least 5.
+    clubs: u64,
+}
+
+impl Sizes {
+    /// The sizes for `students` students.
+    fn new(students: u64) -> Sizes {
+        Sizes {
+            students,
+            teachers: MIN_TEACHERS.max(students / STUDENTS_PER_TEACHER),
+            clubs: MIN_CLUBS.max(students / STUDENTS_PER_CLUB),
+        }
+    }
+}
+
+/// Fills an empty School database (tables already created) with deterministic data for `students`
+/// students, in one transaction with prepared statements.
+///
+/// The same `students` always gives the same rows. Use [`DEFAULT_STUDENTS`] for the School of the
+/// contract; larger values are what `--scale N` asks for. Nothing is written unless everything is:
+/// on an error the transaction is rolled back and the error returned (seeding a database that
+/// already holds rows fails on the first clashing id).
+///
+/// From 10,000 students on, the load is a bulk one, with the same rows: foreign-key
+/// enforcement is switched off for its duration (and back on afterwards, if it was on) and the
+/// School's secondary indexes are dropped and re-created, inside the transaction, from the SQL
+/// SQLite stored for them. Keeping a million-row index up to date row by row, and looking up a
+/// parent for every reference, cost about three times as much as the rows themselves. Call it
+/// before installing trace or progress hooks: it runs millions of statements at scale.
+pub fn seed(conn: &mut Connection, students: u64) -> rusqlite::Result<()> {
+    load(conn, Sizes::new(students), students >= BULK_STUDENTS)
+}
+
+/// From this many students on, [`seed`] loads in bulk (see there); below it every row is checked
+/// by SQLite as it is inserted, which costs nothing that matters at that size.
+const BULK_STUDENTS: u64 = 10_000;
+
+/// [`seed`], with the bulk mode chosen by the caller (the tests run both on the same size).
+fn load(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()> {
+    let foreign_keys_were_on =
+        bulk && conn.pragma_query_value(None, "foreign_keys", |row| row.get::<_, bool>(0))?;
+    if foreign_keys_were_on {
+        conn.pragma_update(None, "foreign_keys", false)?;
+    }
+    let loaded = fill(conn, sizes, bulk);
+    if foreign_keys_were_on {
+        let restored = conn.pragma_update(None, "foreign_keys", true);
+        loaded?;
+        return restored;
+    }
+    loaded
+}
+
+/// The one transaction: every table's rows, parents before children.
+fn fill(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    let indexes = if bulk { drop_indexes(&tx)? } else { Vec::new() };
+    insert_teachers(&tx, sizes)?;
+    insert_students(&tx, sizes)?;
+    insert_classes(&tx, sizes)?;
+    insert_clubs(&tx, sizes)?;
+    insert_memberships(&tx, sizes)?;
+    for sql in &indexes {
+        tx.execute_batch(sql)?;
+    }
+    tx.commit()
+}
+
+/// Drops the explicitly created indexes of the School's tables and returns the SQL that made
+/// them, in creation order, to run again once the rows are in. The indexes SQLite makes for a
+/// UNIQUE or composite PRIMARY KEY (those with no SQL) cannot be dropped and stay.
+fn drop_indexes(tx: &Transaction<'_>) -> rusqlite::Result<Vec<String>> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+             AND tbl_name IN ('teachers', 'students', 'classes', 'clubs', 'memberships') \
+             ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        for row in rows {
+            found.push(row?);
+        }
+    }
+    let mut sqls = Vec::with_capacity(found.len());
+    for (name, sql) in found {
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        sqls.push(sql);
+    }
+    Ok(sqls)
+}
+
+/// Teachers 1..T: department cycling through [`DEPARTMENTS`], so teacher `t` teaches in
+/// `DEPARTMENTS[(t - 1) % 4]`; every third one is a "Dr.".
+fn insert_teachers(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare("INSERT INTO teachers (id, name, department) VALUES (?1, ?2, ?3)")?;
+    let mut name = String::new();
+    for id in 1..=sizes.teachers {
+        let n = id - 1;
+        let first = TEACHER_FIRST_NAMES[pick(n, TEACHER_FIRST_NAMES.len())];
+        let last_index = n
+            .wrapping_mul(5)
+            .wrapping_add(n / TEACHER_FIRST_NAMES.len() as u64);
+        let last = TEACHER_LAST_NAMES[pick(last_index, TEACHER_LAST_NAMES.len())];
+        name.clear();
+        if n % 3 == 2 {
+            name.push_str("Dr. ");
+        }
+        name.push_str(first);
+        name.push(' ');
+        name.push_str(last);
+        let department = DEPARTMENTS[pick(n, DEPARTMENTS.len())];
+        stmt.execute(params![int(id)?, name, department])?;
+    }
+    Ok(())
+}
+
+/// Students 1..N: "First Last" (all different for the first 400), email `first.last@school.edu`
+/// (with the id added past 400, so emails stay unique at any scale), year 1..4, and an advisor
+/// except for every seventh student.
+fn insert_students(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare(
+        "INSERT INTO students (id, name, email, year, advisor_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let first_lower: Vec<String> = FIRST_NAMES.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let last_lower: Vec<String> = LAST_NAMES.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let mut name = String::new();
+    let mut email = String::new();
+    for id in 1..=sizes.students {
+        let n = id - 1;
+        // For n < 400 the pair (n % 20, (7n + n / 20) % 20) is different for every n.
+        let first = pick(n, FIRST_NAMES.len());
+        let last = pick(
+            n.wrapping_mul(7).wrapping_add(n / FIRST_NAMES.len() as u64),
+            LAST_NAMES.len(),
+        );
+        name.clear();
+        name.push_str(FIRST_NAMES[first]);
+        name.push(' ');
+        name.push_str(LAST_NAMES[last]);
+        email.clear();
+        email.push_str(&first_lower[first]);
+        email.push('.');
+        email.push_str(&last_lower[last]);
+        if id > DISTINCT_NAMES {
+            write!(email, ".{id}").map_err(fmt_error)?;
+        }
+        email.push_str("@school.edu");
+        let year = 1 + mix(id, salt::YEAR) % 4;
+        let advisor = (!id.is_multiple_of(7)).then(|| 1 + mix(id, salt::ADVISOR) % sizes.teachers);
+        let advisor = advisor.map(int).transpose()?;
+        stmt.execute(params![int(id)?, name, email, int(year)?, advisor])?;
+    }
+    Ok(())
+}
+
+/// Classes 1..C, student by student: student `i` takes `CLASSES_PER_STUDENT[(i + 3) % 8]`
+/// different courses, `(7i + 5j) % 12` for j = 0, 1, ...; the teacher is one of the course's
+/// department (none for every ninth class), the grade A–D or NULL (in progress) for about 1 in 5.
+fn insert_classes(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare(
+        "INSERT INTO classes (id, student_id, teacher_id, name, abbreviation, credits, grade) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    // Teachers of department d are d + 1, d + 5, d + 9, ... up to T (there are at least 6).
+    let per_department: Vec<u64> = (0..DEPARTMENTS.len() as u64)
+        .map(|d| (sizes.teachers - d - 1) / DEPARTMENTS.len() as u64 + 1)
+        .collect();
+    let mut id: u64 = 0;
+    for student in 1..=sizes.students {
+        let count = CLASSES_PER_STUDENT[pick(student + 3, CLASSES_PER_STUDENT.len())];
+        for j in 0..count {
+            id += 1;
+            let course = &COURSES[pick(student.wrapping_mul(7).wrapping_add(j * 5), COURSES.len())];
+            let teacher = (!id.is_multiple_of(9)).then(|| {
+                let d = course.department as u64;
+                let k = mix(id, salt::CLASS_TEACHER) % per_department[course.department];
+                d + 1 + k * DEPARTMENTS.len() as u64
+            });
+            let g = mix(id, salt::GRADE);
+            let grade = (!g.is_multiple_of(5)).then(|| GRADES[pick(g / 5, GRADES.len())]);
+            let teacher = teacher.map(int).transpose()?;
+            stmt.execute(params![
+                int(id)?,
+                int(student)?,
+                teacher,
+                course.name,
+                course.abbreviation,
+                course.credits,
+                grade
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// Clubs 1..K: the five named ones, then "Chess 2", "Drama 2", ..., "Chess 3", ... at scale.
+fn insert_clubs(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare("INSERT INTO clubs (id, name) VALUES (?1, ?2)")?;
+    let mut name = String::new();
+    for id in 1..=sizes.clubs {
+        let n = id - 1;
+        name.clear();
+        name.push_str(CLUBS[pick(n, CLUBS.len())]);
+        let round = n / CLUBS.len() as u64;
+        if round > 0 {
+            write!(name, " {}", round + 1).map_err(fmt_error)?;
+        }
+        stmt.execute(params![int(id)?, name])?;
+    }
+    Ok(())
+}
+
+/// Memberships: student `i` joins `CLUBS_PER_STUDENT[i % 8]` different clubs (0, 1 or 2).
+fn insert_memberships(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare("INSERT INTO memberships (student_id, club_id) VALUES (?1, ?2)")?;
+    for student in 1..=sizes.students {
+        let count = CLUBS_PER_STUDENT[pick(student, CLUBS_PER_STUDENT.len())];
+        if count == 0 {
+            continue;
+        }
+        let h = mix(student, salt::CLUB);
+        let first = h % sizes.clubs + 1;
+        if count == 1 {
+            stmt.execute(params![int(student)?, int(first)?])?;
+            continue;
+        }
+        // A different club: an offset of 1..K-1 from the first (there are at least 5 clubs).
+        let offset = 1 + (h >> 32) % (sizes.clubs - 1);
+        let second = (first - 1 + offset) % sizes.clubs + 1;
+        for club in [first.min(second), first.max(second)] {
+            stmt.execute(params![int(student)?, int(club)?])?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::types::Value;
+    use std::collections::{BTreeMap, HashSet};
+
+    /// The School's tables in creation order.
+    const TABLES: [&str; 5] = ["teachers", "students", "classes", "clubs", "memberships"];
+
+    /// An in-memory database with the School's tables and indexes, foreign keys enforced.
+    fn school() -> rusqlite::Result<Connection> {
+        let conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        for table in crate::school::metadata().tables() {
+            conn.execute_batch(&table.create_sql())?;
+            for sql in table.index_sql() {
+                conn.execute_batch(&sql)?;
+            }
+        }
+        Ok(conn)
+    }
+
+    /// A School seeded with `students` students, in bulk or not.
+    fn seeded(students: u64, bulk: bool) -> rusqlite::Result<Connection> {
+        let mut conn = school()?;
+        load(&mut conn, Sizes::new(students), bulk)?;
+        Ok(conn)
+    }
+
+    /// Every row of every table, in rowid order.
+    fn dump(conn: &Connection) -> rusqlite::Result<Vec<Vec<Vec<Value>>>> {
+        let mut tables = Vec::new();
+        for table in TABLES {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+            let width = stmt.column_count();
+            let rows = stmt.query_map([], |row| {
+                (0..width).map(|i| row.get::<_, Value>(i)).collect()
+            })?;
+            tables.push(rows.collect::<rusqlite::Result<Vec<Vec<Value>>>>()?);
+        }
+        Ok(tables)
+    }
+
+    /// One integer from a query.
+    fn int(conn: &Connection, sql: &str) -> rusqlite::Result<i64> {
+        conn.query_row(sql, [], |row| row.get(0))
+    }
+
+    /// The strings of a one-column query.
+    fn strings(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([], |row| row.get(0))?;
+        rows.collect()
+    }
+
+    /// How many classes each student has (0 included), by student id.
+    fn classes_per_student(conn: &Connection) -> rusqlite::Result<BTreeMap<i64, i64>> {
+        let mut stmt = conn.prepare(
+            "SELECT s.id, count(c.id) FROM students s LEFT JOIN classes c ON c.student_id = s.id \
+             GROUP BY s.id",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect()
+    }
+
+    /// The rules every seeded School keeps, whatever its size: gapless ids, sound references,
+    /// 0–5 distinct courses per student, unique emails, valid years and grades.
+    fn assert_sound(conn: &Connection, students: i64) -> rusqlite::Result<()> {
+        for table in ["teachers", "students", "classes", "clubs"] {
+            let (count, min, max): (i64, Option<i64>, Option<i64>) = conn.query_row(
+                &format!("SELECT count(*), min(id), max(id) FROM {table}"),
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
+            let may_be_empty = table == "classes" || (table == "students" && students == 0);
+            assert!(count > 0 || may_be_empty, "{table} is empty");
+            if count > 0 {
+                assert_eq!((min, max), (Some(1), Some(count)), "{table} ids have gaps");
+            }
+        }
+        assert_eq!(int(conn, "SELECT count(*) FROM students")?, students);
+        let problems: i64 = int(conn, "SELECT count(*) FROM pragma_foreign_key_check")?;
+        assert_eq!(problems, 0, "foreign_key_check found problems");
+        assert_eq!(
+            int(conn, "SELECT count(DISTINCT email) FROM students")?,
+            students
+        );
+        assert_eq!(
+            int(
+                conn,
+                "SELECT count(*) FROM students WHERE year NOT BETWEEN 1 AND 4"
+            )?,
+            0
+        );
+        assert_eq!(
+            int(
+                conn,
+                "SELECT count(*) FROM classes WHERE grade IS NOT NULL \
+                 AND grade NOT IN ('A', 'B', 'C', 'D')"
+            )?,
+            0
+        );
+        assert!(classes_per_student(conn)?
+            .values()
+            .all(|n| (0..=5).contains(n)));
+        // A student's classes are different courses.
+        assert_eq!(
+            int(
+                conn,
+                "SELECT count(*) FROM (SELECT student_id, name FROM classes \
+                 GROUP BY student_id, name HAVING count(*) > 1)"
+            )?,
+            0
+        );
+        // A class's teacher belongs to the course's department.
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT c.abbreviation, t.department FROM classes c \
+             JOIN teachers t ON t.id = c.teacher_id",
+        )?;
+        let pairs = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
+        for pair in pairs {
+            let (abbreviation, department): (String, String) = pair?;
+            let course = COURSES
+                .iter()
+                .find(|c| c.abbreviation == abbreviation)
+                .map(|c| DEPARTMENTS[c.department]);
+            assert_eq!(course, Some(department.as_str()), "{abbreviation}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn default_school_keeps_the_contract() -> rusqlite::Result<()> {
+        let mut conn = school()?;
+        seed(&mut conn, DEFAULT_STUDENTS)?;
+        assert_sound(&conn, 40)?;
+
+        let teachers = int(&conn, "SELECT count(*) FROM teachers")?;
+        assert!(teachers >= 6, "{teachers} teachers");
+        assert!(int(&conn, "SELECT count(DISTINCT department) FROM teachers")? >= 3);
+        assert_eq!(
+            strings(&conn, "SELECT name FROM clubs ORDER BY id")?,
+            ["Chess", "Drama", "Robotics", "Choir", "Debate"]
+        );
+        assert_eq!(int(&conn, "SELECT count(*) FROM classes")?, 120);
+        assert_eq!(int(&conn, "SELECT count(*) FROM classes WHERE id = 1")?, 1);
+
+        let per_student = classes_per_student(&conn)?;
+        assert_eq!(per_student.len(), 40);
+        assert!(per_student.values().filter(|n| **n == 0).count() >= 2);
+        assert!(per_student.get(&13).copied().unwrap_or(0) >= 2);
+
+        for (sql, what) in [
+            (
+                "SELECT count(*) FROM students WHERE advisor_id IS NULL",
+                "no advisor",
+            ),
+            (
+                "SELECT count(*) FROM students WHERE advisor_id IS NOT NULL",
+                "an advisor",
+            ),
+            (
+                "SELECT count(*) FROM classes WHERE teacher_id IS NULL",
+                "no teacher",
+            ),
+            (
+                "SELECT count(*) FROM classes WHERE teacher_id IS NOT NULL",
+                "a teacher",
+            ),
+            (
+                "SELECT count(*) FROM classes WHERE grade IS NULL",
+                "no grade",
+            ),
+            ("SELECT count(*) FROM classes WHERE grade = 'A'", "an A"),
+            (
+                "SELECT count(*) FROM classes WHERE credits >= 4",
+                "4+ credits",
+            ),
+            (
+                "SELECT count(*) FROM classes WHERE credits = 2",
+                "2 credits",
+            ),
+            (
+                "SELECT count(*) FROM memberships WHERE club_id = 1",
+                "Chess members",
+            ),
+            (
+                "SELECT count(*) FROM memberships WHERE student_id = 13",
+                "13 in a club",
+            ),
+        ] {
+            assert!(int(&conn, sql)? > 0, "no row with {what}");
+        }
+        assert_eq!(
+            int(
+                &conn,
+                "SELECT count(*) FROM classes WHERE abbreviation = 'BI301'"
+            )?,
+            0,
+            "Biology 301 is the lesson's to append"
+        );
+        // The lessons append student 13 to Chess and to Drama: neither may clash.
+        assert_eq!(
+            int(
+                &conn,
+                "SELECT count(*) FROM memberships WHERE student_id = 13 AND club_id IN (1, 2)"
+            )?,
+            0
+        );
+        assert_eq!(int(&conn, "SELECT count(DISTINCT year) FROM students")?, 4);
+        assert_eq!(int(&conn, "SELECT count(DISTINCT name) FROM students")?, 40);
+        assert_eq!(int(&conn, "SELECT count(*) FROM memberships")?, 40);
+        let clubs_per_student = "SELECT count(*) FROM students s WHERE \
+             (SELECT count(*) FROM memberships m WHERE m.student_id = s.id)";
+        assert!(int(&conn, &format!("{clubs_per_student} = 0"))? > 0);
+        assert!(int(&conn, &format!("{clubs_per_student} = 2"))? > 0);
+        Ok(())
+    }
+
+    #[test]
+    fn seeding_is_deterministic() -> rusqlite::Result<()> {
+        let mut first = school()?;
+        let mut second = school()?;
+        seed(&mut first, DEFAULT_STUDENTS)?;
+        seed(&mut second, DEFAULT_STUDENTS)?;
+        assert_eq!(dump(&first)?, dump(&second)?);
+        Ok(())
+    }
+
+    #[test]
+    fn default_school_is_a_prefix_of_a_bigger_one_where_sizes_agree() -> rusqlite::Result<()> {
+        // Students' names and emails depend on the id alone.
+        let small = seeded(40, false)?;
+        let big = seeded(44, false)?;
+        let sql = "SELECT name || ' ' || email FROM students WHERE id <= 40 ORDER BY id";
+        assert_eq!(strings(&small, sql)?, strings(&big, sql)?);
+        Ok(())
+    }
+
+    #[test]
+    fn scale_keeps_the_proportions() -> rusqlite::Result<()> {
+        let n: i64 = 2000;
+        let conn = seeded(2000, false)?;
+        assert_sound(&conn, n)?;
+        assert_eq!(int(&conn, "SELECT count(*) FROM teachers")?, n / 5);
+        assert_eq!(int(&conn, "SELECT count(*) FROM classes")?, 3 * n);
+        assert_eq!(int(&conn, "SELECT count(*) FROM memberships")?, n);
+        assert_eq!(int(&conn, "SELECT count(*) FROM clubs")?, n / 50);
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT name FROM clubs WHERE id IN (5, 6, 11) ORDER BY id"
+            )?,
+            ["Debate", "Chess 2", "Chess 3"]
+        );
+        // Every club and every teacher is used.
+        assert_eq!(
+            int(&conn, "SELECT count(DISTINCT club_id) FROM memberships")?,
+            n / 50
+        );
+        assert!(int(&conn, "SELECT count(DISTINCT teacher_id) FROM classes")? > n / 5 * 9 / 10);
+        Ok(())
+    }
+
+    #[test]
+    fn odd_sizes_stay_close_to_the_proportions() -> rusqlite::Result<()> {
+        for n in [0_i64, 1, 7, 13, 1001] {
+            let conn = seeded(n.unsigned_abs(), false)?;
+            assert_sound(&conn, n)?;
+            assert!((int(&conn, "SELECT count(*) FROM classes")? - 3 * n).abs() <= 8);
+            assert!((int(&conn, "SELECT count(*) FROM memberships")? - n).abs() <= 3);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn bulk_load_gives_the_same_database() -> rusqlite::Result<()> {
+        let plain = seeded(2000, false)?;
+        let bulk = seeded(2000, true)?;
+        assert_eq!(dump(&plain)?, dump(&bulk)?);
+        let indexes = "SELECT name || ': ' || sql FROM sqlite_master \
+                       WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
+        assert_eq!(strings(&plain, indexes)?, strings(&bulk, indexes)?);
+        assert_eq!(strings(&bulk, indexes)?.len(), 4);
+        assert_eq!(
+            int(&bulk, "PRAGMA foreign_keys")?,
+            1,
+            "foreign keys back on"
+        );
+        assert_eq!(
+            int(&bulk, "SELECT count(*) FROM pragma_foreign_key_check")?,
+            0
+        );
+        assert_eq!(strings(&bulk, "PRAGMA integrity_check")?, ["ok"]);
+        Ok(())
+    }
+
+    #[test]
+    fn seeding_twice_fails_and_changes_nothing() -> rusqlite::Result<()> {
+        for bulk in [false, true] {
+            let mut conn = seeded(40, bulk)?;
+            let before = dump(&conn)?;
+            assert!(load(&mut conn, Sizes::new(40), bulk).is_err());
+            assert_eq!(dump(&conn)?, before);
+            assert_eq!(int(&conn, "PRAGMA foreign_keys")?, 1);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn emails_stay_unique_past_the_distinct_names() -> rusqlite::Result<()> {
+        let conn = seeded(DISTINCT_NAMES + 50, false)?;
+        let emails = strings(&conn, "SELECT email FROM students")?;
+        let distinct: HashSet<&String> = emails.iter().collect();
+        assert_eq!(distinct.len(), emails.len());
+        assert_eq!(
+            strings(
+                &conn,
+                "SELECT email FROM students WHERE id IN (1, 401) ORDER BY id"
+            )?,
+            ["olivia.smith@school.edu", "olivia.smith.401@school.edu"]
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,664 @@
+//! The mapper's condition compiler: `where(...)` arguments become SQL conditions, with bare
+//! names resolved as columns or relationships of the collection's class, paths through
+//! many-to-one relationships as EXISTS (`has()`), and `any()` as EXISTS over the related rows.
+
+use super::eval::{Eval, Val};
+use crate::error::{Error, Result, Span};
+use crate::mapper::query::{key_of, Obj};
+use crate::mapper::{Link, Relationship};
+use crate::sql::{self, CompareOp as Op, Expr as Sql, Order, Select, SelectItem, Value};
+use crate::syntax::ast::{Argument, CompareOp, Expr, ExprKind, Ident, Literal, Member};
+
+/// One side of a comparison.
+enum Operand {
+    /// A column or a value, as SQL.
+    Sql(Sql),
+    /// NULL (None, or a value that turned out NULL).
+    Null,
+    /// A list of values, for `in`.
+    List(Vec<Value>),
+    /// An object: compares by its key.
+    Object(Obj),
+    /// A many-to-one relationship of the row (compares by its foreign key).
+    Relationship(Relationship),
+    /// A collection, for `in`.
+    Query(crate::mapper::query::Query),
+}
+
+/// String tests that become LIKE.
+const LIKE_METHODS: &[&str] = &["like", "startswith", "endswith", "contains"];
+
+impl Eval<'_> {
+    /// Compiles a condition on rows of `table`.
+    pub fn condition(&mut self, expr: &Expr, table: &str) -> Result<Sql> {
+        match &expr.kind {
+            ExprKind::And(l, r) => Ok(flatten(
+                true,
+                self.condition(l, table)?,
+                self.condition(r, table)?,
+            )),
+            ExprKind::Or(l, r) => Ok(flatten(
+                false,
+                self.condition(l, table)?,
+                self.condition(r, table)?,
+            )),
+            ExprKind::Not(inner) => Ok(Sql::Not(Box::new(self.condition(inner, table)?))),
+            ExprKind::Compare(l, op, r) => self.comparison(l, *op, r, table),
+            ExprKind::Call(callee, args) => self.condition_call(callee, args, table, expr.span),
+            ExprKind::Literal(Literal::Bool(b)) => Ok(always(*b)),
+            ExprKind::Name(name) if self.reg.relationship(table, name).is_some() => {
+                Err(Error::type_error(
+                    expr.span,
+                    format!("'{name}' is a relationship; a condition needs a test on it"),
+                )
+                .with_hint(format!("e.g. {name}.any() or {name} is None")))
+            }
+            _ => Err(Error::type_error(expr.span, "a condition is expected here")
+                .with_hint("compare a column with a value, e.g. year == 2")),
+        }
+    }
+
+    /// `column = value` for `filter_by(column=value)` (IS NULL for None).
+    pub fn equality(&mut self, table: &str, key: &Ident, val: Val) -> Result<Sql> {
+        let subject = match self.reg.relationship(table, &key.name) {
+            Some(rel) => Operand::Relationship(rel.clone()),
+            None => Operand::Sql(Sql::column(table, &self.column_name_of(table, key)?)),
+        };
+        let value = self.operand_from_val(val, key.span)?;
+        self.compare_operands(subject, Op::Eq, value, key.span)
+    }
+
+    fn column_name_of(&self, table: &str, key: &Ident) -> Result<String> {
+        let t = self.table(table, key.span)?;
+        match t.column(&key.name) {
+            Some(c) => Ok(c.name.clone()),
+            None => Err(self.reg.unknown_attribute(t, &key.name, key.span, &[])),
+        }
+    }
+
+    /// One ORDER BY term: `name`, `-year`, `year.desc()`, `name.asc()`.
+    pub fn order_term(&mut self, expr: &Expr, table: &str) -> Result<Order> {
+        match &expr.kind {
+            ExprKind::Neg(inner) => {
+                let mut order = self.order_term(inner, table)?;
+                order.descending = !order.descending;
+                Ok(order)
+            }
+            ExprKind::Call(callee, args) if args.is_empty() => match &callee.kind {
+                ExprKind::Member(base, Member::Name(m)) if m.name == "desc" || m.name == "asc" => {
+                    let mut order = self.order_term(base, table)?;
+                    order.descending = m.name == "desc";
+                    Ok(order)
+                }
+                _ => Err(order_error(expr.span)),
+            },
+            ExprKind::Name(_) | ExprKind::Literal(Literal::Text(_)) => Ok(Order {
+                expr: Sql::column(table, &self.column_name(table, expr)?),
+                descending: false,
+            }),
+            _ => Err(order_error(expr.span)),
+        }
+    }
+
+    fn comparison(&mut self, left: &Expr, op: CompareOp, right: &Expr, table: &str) -> Result<Sql> {
+        if self.path_start(left, table).is_none() && self.path_start(right, table).is_some() {
+            if let Some(mirrored) = mirror(op) {
+                return self.comparison(right, mirrored, left, table);
+            }
+        }
+        if let Some((rel, rest)) = self.path_start(left, table) {
+            let right_operand = self.operand(right, table)?;
+            return self.through(&rel, left.span, |ev, target| {
+                ev.comparison_with(&rest, op, right_operand, target)
+            });
+        }
+        let right_operand = self.operand(right, table)?;
+        self.comparison_with(left, op, right_operand, table)
+    }
+
+    fn comparison_with(
+        &mut self,
+        left: &Expr,
+        op: CompareOp,
+        right: Operand,
+        table: &str,
+    ) -> Result<Sql> {
+        if let Some((rel, rest)) = self.path_start(left, table) {
+            return self.through(&rel, left.span, |ev, target| {
+                ev.comparison_with(&rest, op, right, target)
+            });
+        }
+        let left_operand = self.operand(left, table)?;
+        let span = left.span;
+        match op {
+            CompareOp::In | CompareOp::NotIn => {
+                self.membership(left_operand, right, op == CompareOp::NotIn, span)
+            }
+            CompareOp::Is | CompareOp::IsNot => match right {
+                Operand::Null => self.compare_operands(
+                    left_operand,
+                    if op == CompareOp::Is { Op::Eq } else { Op::Ne },
+                    Operand::Null,
+                    span,
+                ),
+                Operand::Sql(Sql::Value(v @ Value::Integer(0 | 1))) => {
+                    let sql_op = if op == CompareOp::Is { Op::Eq } else { Op::Ne };
+                    self.compare_operands(left_operand, sql_op, Operand::Sql(Sql::Value(v)), span)
+                }
+                _ => Err(
+                    Error::type_error(span, "'is' compares with None (or True/False)")
+                        .with_hint("use == to compare with a value"),
+                ),
+            },
+            _ => {
+                let sql_op = match op {
+                    CompareOp::Eq => Op::Eq,
+                    CompareOp::Ne => Op::Ne,
+                    CompareOp::Lt => Op::Lt,
+                    CompareOp::Le => Op::Le,
+                    CompareOp::Gt => Op::Gt,
+                    _ => Op::Ge,
+                };
+                self.compare_operands(left_operand, sql_op, right, span)
+            }
+        }
+    }
+
+    fn compare_operands(
+        &mut self,
+        left: Operand,
+        op: Op,
+        right: Operand,
+        span: Span,
+    ) -> Result<Sql> {
+        let equality = matches!(op, Op::Eq | Op::Ne);
+        let l = self.operand_sql(left, span)?;
+        let r = self.operand_sql(right, span)?;
+        match (l, r) {
+            (None, None) => Ok(always(op == Op::Eq)),
+            (Some(x), None) | (None, Some(x)) if equality => {
+                Ok(Sql::IsNull(Box::new(x), op == Op::Ne))
+            }
+            (Some(x), Some(y)) => Ok(Sql::Compare(Box::new(x), op, Box::new(y))),
+            _ => Err(Error::type_error(
+                span,
+                "None can only be compared with == or != (or is / is not)",
+            )),
+        }
+    }
+
+    /// The SQL of an operand; `None` for NULL.
+    fn operand_sql(&self, operand: Operand, span: Span) -> Result<Option<Sql>> {
+        match operand {
+            Operand::Sql(Sql::Value(Value::Null)) | Operand::Null => Ok(None),
+            Operand::Sql(s) => Ok(Some(s)),
+            Operand::Object(o) => match o.single_key() {
+                Some(v) => Ok(Some(Sql::Value(v.clone()))),
+                None => Err(Error::type_error(
+                    span,
+                    "this object has a key of several columns and cannot be compared",
+                )),
+            },
+            Operand::Relationship(rel) => match &rel.link {
+                Link::ManyToOne { column } => Ok(Some(Sql::column(&rel.owner, column))),
+                _ => Err(Error::type_error(
+                    span,
+                    format!(
+                        "'{}' is a collection; test it with {}.any(...)",
+                        rel.name, rel.name
+                    ),
+                )),
+            },
+            Operand::List(_) | Operand::Query(_) => Err(Error::type_error(
+                span,
+                "a list can only be used with in / not in",
+            )
+            .with_hint("e.g. id in [1, 2, 3]")),
+        }
+    }
+
+    fn membership(
+        &mut self,
+        left: Operand,
+        right: Operand,
+        negated: bool,
+        span: Span,
+    ) -> Result<Sql> {
+        let subject = self
+            .operand_sql(left, span)?
+            .ok_or_else(|| Error::type_error(span, "None cannot be looked for in a list"))?;
+        match right {
+            Operand::List(values) => Ok(Sql::InList(
+                Box::new(subject),
+                values.into_iter().map(Sql::Value).collect(),
+                negated,
+            )),
+            Operand::Query(q) => {
+                let column = match &q.columns {
+                    Some(cols) if cols.len() == 1 => cols[0].clone(),
+                    Some(_) => {
+                        return Err(Error::type_error(
+                            span,
+                            "in (...) needs a collection of one column",
+                        )
+                        .with_hint("select one column, e.g. .select(id)"))
+                    }
+                    None => key_of(self.reg, &q.table),
+                };
+                Ok(Sql::InSelect(
+                    Box::new(subject),
+                    Box::new(q.column_select(&column)),
+                    negated,
+                ))
+            }
+            _ => Err(
+                Error::type_error(span, "in / not in need a list on the right")
+                    .with_hint("e.g. id in [1, 13, 40]"),
+            ),
+        }
+    }
+
+    /// One side of a comparison in rows of `table`.
+    fn operand(&mut self, expr: &Expr, table: &str) -> Result<Operand> {
+        match &expr.kind {
+            ExprKind::Name(name) => {
+                let t = self.table(table, expr.span)?;
+                if t.column(name).is_some() {
+                    return Ok(Operand::Sql(Sql::column(table, name)));
+                }
+                if let Some(rel) = self.reg.relationship(table, name) {
+                    return Ok(Operand::Relationship(rel.clone()));
+                }
+                if self.reg.collection(name).is_none() && !self.is_variable(name) {
+                    return Err(self.reg.unknown_attribute(t, name, expr.span, &[]));
+                }
+                let val = self.eval(expr)?;
+                self.operand_from_val(val, expr.span)
+            }
+            ExprKind::Literal(Literal::None) => Ok(Operand::Null),
+            ExprKind::List(items) => {
+                let mut values = Vec::new();
+                for item in items {
+                    match self.operand(item, table)? {
+                        Operand::Sql(Sql::Value(v)) => values.push(v),
+                        Operand::Null => values.push(Value::Null),
+                        Operand::Object(o) => {
+                            values.push(o.single_key().cloned().unwrap_or(Value::Null))
+                        }
+                        _ => {
+                            return Err(Error::type_error(
+                                item.span,
+                                "a list in a condition holds values only",
+                            )
+                            .with_hint("e.g. id in [1, 2, 3]"))
+                        }
+                    }
+                }
+                Ok(Operand::List(values))
+            }
+            ExprKind::Compare(..) | ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..) => {
+                Err(
+                    Error::type_error(expr.span, "a comparison cannot be compared again")
+                        .with_hint("join conditions with and / or"),
+                )
+            }
+            _ => {
+                let val = self.eval(expr)?;
+                self.operand_from_val(val, expr.span)
+            }
+        }
+    }
+
+    fn operand_from_val(&mut self, val: Val, span: Span) -> Result<Operand> {
+        match val {
+            Val::Scalar(Value::Null) | Val::Nothing => Ok(Operand::Null),
+            Val::Scalar(v) => Ok(Operand::Sql(Sql::Value(v))),
+            Val::Object(o) => {
+                self.load(&o, span)?;
+                Ok(Operand::Object(o))
+            }
+            Val::Query(q) => Ok(Operand::Query(q)),
+            Val::List(items) => {
+                let mut values = Vec::new();
+                for item in items {
+                    match item {
+                        Val::Scalar(v) => values.push(v),
+                        Val::Nothing => values.push(Value::Null),
+                        Val::Object(o) => {
+                            values.push(o.single_key().cloned().unwrap_or(Value::Null))
+                        }
+                        _ => {
+                            return Err(Error::type_error(
+                                span,
+                                "a list in a condition holds values only",
+                            ))
+                        }
+                    }
+                }
+                Ok(Operand::List(values))
+            }
+            _ => Err(Error::type_error(
+                span,
+                "this cannot be used in a condition",
+            )),
+        }
+    }
+
+    /// When `expr` starts with a many-to-one relationship of `table` followed by more
+    /// (`advisor.department`), that relationship and the rest (`department`).
+    fn path_start(&self, expr: &Expr, table: &str) -> Option<(Relationship, Expr)> {
+        let ExprKind::Member(base, Member::Name(attr)) = &expr.kind else {
+            return None;
+        };
+        if let ExprKind::Name(root) = &base.kind {
+            let rel = self.reg.relationship(table, root)?;
+            let rest = Expr {
+                kind: ExprKind::Name(attr.name.clone()),
+                span: attr.span,
+            };
+            return Some((rel.clone(), rest));
+        }
+        let (rel, inner_rest) = self.path_start(base, table)?;
+        let rest = Expr {
+            kind: ExprKind::Member(Box::new(inner_rest), Member::Name(attr.clone())),
+            span: expr.span,
+        };
+        Some((rel, rest))
+    }
+
+    /// `EXISTS (SELECT 1 FROM target WHERE <link> AND <inner>)`: the row's related rows
+    /// through `rel` for which `inner` holds.
+    fn through(
+        &mut self,
+        rel: &Relationship,
+        span: Span,
+        inner: impl FnOnce(&mut Self, &str) -> Result<Sql>,
+    ) -> Result<Sql> {
+        if rel.is_collection() {
+            return Err(Error::type_error(
+                span,
+                format!(
+                    "'{}' holds many rows, so a path through it is ambiguous",
+                    rel.name
+                ),
+            )
+            .with_hint(format!("test the related rows with {}.any(...)", rel.name)));
+        }
+        let cond = inner(self, &rel.target)?;
+        Ok(self.exists(rel, Some(cond)))
+    }
+
+    /// EXISTS over the rows related through `rel`, optionally meeting `cond`.
+    fn exists(&self, rel: &Relationship, cond: Option<Sql>) -> Sql {
+        let owner_key = key_of(self.reg, &rel.owner);
+        let target_key = key_of(self.reg, &rel.target);
+        let mut select = Select::star(&rel.target);
+        select.items = vec![SelectItem::One];
+        let link = match &rel.link {
+            Link::ManyToOne { column } => Sql::eq(
+                Sql::column(&rel.target, &target_key),
+                Sql::column(&rel.owner, column),
+            ),
+            Link::OneToMany { column } => Sql::eq(
+                Sql::column(&rel.target, column),
+                Sql::column(&rel.owner, &owner_key),
+            ),
+            Link::ManyToMany {
+                secondary,
+                owner_column,
+                target_column,
+            } => {
+                let pair = Sql::eq(
+                    Sql::column(secondary, owner_column),
+                    Sql::column(&rel.owner, &owner_key),
+                );
+                select.from = sql::Source::Table(secondary.clone());
+                if cond.is_some() {
+                    select.joins.push(sql::Join {
+                        table: rel.target.clone(),
+                        on: Sql::eq(
+                            Sql::column(&rel.target, &target_key),
+                            Sql::column(secondary, target_column),
+                        ),
+                    });
+                }
+                pair
+            }
+        };
+        let mut parts = vec![link];
+        parts.extend(cond);
+        select.filter = Sql::all(parts);
+        Sql::Exists(Box::new(select))
+    }
+
+    fn condition_call(
+        &mut self,
+        callee: &Expr,
+        args: &[Argument],
+        table: &str,
+        span: Span,
+    ) -> Result<Sql> {
+        let ExprKind::Member(subject, Member::Name(method)) = &callee.kind else {
+            return Err(Error::type_error(span, "a condition is expected here")
+                .with_hint("e.g. name.startswith('A') or classes.any()"));
+        };
+        let m = method.name.as_str();
+        if m == "any" || m == "has" {
+            return self.any(subject, args, table, method);
+        }
+        if let Some((rel, rest)) = self.path_start(subject, table) {
+            return self.through(&rel, subject.span, |ev, target| {
+                ev.column_test(&rest, method, args, target, span)
+            });
+        }
+        self.column_test(subject, method, args, table, span)
+    }
+
+    fn any(
+        &mut self,
+        subject: &Expr,
+        args: &[Argument],
+        table: &str,
+        method: &Ident,
+    ) -> Result<Sql> {
+        if let Some((rel, rest)) = self.path_start(subject, table) {
+            return self.through(&rel, subject.span, |ev, target| {
+                ev.any(&rest, args, target, method)
+            });
+        }
+        let ExprKind::Name(name) = &subject.kind else {
+            return Err(Error::type_error(
+                subject.span,
+                format!("{}() is a test on a relationship", method.name),
+            )
+            .with_hint("e.g. classes.any(credits >= 4)"));
+        };
+        let Some(rel) = self.reg.relationship(table, name).cloned() else {
+            let t = self.table(table, subject.span)?;
+            return Err(self.reg.unknown_attribute(t, name, subject.span, &[]));
+        };
+        let cond = match args {
+            [] => None,
+            [only] if only.keyword.is_none() => Some(self.condition(&only.value, &rel.target)?),
+            _ => {
+                return Err(Error::type_error(
+                    method.span,
+                    format!("{}() takes at most one condition", method.name),
+                )
+                .with_hint("join conditions with and: classes.any(credits >= 4 and grade == 'A')"))
+            }
+        };
+        Ok(self.exists(&rel, cond))
+    }
+
+    fn column_test(
+        &mut self,
+        subject: &Expr,
+        method: &Ident,
+        args: &[Argument],
+        table: &str,
+        span: Span,
+    ) -> Result<Sql> {
+        let column = self.operand(subject, table)?;
+        let column = self
+            .operand_sql(column, subject.span)?
+            .ok_or_else(|| Error::type_error(subject.span, "None has no tests"))?;
+        let m = method.name.as_str();
+        let mut values = Vec::new();
+        for arg in args {
+            if arg.keyword.is_some() {
+                return Err(Error::type_error(
+                    arg.value.span,
+                    format!("{m}() takes plain arguments"),
+                ));
+            }
+            values.push(self.operand(&arg.value, table)?);
+        }
+        match (m, values.as_slice()) {
+            (m, [Operand::Sql(Sql::Value(Value::Text(text)))]) if LIKE_METHODS.contains(&m) => {
+                let (pattern, escaped) = like_pattern(m, text);
+                Ok(Sql::Like(
+                    Box::new(column),
+                    Box::new(Sql::Value(Value::Text(pattern))),
+                    escaped,
+                ))
+            }
+            (m, _) if LIKE_METHODS.contains(&m) => Err(Error::type_error(
+                span,
+                format!("{m}() takes one text argument"),
+            )
+            .with_hint(format!("e.g. name.{m}('An')"))),
+            ("between", [_, _]) => {
+                let mut it = values.into_iter();
+                let (Some(low), Some(high)) = (it.next(), it.next()) else {
+                    return Err(Error::type_error(span, "between() takes two values"));
+                };
+                let low = self
+                    .operand_sql(low, span)?
+                    .unwrap_or(Sql::Value(Value::Null));
+                let high = self
+                    .operand_sql(high, span)?
+                    .unwrap_or(Sql::Value(Value::Null));
+                Ok(Sql::Between(
+                    Box::new(column),
+                    Box::new(low),
+                    Box::new(high),
+                ))
+            }
+            ("between", _) => Err(Error::type_error(span, "between() takes two values")
+                .with_hint("e.g. year.between(2, 3)")),
+            ("in_" | "not_in", [_]) => {
+                let list = values
+                    .into_iter()
+                    .next()
+                    .unwrap_or(Operand::List(Vec::new()));
+                self.membership(Operand::Sql(column), list, m == "not_in", span)
+            }
+            ("is_" | "is_not" | "isnot", [_]) => {
+                let value = values.into_iter().next().unwrap_or(Operand::Null);
+                let op = if m == "is_" { Op::Eq } else { Op::Ne };
+                self.compare_operands(Operand::Sql(column), op, value, span)
+            }
+            _ => Err(
+                Error::name(method.span, format!("no test '{m}' on a column")).with_hint(
+                    crate::error::suggestion(
+                        m,
+                        [
+                            "like",
+                            "startswith",
+                            "endswith",
+                            "contains",
+                            "between",
+                            "in_",
+                            "not_in",
+                            "is_",
+                            "is_not",
+                            "any",
+                            "has",
+                        ],
+                    ),
+                ),
+            ),
+        }
+    }
+}
+
+/// The LIKE pattern for a string test; wildcards in the given text are escaped with `/`.
+fn like_pattern(method: &str, text: &str) -> (String, bool) {
+    if method == "like" {
+        return (text.to_string(), false);
+    }
+    let escaped = text.contains(['%', '_', '/']);
+    let body: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '/' => vec!['/', c],
+            c => vec![c],
+        })
+        .collect();
+    let pattern = match method {
+        "startswith" => format!("{body}%"),
+        "endswith" => format!("%{body}"),
+        _ => format!("%{body}%"),
+    };
+    (pattern, escaped)
+}
+
+/// A condition that is always true or always false.
+fn always(truth: bool) -> Sql {
+    Sql::eq(
+        Sql::Value(Value::Integer(1)),
+        Sql::Value(Value::Integer(i64::from(truth))),
+    )
+}
+
+/// `a AND b` (or OR), merged into one list when either side is already one.
+fn flatten(and: bool, left: Sql, right: Sql) -> Sql {
+    let mut items = Vec::new();
+    for side in [left, right] {
+        match side {
+            Sql::And(inner) if and => items.extend(inner),
+            Sql::Or(inner) if !and => items.extend(inner),
+            other => items.push(other),
+        }
+    }
+    if and {
+        Sql::And(items)
+    } else {
+        Sql::Or(items)
+    }
+}
+
+/// The same comparison with its sides swapped (`3 < year` is `year > 3`).
+fn mirror(op: CompareOp) -> Option<CompareOp> {
+    Some(match op {
+        CompareOp::Eq => CompareOp::Eq,
+        CompareOp::Ne => CompareOp::Ne,
+        CompareOp::Lt => CompareOp::Gt,
+        CompareOp::Le => CompareOp::Ge,
+        CompareOp::Gt => CompareOp::Lt,
+        CompareOp::Ge => CompareOp::Le,
+        _ => return None,
+    })
+}
+
+fn order_error(span: Span) -> Error {
+    Error::type_error(span, "order_by() takes column names")
+        .with_hint("e.g. order_by(name), order_by(year.desc(), name) or order_by(-year)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn string_tests_escape_wildcards_in_the_given_text() {
+        assert_eq!(like_pattern("startswith", "Ch"), ("Ch%".to_string(), false));
+        assert_eq!(
+            like_pattern("contains", "50%"),
+            ("%50/%%".to_string(), true)
+        );
+        assert_eq!(like_pattern("endswith", "a_b"), ("%a/_b".to_string(), true));
+        assert_eq!(like_pattern("like", "%an%"), ("%an%".to_string(), false));
+    }
+}

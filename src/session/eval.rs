@@ -1,0 +1,966 @@
+//! The mapper at work on one statement: names resolved against the mapped classes, queries
+//! built method by method, and SQL sent only when a value is really needed (lazy loading).
+
+use super::{executed, Binding, Outcome, Trace};
+use crate::db::{Database, DbError, Rows};
+use crate::error::{suggestion, Error, ErrorKind, Result, Span};
+use crate::mapper::query::{key_of, Obj, Query};
+use crate::mapper::{Link, Registry, Relationship};
+use crate::render::render;
+use crate::schema::{ColumnType, Table};
+use crate::sql::{Aggregate, Select, Statement, Value};
+use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Literal, Member};
+use std::collections::BTreeMap;
+
+/// A value during evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Val {
+    /// A plain value.
+    Scalar(Value),
+    /// `[a, b]`.
+    List(Vec<Val>),
+    /// `{key: value}`.
+    Dict(Vec<(Ident, Val)>),
+    /// One object, by key.
+    Object(Obj),
+    /// A collection not yet read.
+    Query(Query),
+    /// None: no object.
+    Nothing,
+    /// Rows already read (a grouped aggregate).
+    Rows(Rows),
+    /// What a write did.
+    Written(Outcome),
+}
+
+/// Methods of a collection, for suggestions.
+pub(crate) const QUERY_METHODS: &[&str] = &[
+    "where",
+    "filter",
+    "filter_by",
+    "order_by",
+    "limit",
+    "offset",
+    "first",
+    "all",
+    "get",
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "select",
+    "distinct",
+    "group_by",
+    "add",
+    "create",
+    "append",
+    "remove",
+    "update",
+    "delete",
+];
+
+/// Methods of one object, for suggestions.
+pub(crate) const OBJECT_METHODS: &[&str] = &["update", "delete"];
+
+/// The evaluator of one statement.
+pub(crate) struct Eval<'a> {
+    pub reg: &'a Registry,
+    pub db: &'a Database,
+    vars: &'a BTreeMap<String, Binding>,
+    pub trace: &'a mut Trace,
+}
+
+impl<'a> Eval<'a> {
+    pub fn new(
+        reg: &'a Registry,
+        db: &'a Database,
+        vars: &'a BTreeMap<String, Binding>,
+        trace: &'a mut Trace,
+    ) -> Eval<'a> {
+        Eval {
+            reg,
+            db,
+            vars,
+            trace,
+        }
+    }
+
+    // ------------------------------------------------------------ running SQL
+
+    /// Runs a SELECT, logging it.
+    pub fn run_query(&mut self, select: Select, span: Span) -> Result<Rows> {
+        let sql = render(&Statement::Select(select));
+        match self.db.query(&sql) {
+            Ok(rows) => {
+                self.trace.sql.push(executed(&sql, rows.rows.len() as u64));
+                Ok(rows)
+            }
+            Err(e) => {
+                self.trace.sql.push(executed(&sql, 0));
+                Err(sql_error(&e, span))
+            }
+        }
+    }
+
+    /// The table named `name`, which the mapper made sure exists.
+    pub fn table(&self, name: &str, span: Span) -> Result<&'a Table> {
+        self.reg
+            .metadata
+            .table(name)
+            .ok_or_else(|| Error::name(span, format!("no table '{name}'")))
+    }
+
+    /// The class name of a table's rows, for messages ("Student").
+    pub fn class_of(&self, table: &str) -> String {
+        self.reg
+            .mapper_of(table)
+            .map_or_else(|| table.to_string(), |m| m.class_name.clone())
+    }
+
+    /// Loads an object's row, or says it does not exist.
+    pub fn load(&mut self, obj: &Obj, span: Span) -> Result<Vec<Value>> {
+        let rows = self.run_query(obj.load_select(), span)?;
+        rows.rows
+            .into_iter()
+            .next()
+            .ok_or_else(|| self.missing(obj, span))
+    }
+
+    /// The not-found error for an object.
+    pub fn missing(&self, obj: &Obj, span: Span) -> Error {
+        let key_name = obj
+            .key
+            .iter()
+            .map(|(c, _)| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Error::not_found(
+            span,
+            format!(
+                "there is no {} with {key_name} {} in {}",
+                self.class_of(&obj.table),
+                obj.key_text(),
+                obj.table
+            ),
+        )
+        .with_hint(format!(
+            "{}.select({key_name}) lists the keys there are",
+            obj.table
+        ))
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    /// Evaluates an expression outside any condition.
+    pub fn eval(&mut self, expr: &Expr) -> Result<Val> {
+        match &expr.kind {
+            ExprKind::Literal(lit) => Ok(literal(lit)),
+            ExprKind::Name(name) => self.name(name, expr.span),
+            ExprKind::List(items) => Ok(Val::List(
+                items.iter().map(|i| self.eval(i)).collect::<Result<_>>()?,
+            )),
+            ExprKind::Dict(entries) => {
+                let mut out = Vec::new();
+                for (key, value) in entries {
+                    out.push((key.clone(), self.eval(value)?));
+                }
+                Ok(Val::Dict(out))
+            }
+            ExprKind::Member(base, member) => {
+                let base_val = self.eval(base)?;
+                match member {
+                    Member::Key(key, span) => {
+                        self.index(base_val, Val::Scalar(Value::Integer(*key)), *span)
+                    }
+                    Member::Name(ident) => self.member(base_val, ident, base.span),
+                }
+            }
+            ExprKind::Index(base, key) => {
+                let base_val = self.eval(base)?;
+                let key_val = self.eval(key)?;
+                self.index(base_val, key_val, key.span)
+            }
+            ExprKind::Call(callee, args) => self.call(callee, args, expr.span),
+            ExprKind::Neg(inner) => match self.eval(inner)? {
+                Val::Scalar(Value::Integer(i)) => Ok(Val::Scalar(Value::Integer(i.wrapping_neg()))),
+                Val::Scalar(Value::Real(r)) => Ok(Val::Scalar(Value::Real(-r))),
+                _ => Err(
+                    Error::type_error(expr.span, "only a number can be negated").with_hint(
+                        "'-' before a column name means descending order inside order_by(...)",
+                    ),
+                ),
+            },
+            ExprKind::Compare(..) | ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..) => {
+                Err(
+                    Error::type_error(expr.span, "a condition on its own has no rows to test")
+                        .with_hint("put it inside where(...), e.g. students.where(year == 2)"),
+                )
+            }
+        }
+    }
+
+    fn name(&mut self, name: &str, span: Span) -> Result<Val> {
+        if let Some(binding) = self.vars.get(name) {
+            return Ok(match binding {
+                Binding::Object(o) => Val::Object(o.clone()),
+                Binding::Query(q) => Val::Query(q.clone()),
+                Binding::Value(v) => Val::Scalar(v.clone()),
+                Binding::Nothing => Val::Nothing,
+            });
+        }
+        if let Some(collection) = self.reg.collection(name) {
+            return Ok(Val::Query(Query::all(&collection.table.name)));
+        }
+        Err(self.unknown_name(name, span))
+    }
+
+    /// Whether `name` is bound by an earlier statement.
+    pub fn is_variable(&self, name: &str) -> bool {
+        self.vars.contains_key(name)
+    }
+
+    /// The error for a name that is neither a collection nor a variable.
+    pub fn unknown_name(&self, name: &str, span: Span) -> Error {
+        let mut known: Vec<&str> = self.reg.collection_names();
+        known.extend(self.vars.keys().map(|k| k.as_str()));
+        Error::name(span, format!("no collection or name '{name}'"))
+            .with_hint(suggestion(name, known.iter().copied()))
+    }
+
+    fn index(&mut self, base: Val, key: Val, span: Span) -> Result<Val> {
+        let Val::Query(query) = base else {
+            return Err(
+                Error::type_error(span, "only a collection can be indexed by key")
+                    .with_hint("write the key after a collection, e.g. students[13]"),
+            );
+        };
+        let obj = self.key_object(&query.table, key, span)?;
+        if query.filters.is_empty() && query.joins.is_empty() {
+            return Ok(Val::Object(obj));
+        }
+        let mut narrowed = query.clone();
+        narrowed.filters.push(obj.key_filter());
+        narrowed.limit = None;
+        narrowed.offset = None;
+        let rows = self.run_query(narrowed.to_select(), span)?;
+        if rows.rows.is_empty() {
+            return Err(Error::not_found(
+                span,
+                format!(
+                    "{} {} is not in this collection",
+                    self.class_of(&query.table),
+                    obj.key_text()
+                ),
+            ));
+        }
+        Ok(Val::Object(obj))
+    }
+
+    /// The object of `table` with primary key `key`, checking the key's type.
+    pub fn key_object(&self, table: &str, key: Val, span: Span) -> Result<Obj> {
+        let t = self.table(table, span)?;
+        let Some(key_col) = t.single_key() else {
+            return Err(Error::type_error(
+                span,
+                format!(
+                    "{table} has a key of {} columns ({}), so it cannot be looked up by one value",
+                    t.primary_key.len(),
+                    t.primary_key.join(", ")
+                ),
+            )
+            .with_hint(format!("use {table}.where(...) instead")));
+        };
+        let value = match key {
+            Val::Scalar(v) => v,
+            Val::Object(o) if o.table == table => o.single_key().cloned().unwrap_or(Value::Null),
+            _ => {
+                return Err(Error::type_error(
+                    span,
+                    format!("the key of {table} must be a value"),
+                ))
+            }
+        };
+        let fits = match (key_col.ty, &value) {
+            (ColumnType::Integer, Value::Integer(_)) => true,
+            (ColumnType::Text, Value::Text(_)) => true,
+            (ColumnType::Real, Value::Integer(_) | Value::Real(_)) => true,
+            _ => false,
+        };
+        if !fits {
+            return Err(Error::type_error(
+                span,
+                format!(
+                    "the key of {table} ({}) is {}, not {}",
+                    key_col.name,
+                    type_words(key_col.ty),
+                    value.type_name()
+                ),
+            )
+            .with_hint(format!("e.g. {table}[1]")));
+        }
+        Ok(Obj {
+            table: table.to_string(),
+            key: vec![(key_col.name.clone(), value)],
+        })
+    }
+
+    fn member(&mut self, base: Val, ident: &Ident, base_span: Span) -> Result<Val> {
+        let name = ident.name.as_str();
+        match base {
+            Val::Object(obj) => {
+                let table = self.table(&obj.table, ident.span)?;
+                if let Some(i) = table.columns.iter().position(|c| c.name == name) {
+                    let row = self.load(&obj, base_span)?;
+                    return Ok(Val::Scalar(row.get(i).cloned().unwrap_or(Value::Null)));
+                }
+                if let Some(rel) = self.reg.relationship(&obj.table, name).cloned() {
+                    return self.follow_object(&obj, &rel, base_span);
+                }
+                if OBJECT_METHODS.contains(&name) {
+                    return Err(method_without_call(name, ident.span));
+                }
+                Err(self
+                    .reg
+                    .unknown_attribute(table, name, ident.span, OBJECT_METHODS))
+            }
+            Val::Query(query) => {
+                if let Some(rel) = self.reg.relationship(&query.table, name).cloned() {
+                    if !query.is_whole_rows() {
+                        return Err(Error::type_error(
+                            ident.span,
+                            "a relationship can only be followed from whole objects, not selected columns",
+                        ));
+                    }
+                    return Ok(Val::Query(query.follow(self.reg, &rel)));
+                }
+                if QUERY_METHODS.contains(&name) {
+                    return Err(method_without_call(name, ident.span));
+                }
+                let table = self.table(&query.table, ident.span)?;
+                if table.column(name).is_some() {
+                    return Err(Error::type_error(
+                        ident.span,
+                        format!("'{name}' is a column of each {}, not of the whole collection", self.class_of(&query.table)),
+                    )
+                    .with_hint(format!("use .select({name}) for that column of every row, or pick one object first")));
+                }
+                let mut err = self
+                    .reg
+                    .unknown_attribute(table, name, ident.span, QUERY_METHODS);
+                err.message = format!(
+                    "no relationship or method '{name}' on the collection {}",
+                    query.table
+                );
+                Err(err)
+            }
+            Val::Nothing => Err(Error::type_error(
+                ident.span,
+                format!("there is no object here (None), so it has no '{name}'"),
+            )),
+            Val::Scalar(v) => Err(Error::type_error(
+                ident.span,
+                format!(
+                    "{} is a value ({}), it has no '{name}'",
+                    v.sql_literal(),
+                    v.type_name()
+                ),
+            )),
+            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) => Err(Error::type_error(
+                ident.span,
+                format!("this has no '{name}'"),
+            )),
+        }
+    }
+
+    /// Follows a relationship from one object: a many-to-one loads the object and then its
+    /// related object; a collection becomes a query on the related table.
+    pub fn follow_object(&mut self, obj: &Obj, rel: &Relationship, span: Span) -> Result<Val> {
+        match &rel.link {
+            Link::ManyToOne { column } => {
+                let table = self.table(&obj.table, span)?;
+                let row = self.load(obj, span)?;
+                let i = table.columns.iter().position(|c| &c.name == column);
+                let fk = i.and_then(|i| row.get(i)).cloned().unwrap_or(Value::Null);
+                if fk.is_null() {
+                    self.trace.notes.push(format!(
+                        "{} {} has no {} ({} is NULL)",
+                        self.class_of(&obj.table),
+                        obj.key_text(),
+                        rel.name,
+                        column
+                    ));
+                    return Ok(Val::Nothing);
+                }
+                Ok(Val::Object(Obj {
+                    table: rel.target.clone(),
+                    key: vec![(key_of(self.reg, &rel.target), fk)],
+                }))
+            }
+            _ => Ok(Val::Query(Query::of_object(self.reg, obj, rel, span))),
+        }
+    }
+
+    // ------------------------------------------------------------ calls
+
+    fn call(&mut self, callee: &Expr, args: &[Argument], span: Span) -> Result<Val> {
+        match &callee.kind {
+            ExprKind::Member(base, Member::Name(method)) => {
+                let base_val = self.eval(base)?;
+                self.method(base_val, method, args, base.span, span)
+            }
+            ExprKind::Name(name) => self.constructor(name, args, callee.span),
+            _ => Err(Error::type_error(callee.span, "this cannot be called")
+                .with_hint("methods are called on a collection or object, e.g. students.count()")),
+        }
+    }
+
+    fn constructor(&mut self, name: &str, args: &[Argument], span: Span) -> Result<Val> {
+        match self.reg.collection(name) {
+            Some(c) if c.mapper.is_some_and(|m| m.class_name == name) => {
+                let table = c.table.name.clone();
+                let values = self.keyword_values(args, span, name)?;
+                self.insert(&table, values, Vec::new(), span).map(write_val)
+            }
+            Some(c) => Err(
+                Error::type_error(span, format!("{name} is a collection, not a class")).with_hint(
+                    format!(
+                        "create a row with {name}.create(...) or {}(...)",
+                        c.class_name()
+                    ),
+                ),
+            ),
+            None => Err(self.unknown_name(name, span)),
+        }
+    }
+
+    /// The `key=value` arguments of a call, evaluated.
+    pub fn keyword_values(
+        &mut self,
+        args: &[Argument],
+        span: Span,
+        method: &str,
+    ) -> Result<Vec<(Ident, Val)>> {
+        let mut out = Vec::new();
+        for arg in args {
+            let Some(keyword) = &arg.keyword else {
+                return Err(Error::type_error(
+                    arg.value.span,
+                    format!("{method}(...) takes name=value arguments"),
+                )
+                .with_hint(format!("e.g. {method}(name=\"Ada\")")));
+            };
+            out.push((keyword.clone(), self.eval(&arg.value)?));
+        }
+        if out.is_empty() {
+            return Err(Error::type_error(
+                span,
+                format!("{method}(...) needs at least one name=value"),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn method(
+        &mut self,
+        base: Val,
+        method: &Ident,
+        args: &[Argument],
+        base_span: Span,
+        span: Span,
+    ) -> Result<Val> {
+        match base {
+            Val::Query(query) => self.query_method(query, method, args, span),
+            Val::Object(obj) => self.object_method(obj, method, args, base_span, span),
+            Val::Nothing => Err(Error::type_error(
+                method.span,
+                format!(
+                    "there is no object here (None), so it has no {}()",
+                    method.name
+                ),
+            )),
+            _ => Err(Error::type_error(
+                method.span,
+                format!("{}() is not a method of a plain value", method.name),
+            )
+            .with_hint("methods like this belong to collections and objects")),
+        }
+    }
+
+    fn object_method(
+        &mut self,
+        obj: Obj,
+        method: &Ident,
+        args: &[Argument],
+        base_span: Span,
+        span: Span,
+    ) -> Result<Val> {
+        match method.name.as_str() {
+            "update" => {
+                let values = self.keyword_values(args, span, "update")?;
+                self.update_object(&obj, values, base_span).map(write_val)
+            }
+            "delete" => {
+                no_arguments(args, "delete")?;
+                self.delete_object(&obj, base_span).map(write_val)
+            }
+            other => {
+                let table = self.table(&obj.table, method.span)?;
+                if table.column(other).is_some()
+                    || self.reg.relationship(&obj.table, other).is_some()
+                {
+                    return Err(Error::type_error(
+                        method.span,
+                        format!("{other} is an attribute, not a method"),
+                    )
+                    .with_hint(format!("write .{other} without ()")));
+                }
+                let mut err = self
+                    .reg
+                    .unknown_attribute(table, other, method.span, OBJECT_METHODS);
+                err.message = format!(
+                    "no method '{other}' on a {} object",
+                    self.class_of(&obj.table)
+                );
+                Err(err)
+            }
+        }
+    }
+
+    fn query_method(
+        &mut self,
+        mut q: Query,
+        method: &Ident,
+        args: &[Argument],
+        span: Span,
+    ) -> Result<Val> {
+        let name = method.name.as_str();
+        match name {
+            "where" | "filter" => {
+                self.no_filter_after_paging(&q, method)?;
+                if args.is_empty() {
+                    return Err(
+                        Error::type_error(span, format!("{name}() needs a condition"))
+                            .with_hint("e.g. students.where(year == 2)"),
+                    );
+                }
+                for arg in args {
+                    if let Some(k) = &arg.keyword {
+                        return Err(Error::parse(
+                            k.span,
+                            format!("'{}=' is an assignment; {name}() takes conditions", k.name),
+                        )
+                        .with_hint(format!(
+                            "compare with '==': {}({} == ...), or use filter_by({}=...)",
+                            name, k.name, k.name
+                        )));
+                    }
+                    let cond = self.condition(&arg.value, &q.table)?;
+                    q.filters.push(cond);
+                }
+                Ok(Val::Query(q))
+            }
+            "filter_by" => {
+                self.no_filter_after_paging(&q, method)?;
+                let values = self.keyword_values(args, span, "filter_by")?;
+                for (key, val) in values {
+                    let cond = self.equality(&q.table, &key, val)?;
+                    q.filters.push(cond);
+                }
+                Ok(Val::Query(q))
+            }
+            "order_by" => {
+                if args.is_empty() {
+                    return Err(Error::type_error(
+                        span,
+                        "order_by() needs at least one column",
+                    ));
+                }
+                for arg in args {
+                    let order = self.order_term(&arg.value, &q.table)?;
+                    q.order_by.push(order);
+                }
+                Ok(Val::Query(q))
+            }
+            "limit" | "offset" => {
+                let n = self.count_argument(args, name, span)?;
+                if name == "limit" {
+                    q.limit = Some(n);
+                } else {
+                    q.offset = Some(n);
+                }
+                Ok(Val::Query(q))
+            }
+            "first" => {
+                no_arguments(args, "first")?;
+                q.limit = Some(1);
+                self.first(q, span)
+            }
+            "all" => {
+                no_arguments(args, "all")?;
+                Ok(Val::Query(q))
+            }
+            "get" => {
+                let key = self.single_argument(args, "get", span)?;
+                let key_val = self.eval(key)?;
+                self.index(Val::Query(q), key_val, key.span)
+            }
+            "count" | "sum" | "avg" | "min" | "max" => self.aggregate(q, name, args, span),
+            "select" => {
+                let columns = self.column_arguments(&q.table, args, "select", span)?;
+                q.columns = Some(columns);
+                Ok(Val::Query(q))
+            }
+            "distinct" => {
+                no_arguments(args, "distinct")?;
+                q.distinct = true;
+                Ok(Val::Query(q))
+            }
+            "group_by" => {
+                q.group_by = self.column_arguments(&q.table, args, "group_by", span)?;
+                Ok(Val::Query(q))
+            }
+            "add" | "create" | "append" => self.add_to(q, name, args, span).map(write_val),
+            "remove" => {
+                let item = self.single_argument(args, "remove", span)?;
+                let item_val = self.eval(item)?;
+                self.remove_from(q, item_val, item.span, span)
+                    .map(write_val)
+            }
+            "update" => {
+                let values = self.keyword_values(args, span, "update")?;
+                self.update_query(&q, values, span).map(write_val)
+            }
+            "delete" => {
+                no_arguments(args, "delete")?;
+                self.delete_query(&q, span).map(write_val)
+            }
+            other => {
+                let table = self.table(&q.table, method.span)?;
+                let mut known: Vec<&str> = QUERY_METHODS.to_vec();
+                known.extend(
+                    self.reg
+                        .relationships_of(&table.name)
+                        .iter()
+                        .map(|r| r.name.as_str()),
+                );
+                Err(Error::name(
+                    method.span,
+                    format!("no method '{other}' on the collection {}", q.table),
+                )
+                .with_hint(suggestion(other, known.iter().copied())))
+            }
+        }
+    }
+
+    fn no_filter_after_paging(&self, q: &Query, method: &Ident) -> Result<()> {
+        if q.limit.is_some() || q.offset.is_some() {
+            return Err(Error::type_error(
+                method.span,
+                format!(
+                    "{}() after limit() or offset() would filter only one page",
+                    method.name
+                ),
+            )
+            .with_hint("filter first, then page: students.where(...).limit(5)"));
+        }
+        Ok(())
+    }
+
+    fn first(&mut self, q: Query, span: Span) -> Result<Val> {
+        let rows = self.run_query(q.to_select(), span)?;
+        let Some(row) = rows.rows.into_iter().next() else {
+            self.check_parent(&q, span)?;
+            return Ok(Val::Nothing);
+        };
+        if !q.is_whole_rows() {
+            return Ok(match row.into_iter().next() {
+                Some(v) => Val::Scalar(v),
+                None => Val::Nothing,
+            });
+        }
+        self.object_from_row(&q.table, &rows.columns, &row, span)
+            .map(Val::Object)
+    }
+
+    /// The object a whole row of `table` stands for.
+    pub fn object_from_row(
+        &self,
+        table: &str,
+        columns: &[String],
+        row: &[Value],
+        span: Span,
+    ) -> Result<Obj> {
+        let t = self.table(table, span)?;
+        let key = t
+            .primary_key
+            .iter()
+            .map(|k| {
+                let i = columns.iter().position(|c| c == k);
+                (
+                    k.clone(),
+                    i.and_then(|i| row.get(i)).cloned().unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        Ok(Obj {
+            table: table.to_string(),
+            key,
+        })
+    }
+
+    /// When an object's relationship came back empty, makes sure the object exists.
+    pub fn check_parent(&mut self, q: &Query, span: Span) -> Result<()> {
+        if let Some(parent) = &q.parent {
+            let obj = parent.obj.clone();
+            let at = if parent.span == Span::default() {
+                span
+            } else {
+                parent.span
+            };
+            self.load(&obj, at)?;
+        }
+        Ok(())
+    }
+
+    fn aggregate(&mut self, q: Query, name: &str, args: &[Argument], span: Span) -> Result<Val> {
+        let agg = match name {
+            "count" => Aggregate::Count,
+            "sum" => Aggregate::Sum,
+            "avg" => Aggregate::Avg,
+            "min" => Aggregate::Min,
+            _ => Aggregate::Max,
+        };
+        let column = if agg == Aggregate::Count {
+            no_arguments(args, "count")?;
+            None
+        } else {
+            let arg = self.single_argument(args, name, span)?;
+            Some(self.column_name(&q.table, arg)?)
+        };
+        let select = q.aggregate_select(agg, column.as_deref());
+        let rows = self.run_query(select, span)?;
+        if !q.group_by.is_empty() {
+            return Ok(Val::Rows(rows));
+        }
+        let value = rows
+            .rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())
+            .unwrap_or(Value::Null);
+        if matches!(value, Value::Integer(0) | Value::Null) {
+            self.check_parent(&q, span)?;
+        }
+        Ok(Val::Scalar(value))
+    }
+
+    fn count_argument(&mut self, args: &[Argument], name: &str, span: Span) -> Result<i64> {
+        let arg = self.single_argument(args, name, span)?;
+        match self.eval(arg)? {
+            Val::Scalar(Value::Integer(n)) if n >= 0 => Ok(n),
+            Val::Scalar(Value::Integer(n)) => Err(Error::type_error(
+                arg.span,
+                format!("{name}({n}): the number must be 0 or more"),
+            )),
+            Val::Scalar(v) => Err(Error::type_error(
+                arg.span,
+                format!("{name}() takes a whole number, not {}", v.type_name()),
+            )
+            .with_hint(format!("e.g. {name}(5)"))),
+            _ => Err(Error::type_error(
+                arg.span,
+                format!("{name}() takes a whole number"),
+            )),
+        }
+    }
+
+    /// The one positional argument of a call.
+    pub fn single_argument<'e>(
+        &self,
+        args: &'e [Argument],
+        name: &str,
+        span: Span,
+    ) -> Result<&'e Expr> {
+        match args {
+            [only] if only.keyword.is_none() => Ok(&only.value),
+            [only] => Err(Error::type_error(
+                only.value.span,
+                format!("{name}() takes a plain argument, not name=value"),
+            )),
+            _ => Err(Error::type_error(
+                span,
+                format!("{name}() takes exactly one argument, {} given", args.len()),
+            )),
+        }
+    }
+
+    fn column_arguments(
+        &self,
+        table: &str,
+        args: &[Argument],
+        method: &str,
+        span: Span,
+    ) -> Result<Vec<String>> {
+        if args.is_empty() {
+            return Err(
+                Error::type_error(span, format!("{method}() needs at least one column"))
+                    .with_hint(format!("e.g. {method}(name)")),
+            );
+        }
+        args.iter()
+            .map(|a| self.column_name(table, &a.value))
+            .collect()
+    }
+
+    /// A column named by a bare name (or a string) in a call's arguments.
+    pub fn column_name(&self, table: &str, expr: &Expr) -> Result<String> {
+        let name = match &expr.kind {
+            ExprKind::Name(n) => n.as_str(),
+            ExprKind::Literal(Literal::Text(s)) => s.as_str(),
+            _ => {
+                return Err(
+                    Error::type_error(expr.span, "a column name is expected here")
+                        .with_hint("e.g. name or year"),
+                )
+            }
+        };
+        let t = self.table(table, expr.span)?;
+        if t.column(name).is_some() {
+            return Ok(name.to_string());
+        }
+        Err(self.reg.unknown_attribute(t, name, expr.span, &[]))
+    }
+
+    // ------------------------------------------------------------ results
+
+    /// The outcome a value gives as a statement's result.
+    pub fn outcome(&mut self, val: Val, span: Span) -> Result<Outcome> {
+        match val {
+            Val::Scalar(v) => Ok(Outcome::Value(v)),
+            Val::Nothing => Ok(Outcome::None),
+            Val::Object(obj) => {
+                let row = self.load(&obj, span)?;
+                let table = self.table(&obj.table, span)?;
+                Ok(Outcome::Object {
+                    table: obj.table.clone(),
+                    columns: table.column_names(),
+                    row,
+                })
+            }
+            Val::Query(q) => {
+                let rows = self.run_query(q.to_select(), span)?;
+                if rows.rows.is_empty() {
+                    self.check_parent(&q, span)?;
+                }
+                let table = q.is_whole_rows().then(|| q.table.clone());
+                Ok(Outcome::Rows {
+                    table,
+                    columns: rows.columns,
+                    rows: rows.rows,
+                })
+            }
+            Val::Rows(rows) => Ok(Outcome::Rows {
+                table: None,
+                columns: rows.columns,
+                rows: rows.rows,
+            }),
+            Val::Written(outcome) => Ok(outcome),
+            Val::List(_) | Val::Dict(_) => Err(Error::type_error(
+                span,
+                "a list or dict on its own is not a result",
+            )
+            .with_hint("use it as an argument, e.g. students[13].classes.append({...})")),
+        }
+    }
+
+    /// The binding for `name = value`.
+    pub fn bind(&mut self, name: &str, span: Span, value: &Expr) -> Result<Binding> {
+        if self.reg.collection(name).is_some() {
+            return Err(Error::name(
+                span,
+                format!("'{name}' is a collection and cannot be given another meaning"),
+            )
+            .with_hint("pick another name, e.g. s = students[13]"));
+        }
+        let binding = match self.eval(value)? {
+            Val::Object(obj) => {
+                self.load(&obj, value.span)?;
+                self.trace.notes.push(format!(
+                    "{name} is {} {}: each later use reads it again, as a session does after commit",
+                    self.class_of(&obj.table),
+                    obj.key_text()
+                ));
+                Binding::Object(obj)
+            }
+            Val::Query(q) => Binding::Query(q),
+            Val::Scalar(v) => Binding::Value(v),
+            Val::Nothing => Binding::Nothing,
+            Val::Written(Outcome::Write {
+                id: Some(id),
+                table,
+                ..
+            }) => Binding::Object(Obj {
+                key: vec![(key_of(self.reg, &table), Value::Integer(id))],
+                table,
+            }),
+            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) => {
+                return Err(Error::type_error(
+                    value.span,
+                    "a name can hold an object, a collection or a value, not this",
+                ))
+            }
+        };
+        Ok(binding)
+    }
+}
+
+pub(crate) fn literal(lit: &Literal) -> Val {
+    Val::Scalar(match lit {
+        Literal::Integer(i) => Value::Integer(*i),
+        Literal::Real(r) => Value::Real(*r),
+        Literal::Text(s) => Value::Text(s.clone()),
+        Literal::Bool(b) => Value::Integer(i64::from(*b)),
+        Literal::None => return Val::Nothing,
+    })
+}
+
+pub(crate) fn write_val(outcome: Outcome) -> Val {
+    Val::Written(outcome)
+}
+
+fn no_arguments(args: &[Argument], name: &str) -> Result<()> {
+    match args.first() {
+        None => Ok(()),
+        Some(a) => Err(Error::type_error(
+            a.value.span,
+            format!("{name}() takes no arguments"),
+        )),
+    }
+}
+
+fn method_without_call(name: &str, span: Span) -> Error {
+    Error::type_error(
+        span,
+        format!("{name} is a method: call it with parentheses"),
+    )
+    .with_hint(format!("write .{name}()"))
+}
+
+/// A column type in words, for type errors.
+pub(crate) fn type_words(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Integer => "a whole number",
+        ColumnType::Text => "text",
+        ColumnType::Real => "a number",
+    }
+}
+
+/// A failure SQLite reported for a query, in plain words.
+pub(crate) fn sql_error(e: &DbError, span: Span) -> Error {
+    Error::new(
+        ErrorKind::Sql,
+        span,
+        format!("SQLite refused the statement: {}", e.message),
+    )
+}

@@ -1,0 +1,316 @@
+//! Meta commands (`:help`, `:tables`, `:schema`, `:sql`, `:reset`, `:quit`): about the tool
+//! and the database rather than statements of the language.
+
+use super::{executed, Outcome, Session, Trace};
+use crate::error::{suggestion, Error, ErrorKind, Result, Span};
+use crate::mapper::Link;
+use crate::render::Rendered;
+
+/// Every meta command, with what it does.
+pub const COMMANDS: &[(&str, &str)] = &[
+    (
+        ":help [topic]",
+        "this list, or one form of the language explained (:help where)",
+    ),
+    (
+        ":tables",
+        "the tables and the classes mapped to them, with row counts",
+    ),
+    (
+        ":schema [table]",
+        "CREATE TABLE statements and the mapped relationships",
+    ),
+    (
+        ":sql <raw SQL>",
+        "run one SQL statement as it is, and show its result",
+    ),
+    (
+        ":reset",
+        "make the School database again as it was at the start",
+    ),
+    (":quit", "leave ormscope"),
+];
+
+/// The language forms, each with one example, for `:help` and `:help <topic>`.
+pub const FORMS: &[(&str, &str, &str)] = &[
+    (
+        "collection",
+        "students",
+        "every row: SELECT * FROM students",
+    ),
+    (
+        "key",
+        "students[13]",
+        "one object by primary key (also students.13, students.get(13))",
+    ),
+    ("attribute", "students[13].name", "one value of one object"),
+    (
+        "relationship",
+        "students[13].classes",
+        "related rows: SELECT * FROM classes WHERE student_id = 13",
+    ),
+    (
+        "where",
+        "students.where(year == 2 and name.startswith('A'))",
+        "filtered rows (alias filter): WHERE ...",
+    ),
+    (
+        "filter_by",
+        "students.filter_by(year=2)",
+        "equality filters",
+    ),
+    (
+        "order_by",
+        "students.order_by(year.desc(), name)",
+        "ordered rows (-year also means descending)",
+    ),
+    (
+        "limit",
+        "students.order_by(name).limit(5).offset(10)",
+        "paging: LIMIT and OFFSET",
+    ),
+    (
+        "first",
+        "students.where(year == 3).first()",
+        "one object, or None",
+    ),
+    (
+        "count",
+        "students[13].classes.count()",
+        "a number: SELECT count(*) ... (also sum, avg, min, max)",
+    ),
+    (
+        "select",
+        "teachers.select(department).distinct()",
+        "rows of some columns",
+    ),
+    (
+        "group_by",
+        "students.group_by(year).count()",
+        "one row per group",
+    ),
+    (
+        "any",
+        "students.where(classes.any(credits >= 4))",
+        "a test on related rows: EXISTS (...)",
+    ),
+    (
+        "append",
+        "students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})",
+        "a related row: INSERT with the foreign key filled in",
+    ),
+    (
+        "add",
+        "students.create(name='Ada', email='ada@school.edu', year=1)",
+        "a new row (also students.add({...}), Student(...))",
+    ),
+    (
+        "update",
+        "students[13].name = 'Ann'",
+        "UPDATE ... WHERE id = 13 (also .update(year=3), and on a whole collection)",
+    ),
+    (
+        "delete",
+        "students[13].delete()",
+        "DELETE, with what ON DELETE rules cascade (also del students[13])",
+    ),
+    (
+        "remove",
+        "students[13].clubs.remove(clubs[2])",
+        "unlink: DELETE FROM memberships ...",
+    ),
+    (
+        "names",
+        "s = students[13]",
+        "a name for later statements: s.classes",
+    ),
+    (
+        "transaction",
+        "begin",
+        "begin ... commit / rollback keep statements together",
+    ),
+];
+
+/// Runs a meta command.
+pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Result<Outcome> {
+    let (command, rest) = match input.find(char::is_whitespace) {
+        Some(i) => (&input[..i], input[i..].trim()),
+        None => (input, ""),
+    };
+    let span = Span::new(0, command.len());
+    match command {
+        ":help" | ":h" | ":?" => help(rest, span, trace),
+        ":tables" => tables(session, trace),
+        ":schema" => schema(session, rest, span, trace),
+        ":sql" => raw_sql(session, rest, span, trace),
+        ":reset" => {
+            session.reset()?;
+            trace
+                .notes
+                .push("the School database is as it was at the start".into());
+            Ok(Outcome::None)
+        }
+        ":quit" | ":q" | ":exit" => Ok(Outcome::None),
+        other => {
+            let names: Vec<&str> = COMMANDS
+                .iter()
+                .map(|(c, _)| c.split_whitespace().next().unwrap_or(c))
+                .collect();
+            Err(Error::name(span, format!("no meta command '{other}'"))
+                .with_hint(suggestion(other, names.iter().copied())))
+        }
+    }
+}
+
+fn help(topic: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
+    let mut text = String::new();
+    if topic.is_empty() {
+        text.push_str("Statements (one per line; Python-like, as an ORM is used):\n");
+        for (_, example, what) in FORMS {
+            text.push_str(&format!("  {example}\n      {what}\n"));
+        }
+        text.push_str("\nMeta commands:\n");
+        for (command, what) in COMMANDS {
+            text.push_str(&format!("  {command:18} {what}\n"));
+        }
+        text.push_str("\n:help <topic> explains one form; topics: ");
+        text.push_str(
+            &FORMS
+                .iter()
+                .map(|(t, _, _)| *t)
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    } else {
+        let Some((name, example, what)) = FORMS.iter().find(|(t, _, _)| *t == topic) else {
+            return Err(Error::name(span, format!("no help topic '{topic}'"))
+                .with_hint(suggestion(topic, FORMS.iter().map(|(t, _, _)| *t))));
+        };
+        text.push_str(&format!("{name}: {what}\n  example: {example}"));
+    }
+    trace.text = Some(text);
+    Ok(Outcome::None)
+}
+
+fn tables(session: &Session, trace: &mut Trace) -> Result<Outcome> {
+    let mut text = String::new();
+    for table in session.registry().metadata.tables() {
+        let class = session.registry().mapper_of(&table.name).map_or_else(
+            || "(association table)".to_string(),
+            |m| format!("class {}", m.class_name),
+        );
+        let count: i64 = session
+            .database()
+            .connection()
+            .query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| {
+                r.get(0)
+            })
+            .unwrap_or(-1);
+        text.push_str(&format!("  {:12} {:22} {count} rows\n", table.name, class));
+    }
+    trace.text = Some(text.trim_end().to_string());
+    Ok(Outcome::None)
+}
+
+fn schema(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
+    let reg = session.registry();
+    let tables: Vec<_> = if which.is_empty() {
+        reg.metadata.tables().iter().collect()
+    } else {
+        let name = reg
+            .collection(which)
+            .map(|c| c.table.name.clone())
+            .ok_or_else(|| {
+                Error::name(span, format!("no table or class '{which}'"))
+                    .with_hint(suggestion(which, reg.collection_names()))
+            })?;
+        reg.metadata
+            .tables()
+            .iter()
+            .filter(|t| t.name == name)
+            .collect()
+    };
+    let mut text = String::new();
+    for table in tables {
+        text.push_str(&table.create_sql());
+        text.push_str(";\n");
+        for index in table.index_sql() {
+            text.push_str(&index);
+            text.push_str(";\n");
+        }
+        if let Some(mapper) = reg.mapper_of(&table.name) {
+            text.push_str(&format!("-- mapped class {}\n", mapper.class_name));
+            for rel in reg.relationships_of(&table.name) {
+                let through = match &rel.link {
+                    Link::ManyToOne { column } => format!("{}.{column}", rel.owner),
+                    Link::OneToMany { column } => format!("{}.{column}", rel.target),
+                    Link::ManyToMany { secondary, .. } => secondary.clone(),
+                };
+                let target = reg
+                    .mapper_of(&rel.target)
+                    .map_or(rel.target.as_str(), |m| m.class_name.as_str());
+                text.push_str(&format!(
+                    "--   {}.{} → {target}: {} through {through} (back: {}.{})\n",
+                    mapper.class_name,
+                    rel.name,
+                    rel.kind_name(),
+                    target,
+                    rel.back_populates
+                ));
+            }
+        }
+        text.push('\n');
+    }
+    trace.text = Some(text.trim_end().to_string());
+    Ok(Outcome::None)
+}
+
+fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
+    if sql.is_empty() {
+        return Err(Error::parse(span, ":sql needs a statement")
+            .with_hint("e.g. :sql SELECT * FROM students WHERE id = 13"));
+    }
+    let at = Span::new(5, 6);
+    session.atomically(trace, |session, trace| {
+        let record = Rendered {
+            text: sql.to_string(),
+            params: Vec::new(),
+            display: sql.to_string(),
+        };
+        match session.database().raw(sql) {
+            Ok((Some(rows), _)) => {
+                trace.sql.push(executed(&record, rows.rows.len() as u64));
+                Ok(Outcome::Rows {
+                    table: None,
+                    columns: rows.columns,
+                    rows: rows.rows,
+                })
+            }
+            Ok((None, changes)) => {
+                trace.sql.push(executed(&record, changes.affected));
+                let table = changes.per_table.keys().next().cloned().unwrap_or_default();
+                let cascaded = changes
+                    .per_table
+                    .iter()
+                    .filter(|(t, _)| **t != table)
+                    .map(|(t, n)| (t.clone(), *n))
+                    .collect();
+                Ok(Outcome::Write {
+                    affected: changes.affected,
+                    table,
+                    id: None,
+                    cascaded,
+                })
+            }
+            Err(e) => {
+                trace.sql.push(executed(&record, 0));
+                let kind = if e.is_constraint() {
+                    ErrorKind::Constraint
+                } else {
+                    ErrorKind::Sql
+                };
+                Err(Error::new(kind, at, format!("SQLite: {}", e.message)))
+            }
+        }
+    })
+}

@@ -1,0 +1,328 @@
+//! The session: the one front door every front end uses. It takes a statement's text, runs it
+//! through the stages (syntax → mapper → sql → render → db), atomically, and answers with the
+//! result, every SQL statement it sent, and notes for the learner.
+
+mod conditions;
+mod constraint;
+mod eval;
+mod meta;
+mod writes;
+
+use crate::db::Database;
+use crate::error::{Error, ErrorKind, Result, Span};
+use crate::mapper::query::{Obj, Query};
+use crate::mapper::Registry;
+use crate::render::{render, Rendered};
+use crate::school;
+use crate::seed;
+use crate::sql::{Statement as SqlStatement, Value};
+use crate::syntax::{self, ast};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One SQL statement as sent to SQLite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Executed {
+    /// The text with `?` placeholders.
+    pub text: String,
+    /// The bound values.
+    pub params: Vec<Value>,
+    /// The text with values inlined.
+    pub display: String,
+    /// Rows returned (a query) or changed (a write).
+    pub rows: u64,
+}
+
+/// What a statement gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Rows: a table's whole rows (`table` set) or selected columns.
+    Rows {
+        /// The table, when these are its whole rows.
+        table: Option<String>,
+        /// Column names.
+        columns: Vec<String>,
+        /// The rows.
+        rows: Vec<Vec<Value>>,
+    },
+    /// One row of a table.
+    Object {
+        /// Its table.
+        table: String,
+        /// Column names in schema order.
+        columns: Vec<String>,
+        /// The row.
+        row: Vec<Value>,
+    },
+    /// One value.
+    Value(Value),
+    /// What a write changed.
+    Write {
+        /// Rows of `table` changed.
+        affected: u64,
+        /// The table written.
+        table: String,
+        /// The id of the row inserted, if one was.
+        id: Option<i64>,
+        /// Rows of other tables changed by ON DELETE rules.
+        cascaded: BTreeMap<String, u64>,
+    },
+    /// Nothing to show.
+    None,
+}
+
+/// The answer to one statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The statement as typed.
+    pub input: String,
+    /// Its result, or what went wrong.
+    pub outcome: std::result::Result<Outcome, Error>,
+    /// Every SQL statement sent, in order (also those of a failed statement).
+    pub sql: Vec<Executed>,
+    /// Plain-words notes: what the mapper did, what cascaded.
+    pub notes: Vec<String>,
+    /// Text a meta command printed (`:help`, `:schema`).
+    pub text: Option<String>,
+}
+
+impl Response {
+    /// Whether the statement succeeded.
+    pub fn ok(&self) -> bool {
+        self.outcome.is_ok()
+    }
+}
+
+/// A value a name is bound to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Binding {
+    /// An object (reloaded when used: each statement commits, which expires it).
+    Object(Obj),
+    /// A query, run again each time it is used.
+    Query(Query),
+    /// A plain value.
+    Value(Value),
+    /// None.
+    Nothing,
+}
+
+/// Where the database lives and how big it starts.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A file, or in memory when none.
+    pub db_path: Option<PathBuf>,
+    /// Students to make (the default School when none).
+    pub scale: Option<u64>,
+}
+
+/// A learner's session on one School database.
+pub struct Session {
+    registry: Registry,
+    db: Database,
+    vars: BTreeMap<String, Binding>,
+    options: Options,
+}
+
+/// What a statement's evaluation collected besides its result.
+#[derive(Debug, Default)]
+pub(crate) struct Trace {
+    pub sql: Vec<Executed>,
+    pub notes: Vec<String>,
+    pub text: Option<String>,
+}
+
+impl Session {
+    /// Opens the School: in memory, or the file in `options` (made when missing).
+    pub fn open(options: Options) -> Result<Session> {
+        let registry = school::registry();
+        let students = options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
+        let db = match &options.db_path {
+            Some(path) => Database::file(path, &registry.metadata, students),
+            None => Database::in_memory(&registry.metadata, students),
+        }
+        .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
+        Ok(Session {
+            registry,
+            db,
+            vars: BTreeMap::new(),
+            options,
+        })
+    }
+
+    /// The mapped classes and tables.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The database.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// The names bound so far.
+    pub fn variables(&self) -> &BTreeMap<String, Binding> {
+        &self.vars
+    }
+
+    /// Whether an explicit transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.db.in_transaction()
+    }
+
+    /// Rolls back a transaction left open; true when there was one.
+    pub fn close(&mut self) -> bool {
+        let open = self.db.in_transaction();
+        if open {
+            let _ = self.db.control("ROLLBACK");
+        }
+        open
+    }
+
+    /// Runs one statement (or meta command) and answers.
+    pub fn run(&mut self, input: &str) -> Response {
+        let mut trace = Trace::default();
+        let outcome = if input.trim_start().starts_with(':') {
+            meta::run(self, input.trim(), &mut trace)
+        } else {
+            self.run_statement(input, &mut trace)
+        };
+        Response {
+            input: input.to_string(),
+            outcome,
+            sql: trace.sql,
+            notes: trace.notes,
+            text: trace.text,
+        }
+    }
+
+    fn run_statement(&mut self, input: &str, trace: &mut Trace) -> Result<Outcome> {
+        let statement = syntax::parse(input)?;
+        match statement {
+            ast::Statement::Empty => Ok(Outcome::None),
+            ast::Statement::Transaction(verb, span) => self.transaction(verb, span, trace),
+            other => self.atomically(trace, |session, trace| session.execute(&other, trace)),
+        }
+    }
+
+    /// Runs `work` inside a savepoint: all of it happens, or none of it.
+    fn atomically(
+        &mut self,
+        trace: &mut Trace,
+        work: impl FnOnce(&mut Session, &mut Trace) -> Result<Outcome>,
+    ) -> Result<Outcome> {
+        self.db.savepoint().map_err(|e| db_failure(&e.message))?;
+        let result = work(self, trace);
+        let finish = if result.is_ok() {
+            self.db.release()
+        } else {
+            self.db.rollback_to()
+        };
+        match (result, finish) {
+            (Ok(_), Err(e)) => {
+                let _ = self.db.rollback_to();
+                Err(db_failure(&e.message))
+            }
+            (result, _) => result,
+        }
+    }
+
+    fn transaction(
+        &mut self,
+        verb: ast::TransactionVerb,
+        span: Span,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        let open = self.db.in_transaction();
+        let (statement, problem) = match verb {
+            ast::TransactionVerb::Begin => (
+                SqlStatement::Begin,
+                open.then_some("a transaction is already open: commit or rollback it first"),
+            ),
+            ast::TransactionVerb::Commit => (
+                SqlStatement::Commit,
+                (!open).then_some("no transaction is open: start one with begin"),
+            ),
+            ast::TransactionVerb::Rollback => (
+                SqlStatement::Rollback,
+                (!open).then_some(
+                    "no transaction is open: each statement was already saved on its own",
+                ),
+            ),
+        };
+        if let Some(problem) = problem {
+            return Err(Error::new(ErrorKind::Sql, span, problem));
+        }
+        let sql = render(&statement);
+        self.db
+            .control(&sql.text)
+            .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
+        trace.sql.push(executed(&sql, 0));
+        trace.notes.push(
+            match verb {
+                ast::TransactionVerb::Begin => {
+                    "transaction open: later statements are kept together until commit or rollback"
+                }
+                ast::TransactionVerb::Commit => "transaction committed: its changes are saved",
+                ast::TransactionVerb::Rollback => {
+                    "transaction rolled back: the database is as it was at begin"
+                }
+            }
+            .to_string(),
+        );
+        Ok(Outcome::None)
+    }
+
+    fn execute(&mut self, statement: &ast::Statement, trace: &mut Trace) -> Result<Outcome> {
+        let mut ev = eval::Eval::new(&self.registry, &self.db, &self.vars, trace);
+        match statement {
+            ast::Statement::Expr(expr) => {
+                let val = ev.eval(expr)?;
+                ev.outcome(val, expr.span)
+            }
+            ast::Statement::Delete(target) => ev.delete_statement(target),
+            ast::Statement::Assign { target, value } => {
+                if let ast::ExprKind::Name(name) = &target.kind {
+                    let binding = ev.bind(name, target.span, value)?;
+                    self.vars.insert(name.clone(), binding);
+                    Ok(Outcome::None)
+                } else {
+                    ev.assign(target, value)
+                }
+            }
+            ast::Statement::Empty | ast::Statement::Transaction(..) => Ok(Outcome::None),
+        }
+    }
+
+    /// Throws the database away and makes the School again; names are forgotten.
+    pub fn reset(&mut self) -> Result<()> {
+        if self.db.in_transaction() {
+            let _ = self.db.control("ROLLBACK");
+        }
+        let students = self.options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
+        let meta = &self.registry.metadata;
+        let remade = match self.options.db_path {
+            Some(_) => self
+                .db
+                .drop_tables(meta)
+                .and_then(|_| self.db.create(meta, students)),
+            None => Database::in_memory(meta, students).map(|db| self.db = db),
+        };
+        remade.map_err(|e| db_failure(&e.message))?;
+        self.vars.clear();
+        Ok(())
+    }
+}
+
+/// A record of a statement sent.
+pub(crate) fn executed(sql: &Rendered, rows: u64) -> Executed {
+    Executed {
+        text: sql.text.clone(),
+        params: sql.params.clone(),
+        display: sql.display.clone(),
+        rows,
+    }
+}
+
+fn db_failure(message: &str) -> Error {
+    Error::new(ErrorKind::Sql, Span::default(), message.to_string())
+}

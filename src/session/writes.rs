@@ -1,0 +1,688 @@
+//! The unit of work for one statement: the INSERT, UPDATE and DELETE statements the mapper
+//! writes for `add`, `append`, attribute assignment, `update`, `remove` and `delete`.
+
+use super::constraint::{explain, Assignment};
+use super::eval::{type_words, Eval, Val};
+use super::{executed, Outcome};
+use crate::db::Changes;
+use crate::error::{suggestion, Error, ErrorKind, Result, Span};
+use crate::mapper::query::{key_of, Obj, Query};
+use crate::mapper::{Link, Relationship};
+use crate::render::render;
+use crate::schema::{ColumnType, OnDelete};
+use crate::sql::{Delete, Expr as Sql, Insert, Statement, Update, Value};
+use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Member};
+use std::collections::BTreeMap;
+
+impl Eval<'_> {
+    /// Sends a write, logging it, and explains a failure in the schema's terms.
+    fn run_write(
+        &mut self,
+        statement: Statement,
+        table: &str,
+        written: &[Assignment],
+        span: Span,
+    ) -> Result<Changes> {
+        let sql = render(&statement);
+        match self.db.execute(&sql) {
+            Ok(changes) => {
+                self.trace.sql.push(executed(&sql, changes.affected));
+                Ok(changes)
+            }
+            Err(e) => {
+                self.trace.sql.push(executed(&sql, 0));
+                if e.is_constraint() {
+                    let t = self.table(table, span)?;
+                    Err(explain(self.reg, t, &e, written, span))
+                } else {
+                    Err(super::eval::sql_error(&e, span))
+                }
+            }
+        }
+    }
+
+    /// Turns `name=value` pairs into column assignments of `table`, checking names and types.
+    fn assignments(&mut self, table: &str, values: Vec<(Ident, Val)>) -> Result<Vec<Assignment>> {
+        let t = self.table(table, Span::default())?;
+        let mut out: Vec<Assignment> = Vec::new();
+        for (key, val) in values {
+            let (column, value) =
+                match (t.column(&key.name), self.reg.relationship(table, &key.name)) {
+                    (Some(col), _) => (
+                        col.name.clone(),
+                        self.column_value(table, &col.name, col.ty, val, key.span)?,
+                    ),
+                    (None, Some(rel)) => {
+                        let rel = rel.clone();
+                        self.relationship_value(&rel, val, key.span)?
+                    }
+                    (None, None) => {
+                        let known = t.columns.iter().map(|c| c.name.as_str());
+                        return Err(Error::name(
+                            key.span,
+                            format!("no column '{}' on {}", key.name, table),
+                        )
+                        .with_hint(suggestion(&key.name, known)));
+                    }
+                };
+            if out.iter().any(|a| a.column == column) {
+                return Err(Error::type_error(
+                    key.span,
+                    format!("'{column}' is given twice"),
+                ));
+            }
+            out.push(Assignment {
+                column,
+                value,
+                span: key.span,
+            });
+        }
+        Ok(out)
+    }
+
+    fn column_value(
+        &mut self,
+        table: &str,
+        column: &str,
+        ty: ColumnType,
+        val: Val,
+        span: Span,
+    ) -> Result<Value> {
+        let value = match val {
+            Val::Scalar(v) => v,
+            Val::Nothing => Value::Null,
+            Val::Object(o) => {
+                self.load(&o, span)?;
+                o.single_key().cloned().unwrap_or(Value::Null)
+            }
+            _ => {
+                return Err(Error::type_error(
+                    span,
+                    format!("{table}.{column} takes a single value"),
+                )
+                .with_hint(format!("e.g. {column}={}", example(ty))))
+            }
+        };
+        let fits = match (&value, ty) {
+            (Value::Null, _) => true,
+            (Value::Integer(_), ColumnType::Integer | ColumnType::Real) => true,
+            (Value::Real(_), ColumnType::Real) => true,
+            (Value::Text(_), ColumnType::Text) => true,
+            _ => false,
+        };
+        if fits {
+            return Ok(value);
+        }
+        Err(Error::type_error(
+            span,
+            format!(
+                "{table}.{column} holds {}, not {} ({})",
+                type_words(ty),
+                value.type_name(),
+                value.sql_literal()
+            ),
+        )
+        .with_hint(format!("e.g. {column}={}", example(ty))))
+    }
+
+    /// `advisor=teachers[3]` as `advisor_id = 3`.
+    fn relationship_value(
+        &mut self,
+        rel: &Relationship,
+        val: Val,
+        span: Span,
+    ) -> Result<(String, Value)> {
+        let Link::ManyToOne { column } = &rel.link else {
+            return Err(Error::type_error(
+                span,
+                format!(
+                    "'{}' is a collection; add to it with .{}.append(...)",
+                    rel.name, rel.name
+                ),
+            ));
+        };
+        let value = match val {
+            Val::Nothing | Val::Scalar(Value::Null) => Value::Null,
+            Val::Object(o) if o.table == rel.target => {
+                self.load(&o, span)?;
+                o.single_key().cloned().unwrap_or(Value::Null)
+            }
+            Val::Object(o) => {
+                return Err(Error::type_error(
+                    span,
+                    format!(
+                        "{} must be a {}, not a {}",
+                        rel.name,
+                        self.class_of(&rel.target),
+                        self.class_of(&o.table)
+                    ),
+                )
+                .with_hint(format!("e.g. {} = {}[1]", rel.name, rel.target)))
+            }
+            _ => {
+                return Err(Error::type_error(
+                    span,
+                    format!(
+                        "{} must be a {} object or None",
+                        rel.name,
+                        self.class_of(&rel.target)
+                    ),
+                )
+                .with_hint(format!(
+                    "e.g. {} = {}[1], or set {column} to a key",
+                    rel.name, rel.target
+                )))
+            }
+        };
+        Ok((column.clone(), value))
+    }
+
+    /// `INSERT INTO table (...) VALUES (...)`; `fixed` come first (a relationship's key).
+    pub fn insert(
+        &mut self,
+        table: &str,
+        values: Vec<(Ident, Val)>,
+        fixed: Vec<(String, Value)>,
+        span: Span,
+    ) -> Result<Outcome> {
+        let mut all: Vec<Assignment> = fixed
+            .into_iter()
+            .map(|(column, value)| Assignment {
+                column,
+                value,
+                span,
+            })
+            .collect();
+        for a in self.assignments(table, values)? {
+            if all.iter().any(|f| f.column == a.column) {
+                return Err(Error::type_error(
+                    a.span,
+                    format!("'{}' is set by the relationship already", a.column),
+                )
+                .with_hint(format!("leave '{}' out", a.column)));
+            }
+            all.push(a);
+        }
+        let statement = Statement::Insert(Insert {
+            table: table.to_string(),
+            columns: all.iter().map(|a| a.column.clone()).collect(),
+            values: all.iter().map(|a| Sql::Value(a.value.clone())).collect(),
+        });
+        let changes = self.run_write(statement, table, &all, span)?;
+        let has_id = self.table(table, span)?.has_integer_key();
+        let id = has_id.then_some(changes.last_insert_id);
+        if let Some(id) = id {
+            self.trace
+                .notes
+                .push(format!("new {} with id {id}", self.class_of(table)));
+        }
+        Ok(write_outcome(table, &changes, id))
+    }
+
+    /// `UPDATE table SET ... WHERE key = ...` for one object.
+    pub fn update_object(
+        &mut self,
+        obj: &Obj,
+        values: Vec<(Ident, Val)>,
+        span: Span,
+    ) -> Result<Outcome> {
+        let set = self.assignments(&obj.table, values)?;
+        let statement = update_statement(&obj.table, &set, Some(obj.key_filter()));
+        let changes = self.run_write(statement, &obj.table, &set, span)?;
+        if changes.affected == 0 {
+            return Err(self.missing(obj, span));
+        }
+        Ok(write_outcome(&obj.table, &changes, None))
+    }
+
+    /// `DELETE FROM table WHERE key = ...` for one object.
+    pub fn delete_object(&mut self, obj: &Obj, span: Span) -> Result<Outcome> {
+        let statement = Statement::Delete(Delete {
+            table: obj.table.clone(),
+            filter: Some(obj.key_filter()),
+        });
+        let changes = self.run_write(statement, &obj.table, &[], span)?;
+        if changes.affected == 0 {
+            return Err(self.missing(obj, span));
+        }
+        self.note_cascades(&obj.table, &changes);
+        Ok(write_outcome(&obj.table, &changes, None))
+    }
+
+    /// One UPDATE for every row of a query.
+    pub fn update_query(
+        &mut self,
+        q: &Query,
+        values: Vec<(Ident, Val)>,
+        span: Span,
+    ) -> Result<Outcome> {
+        self.whole_rows_only(q, "update", span)?;
+        let set = self.assignments(&q.table, values)?;
+        let filter = q.write_filter(&key_of(self.reg, &q.table));
+        let changes = self.run_write(
+            update_statement(&q.table, &set, filter),
+            &q.table,
+            &set,
+            span,
+        )?;
+        if changes.affected == 0 {
+            self.check_parent(q, span)?;
+        }
+        Ok(write_outcome(&q.table, &changes, None))
+    }
+
+    /// One DELETE for every row of a query.
+    pub fn delete_query(&mut self, q: &Query, span: Span) -> Result<Outcome> {
+        self.whole_rows_only(q, "delete", span)?;
+        let filter = q.write_filter(&self.write_key(&q.table));
+        let statement = Statement::Delete(Delete {
+            table: q.table.clone(),
+            filter,
+        });
+        let changes = self.run_write(statement, &q.table, &[], span)?;
+        if changes.affected == 0 {
+            self.check_parent(q, span)?;
+        }
+        self.note_cascades(&q.table, &changes);
+        Ok(write_outcome(&q.table, &changes, None))
+    }
+
+    /// The column that picks rows of `table` in a write: its key, or SQLite's rowid when the key
+    /// has several columns.
+    fn write_key(&self, table: &str) -> String {
+        match self.reg.metadata.table(table).and_then(|t| t.single_key()) {
+            Some(c) => c.name.clone(),
+            None => "rowid".to_string(),
+        }
+    }
+
+    fn whole_rows_only(&self, q: &Query, method: &str, span: Span) -> Result<()> {
+        if q.is_whole_rows() && !q.distinct {
+            return Ok(());
+        }
+        Err(Error::type_error(
+            span,
+            format!("{method}() works on whole rows, not selected columns"),
+        )
+        .with_hint(format!("call {method}() before select(...)")))
+    }
+
+    fn note_cascades(&mut self, table: &str, changes: &Changes) {
+        for (other, n) in cascaded(table, changes) {
+            let rule = self.reg.metadata.table(&other).and_then(|t| {
+                t.foreign_keys()
+                    .find(|(_, fk)| fk.table == table)
+                    .map(|(c, fk)| (c.name.clone(), fk.on_delete))
+            });
+            let note = match rule {
+                Some((column, OnDelete::SetNull)) => {
+                    format!("ON DELETE SET NULL: {n} row(s) of {other} now have {column} = NULL")
+                }
+                _ => format!("ON DELETE CASCADE: {n} row(s) of {other} were deleted with it"),
+            };
+            self.trace.notes.push(note);
+        }
+    }
+
+    // ------------------------------------------------------------ relationships
+
+    /// `add`, `create` or `append` on a collection.
+    pub fn add_to(
+        &mut self,
+        q: Query,
+        method: &str,
+        args: &[Argument],
+        span: Span,
+    ) -> Result<Outcome> {
+        let item = match (method, args) {
+            ("create", _) => Val::Dict(self.keyword_values(args, span, method)?),
+            (_, [only]) if only.keyword.is_none() => self.eval(&only.value)?,
+            (_, [_, ..]) if args.iter().all(|a| a.keyword.is_some()) => {
+                Val::Dict(self.keyword_values(args, span, method)?)
+            }
+            _ => {
+                return Err(
+                    Error::type_error(span, format!("{method}() takes one object or dict"))
+                        .with_hint(format!(
+                            "e.g. {method}({{'name': 'Biology 301', 'abbreviation': 'BI301'}})"
+                        )),
+                )
+            }
+        };
+        let item_span = args.first().map_or(span, |a| a.value.span);
+        match q.parent.clone() {
+            Some(parent) => self.append(
+                &parent.obj,
+                &parent.relationship,
+                item,
+                item_span,
+                parent.span,
+            ),
+            None if q.filters.is_empty() && q.joins.is_empty() => match item {
+                Val::Dict(values) => self.insert(&q.table, values, Vec::new(), span),
+                _ => Err(Error::type_error(
+                    item_span,
+                    format!("{method}() on {} takes a dict of column values", q.table),
+                )
+                .with_hint(format!("e.g. {}.{method}({{'name': ...}})", q.table))),
+            },
+            None => Err(Error::type_error(
+                span,
+                format!("{method}() needs a table or an object's relationship"),
+            )
+            .with_hint(format!(
+                "add to {} itself, or to an object's relationship such as students[13].classes",
+                q.table
+            ))),
+        }
+    }
+
+    fn append(
+        &mut self,
+        owner: &Obj,
+        rel: &Relationship,
+        item: Val,
+        item_span: Span,
+        owner_span: Span,
+    ) -> Result<Outcome> {
+        let owner_key = owner.single_key().cloned().unwrap_or(Value::Null);
+        let result = match (&rel.link, item) {
+            (Link::OneToMany { column }, Val::Dict(values)) => self.insert(
+                &rel.target,
+                values,
+                vec![(column.clone(), owner_key.clone())],
+                item_span,
+            ),
+            (Link::OneToMany { column }, Val::Object(obj)) if obj.table == rel.target => {
+                let set = vec![Assignment {
+                    column: column.clone(),
+                    value: owner_key.clone(),
+                    span: item_span,
+                }];
+                let statement = update_statement(&rel.target, &set, Some(obj.key_filter()));
+                let changes = self.run_write(statement, &rel.target, &set, item_span)?;
+                if changes.affected == 0 {
+                    return Err(self.missing(&obj, item_span));
+                }
+                Ok(write_outcome(&rel.target, &changes, None))
+            }
+            (
+                Link::ManyToMany {
+                    secondary,
+                    owner_column,
+                    target_column,
+                },
+                item,
+            ) => {
+                let target = match item {
+                    Val::Object(obj) if obj.table == rel.target => {
+                        self.load(&obj, item_span)?;
+                        obj
+                    }
+                    Val::Dict(values) => {
+                        let made = self.insert(&rel.target, values, Vec::new(), item_span)?;
+                        let Outcome::Write { id: Some(id), .. } = made else {
+                            return Err(Error::type_error(
+                                item_span,
+                                "the new row has no id to link",
+                            ));
+                        };
+                        Obj {
+                            table: rel.target.clone(),
+                            key: vec![(key_of(self.reg, &rel.target), Value::Integer(id))],
+                        }
+                    }
+                    other => return Err(self.wrong_item(rel, &other, item_span)),
+                };
+                let pair = vec![
+                    Assignment {
+                        column: owner_column.clone(),
+                        value: owner_key.clone(),
+                        span: owner_span,
+                    },
+                    Assignment {
+                        column: target_column.clone(),
+                        value: target.single_key().cloned().unwrap_or(Value::Null),
+                        span: item_span,
+                    },
+                ];
+                let statement = Statement::Insert(Insert {
+                    table: secondary.clone(),
+                    columns: pair.iter().map(|a| a.column.clone()).collect(),
+                    values: pair.iter().map(|a| Sql::Value(a.value.clone())).collect(),
+                });
+                let changes = self.run_write(statement, secondary, &pair, item_span)?;
+                self.trace.notes.push(format!(
+                    "{} {} and {} {} are linked by a row of the association table {secondary}",
+                    self.class_of(&owner.table),
+                    owner.key_text(),
+                    self.class_of(&target.table),
+                    target.key_text()
+                ));
+                Ok(write_outcome(secondary, &changes, None))
+            }
+            (_, other) => Err(self.wrong_item(rel, &other, item_span)),
+        };
+        self.owner_must_exist(owner, owner_span, result)
+    }
+
+    /// A write through a missing owner fails on its foreign key; say the owner is missing instead.
+    fn owner_must_exist(
+        &mut self,
+        owner: &Obj,
+        span: Span,
+        result: Result<Outcome>,
+    ) -> Result<Outcome> {
+        match result {
+            Err(e) if e.kind == ErrorKind::Constraint && e.message.contains("FOREIGN KEY") => {
+                self.load(owner, span)?;
+                Err(e)
+            }
+            other => other,
+        }
+    }
+
+    fn wrong_item(&self, rel: &Relationship, item: &Val, span: Span) -> Error {
+        let what = match item {
+            Val::Object(o) => format!("a {}", self.class_of(&o.table)),
+            Val::Scalar(v) => v.type_name().to_string(),
+            _ => "this".to_string(),
+        };
+        Error::type_error(
+            span,
+            format!(
+                "{} holds {} objects, not {what}",
+                rel.name,
+                self.class_of(&rel.target)
+            ),
+        )
+        .with_hint(format!(
+            "e.g. .{}.append({}[1]) or a dict of its columns",
+            rel.name, rel.target
+        ))
+    }
+
+    /// `remove(item)` on an object's relationship.
+    pub fn remove_from(
+        &mut self,
+        q: Query,
+        item: Val,
+        item_span: Span,
+        span: Span,
+    ) -> Result<Outcome> {
+        let Some(parent) = q.parent.clone() else {
+            return Err(
+                Error::type_error(span, "remove() works on an object's relationship").with_hint(
+                    "e.g. students[13].clubs.remove(clubs[2]); to delete rows use .delete()",
+                ),
+            );
+        };
+        let rel = &parent.relationship;
+        let Val::Object(target) = item else {
+            return Err(self.wrong_item(rel, &item, item_span));
+        };
+        if target.table != rel.target {
+            return Err(self.wrong_item(rel, &Val::Object(target), item_span));
+        }
+        let owner_key = parent.obj.single_key().cloned().unwrap_or(Value::Null);
+        let target_key = target.single_key().cloned().unwrap_or(Value::Null);
+        let (table, statement, written) = match &rel.link {
+            Link::ManyToMany {
+                secondary,
+                owner_column,
+                target_column,
+            } => {
+                let filter = Sql::all(vec![
+                    Sql::eq(Sql::column(secondary, owner_column), Sql::Value(owner_key)),
+                    Sql::eq(
+                        Sql::column(secondary, target_column),
+                        Sql::Value(target_key),
+                    ),
+                ]);
+                (
+                    secondary.clone(),
+                    Statement::Delete(Delete {
+                        table: secondary.clone(),
+                        filter,
+                    }),
+                    Vec::new(),
+                )
+            }
+            Link::OneToMany { column } => {
+                let set = vec![Assignment {
+                    column: column.clone(),
+                    value: Value::Null,
+                    span: item_span,
+                }];
+                let filter = Sql::all(vec![
+                    target.key_filter(),
+                    Sql::eq(Sql::column(&rel.target, column), Sql::Value(owner_key)),
+                ]);
+                (
+                    rel.target.clone(),
+                    update_statement(&rel.target, &set, filter),
+                    set,
+                )
+            }
+            Link::ManyToOne { .. } => {
+                return Err(Error::type_error(span, "remove() works on collections"))
+            }
+        };
+        let changes = self.run_write(statement, &table, &written, item_span)?;
+        if changes.affected == 0 {
+            self.load(&parent.obj, parent.span)?;
+            return Err(Error::not_found(
+                item_span,
+                format!(
+                    "{} {} is not among {} {}'s {}",
+                    self.class_of(&target.table),
+                    target.key_text(),
+                    self.class_of(&parent.obj.table),
+                    parent.obj.key_text(),
+                    rel.name
+                ),
+            ));
+        }
+        Ok(write_outcome(&table, &changes, None))
+    }
+
+    // ------------------------------------------------------------ statements
+
+    /// `object.attribute = value`.
+    pub fn assign(&mut self, target: &Expr, value: &Expr) -> Result<Outcome> {
+        let ExprKind::Member(base, Member::Name(attr)) = &target.kind else {
+            return Err(Error::type_error(
+                target.span,
+                "only a name or an object's attribute can be assigned",
+            )
+            .with_hint("e.g. s = students[13] or students[13].name = \"Ann\""));
+        };
+        let owner = match self.eval(base)? {
+            Val::Object(obj) => obj,
+            Val::Query(q) => {
+                return Err(Error::type_error(
+                    target.span,
+                    format!("this sets '{}' on a whole collection", attr.name),
+                )
+                .with_hint(format!(
+                    "use {}.update({}=...) to change every row",
+                    q.table, attr.name
+                )))
+            }
+            _ => {
+                return Err(Error::type_error(
+                    base.span,
+                    "only an object's attributes can be assigned",
+                ))
+            }
+        };
+        if let Some(rel) = self.reg.relationship(&owner.table, &attr.name) {
+            if rel.is_collection() {
+                return Err(Error::type_error(
+                    attr.span,
+                    format!(
+                        "'{}' is a collection and cannot be replaced by assignment",
+                        attr.name
+                    ),
+                )
+                .with_hint(format!(
+                    "add with .{}.append(...), take away with .{}.remove(...)",
+                    attr.name, attr.name
+                )));
+            }
+        }
+        let new_value = self.eval(value)?;
+        self.update_object(&owner, vec![(attr.clone(), new_value)], base.span)
+    }
+
+    /// `del target`.
+    pub fn delete_statement(&mut self, target: &Expr) -> Result<Outcome> {
+        match self.eval(target)? {
+            Val::Object(obj) => self.delete_object(&obj, target.span),
+            Val::Query(q) => self.delete_query(&q, target.span),
+            _ => Err(
+                Error::type_error(target.span, "del takes an object or a collection")
+                    .with_hint("e.g. del students[13]"),
+            ),
+        }
+    }
+}
+
+/// `UPDATE table SET ... WHERE filter`.
+fn update_statement(table: &str, set: &[Assignment], filter: Option<Sql>) -> Statement {
+    Statement::Update(Update {
+        table: table.to_string(),
+        set: set
+            .iter()
+            .map(|a| (a.column.clone(), Sql::Value(a.value.clone())))
+            .collect(),
+        filter,
+    })
+}
+
+/// Rows of other tables a write changed.
+fn cascaded(table: &str, changes: &Changes) -> BTreeMap<String, u64> {
+    changes
+        .per_table
+        .iter()
+        .filter(|(t, n)| t.as_str() != table && **n > 0)
+        .map(|(t, n)| (t.clone(), *n))
+        .collect()
+}
+
+fn write_outcome(table: &str, changes: &Changes, id: Option<i64>) -> Outcome {
+    Outcome::Write {
+        affected: changes.affected,
+        table: table.to_string(),
+        id,
+        cascaded: cascaded(table, changes),
+    }
+}
+
+fn example(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Integer => "3",
+        ColumnType::Real => "2.5",
+        ColumnType::Text => "'text'",
+    }
+}

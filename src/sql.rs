@@ -1,0 +1,364 @@
+//! Core: SQL statements as a tree, built by the mapper and turned into text by [`crate::render`].
+//!
+//! Like SQLAlchemy's expression language, nothing here is text: identifiers come from the schema
+//! and values stay values until the renderer binds or inlines them.
+
+/// A value travelling to or from SQLite.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// A whole number (booleans are 1 and 0, as SQLite stores them).
+    Integer(i64),
+    /// A decimal number.
+    Real(f64),
+    /// Text.
+    Text(String),
+    /// Bytes (only from raw SQL).
+    Blob(Vec<u8>),
+}
+
+impl Value {
+    /// Whether it is NULL.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The value as SQL source text, quoted where needed: `'It''s'`, `3`, `NULL`.
+    pub fn sql_literal(&self) -> String {
+        match self {
+            Value::Null => "NULL".to_string(),
+            Value::Integer(i) => i.to_string(),
+            Value::Real(r) => format_real(*r),
+            Value::Text(s) => format!("'{}'", s.replace('\'', "''")),
+            Value::Blob(b) => {
+                let hex: String = b.iter().map(|byte| format!("{byte:02X}")).collect();
+                format!("X'{hex}'")
+            }
+        }
+    }
+
+    /// A name for the value's type, in words.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "None",
+            Value::Integer(_) => "a whole number",
+            Value::Real(_) => "a decimal number",
+            Value::Text(_) => "text",
+            Value::Blob(_) => "bytes",
+        }
+    }
+}
+
+/// A decimal number as SQL and JSON spell it: always with a point or exponent.
+pub fn format_real(r: f64) -> String {
+    if r.is_finite() && r.fract() == 0.0 && r.abs() < 1e15 {
+        format!("{r:.1}")
+    } else {
+        format!("{r}")
+    }
+}
+
+/// A column of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnRef {
+    /// The table.
+    pub table: String,
+    /// The column.
+    pub column: String,
+}
+
+impl ColumnRef {
+    /// `table.column`.
+    pub fn new(table: &str, column: &str) -> ColumnRef {
+        ColumnRef {
+            table: table.to_string(),
+            column: column.to_string(),
+        }
+    }
+}
+
+/// Comparison operators of SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CompareOp {
+    /// The SQL spelling.
+    pub fn sql(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+}
+
+/// Aggregate functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// `count(*)` or `count(x)`.
+    Count,
+    /// `sum(x)`.
+    Sum,
+    /// `avg(x)`.
+    Avg,
+    /// `min(x)`.
+    Min,
+    /// `max(x)`.
+    Max,
+}
+
+impl Aggregate {
+    /// The SQL function name (and the method name in the language).
+    pub fn name(self) -> &'static str {
+        match self {
+            Aggregate::Count => "count",
+            Aggregate::Sum => "sum",
+            Aggregate::Avg => "avg",
+            Aggregate::Min => "min",
+            Aggregate::Max => "max",
+        }
+    }
+}
+
+/// A SQL expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A column.
+    Column(ColumnRef),
+    /// A value: a bound parameter when executed.
+    Value(Value),
+    /// `left OP right`.
+    Compare(Box<Expr>, CompareOp, Box<Expr>),
+    /// Conditions joined with AND.
+    And(Vec<Expr>),
+    /// Conditions joined with OR.
+    Or(Vec<Expr>),
+    /// `NOT x`.
+    Not(Box<Expr>),
+    /// `x IS NULL` / `x IS NOT NULL`.
+    IsNull(Box<Expr>, bool),
+    /// `x IN (a, b)` / `x NOT IN (...)`.
+    InList(Box<Expr>, Vec<Expr>, bool),
+    /// `x IN (SELECT ...)` / `NOT IN`.
+    InSelect(Box<Expr>, Box<Select>, bool),
+    /// `x BETWEEN low AND high`.
+    Between(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `x LIKE pattern`, with `ESCAPE '/'` when the pattern escapes wildcards.
+    Like(Box<Expr>, Box<Expr>, bool),
+    /// `EXISTS (SELECT ...)`.
+    Exists(Box<Select>),
+    /// An aggregate over a column, or `count(*)` when none.
+    Aggregate(Aggregate, Option<Box<Expr>>),
+}
+
+impl Expr {
+    /// A column expression.
+    pub fn column(table: &str, column: &str) -> Expr {
+        Expr::Column(ColumnRef::new(table, column))
+    }
+
+    /// A value expression.
+    pub fn value(value: Value) -> Expr {
+        Expr::Value(value)
+    }
+
+    /// `left = right`.
+    pub fn eq(left: Expr, right: Expr) -> Expr {
+        Expr::Compare(Box::new(left), CompareOp::Eq, Box::new(right))
+    }
+
+    /// The conditions joined with AND (the only one when there is one).
+    pub fn all(mut conditions: Vec<Expr>) -> Option<Expr> {
+        match conditions.len() {
+            0 => None,
+            1 => conditions.pop(),
+            _ => Some(Expr::And(conditions)),
+        }
+    }
+}
+
+/// One item of a SELECT list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SelectItem {
+    /// `*` (or `table.*` when names are qualified).
+    Star,
+    /// `1`, for EXISTS subqueries.
+    One,
+    /// An expression with an optional `AS` name.
+    Expr(Expr, Option<String>),
+}
+
+/// Where a SELECT reads from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A table.
+    Table(String),
+    /// A subquery with an alias.
+    Subquery(Box<Select>, String),
+}
+
+/// `JOIN table ON condition`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    /// The joined table.
+    pub table: String,
+    /// The join condition.
+    pub on: Expr,
+}
+
+/// One ORDER BY term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    /// The column.
+    pub expr: Expr,
+    /// Descending when true.
+    pub descending: bool,
+}
+
+/// A SELECT statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select {
+    /// `SELECT DISTINCT`.
+    pub distinct: bool,
+    /// What is selected.
+    pub items: Vec<SelectItem>,
+    /// The main source.
+    pub from: Source,
+    /// Joined tables.
+    pub joins: Vec<Join>,
+    /// The WHERE condition.
+    pub filter: Option<Expr>,
+    /// GROUP BY terms.
+    pub group_by: Vec<Expr>,
+    /// ORDER BY terms.
+    pub order_by: Vec<Order>,
+    /// LIMIT.
+    pub limit: Option<Expr>,
+    /// OFFSET.
+    pub offset: Option<Expr>,
+}
+
+impl Select {
+    /// `SELECT * FROM table`.
+    pub fn star(table: &str) -> Select {
+        Select {
+            distinct: false,
+            items: vec![SelectItem::Star],
+            from: Source::Table(table.to_string()),
+            joins: Vec::new(),
+            filter: None,
+            group_by: Vec::new(),
+            order_by: Vec::new(),
+            limit: None,
+            offset: None,
+        }
+    }
+
+    /// The tables this SELECT reads at its own level (FROM and JOINs).
+    pub fn own_tables(&self) -> Vec<&str> {
+        let mut tables: Vec<&str> = match &self.from {
+            Source::Table(t) => vec![t.as_str()],
+            Source::Subquery(_, alias) => vec![alias.as_str()],
+        };
+        tables.extend(self.joins.iter().map(|j| j.table.as_str()));
+        tables
+    }
+}
+
+/// `INSERT INTO table (columns) VALUES (values)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Insert {
+    /// The table.
+    pub table: String,
+    /// The columns given.
+    pub columns: Vec<String>,
+    /// Their values, in the same order.
+    pub values: Vec<Expr>,
+}
+
+/// `UPDATE table SET ... WHERE ...`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    /// The table.
+    pub table: String,
+    /// Column assignments.
+    pub set: Vec<(String, Expr)>,
+    /// Which rows.
+    pub filter: Option<Expr>,
+}
+
+/// `DELETE FROM table WHERE ...`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delete {
+    /// The table.
+    pub table: String,
+    /// Which rows.
+    pub filter: Option<Expr>,
+}
+
+/// Any statement the mapper emits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statement {
+    /// A query.
+    Select(Select),
+    /// A new row.
+    Insert(Insert),
+    /// Changed rows.
+    Update(Update),
+    /// Removed rows.
+    Delete(Delete),
+    /// `BEGIN`.
+    Begin,
+    /// `COMMIT`.
+    Commit,
+    /// `ROLLBACK`.
+    Rollback,
+}
+
+impl Statement {
+    /// Whether running it returns rows.
+    pub fn returns_rows(&self) -> bool {
+        matches!(self, Statement::Select(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_are_quoted_the_sql_way() {
+        assert_eq!(Value::Text("It's".into()).sql_literal(), "'It''s'");
+        assert_eq!(Value::Integer(-3).sql_literal(), "-3");
+        assert_eq!(Value::Real(2.0).sql_literal(), "2.0");
+        assert_eq!(Value::Real(2.5).sql_literal(), "2.5");
+        assert_eq!(Value::Null.sql_literal(), "NULL");
+    }
+
+    #[test]
+    fn all_of_one_condition_is_that_condition() {
+        let c = Expr::eq(
+            Expr::column("students", "id"),
+            Expr::value(Value::Integer(1)),
+        );
+        assert_eq!(Expr::all(vec![c.clone()]), Some(c));
+        assert_eq!(Expr::all(vec![]), None);
+    }
+}
