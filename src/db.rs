@@ -99,16 +99,30 @@ impl Database {
         made
     }
 
-    fn wrap(mut conn: Connection) -> Result<Database, DbError> {
+    fn wrap(conn: Connection) -> Result<Database, DbError> {
         conn.execute_batch("PRAGMA foreign_keys = ON")?;
-        let changes: ChangeLog = Arc::default();
-        let log = Arc::clone(&changes);
-        conn.update_hook(Some(move |_: Action, _: &str, table: &str, _: i64| {
-            if let Ok(mut map) = log.lock() {
-                *map.entry(table.to_string()).or_default() += 1;
-            }
-        }))?;
-        Ok(Database { conn, changes })
+        let mut db = Database {
+            conn,
+            changes: Arc::default(),
+        };
+        db.count_changes(true)?;
+        Ok(db)
+    }
+
+    /// Starts or stops counting changed rows per table (stopped while seeding: millions of rows).
+    fn count_changes(&mut self, on: bool) -> Result<(), DbError> {
+        if !on {
+            self.conn.update_hook(None::<fn(Action, &str, &str, i64)>)?;
+            return Ok(());
+        }
+        let log = Arc::clone(&self.changes);
+        self.conn
+            .update_hook(Some(move |_: Action, _: &str, table: &str, _: i64| {
+                if let Ok(mut map) = log.lock() {
+                    *map.entry(table.to_string()).or_default() += 1;
+                }
+            }))?;
+        Ok(())
     }
 
     /// Creates the tables and their indexes and fills them, in one transaction.
@@ -121,8 +135,10 @@ impl Database {
             }
         }
         tx.commit()?;
-        seed::seed(&mut self.conn, students)?;
-        self.take_changes();
+        self.count_changes(false)?;
+        let seeded = seed::seed(&mut self.conn, students);
+        self.count_changes(true)?;
+        seeded?;
         Ok(())
     }
 

@@ -22,7 +22,7 @@ enum Operand {
     /// A many-to-one relationship of the row (compares by its foreign key).
     Relationship(Relationship),
     /// A collection, for `in`.
-    Query(crate::mapper::query::Query),
+    Query(Box<crate::mapper::query::Query>),
 }
 
 /// String tests that become LIKE.

@@ -24,7 +24,7 @@ pub(crate) enum Val {
     /// One object, by key.
     Object(Obj),
     /// A collection not yet read.
-    Query(Query),
+    Query(Box<Query>),
     /// None: no object.
     Nothing,
     /// Rows already read (a grouped aggregate).
@@ -210,7 +210,7 @@ impl<'a> Eval<'a> {
             });
         }
         if let Some(collection) = self.reg.collection(name) {
-            return Ok(Val::Query(Query::all(&collection.table.name)));
+            return Ok(Val::Query(Box::new(Query::all(&collection.table.name))));
         }
         Err(self.unknown_name(name, span))
     }
@@ -281,12 +281,12 @@ impl<'a> Eval<'a> {
                 ))
             }
         };
-        let fits = match (key_col.ty, &value) {
-            (ColumnType::Integer, Value::Integer(_)) => true,
-            (ColumnType::Text, Value::Text(_)) => true,
-            (ColumnType::Real, Value::Integer(_) | Value::Real(_)) => true,
-            _ => false,
-        };
+        let fits = matches!(
+            (key_col.ty, &value),
+            (ColumnType::Integer, Value::Integer(_))
+                | (ColumnType::Text, Value::Text(_))
+                | (ColumnType::Real, Value::Integer(_) | Value::Real(_))
+        );
         if !fits {
             return Err(Error::type_error(
                 span,
@@ -332,7 +332,7 @@ impl<'a> Eval<'a> {
                             "a relationship can only be followed from whole objects, not selected columns",
                         ));
                     }
-                    return Ok(Val::Query(query.follow(self.reg, &rel)));
+                    return Ok(Val::Query(Box::new(query.follow(self.reg, &rel))));
                 }
                 if QUERY_METHODS.contains(&name) {
                     return Err(method_without_call(name, ident.span));
@@ -397,7 +397,9 @@ impl<'a> Eval<'a> {
                     key: vec![(key_of(self.reg, &rel.target), fk)],
                 }))
             }
-            _ => Ok(Val::Query(Query::of_object(self.reg, obj, rel, span))),
+            _ => Ok(Val::Query(Box::new(Query::of_object(
+                self.reg, obj, rel, span,
+            )))),
         }
     }
 
@@ -470,7 +472,7 @@ impl<'a> Eval<'a> {
         span: Span,
     ) -> Result<Val> {
         match base {
-            Val::Query(query) => self.query_method(query, method, args, span),
+            Val::Query(query) => self.query_method(*query, method, args, span),
             Val::Object(obj) => self.object_method(obj, method, args, base_span, span),
             Val::Nothing => Err(Error::type_error(
                 method.span,
@@ -558,7 +560,7 @@ impl<'a> Eval<'a> {
                     let cond = self.condition(&arg.value, &q.table)?;
                     q.filters.push(cond);
                 }
-                Ok(Val::Query(q))
+                Ok(Val::Query(Box::new(q)))
             }
             "filter_by" => {
                 self.no_filter_after_paging(&q, method)?;
@@ -567,7 +569,7 @@ impl<'a> Eval<'a> {
                     let cond = self.equality(&q.table, &key, val)?;
                     q.filters.push(cond);
                 }
-                Ok(Val::Query(q))
+                Ok(Val::Query(Box::new(q)))
             }
             "order_by" => {
                 if args.is_empty() {
@@ -580,7 +582,7 @@ impl<'a> Eval<'a> {
                     let order = self.order_term(&arg.value, &q.table)?;
                     q.order_by.push(order);
                 }
-                Ok(Val::Query(q))
+                Ok(Val::Query(Box::new(q)))
             }
             "limit" | "offset" => {
                 let n = self.count_argument(args, name, span)?;
@@ -589,7 +591,7 @@ impl<'a> Eval<'a> {
                 } else {
                     q.offset = Some(n);
                 }
-                Ok(Val::Query(q))
+                Ok(Val::Query(Box::new(q)))
             }
             "first" => {
                 no_arguments(args, "first")?;
@@ -598,27 +600,27 @@ impl<'a> Eval<'a> {
             }
             "all" => {
                 no_arguments(args, "all")?;
-                Ok(Val::Query(q))
+                Ok(Val::Query(Box::new(q)))
             }
             "get" => {
                 let key = self.single_argument(args, "get", span)?;
                 let key_val = self.eval(key)?;
-                self.index(Val::Query(q), key_val, key.span)
+                self.index(Val::Query(Box::new(q)), key_val, key.span)
             }
             "count" | "sum" | "avg" | "min" | "max" => self.aggregate(q, name, args, span),
             "select" => {
                 let columns = self.column_arguments(&q.table, args, "select", span)?;
                 q.columns = Some(columns);
-                Ok(Val::Query(q))
+                Ok(Val::Query(Box::new(q)))
             }
             "distinct" => {
                 no_arguments(args, "distinct")?;
                 q.distinct = true;
-                Ok(Val::Query(q))
+                Ok(Val::Query(Box::new(q)))
             }
             "group_by" => {
                 q.group_by = self.column_arguments(&q.table, args, "group_by", span)?;
-                Ok(Val::Query(q))
+                Ok(Val::Query(Box::new(q)))
             }
             "add" | "create" | "append" => self.add_to(q, name, args, span).map(write_val),
             "remove" => {

@@ -99,7 +99,7 @@ pub enum Binding {
     /// An object (reloaded when used: each statement commits, which expires it).
     Object(Obj),
     /// A query, run again each time it is used.
-    Query(Query),
+    Query(Box<Query>),
     /// A plain value.
     Value(Value),
     /// None.

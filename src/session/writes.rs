@@ -103,13 +103,13 @@ impl Eval<'_> {
                 .with_hint(format!("e.g. {column}={}", example(ty))))
             }
         };
-        let fits = match (&value, ty) {
-            (Value::Null, _) => true,
-            (Value::Integer(_), ColumnType::Integer | ColumnType::Real) => true,
-            (Value::Real(_), ColumnType::Real) => true,
-            (Value::Text(_), ColumnType::Text) => true,
-            _ => false,
-        };
+        let fits = matches!(
+            (&value, ty),
+            (Value::Null, _)
+                | (Value::Integer(_), ColumnType::Integer | ColumnType::Real)
+                | (Value::Real(_), ColumnType::Real)
+                | (Value::Text(_), ColumnType::Text)
+        );
         if fits {
             return Ok(value);
         }

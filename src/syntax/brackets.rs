@@ -34,11 +34,7 @@ pub fn scan(text: &str) -> Balance {
                     }
                 }
             }
-            '\'' | '"' => {
-                if !skip_string(&mut chars, c) {
-                    return Balance::OpenString(at, c);
-                }
-            }
+            '\'' | '"' if !skip_string(&mut chars, c) => return Balance::OpenString(at, c),
             '(' | '[' | '{' => {
                 stack.push((at, c));
                 if stack.len() > MAX_DEPTH {
