@@ -5,6 +5,7 @@
 //! [`render`] → [`db`] → [`view`]. [`schema`] is the Core metadata under the mapper, and
 //! [`session`] is the one front door the command line and the prompt ([`repl`]) use.
 
+pub mod complete;
 pub mod db;
 pub mod error;
 pub mod mapper;
@@ -14,6 +15,7 @@ pub mod schema;
 pub mod school;
 pub mod seed;
 pub mod session;
+pub mod shell;
 pub mod sql;
 pub mod syntax;
 pub mod view;

@@ -2,7 +2,9 @@
 //! the interactive prompt on a terminal.
 
 use clap::Parser;
-use ormscope::session::{Options, Response, Session};
+use ormscope::session::{Options, Session};
+use ormscope::shell::Shell;
+use ormscope::view::{Layout, Painter, Settings};
 use ormscope::{repl, syntax, view};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -26,6 +28,25 @@ struct Cli {
     /// Make a School with N students (and the rest in proportion) instead of the default 40.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     scale: Option<u64>,
+    /// Place the ORM and SQL panels side by side, stacked, or by the screen's width.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
+    layout: LayoutArg,
+    /// Lay out for this many columns instead of the terminal's width.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]
+    width: Option<u16>,
+    /// No colour, even on a terminal (NO_COLOR in the environment does the same).
+    #[arg(long)]
+    no_color: bool,
+    /// Do not read or write the prompt's history file.
+    #[arg(long)]
+    no_history: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum LayoutArg {
+    Auto,
+    Side,
+    Stacked,
 }
 
 const EXAMPLES: &str = "Examples:
@@ -60,15 +81,22 @@ fn run(cli: Cli) -> u8 {
         db_path: cli.db.clone(),
         scale: cli.scale,
     };
-    let mut session = match Session::open(options) {
+    let session = match Session::open(options) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("ormscope: could not open the database: {}", e.message);
             return 1;
         }
     };
+    let interactive = statements.is_none();
+    let mut shell = Shell::new(session, settings(&cli, interactive));
     let Some(statements) = statements else {
-        return repl::run(&mut session);
+        let history = if cli.no_history {
+            None
+        } else {
+            repl::history_path()
+        };
+        return repl::run(&mut shell, history);
     };
     let mut failed = false;
     let mut stdout = std::io::stdout().lock();
@@ -76,11 +104,20 @@ fn run(cli: Cli) -> u8 {
         if statement.trim() == ":quit" || statement.trim() == ":q" {
             break;
         }
-        let response = session.run(&statement);
+        let response = shell.run(&statement);
         failed |= !response.ok();
-        let _ = stdout.write_all(render(&response, cli.json).as_bytes());
+        let text = if cli.json {
+            format!("{}\n", view::to_json(&response))
+        } else {
+            let echo = shell.settings.painter.paint_one(
+                view::highlight::Kind::Heading,
+                &format!("orm> {}", statement.trim()),
+            );
+            format!("{echo}\n{}\n", shell.show(&response))
+        };
+        let _ = stdout.write_all(text.as_bytes());
     }
-    if session.close() {
+    if shell.session.close() {
         let message = "a transaction was still open at the end: it was rolled back";
         if cli.json {
             eprintln!("ormscope: {message}");
@@ -91,11 +128,23 @@ fn run(cli: Cli) -> u8 {
     u8::from(failed)
 }
 
-fn render(response: &Response, json: bool) -> String {
-    if json {
-        format!("{}\n", view::to_json(response))
-    } else {
-        format!("{}\n", view::to_text(response, view::DEFAULT_ROWS, None))
+/// The view settings from the flags and the terminal.
+fn settings(cli: &Cli, interactive: bool) -> Settings {
+    let terminal = terminal_size::terminal_size().map(|(w, _)| usize::from(w.0));
+    let width = cli.width.map(usize::from).or(terminal).unwrap_or(100);
+    let layout = match cli.layout {
+        LayoutArg::Side => Layout::Side,
+        LayoutArg::Stacked => Layout::Stacked,
+        LayoutArg::Auto if terminal.is_some() || cli.width.is_some() => Layout::Auto,
+        LayoutArg::Auto => Layout::Stacked,
+    };
+    Settings {
+        painter: Painter::detect(cli.no_color),
+        layout,
+        width,
+        max_rows: view::DEFAULT_ROWS,
+        params: false,
+        timing: interactive,
     }
 }
 

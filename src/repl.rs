@@ -1,24 +1,97 @@
-//! The interactive prompt: a line editor over the session, with the plain view.
+//! The interactive prompt: statements typed with completion, highlighting, hints and history,
+//! answered with the side-by-side view.
 
-use crate::session::Session;
+use crate::complete::{self, Shape, Variable};
+use crate::mapper::Registry;
+use crate::session::Binding;
+use crate::shell::{Shell, VIEW_COMMANDS};
 use crate::syntax::brackets::{scan, Balance};
-use crate::view;
+use crate::view::highlight::{self, Kind};
+use crate::view::Painter;
+use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::{Hinter, HistoryHinter};
+use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Completer, Helper, Highlighter, Hinter};
+use rustyline::{CompletionType, Config, Context, Editor, Helper};
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
-/// Keeps reading lines while brackets or quotes are open.
-#[derive(Completer, Helper, Highlighter, Hinter)]
-struct OpenBrackets;
+/// The prompt for a new statement.
+pub const PROMPT: &str = "orm> ";
+/// The prompt while brackets or quotes are still open.
+pub const CONTINUATION: &str = "...> ";
 
-impl Validator for OpenBrackets {
+/// Every meta command, for completion.
+fn meta_commands() -> Vec<&'static str> {
+    let session = crate::session::META_COMMANDS.iter().map(|(c, _)| *c);
+    session
+        .chain(VIEW_COMMANDS.iter().map(|(c, _)| *c))
+        .map(|c| c.split_whitespace().next().unwrap_or(c))
+        .collect()
+}
+
+/// The line editor's helper: knows the schema and the names bound so far.
+struct ReplHelper {
+    registry: Registry,
+    variables: Vec<Variable>,
+    painter: Painter,
+    hinter: HistoryHinter,
+    meta: Vec<&'static str>,
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let (start, names) =
+            complete::complete(line, pos, &self.registry, &self.variables, &self.meta);
+        let pairs = names
+            .into_iter()
+            .map(|n| Pair {
+                display: n.clone(),
+                replacement: n,
+            })
+            .collect();
+        Ok((start, pairs))
+    }
+}
+
+impl Hinter for ReplHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        self.hinter.hint(line, pos, ctx)
+    }
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.painter.color {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(self.painter.paint(&highlight::orm(line, &self.registry)))
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        Cow::Owned(self.painter.paint_one(Kind::Dim, hint))
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.painter.color
+    }
+}
+
+impl Validator for ReplHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        let input = ctx.input();
-        let open = matches!(
-            scan(input),
-            Balance::OpenBracket(..) | Balance::OpenString(..)
-        );
-        Ok(if open && !input.trim_start().starts_with(':') {
+        Ok(if is_unfinished(ctx.input()) {
             ValidationResult::Incomplete
         } else {
             ValidationResult::Valid(None)
@@ -26,40 +99,134 @@ impl Validator for OpenBrackets {
     }
 }
 
-/// Runs the prompt until `:quit` or end of input; the exit status.
-pub fn run(session: &mut Session) -> u8 {
-    let mut editor =
-        match rustyline::Editor::<OpenBrackets, rustyline::history::DefaultHistory>::new() {
-            Ok(e) => e,
-            Err(e) => {
-                eprintln!("ormscope: cannot start the line editor: {e}");
-                return 1;
-            }
-        };
-    editor.set_helper(Some(OpenBrackets));
-    println!("ormscope — ORM statements and the SQL they become, on a School database. :help for help, :quit to leave.");
-    let width = terminal_size::terminal_size().map(|(w, _)| w.0);
+impl Helper for ReplHelper {}
+
+/// Whether more lines should follow: a bracket or quote is still open (meta commands are one line).
+pub fn is_unfinished(input: &str) -> bool {
+    !input.trim_start().starts_with(':')
+        && matches!(
+            scan(input),
+            Balance::OpenBracket(..) | Balance::OpenString(..)
+        )
+}
+
+/// The history file in the user's data directory.
+pub fn history_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "ormscope").map(|d| d.data_dir().join("history.txt"))
+}
+
+/// Runs the prompt until `:quit` or Ctrl-D; the exit status.
+pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
+    let config = Config::builder()
+        .completion_type(CompletionType::List)
+        .auto_add_history(false)
+        .build();
+    let mut editor: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("ormscope: cannot start the line editor: {e}");
+            return 1;
+        }
+    };
+    editor.set_helper(Some(ReplHelper {
+        registry: shell.session.registry().clone(),
+        variables: Vec::new(),
+        painter: shell.settings.painter,
+        hinter: HistoryHinter::new(),
+        meta: meta_commands(),
+    }));
+    load_history(&mut editor, history.as_ref());
+    let interrupt = watch_ctrl_c(shell);
+    println!(
+        "{}",
+        shell.settings.painter.paint_one(
+            Kind::Heading,
+            "ormscope — ORM statements beside the SQL they become, on a School database. :help for help, :tables for the tables, Ctrl-D to leave."
+        )
+    );
     loop {
-        match editor.readline("orm> ") {
+        match editor.readline(PROMPT) {
             Ok(line) => {
                 if line.trim().is_empty() {
                     continue;
                 }
                 let _ = editor.add_history_entry(line.as_str());
+                save_history(&mut editor, history.as_ref());
                 if matches!(line.trim(), ":quit" | ":q" | ":exit") {
                     break;
                 }
-                let response = session.run(&line);
-                let text = view::to_text(&response, view::DEFAULT_ROWS, width);
-                print!("{}", text.split_once('\n').map_or("", |(_, rest)| rest));
+                if let Ok(mut handle) = interrupt.lock() {
+                    *handle = Some(shell.session.database().connection().get_interrupt_handle());
+                }
+                let response = shell.run(&line);
+                print!("{}", shell.show(&response));
                 println!();
+                if let Some(helper) = editor.helper_mut() {
+                    helper.variables = variables(shell);
+                }
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(_) => break,
         }
     }
-    if session.close() {
+    if shell.session.close() {
         println!("note: a transaction was still open: it was rolled back");
     }
     0
+}
+
+fn variables(shell: &Shell) -> Vec<Variable> {
+    shell
+        .session
+        .variables()
+        .iter()
+        .map(|(name, binding)| Variable {
+            name: name.clone(),
+            shape: match binding {
+                Binding::Object(o) => Shape::Object(o.table.clone()),
+                Binding::Query(q) if q.is_whole_rows() => Shape::Collection(q.table.clone()),
+                _ => Shape::Other,
+            },
+        })
+        .collect()
+}
+
+fn load_history(editor: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&PathBuf>) {
+    let Some(path) = path else { return };
+    if !path.exists() {
+        return;
+    }
+    if let Err(e) = editor.load_history(path) {
+        eprintln!(
+            "ormscope: warning: history file {} could not be read ({e}); starting without it",
+            path.display()
+        );
+    }
+}
+
+fn save_history(editor: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&PathBuf>) {
+    let Some(path) = path else { return };
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = editor.save_history(path);
+}
+
+type SharedInterrupt = Arc<Mutex<Option<rusqlite::InterruptHandle>>>;
+
+/// Ctrl-C while a statement runs interrupts it (the statement is rolled back); while typing,
+/// the line editor clears the line instead.
+fn watch_ctrl_c(shell: &Shell) -> SharedInterrupt {
+    let shared: SharedInterrupt = Arc::new(Mutex::new(Some(
+        shell.session.database().connection().get_interrupt_handle(),
+    )));
+    let handle = Arc::clone(&shared);
+    let _ = ctrlc::set_handler(move || {
+        if let Ok(guard) = handle.lock() {
+            if let Some(h) = guard.as_ref() {
+                h.interrupt();
+            }
+        }
+    });
+    shared
 }

@@ -1,7 +1,7 @@
 //! The mapper at work on one statement: names resolved against the mapped classes, queries
 //! built method by method, and SQL sent only when a value is really needed (lazy loading).
 
-use super::{executed, Binding, Outcome, Trace};
+use super::{Binding, Outcome, Trace};
 use crate::db::{Database, DbError, Rows};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::mapper::query::{key_of, Obj, Query};
@@ -34,7 +34,7 @@ pub(crate) enum Val {
 }
 
 /// Methods of a collection, for suggestions.
-pub(crate) const QUERY_METHODS: &[&str] = &[
+pub const QUERY_METHODS: &[&str] = &[
     "where",
     "filter",
     "filter_by",
@@ -61,7 +61,7 @@ pub(crate) const QUERY_METHODS: &[&str] = &[
 ];
 
 /// Methods of one object, for suggestions.
-pub(crate) const OBJECT_METHODS: &[&str] = &["update", "delete"];
+pub const OBJECT_METHODS: &[&str] = &["update", "delete"];
 
 /// The evaluator of one statement.
 pub(crate) struct Eval<'a> {
@@ -91,16 +91,22 @@ impl<'a> Eval<'a> {
     /// Runs a SELECT, logging it.
     pub fn run_query(&mut self, select: Select, span: Span) -> Result<Rows> {
         let sql = render(&Statement::Select(select));
+        self.trace.start();
         match self.db.query(&sql) {
             Ok(rows) => {
-                self.trace.sql.push(executed(&sql, rows.rows.len() as u64));
+                self.trace.record(&sql, rows.rows.len() as u64);
                 Ok(rows)
             }
             Err(e) => {
-                self.trace.sql.push(executed(&sql, 0));
+                self.trace.record(&sql, 0);
                 Err(sql_error(&e, span))
             }
         }
+    }
+
+    /// Adds a step to the plain-words account of what the mapper did.
+    pub fn step(&mut self, text: String) {
+        self.trace.mapping.push(text);
     }
 
     /// The table named `name`, which the mapper made sure exists.
@@ -202,6 +208,7 @@ impl<'a> Eval<'a> {
 
     fn name(&mut self, name: &str, span: Span) -> Result<Val> {
         if let Some(binding) = self.vars.get(name) {
+            self.step(format!("{name}: a name bound earlier"));
             return Ok(match binding {
                 Binding::Object(o) => Val::Object(o.clone()),
                 Binding::Query(q) => Val::Query(q.clone()),
@@ -210,6 +217,11 @@ impl<'a> Eval<'a> {
             });
         }
         if let Some(collection) = self.reg.collection(name) {
+            self.step(format!(
+                "{name}: the {} objects of table {}",
+                collection.class_name(),
+                collection.table.name
+            ));
             return Ok(Val::Query(Box::new(Query::all(&collection.table.name))));
         }
         Err(self.unknown_name(name, span))
@@ -236,6 +248,16 @@ impl<'a> Eval<'a> {
             );
         };
         let obj = self.key_object(&query.table, key, span)?;
+        self.step(format!(
+            "{} {}: one object by its primary key {}",
+            self.class_of(&obj.table),
+            obj.key_text(),
+            obj.key
+                .iter()
+                .map(|(c, _)| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
         if query.filters.is_empty() && query.joins.is_empty() {
             return Ok(Val::Object(obj));
         }
@@ -332,6 +354,13 @@ impl<'a> Eval<'a> {
                             "a relationship can only be followed from whole objects, not selected columns",
                         ));
                     }
+                    self.step(format!(
+                        "{} → {}: {} through {}, each related row once",
+                        query.table,
+                        rel.name,
+                        rel.kind_name(),
+                        through(&rel)
+                    ));
                     return Ok(Val::Query(Box::new(query.follow(self.reg, &rel))));
                 }
                 if QUERY_METHODS.contains(&name) {
@@ -376,6 +405,19 @@ impl<'a> Eval<'a> {
     /// Follows a relationship from one object: a many-to-one loads the object and then its
     /// related object; a collection becomes a query on the related table.
     pub fn follow_object(&mut self, obj: &Obj, rel: &Relationship, span: Span) -> Result<Val> {
+        let lazy = if rel.is_collection() {
+            ""
+        } else {
+            " (loads the object first, then the related one)"
+        };
+        self.step(format!(
+            "{} {} → {}: {} through {}{lazy}",
+            self.class_of(&obj.table),
+            obj.key_text(),
+            rel.name,
+            rel.kind_name(),
+            through(rel)
+        ));
         match &rel.link {
             Link::ManyToOne { column } => {
                 let table = self.table(&obj.table, span)?;
@@ -740,6 +782,9 @@ impl<'a> Eval<'a> {
             let arg = self.single_argument(args, name, span)?;
             Some(self.column_name(&q.table, arg)?)
         };
+        self.step(format!(
+            "{name}(): computed by the database, no objects are loaded"
+        ));
         let select = q.aggregate_select(agg, column.as_deref());
         let rows = self.run_query(select, span)?;
         if !q.group_by.is_empty() {
@@ -965,4 +1010,13 @@ pub(crate) fn sql_error(e: &DbError, span: Span) -> Error {
         span,
         format!("SQLite refused the statement: {}", e.message),
     )
+}
+
+/// How a relationship links rows, in words: `classes.student_id`, `memberships`.
+pub(crate) fn through(rel: &Relationship) -> String {
+    match &rel.link {
+        Link::ManyToOne { column } => format!("{}.{column}", rel.owner),
+        Link::OneToMany { column } => format!("{}.{column}", rel.target),
+        Link::ManyToMany { secondary, .. } => format!("the association table {secondary}"),
+    }
 }

@@ -1,7 +1,7 @@
 //! Meta commands (`:help`, `:tables`, `:schema`, `:sql`, `:reset`, `:quit`): about the tool
 //! and the database rather than statements of the language.
 
-use super::{executed, Outcome, Session, Trace};
+use super::{Outcome, Session, Trace};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::mapper::Link;
 use crate::render::Rendered;
@@ -277,9 +277,10 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
             params: Vec::new(),
             display: sql.to_string(),
         };
+        trace.start();
         match session.database().raw(sql) {
             Ok((Some(rows), _)) => {
-                trace.sql.push(executed(&record, rows.rows.len() as u64));
+                trace.record(&record, rows.rows.len() as u64);
                 Ok(Outcome::Rows {
                     table: None,
                     columns: rows.columns,
@@ -287,7 +288,7 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
                 })
             }
             Ok((None, changes)) => {
-                trace.sql.push(executed(&record, changes.affected));
+                trace.record(&record, changes.affected);
                 let table = changes.per_table.keys().next().cloned().unwrap_or_default();
                 let cascaded = changes
                     .per_table
@@ -303,7 +304,7 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
                 })
             }
             Err(e) => {
-                trace.sql.push(executed(&record, 0));
+                trace.record(&record, 0);
                 let kind = if e.is_constraint() {
                     ErrorKind::Constraint
                 } else {

@@ -8,6 +8,9 @@ mod eval;
 mod meta;
 mod writes;
 
+pub use eval::{OBJECT_METHODS, QUERY_METHODS};
+pub use meta::{COMMANDS as META_COMMANDS, FORMS};
+
 use crate::db::Database;
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::query::{Obj, Query};
@@ -31,6 +34,8 @@ pub struct Executed {
     pub display: String,
     /// Rows returned (a query) or changed (a write).
     pub rows: u64,
+    /// How long SQLite took.
+    pub elapsed: std::time::Duration,
 }
 
 /// What a statement gave.
@@ -80,8 +85,10 @@ pub struct Response {
     pub outcome: std::result::Result<Outcome, Error>,
     /// Every SQL statement sent, in order (also those of a failed statement).
     pub sql: Vec<Executed>,
-    /// Plain-words notes: what the mapper did, what cascaded.
+    /// Plain-words notes: what cascaded, what was loaded.
     pub notes: Vec<String>,
+    /// What the mapper did, step by step, in plain words.
+    pub mapping: Vec<String>,
     /// Text a meta command printed (`:help`, `:schema`).
     pub text: Option<String>,
 }
@@ -128,7 +135,28 @@ pub struct Session {
 pub(crate) struct Trace {
     pub sql: Vec<Executed>,
     pub notes: Vec<String>,
+    pub mapping: Vec<String>,
     pub text: Option<String>,
+    started: Option<std::time::Instant>,
+}
+
+impl Trace {
+    /// Notes the time before a statement is sent.
+    pub fn start(&mut self) {
+        self.started = Some(std::time::Instant::now());
+    }
+
+    /// Records a statement sent, with the time since [`Trace::start`].
+    pub fn record(&mut self, sql: &Rendered, rows: u64) {
+        let elapsed = self.started.take().map(|t| t.elapsed()).unwrap_or_default();
+        self.sql.push(Executed {
+            text: sql.text.clone(),
+            params: sql.params.clone(),
+            display: sql.display.clone(),
+            rows,
+            elapsed,
+        });
+    }
 }
 
 impl Session {
@@ -191,6 +219,7 @@ impl Session {
             outcome,
             sql: trace.sql,
             notes: trace.notes,
+            mapping: trace.mapping,
             text: trace.text,
         }
     }
@@ -253,10 +282,11 @@ impl Session {
             return Err(Error::new(ErrorKind::Sql, span, problem));
         }
         let sql = render(&statement);
+        trace.start();
         self.db
             .control(&sql.text)
             .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
-        trace.sql.push(executed(&sql, 0));
+        trace.record(&sql, 0);
         trace.notes.push(
             match verb {
                 ast::TransactionVerb::Begin => {
@@ -310,16 +340,6 @@ impl Session {
         remade.map_err(|e| db_failure(&e.message))?;
         self.vars.clear();
         Ok(())
-    }
-}
-
-/// A record of a statement sent.
-pub(crate) fn executed(sql: &Rendered, rows: u64) -> Executed {
-    Executed {
-        text: sql.text.clone(),
-        params: sql.params.clone(),
-        display: sql.display.clone(),
-        rows,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::constraint::{explain, Assignment};
 use super::eval::{type_words, Eval, Val};
-use super::{executed, Outcome};
+use super::Outcome;
 use crate::db::Changes;
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::mapper::query::{key_of, Obj, Query};
@@ -24,13 +24,14 @@ impl Eval<'_> {
         span: Span,
     ) -> Result<Changes> {
         let sql = render(&statement);
+        self.trace.start();
         match self.db.execute(&sql) {
             Ok(changes) => {
-                self.trace.sql.push(executed(&sql, changes.affected));
+                self.trace.record(&sql, changes.affected);
                 Ok(changes)
             }
             Err(e) => {
-                self.trace.sql.push(executed(&sql, 0));
+                self.trace.record(&sql, 0);
                 if e.is_constraint() {
                     let t = self.table(table, span)?;
                     Err(explain(self.reg, t, &e, written, span))
@@ -237,6 +238,11 @@ impl Eval<'_> {
 
     /// `DELETE FROM table WHERE key = ...` for one object.
     pub fn delete_object(&mut self, obj: &Obj, span: Span) -> Result<Outcome> {
+        self.step(format!(
+            "{} {} deleted by primary key; the database's ON DELETE rules handle rows that refer to it",
+            self.class_of(&obj.table),
+            obj.key_text()
+        ));
         let statement = Statement::Delete(Delete {
             table: obj.table.clone(),
             filter: Some(obj.key_filter()),
@@ -258,6 +264,10 @@ impl Eval<'_> {
     ) -> Result<Outcome> {
         self.whole_rows_only(q, "update", span)?;
         let set = self.assignments(&q.table, values)?;
+        self.step(format!(
+            "update(): one UPDATE for every matching row of {}, none loaded",
+            q.table
+        ));
         let filter = q.write_filter(&key_of(self.reg, &q.table));
         let changes = self.run_write(
             update_statement(&q.table, &set, filter),
@@ -274,6 +284,10 @@ impl Eval<'_> {
     /// One DELETE for every row of a query.
     pub fn delete_query(&mut self, q: &Query, span: Span) -> Result<Outcome> {
         self.whole_rows_only(q, "delete", span)?;
+        self.step(format!(
+            "delete(): one DELETE for every matching row of {}, none loaded",
+            q.table
+        ));
         let filter = q.write_filter(&self.write_key(&q.table));
         let statement = Statement::Delete(Delete {
             table: q.table.clone(),

@@ -1,0 +1,246 @@
+//! Syntax highlighting: the ORM expression and the SQL as runs of text, each with the kind of
+//! token it is, so the same runs can be wrapped to a width and then painted (or not).
+
+use crate::mapper::Registry;
+
+/// What a run of text is, for colouring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Nothing special.
+    Plain,
+    /// A SQL keyword or a keyword of the language (`and`, `None`).
+    Keyword,
+    /// A collection or class name.
+    Collection,
+    /// A method name (before `(`).
+    Method,
+    /// A string literal.
+    Text,
+    /// A number.
+    Number,
+    /// A `?` placeholder.
+    Param,
+    /// Secondary information (row counts, times, notes).
+    Dim,
+    /// A heading.
+    Heading,
+    /// An error.
+    Error,
+    /// A hint.
+    Hint,
+}
+
+/// A run of text of one kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// The kind.
+    pub kind: Kind,
+    /// The text.
+    pub text: String,
+}
+
+impl Run {
+    /// A run of `kind`.
+    pub fn new(kind: Kind, text: impl Into<String>) -> Run {
+        Run {
+            kind,
+            text: text.into(),
+        }
+    }
+}
+
+const SQL_KEYWORDS: &[&str] = &[
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "AND",
+    "OR",
+    "NOT",
+    "IN",
+    "IS",
+    "NULL",
+    "INSERT",
+    "INTO",
+    "VALUES",
+    "UPDATE",
+    "SET",
+    "DELETE",
+    "JOIN",
+    "ON",
+    "ORDER",
+    "BY",
+    "GROUP",
+    "LIMIT",
+    "OFFSET",
+    "DESC",
+    "ASC",
+    "DISTINCT",
+    "AS",
+    "EXISTS",
+    "BETWEEN",
+    "LIKE",
+    "ESCAPE",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "DEFAULT",
+    "LEFT",
+    "OUTER",
+    "INNER",
+    "HAVING",
+    "RETURNING",
+    "CREATE",
+    "TABLE",
+    "INDEX",
+    "PRIMARY",
+    "KEY",
+    "REFERENCES",
+    "CASCADE",
+    "CHECK",
+    "UNIQUE",
+    "INTEGER",
+    "TEXT",
+    "REAL",
+];
+
+const ORM_KEYWORDS: &[&str] = &[
+    "and", "or", "not", "in", "is", "del", "None", "True", "False", "true", "false", "null",
+    "begin", "commit", "rollback",
+];
+
+/// Splits SQL text into highlighted runs.
+pub fn sql(text: &str) -> Vec<Run> {
+    lex(text, |word, _, _| {
+        if SQL_KEYWORDS.contains(&word.to_ascii_uppercase().as_str())
+            && word.chars().all(|c| !c.is_lowercase())
+        {
+            Kind::Keyword
+        } else {
+            Kind::Plain
+        }
+    })
+}
+
+/// Splits a statement of the language into highlighted runs, knowing the collection names.
+pub fn orm(text: &str, registry: &Registry) -> Vec<Run> {
+    lex(text, |word, before, after| {
+        if ORM_KEYWORDS.contains(&word) {
+            Kind::Keyword
+        } else if before != Some('.') && registry.collection(word).is_some() {
+            Kind::Collection
+        } else if after == Some('(') {
+            Kind::Method
+        } else {
+            Kind::Plain
+        }
+    })
+}
+
+/// A small lexer shared by both languages: strings, numbers, words (classified by `word_kind`
+/// with the characters just before and after), `?`, and everything else as plain text.
+fn lex(text: &str, word_kind: impl Fn(&str, Option<char>, Option<char>) -> Kind) -> Vec<Run> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut runs: Vec<Run> = Vec::new();
+    let mut i = 0;
+    let end_of = |j: usize| chars.get(j).map_or(text.len(), |(at, _)| *at);
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        let (kind, next) = if c == '\'' || c == '"' {
+            (Kind::Text, string_end(&chars, i, c))
+        } else if c.is_ascii_digit() {
+            let mut j = i;
+            while j < chars.len() && (chars[j].1.is_ascii_alphanumeric() || chars[j].1 == '.') {
+                j += 1;
+            }
+            (Kind::Number, j)
+        } else if c.is_alphabetic() || c == '_' {
+            let mut j = i;
+            while j < chars.len() && (chars[j].1.is_alphanumeric() || chars[j].1 == '_') {
+                j += 1;
+            }
+            let before = text[..start].chars().next_back();
+            let after = text[end_of(j)..].chars().find(|c| !c.is_whitespace());
+            (word_kind(&text[start..end_of(j)], before, after), j)
+        } else if c == '?' {
+            (Kind::Param, i + 1)
+        } else {
+            (Kind::Plain, i + 1)
+        };
+        push(&mut runs, kind, &text[start..end_of(next)]);
+        i = next;
+    }
+    runs
+}
+
+fn string_end(chars: &[(usize, char)], open: usize, quote: char) -> usize {
+    let mut j = open + 1;
+    while j < chars.len() {
+        match chars[j].1 {
+            '\\' => j += 2,
+            c if c == quote => return j + 1,
+            _ => j += 1,
+        }
+    }
+    chars.len()
+}
+
+/// Appends text, merging with the last run when it has the same kind.
+pub fn push(runs: &mut Vec<Run>, kind: Kind, text: &str) {
+    match runs.last_mut() {
+        Some(last) if last.kind == kind => last.text.push_str(text),
+        _ => runs.push(Run::new(kind, text)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::school;
+
+    fn kinds(runs: &[Run]) -> Vec<(Kind, &str)> {
+        runs.iter()
+            .filter(|r| !r.text.trim().is_empty())
+            .map(|r| (r.kind, r.text.trim()))
+            .collect()
+    }
+
+    #[test]
+    fn sql_keywords_literals_and_params() {
+        let runs = sql("SELECT * FROM classes WHERE name = 'It''s' AND id = ?");
+        let k = kinds(&runs);
+        assert!(k.contains(&(Kind::Keyword, "SELECT")));
+        assert!(
+            k.contains(&(Kind::Text, "'It''s'"))
+                || k.iter()
+                    .any(|(kind, t)| *kind == Kind::Text && t.contains("It"))
+        );
+        assert!(k.contains(&(Kind::Param, "?")));
+        assert!(k.contains(&(Kind::Plain, "classes")));
+    }
+
+    #[test]
+    fn orm_names_methods_and_keywords() {
+        let reg = school::registry();
+        let runs = orm("students.where(year == 2 and name.startswith('A'))", &reg);
+        let k = kinds(&runs);
+        assert_eq!(k[0], (Kind::Collection, "students"));
+        assert!(k.contains(&(Kind::Method, "where")));
+        assert!(k.contains(&(Kind::Keyword, "and")));
+        assert!(k.contains(&(Kind::Number, "2")));
+        assert!(k.contains(&(Kind::Text, "'A'")));
+    }
+
+    #[test]
+    fn the_runs_spell_the_input_exactly() {
+        let reg = school::registry();
+        let text = "students[13].classes.append({'name': \"Bio 'x\", n: 3.5}) # é";
+        let joined: String = orm(text, &reg).into_iter().map(|r| r.text).collect();
+        assert_eq!(joined, text);
+        let unterminated = "x = 'abc";
+        let joined: String = orm(unterminated, &reg)
+            .into_iter()
+            .map(|r| r.text)
+            .collect();
+        assert_eq!(joined, unterminated);
+    }
+}

@@ -1,0 +1,268 @@
+//! Stage 6, view: a statement's answer for people — the ORM expression and its SQL side by side
+//! (or stacked), then the result — and for programs, the contract's JSON.
+
+pub mod highlight;
+pub mod json;
+pub mod panels;
+pub mod style;
+pub mod table;
+
+use crate::error::Error;
+use crate::mapper::Registry;
+use crate::session::{Executed, Outcome, Response};
+use highlight::{push, Kind, Run};
+pub use json::{to_json, value_json};
+pub use panels::Layout;
+pub use style::Painter;
+
+/// Rows shown before the rest are counted instead.
+pub const DEFAULT_ROWS: usize = 20;
+
+/// How answers are shown; `:rows`, `:params` and `:layout` change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Colour or not.
+    pub painter: Painter,
+    /// Side by side, stacked, or chosen by width.
+    pub layout: Layout,
+    /// The screen's width in columns.
+    pub width: usize,
+    /// Rows of a result shown before the rest are only counted.
+    pub max_rows: usize,
+    /// Show the SQL with `?` and its bound values instead of values inlined.
+    pub params: bool,
+    /// Show how long each statement took (off for reproducible output).
+    pub timing: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            painter: Painter { color: false },
+            layout: Layout::Stacked,
+            width: 100,
+            max_rows: DEFAULT_ROWS,
+            params: false,
+            timing: false,
+        }
+    }
+}
+
+/// The whole view of one answer: panels, result, notes.
+pub fn statement_view(response: &Response, registry: &Registry, settings: &Settings) -> String {
+    let painter = &settings.painter;
+    let mut out = String::new();
+    if let Some(text) = &response.text {
+        out.push_str(text);
+        out.push('\n');
+    }
+    if !(response.text.is_some() && response.sql.is_empty() && response.ok()) {
+        let left = orm_panel(response, registry);
+        let sql_width = panels::right_width(settings.layout, settings.width, 4);
+        let right = sql_panel(&response.sql, settings, sql_width);
+        out.push_str(&panels::place(
+            "ORM",
+            &left,
+            "SQL",
+            &right,
+            settings.layout,
+            settings.width,
+            painter,
+        ));
+    }
+    match &response.outcome {
+        Ok(outcome) => out.push_str(&outcome_text(outcome, settings)),
+        Err(e) => out.push_str(&error_text(e, &response.input, painter)),
+    }
+    for note in &response.notes {
+        out.push_str(&painter.paint_one(Kind::Dim, &format!("note: {note}")));
+        out.push('\n');
+    }
+    out
+}
+
+fn orm_panel(response: &Response, registry: &Registry) -> Vec<Run> {
+    let mut runs = highlight::orm(response.input.trim(), registry);
+    if let Some(last) = response.mapping.last() {
+        push(&mut runs, Kind::Plain, "\n");
+        push(&mut runs, Kind::Dim, last);
+    }
+    runs
+}
+
+fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run> {
+    let mut runs = Vec::new();
+    if sql.is_empty() {
+        push(&mut runs, Kind::Dim, "(no SQL sent)");
+    }
+    for (i, s) in sql.iter().enumerate() {
+        if i > 0 {
+            push(&mut runs, Kind::Plain, "\n");
+        }
+        if sql.len() > 1 {
+            push(&mut runs, Kind::Dim, &format!("{}. ", i + 1));
+        }
+        let text = if settings.params { &s.text } else { &s.display };
+        let numbered = if sql.len() > 1 { 3 } else { 0 };
+        let sql_runs = highlight::sql(text);
+        if panels::line_width(&sql_runs) + numbered > width {
+            runs.extend(break_clauses(sql_runs));
+        } else {
+            runs.extend(sql_runs);
+        }
+        push(&mut runs, Kind::Plain, "\n");
+        push(
+            &mut runs,
+            Kind::Dim,
+            &format!("  → {}", sql_summary(s, settings)),
+        );
+        if settings.params && !s.params.is_empty() {
+            let values: Vec<String> = s.params.iter().map(|v| v.sql_literal()).collect();
+            push(
+                &mut runs,
+                Kind::Dim,
+                &format!(" · params ({})", values.join(", ")),
+            );
+        }
+    }
+    runs
+}
+
+/// Puts each main clause of a long statement on its own line (outside parentheses).
+fn break_clauses(runs: Vec<Run>) -> Vec<Run> {
+    const CLAUSES: &[&str] = &[
+        "FROM", "WHERE", "ORDER", "GROUP", "LIMIT", "VALUES", "SET", "JOIN",
+    ];
+    let mut out: Vec<Run> = Vec::new();
+    let mut depth = 0i32;
+    for run in runs {
+        if run.kind == Kind::Keyword
+            && depth == 0
+            && CLAUSES.contains(&run.text.as_str())
+            && !out.is_empty()
+        {
+            if let Some(last) = out.last_mut() {
+                let trimmed = last.text.trim_end().len();
+                last.text.truncate(trimmed);
+            }
+            push(&mut out, Kind::Plain, "\n");
+        }
+        if run.kind == Kind::Plain {
+            depth += run.text.matches('(').count() as i32 - run.text.matches(')').count() as i32;
+        }
+        out.push(run);
+    }
+    out
+}
+
+fn sql_summary(s: &Executed, settings: &Settings) -> String {
+    let reads = s
+        .display
+        .trim_start()
+        .to_ascii_uppercase()
+        .starts_with("SELECT");
+    let rows = match (s.rows, reads) {
+        (1, true) => "1 row".to_string(),
+        (n, true) => format!("{n} rows"),
+        (1, false) => "1 row changed".to_string(),
+        (n, false) => format!("{n} rows changed"),
+    };
+    if settings.timing {
+        format!("{rows} · {:.2} ms", s.elapsed.as_secs_f64() * 1000.0)
+    } else {
+        rows
+    }
+}
+
+/// The result part of the view.
+pub fn outcome_text(outcome: &Outcome, settings: &Settings) -> String {
+    let painter = &settings.painter;
+    let dim = |t: String| format!("{}\n", painter.paint_one(Kind::Dim, &t));
+    match outcome {
+        Outcome::Rows { columns, rows, .. } => {
+            let shown = rows.len().min(settings.max_rows);
+            let mut text =
+                table::render(columns, &rows[..shown], Some(settings.width), painter.color);
+            text.push('\n');
+            text.push_str(&dim(if rows.len() > shown {
+                format!(
+                    "{} rows; the first {shown} shown (:rows N shows more)",
+                    rows.len()
+                )
+            } else {
+                format!(
+                    "{} row{}",
+                    rows.len(),
+                    if rows.len() == 1 { "" } else { "s" }
+                )
+            }));
+            text
+        }
+        Outcome::Object {
+            table: t,
+            columns,
+            row,
+        } => {
+            let mut text = table::render(
+                columns,
+                std::slice::from_ref(row),
+                Some(settings.width),
+                painter.color,
+            );
+            text.push('\n');
+            text.push_str(&dim(format!("one object of {t}")));
+            text
+        }
+        Outcome::Value(v) => format!("{}\n", painter.paint(&highlight::sql(&v.sql_literal()))),
+        Outcome::Write {
+            affected,
+            table: t,
+            id,
+            cascaded,
+        } => {
+            let mut text = match id {
+                Some(id) => format!("{affected} row inserted into {t}, id {id}"),
+                None => format!(
+                    "{affected} row{} of {t} changed",
+                    if *affected == 1 { "" } else { "s" }
+                ),
+            };
+            for (other, n) in cascaded {
+                text.push_str(&format!("; {n} of {other} by ON DELETE"));
+            }
+            format!("{text}\n")
+        }
+        Outcome::None => String::new(),
+    }
+}
+
+/// An error with the statement, a caret under the fault, and the hint.
+pub fn error_text(e: &Error, input: &str, painter: &Painter) -> String {
+    let (line, column) = e.span.line_column(input);
+    let head = format!("{} error at line {line}, column {column}:", e.kind.as_str());
+    let mut text = format!("{} {}\n", painter.paint_one(Kind::Error, &head), e.message);
+    if let Some(source_line) = input.lines().nth(line - 1) {
+        let rest = source_line
+            .chars()
+            .count()
+            .saturating_sub(column - 1)
+            .max(1);
+        let marked = input[e.span.start.min(input.len())..e.span.end.min(input.len())]
+            .chars()
+            .count();
+        let caret = "^".repeat(marked.clamp(1, rest));
+        text.push_str(&format!(
+            "  {source_line}\n  {}{}\n",
+            " ".repeat(column - 1),
+            painter.paint_one(Kind::Error, &caret)
+        ));
+    }
+    if let Some(hint) = &e.hint {
+        text.push_str(&painter.paint_one(Kind::Hint, &format!("hint: {hint}")));
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests;

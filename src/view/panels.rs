@@ -1,0 +1,326 @@
+//! The statement view's two panels — the ORM expression and the SQL it became — laid out side
+//! by side on a wide screen or stacked on a narrow one, wrapped at word boundaries.
+
+use super::highlight::{push, Kind, Run};
+use super::style::Painter;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// A line of highlighted runs.
+pub type Line = Vec<Run>;
+
+/// How the two panels are placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Side by side when the width allows it (100 columns or more), else stacked.
+    Auto,
+    /// Always side by side.
+    Side,
+    /// Always one above the other.
+    Stacked,
+}
+
+/// The narrowest width at which `Auto` puts the panels side by side.
+pub const SIDE_BY_SIDE_MIN: usize = 100;
+
+/// The display width of a line.
+pub fn line_width(line: &[Run]) -> usize {
+    line.iter().map(|r| r.text.width()).sum()
+}
+
+/// Wraps runs to `width` columns, breaking only at spaces (a word longer than a line is split)
+/// and at newlines in the text.
+pub fn wrap(runs: &[Run], width: usize) -> Vec<Line> {
+    let width = width.max(1);
+    let mut lines: Vec<Line> = vec![Vec::new()];
+    let mut used = 0;
+    for unit in units(runs) {
+        match unit {
+            Unit::Newline => {
+                trim_line_end(&mut lines);
+                lines.push(Vec::new());
+                used = 0;
+            }
+            Unit::Blank(kind, text) => {
+                let w = text.width();
+                if used > 0 && used + w <= width {
+                    push_run(&mut lines, kind, &text);
+                    used += w;
+                }
+            }
+            Unit::Word(parts) => {
+                let w: usize = parts.iter().map(|(_, t)| t.width()).sum();
+                if used > 0 && used + w > width {
+                    trim_line_end(&mut lines);
+                    lines.push(Vec::new());
+                    used = 0;
+                }
+                for (kind, text) in parts {
+                    if used + text.width() <= width {
+                        used += text.width();
+                        push_run(&mut lines, kind, &text);
+                        continue;
+                    }
+                    for c in text.chars() {
+                        let cw = c.width().unwrap_or(0);
+                        if used + cw > width && used > 0 {
+                            lines.push(Vec::new());
+                            used = 0;
+                        }
+                        push_run(&mut lines, kind, &c.to_string());
+                        used += cw;
+                    }
+                }
+            }
+        }
+    }
+    trim_line_end(&mut lines);
+    lines
+}
+
+/// A unit of wrapping: a word (possibly of several kinds, e.g. `'BI301'})`), blanks, or a newline.
+enum Unit {
+    Word(Vec<(Kind, String)>),
+    Blank(Kind, String),
+    Newline,
+}
+
+fn units(runs: &[Run]) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::new();
+    for run in runs {
+        for piece in pieces(&run.text) {
+            if piece == "\n" {
+                out.push(Unit::Newline);
+            } else if piece.trim().is_empty() {
+                out.push(Unit::Blank(run.kind, piece.to_string()));
+            } else if let Some(Unit::Word(parts)) = out.last_mut() {
+                parts.push((run.kind, piece.to_string()));
+            } else {
+                out.push(Unit::Word(vec![(run.kind, piece.to_string())]));
+            }
+        }
+    }
+    out
+}
+
+fn push_run(lines: &mut [Line], kind: Kind, text: &str) {
+    if let Some(line) = lines.last_mut() {
+        push(line, kind, text);
+    }
+}
+
+fn trim_line_end(lines: &mut [Line]) {
+    if let Some(line) = lines.last_mut() {
+        while let Some(last) = line.last_mut() {
+            let trimmed = last.text.trim_end().len();
+            if trimmed == 0 {
+                line.pop();
+            } else {
+                last.text.truncate(trimmed);
+                break;
+            }
+        }
+    }
+}
+
+/// Splits text into words, runs of blanks, and newlines.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut blank: Option<bool> = None;
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            if start < i {
+                out.push(&text[start..i]);
+            }
+            out.push("\n");
+            start = i + 1;
+            blank = None;
+            continue;
+        }
+        let is_blank = c.is_whitespace();
+        if blank.is_some_and(|b| b != is_blank) {
+            out.push(&text[start..i]);
+            start = i;
+        }
+        blank = Some(is_blank);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Places the panels: a title and lines each, within `width` columns.
+pub fn place(
+    left_title: &str,
+    left: &[Run],
+    right_title: &str,
+    right: &[Run],
+    layout: Layout,
+    width: usize,
+    painter: &Painter,
+) -> String {
+    if is_side_by_side(layout, width) {
+        side_by_side(left_title, left, right_title, right, width, painter)
+    } else {
+        stacked(left_title, left, right_title, right, width, painter)
+    }
+}
+
+/// Whether the panels go side by side at this width.
+pub fn is_side_by_side(layout: Layout, width: usize) -> bool {
+    match layout {
+        Layout::Side => true,
+        Layout::Stacked => false,
+        Layout::Auto => width >= SIDE_BY_SIDE_MIN,
+    }
+}
+
+/// The width of the right (SQL) panel's text.
+pub fn right_width(layout: Layout, width: usize, gutter: usize) -> usize {
+    if is_side_by_side(layout, width) {
+        let width = width.max(20);
+        width.saturating_sub((width * 2 / 5).max(10) + 3).max(1)
+    } else {
+        width.saturating_sub(gutter).max(10)
+    }
+}
+
+fn side_by_side(
+    lt: &str,
+    left: &[Run],
+    rt: &str,
+    right: &[Run],
+    width: usize,
+    painter: &Painter,
+) -> String {
+    let width = width.max(20);
+    let left_width = (width * 2 / 5).max(10);
+    let right_width = right_width(Layout::Side, width, 0);
+    let mut l = vec![vec![Run::new(Kind::Heading, lt)]];
+    l.extend(wrap(left, left_width));
+    let mut r = vec![vec![Run::new(Kind::Heading, rt)]];
+    r.extend(wrap(right, right_width));
+    let mut out = String::new();
+    for i in 0..l.len().max(r.len()) {
+        let empty = Vec::new();
+        let a = l.get(i).unwrap_or(&empty);
+        let b = r.get(i).unwrap_or(&empty);
+        let pad = left_width.saturating_sub(line_width(a));
+        let mut text = painter.paint(a);
+        text.push_str(&" ".repeat(pad));
+        text.push_str(&painter.paint(&[Run::new(Kind::Dim, " │ ")]));
+        text.push_str(&painter.paint(b));
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn stacked(
+    lt: &str,
+    left: &[Run],
+    rt: &str,
+    right: &[Run],
+    width: usize,
+    painter: &Painter,
+) -> String {
+    let gutter = lt.width().max(rt.width()) + 1;
+    let inner = width.saturating_sub(gutter).max(10);
+    let mut out = String::new();
+    for (title, runs) in [(lt, left), (rt, right)] {
+        for (i, line) in wrap(runs, inner).iter().enumerate() {
+            let label = if i == 0 { title } else { "" };
+            let pad = gutter - label.width();
+            out.push_str(&painter.paint(&[Run::new(Kind::Heading, label)]));
+            out.push_str(&" ".repeat(pad));
+            out.push_str(&painter.paint(line));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(lines: &[Line]) -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| l.iter().map(|r| r.text.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn wraps_at_spaces_without_cutting_words() {
+        let runs = vec![Run::new(
+            Kind::Plain,
+            "SELECT * FROM classes WHERE student_id = 13",
+        )];
+        assert_eq!(
+            plain(&wrap(&runs, 22)),
+            vec!["SELECT * FROM classes", "WHERE student_id = 13"]
+        );
+    }
+
+    #[test]
+    fn runs_without_a_space_between_stay_together() {
+        let runs = vec![
+            Run::new(Kind::Plain, "abc "),
+            Run::new(Kind::Text, "'BI301'"),
+            Run::new(Kind::Plain, "})"),
+        ];
+        assert_eq!(plain(&wrap(&runs, 10)), vec!["abc", "'BI301'})"]);
+    }
+
+    #[test]
+    fn a_word_longer_than_the_line_is_split() {
+        let runs = vec![Run::new(Kind::Plain, "abcdefghij")];
+        assert_eq!(plain(&wrap(&runs, 4)), vec!["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn wide_characters_count_twice() {
+        let runs = vec![Run::new(Kind::Plain, "日本語 テキスト")];
+        let lines = wrap(&runs, 7);
+        assert_eq!(plain(&lines), vec!["日本語", "テキス", "ト"]);
+        assert!(lines.iter().all(|l| line_width(l) <= 7));
+    }
+
+    #[test]
+    fn no_placed_line_is_wider_than_the_screen() {
+        let painter = Painter { color: false };
+        let left = vec![Run::new(
+            Kind::Plain,
+            "students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})",
+        )];
+        let right = vec![Run::new(Kind::Plain, "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')")];
+        for (layout, width) in [
+            (Layout::Side, 100),
+            (Layout::Stacked, 80),
+            (Layout::Auto, 60),
+            (Layout::Auto, 120),
+        ] {
+            let text = place("ORM", &left, "SQL", &right, layout, width, &painter);
+            for line in text.lines() {
+                assert!(line.width() <= width, "{layout:?} {width}: {line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn auto_layout_switches_at_one_hundred_columns() {
+        let painter = Painter { color: false };
+        let left = vec![Run::new(Kind::Plain, "students")];
+        let right = vec![Run::new(Kind::Plain, "SELECT * FROM students")];
+        let wide = place("ORM", &left, "SQL", &right, Layout::Auto, 100, &painter);
+        assert_eq!(
+            wide.lines().next().map(|l| l.contains('│')),
+            Some(true),
+            "{wide}"
+        );
+        let narrow = place("ORM", &left, "SQL", &right, Layout::Auto, 99, &painter);
+        assert_eq!(narrow, "ORM students\nSQL SELECT * FROM students\n");
+    }
+}
