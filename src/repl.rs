@@ -13,7 +13,7 @@ use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::history::DefaultHistory;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{CompletionType, Config, Context, Editor, Helper};
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -89,15 +89,7 @@ impl Highlighter for ReplHelper {
     }
 }
 
-impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        Ok(if is_unfinished(ctx.input()) {
-            ValidationResult::Incomplete
-        } else {
-            ValidationResult::Valid(None)
-        })
-    }
-}
+impl Validator for ReplHelper {}
 
 impl Helper for ReplHelper {}
 
@@ -141,11 +133,11 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
         "{}",
         shell.settings.painter.paint_one(
             Kind::Heading,
-            "ormscope — ORM statements beside the SQL they become, on a School database. :help for help, :tables for the tables, Ctrl-D to leave."
+            "ormscope — ORM statements beside the SQL they become. :help, :tables, Ctrl-D to leave."
         )
     );
     loop {
-        match editor.readline(PROMPT) {
+        match read_statement(&mut editor) {
             Ok(line) => {
                 if line.trim().is_empty() {
                     continue;
@@ -173,6 +165,23 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
         println!("note: a transaction was still open: it was rolled back");
     }
     0
+}
+
+/// Reads one statement: more lines, with the continuation prompt, while brackets or quotes
+/// are open. Ctrl-C on a continuation line drops the whole statement.
+fn read_statement(editor: &mut Editor<ReplHelper, DefaultHistory>) -> rustyline::Result<String> {
+    let mut text = editor.readline(PROMPT)?;
+    while is_unfinished(&text) {
+        match editor.readline(CONTINUATION) {
+            Ok(more) => {
+                text.push('\n');
+                text.push_str(&more);
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(text)
 }
 
 fn variables(shell: &Shell) -> Vec<Variable> {

@@ -600,6 +600,11 @@ impl<'a> Eval<'a> {
                         )));
                     }
                     let cond = self.condition(&arg.value, &q.table)?;
+                    self.step(format!(
+                        "{}(...): the condition becomes SQL, WHERE {}; rows are filtered by the database",
+                        name,
+                        crate::render::render_condition(&cond)
+                    ));
                     q.filters.push(cond);
                 }
                 Ok(Val::Query(Box::new(q)))

@@ -1,0 +1,84 @@
+//! The interactive prompt driven through a pseudo-terminal, as a person would use it.
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession as Session;
+use expectrl::{Eof, Expect};
+use std::process::Command;
+use std::time::Duration;
+
+fn prompt(data_home: &std::path::Path) -> Session {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ormscope"));
+    cmd.env("XDG_DATA_HOME", data_home)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut session = Session::spawn(cmd).expect("the binary starts on a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+}
+
+#[test]
+fn a_statement_shows_its_sql_and_rows_then_ctrl_d_leaves() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = prompt(home.path());
+    p.expect("orm> ").expect("the prompt");
+    p.send_line("students[13].classes").expect("typed");
+    p.expect("SELECT * FROM classes WHERE student_id = 13")
+        .expect("the SQL");
+    p.expect("3 rows").expect("the row count");
+    p.expect("orm> ").expect("the prompt again");
+    p.send("\x04").expect("Ctrl-D");
+    p.expect(Eof).expect("the program ends");
+    let pid = p.get_process().pid();
+    let status = p.get_process_mut().wait().expect("exit status");
+    assert_eq!(status, WaitStatus::Exited(pid, 0));
+}
+
+#[test]
+fn tab_completes_a_collection_name() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = prompt(home.path());
+    p.expect("orm> ").expect("the prompt");
+    p.send("stud\t").expect("typed");
+    p.expect("students").expect("completed to students");
+    p.send(".count()\r").expect("finished the line");
+    p.expect("SELECT count(*) FROM students")
+        .expect("the completed statement ran");
+    p.send("\x04").expect("Ctrl-D");
+    p.expect(Eof).expect("the program ends");
+}
+
+#[test]
+fn an_open_bracket_continues_on_the_next_line() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = prompt(home.path());
+    p.expect("orm> ").expect("the prompt");
+    p.send_line("students.where(").expect("typed");
+    p.expect("...> ").expect("the continuation prompt");
+    p.send_line("year == 4).count()").expect("typed");
+    p.expect("SELECT count(*) FROM students WHERE year = 4")
+        .expect("one statement from two lines");
+    p.send_line(":quit").expect("typed");
+    p.expect(Eof).expect("the program ends");
+}
+
+#[test]
+fn history_survives_a_restart() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = prompt(home.path());
+    p.expect("orm> ").expect("the prompt");
+    p.send_line("teachers.count()").expect("typed");
+    p.expect("SELECT count(*) FROM teachers").expect("ran");
+    p.send_line(":quit").expect("typed");
+    p.expect(Eof).expect("the program ends");
+
+    let mut again = prompt(home.path());
+    again.expect("orm> ").expect("the prompt");
+    again
+        .send("\x1b[A\x1b[A\r")
+        .expect("arrow up past :quit, enter");
+    again
+        .expect("SELECT count(*) FROM teachers")
+        .expect("the statement came back from history");
+    again.send("\x04").expect("Ctrl-D");
+    again.expect(Eof).expect("the program ends");
+}
