@@ -1010,8 +1010,20 @@ pub(crate) fn type_words(ty: ColumnType) -> &'static str {
 
 /// A failure SQLite reported for a query, in plain words.
 pub(crate) fn sql_error(e: &DbError, span: Span) -> Error {
+    if e.code == Some(rusqlite::ErrorCode::OperationInterrupted) {
+        return Error::new(
+            ErrorKind::Sql,
+            span,
+            "the statement was interrupted before it finished; nothing was changed",
+        );
+    }
+    let kind = if e.is_constraint() {
+        ErrorKind::Constraint
+    } else {
+        ErrorKind::Sql
+    };
     Error::new(
-        ErrorKind::Sql,
+        kind,
         span,
         format!("SQLite refused the statement: {}", e.message),
     )

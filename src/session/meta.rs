@@ -2,7 +2,7 @@
 //! and the database rather than statements of the language.
 
 use super::{Outcome, Session, Trace};
-use crate::error::{suggestion, Error, ErrorKind, Result, Span};
+use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::Link;
 use crate::render::Rendered;
 
@@ -139,7 +139,7 @@ pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Resu
     };
     let span = Span::new(0, command.len());
     match command {
-        ":help" | ":h" | ":?" => help(rest, span, trace),
+        ":help" | ":h" | ":?" => help(session, rest, span, trace),
         ":tables" => tables(session, trace),
         ":schema" => schema(session, rest, span, trace),
         ":sql" => raw_sql(session, rest, span, trace),
@@ -162,7 +162,7 @@ pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Resu
     }
 }
 
-fn help(topic: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
+fn help(session: &mut Session, topic: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
     let mut text = String::new();
     if topic.is_empty() {
         text.push_str("Statements (one per line; Python-like, as an ORM is used):\n");
@@ -186,7 +186,15 @@ fn help(topic: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
             return Err(Error::name(span, format!("no help topic '{topic}'"))
                 .with_hint(suggestion(topic, FORMS.iter().map(|(t, _, _)| *t))));
         };
-        text.push_str(&format!("{name}: {what}\n  example: {example}"));
+        text.push_str(&format!("{name}: {what}\n\n  {example}\n"));
+        let preview = session.preview(example);
+        if let Some(step) = preview.mapping.last() {
+            text.push_str(&format!("  ({step})\n"));
+        }
+        text.push_str("\nbecomes this SQL (run here and undone, so nothing changed):\n\n");
+        for sql in &preview.sql {
+            text.push_str(&format!("  {}\n", sql.display));
+        }
     }
     trace.text = Some(text);
     Ok(Outcome::None)
@@ -305,12 +313,7 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
             }
             Err(e) => {
                 trace.record(&record, 0);
-                let kind = if e.is_constraint() {
-                    ErrorKind::Constraint
-                } else {
-                    ErrorKind::Sql
-                };
-                Err(Error::new(kind, at, format!("SQLite: {}", e.message)))
+                Err(super::eval::sql_error(&e, at))
             }
         }
     })

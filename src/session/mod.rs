@@ -255,6 +255,34 @@ impl Session {
         }
     }
 
+    /// Runs a statement and then undoes it: its SQL and result, with the database and the
+    /// names left exactly as they were (for `:help` examples and translations).
+    pub fn preview(&mut self, input: &str) -> Response {
+        let vars = self.vars.clone();
+        let mut trace = Trace::default();
+        let outcome = match syntax::parse(input) {
+            Ok(ast::Statement::Transaction(..)) => Ok(Outcome::None),
+            Ok(statement) => match self.db.savepoint() {
+                Ok(()) => {
+                    let result = self.execute(&statement, &mut trace);
+                    let _ = self.db.rollback_to();
+                    result
+                }
+                Err(e) => Err(db_failure(&e.message)),
+            },
+            Err(e) => Err(e),
+        };
+        self.vars = vars;
+        Response {
+            input: input.to_string(),
+            outcome,
+            sql: trace.sql,
+            notes: trace.notes,
+            mapping: trace.mapping,
+            text: trace.text,
+        }
+    }
+
     fn transaction(
         &mut self,
         verb: ast::TransactionVerb,

@@ -228,6 +228,11 @@ impl Eval<'_> {
         span: Span,
     ) -> Result<Outcome> {
         let set = self.assignments(&obj.table, values)?;
+        self.step(format!(
+            "{} {} changed: one UPDATE of just the columns given, by primary key",
+            self.class_of(&obj.table),
+            obj.key_text()
+        ));
         let statement = update_statement(&obj.table, &set, Some(obj.key_filter()));
         let changes = self.run_write(statement, &obj.table, &set, span)?;
         if changes.affected == 0 {
@@ -400,6 +405,23 @@ impl Eval<'_> {
         owner_span: Span,
     ) -> Result<Outcome> {
         let owner_key = owner.single_key().cloned().unwrap_or(Value::Null);
+        let how = match &rel.link {
+            Link::ManyToMany { secondary, .. } => {
+                format!("a new row of {secondary} links the two objects")
+            }
+            Link::OneToMany { column } => format!(
+                "the mapper fills in {}.{column} = {} for you",
+                rel.target,
+                owner_key.sql_literal()
+            ),
+            Link::ManyToOne { .. } => String::new(),
+        };
+        self.step(format!(
+            "{} {}.{}.append: {how}",
+            self.class_of(&owner.table),
+            owner.key_text(),
+            rel.name
+        ));
         let result = match (&rel.link, item) {
             (Link::OneToMany { column }, Val::Dict(values)) => self.insert(
                 &rel.target,

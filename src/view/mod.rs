@@ -156,11 +156,10 @@ fn break_clauses(runs: Vec<Run>) -> Vec<Run> {
 }
 
 fn sql_summary(s: &Executed, settings: &Settings) -> String {
-    let reads = s
-        .display
-        .trim_start()
-        .to_ascii_uppercase()
-        .starts_with("SELECT");
+    let first = s.display.split_whitespace().next().unwrap_or("");
+    let reads = ["SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES"]
+        .iter()
+        .any(|k| first.eq_ignore_ascii_case(k));
     let rows = match (s.rows, reads) {
         (1, true) => "1 row".to_string(),
         (n, true) => format!("{n} rows"),
