@@ -109,11 +109,7 @@ fn run(cli: Cli) -> u8 {
         let text = if cli.json {
             format!("{}\n", view::to_json(&response))
         } else {
-            let echo = shell.settings.painter.paint_one(
-                view::highlight::Kind::Heading,
-                &format!("orm> {}", statement.trim()),
-            );
-            format!("{echo}\n{}\n", shell.show(&response))
+            format!("{}\n", shell.show(&response))
         };
         let _ = stdout.write_all(text.as_bytes());
     }

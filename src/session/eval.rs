@@ -98,7 +98,7 @@ impl<'a> Eval<'a> {
                 Ok(rows)
             }
             Err(e) => {
-                self.trace.record(&sql, 0);
+                self.trace.record_failure(&sql);
                 Err(sql_error(&e, span))
             }
         }
@@ -601,9 +601,7 @@ impl<'a> Eval<'a> {
                     }
                     let cond = self.condition(&arg.value, &q.table)?;
                     self.step(format!(
-                        "{}(...): the condition becomes SQL, WHERE {}; rows are filtered by the database",
-                        name,
-                        crate::render::render_condition(&cond)
+                        "{name}(...): the condition becomes the WHERE clause; the database filters the rows"
                     ));
                     q.filters.push(cond);
                 }

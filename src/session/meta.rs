@@ -312,7 +312,7 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
                 })
             }
             Err(e) => {
-                trace.record(&record, 0);
+                trace.record_failure(&record);
                 Err(super::eval::sql_error(&e, at))
             }
         }

@@ -36,6 +36,8 @@ pub struct Executed {
     pub rows: u64,
     /// How long SQLite took.
     pub elapsed: std::time::Duration,
+    /// Whether SQLite refused or stopped it.
+    pub failed: bool,
 }
 
 /// What a statement gave.
@@ -148,6 +150,15 @@ impl Trace {
 
     /// Records a statement sent, with the time since [`Trace::start`].
     pub fn record(&mut self, sql: &Rendered, rows: u64) {
+        self.push(sql, rows, false);
+    }
+
+    /// Records a statement SQLite refused or stopped.
+    pub fn record_failure(&mut self, sql: &Rendered) {
+        self.push(sql, 0, true);
+    }
+
+    fn push(&mut self, sql: &Rendered, rows: u64, failed: bool) {
         let elapsed = self.started.take().map(|t| t.elapsed()).unwrap_or_default();
         self.sql.push(Executed {
             text: sql.text.clone(),
@@ -155,6 +166,7 @@ impl Trace {
             display: sql.display.clone(),
             rows,
             elapsed,
+            failed,
         });
     }
 }

@@ -31,7 +31,7 @@ impl Eval<'_> {
                 Ok(changes)
             }
             Err(e) => {
-                self.trace.record(&sql, 0);
+                self.trace.record_failure(&sql);
                 if e.is_constraint() {
                     let t = self.table(table, span)?;
                     Err(explain(self.reg, t, &e, written, span))
@@ -335,9 +335,9 @@ impl Eval<'_> {
             });
             let note = match rule {
                 Some((column, OnDelete::SetNull)) => {
-                    format!("ON DELETE SET NULL: {n} row(s) of {other} now have {column} = NULL")
+                    format!("ON DELETE SET NULL: {other}.{column} set to NULL in {n} row(s) that referred to it")
                 }
-                _ => format!("ON DELETE CASCADE: {n} row(s) of {other} were deleted with it"),
+                _ => format!("ON DELETE CASCADE: {n} row(s) of {other} deleted with it"),
             };
             self.trace.notes.push(note);
         }

@@ -71,7 +71,7 @@ pub fn statement_view(response: &Response, registry: &Registry, settings: &Setti
         ));
     }
     match &response.outcome {
-        Ok(outcome) => out.push_str(&outcome_text(outcome, settings)),
+        Ok(_) => out.push_str(&outcome_text(response, registry, settings)),
         Err(e) => out.push_str(&error_text(e, &response.input, painter)),
     }
     for note in &response.notes {
@@ -104,6 +104,7 @@ fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run> {
         }
         let text = if settings.params { &s.text } else { &s.display };
         let numbered = if sql.len() > 1 { 3 } else { 0 };
+        let indent = " ".repeat(numbered + 2);
         let sql_runs = highlight::sql(text);
         if panels::line_width(&sql_runs) + numbered > width {
             runs.extend(break_clauses(sql_runs));
@@ -114,7 +115,7 @@ fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run> {
         push(
             &mut runs,
             Kind::Dim,
-            &format!("  → {}", sql_summary(s, settings)),
+            &format!("{indent}→ {}", sql_summary(s, settings)),
         );
         if settings.params && !s.params.is_empty() {
             let values: Vec<String> = s.params.iter().map(|v| v.sql_literal()).collect();
@@ -156,6 +157,9 @@ fn break_clauses(runs: Vec<Run>) -> Vec<Run> {
 }
 
 fn sql_summary(s: &Executed, settings: &Settings) -> String {
+    if s.failed {
+        return "failed: rolled back".to_string();
+    }
     let first = s.display.split_whitespace().next().unwrap_or("");
     let reads = ["SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES"]
         .iter()
@@ -174,9 +178,12 @@ fn sql_summary(s: &Executed, settings: &Settings) -> String {
 }
 
 /// The result part of the view.
-pub fn outcome_text(outcome: &Outcome, settings: &Settings) -> String {
+pub fn outcome_text(response: &Response, registry: &Registry, settings: &Settings) -> String {
     let painter = &settings.painter;
     let dim = |t: String| format!("{}\n", painter.paint_one(Kind::Dim, &t));
+    let Ok(outcome) = &response.outcome else {
+        return String::new();
+    };
     match outcome {
         Outcome::Rows { columns, rows, .. } => {
             let shown = rows.len().min(settings.max_rows);
@@ -189,11 +196,7 @@ pub fn outcome_text(outcome: &Outcome, settings: &Settings) -> String {
                     rows.len()
                 )
             } else {
-                format!(
-                    "{} row{}",
-                    rows.len(),
-                    if rows.len() == 1 { "" } else { "s" }
-                )
+                plural(rows.len() as u64, "row")
             }));
             text
         }
@@ -209,7 +212,10 @@ pub fn outcome_text(outcome: &Outcome, settings: &Settings) -> String {
                 painter.color,
             );
             text.push('\n');
-            text.push_str(&dim(format!("one object of {t}")));
+            let class = registry
+                .mapper_of(t)
+                .map_or(t.as_str(), |m| m.class_name.as_str());
+            text.push_str(&dim(format!("one {class} object (a row of {t})")));
             text
         }
         Outcome::Value(v) => format!("{}\n", painter.paint(&highlight::sql(&v.sql_literal()))),
@@ -217,21 +223,29 @@ pub fn outcome_text(outcome: &Outcome, settings: &Settings) -> String {
             affected,
             table: t,
             id,
-            cascaded,
+            ..
         } => {
-            let mut text = match id {
-                Some(id) => format!("{affected} row inserted into {t}, id {id}"),
-                None => format!(
-                    "{affected} row{} of {t} changed",
-                    if *affected == 1 { "" } else { "s" }
-                ),
+            let verb = match response
+                .sql
+                .last()
+                .and_then(|s| s.display.split_whitespace().next())
+            {
+                Some("INSERT") => "inserted into",
+                Some("DELETE") => "deleted from",
+                _ => "changed in",
             };
-            for (other, n) in cascaded {
-                text.push_str(&format!("; {n} of {other} by ON DELETE"));
-            }
-            format!("{text}\n")
+            let id = id.map_or_else(String::new, |id| format!(", id {id}"));
+            format!("{} {verb} {t}{id}\n", plural(*affected, "row"))
         }
         Outcome::None => String::new(),
+    }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 
