@@ -17,7 +17,12 @@ struct Cli {
     /// A script of statements to run (one per line), instead of the interactive prompt.
     script: Option<PathBuf>,
     /// Run this statement (repeat -e for several; they share one session).
-    #[arg(short = 'e', long = "execute", value_name = "STMT")]
+    #[arg(
+        short = 'e',
+        long = "execute",
+        value_name = "STMT",
+        allow_hyphen_values = true
+    )]
     execute: Vec<String>,
     /// Use this database file: made with the School data if it does not exist, opened as it is if it does.
     #[arg(long, value_name = "PATH")]
@@ -84,7 +89,21 @@ fn run(cli: Cli) -> u8 {
     let session = match Session::open(options) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("ormscope: could not open the database: {}", e.message);
+            let message = format!("could not open the database: {}", e.message);
+            if cli.json {
+                for statement in statements.iter().flatten() {
+                    let failed = ormscope::session::Response {
+                        input: statement.clone(),
+                        outcome: Err(ormscope::error::Error::new(e.kind, e.span, message.clone())),
+                        sql: Vec::new(),
+                        notes: Vec::new(),
+                        mapping: Vec::new(),
+                        text: None,
+                    };
+                    println!("{}", view::to_json(&failed));
+                }
+            }
+            eprintln!("ormscope: {message}");
             return 1;
         }
     };
@@ -101,9 +120,6 @@ fn run(cli: Cli) -> u8 {
     let mut failed = false;
     let mut stdout = std::io::stdout().lock();
     for statement in statements {
-        if statement.trim() == ":quit" || statement.trim() == ":q" {
-            break;
-        }
         let response = shell.run(&statement);
         failed |= !response.ok();
         let text = if cli.json {
@@ -112,6 +128,9 @@ fn run(cli: Cli) -> u8 {
             format!("{}\n", shell.show(&response))
         };
         let _ = stdout.write_all(text.as_bytes());
+        if matches!(statement.trim(), ":quit" | ":q" | ":exit") {
+            break;
+        }
     }
     if shell.session.close() {
         let message = "a transaction was still open at the end: it was rolled back";
@@ -153,15 +172,17 @@ fn gather(cli: &Cli) -> Result<Option<Vec<String>>, String> {
         return Ok(Some(cli.execute.clone()));
     }
     if let Some(path) = &cli.script {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = String::from_utf8_lossy(&bytes);
         return Ok(Some(syntax::split_statements(&text)));
     }
     if !std::io::stdin().is_terminal() {
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
+        let text = String::from_utf8_lossy(&bytes);
         return Ok(Some(syntax::split_statements(&text)));
     }
     Ok(None)

@@ -212,6 +212,50 @@ fn comparing_with_an_expression_that_gives_null_means_is_null() {
 }
 
 #[test]
+fn not_equal_and_filter_by_with_a_null_expression() {
+    let db = Db::new();
+    let sid = db.scalar("SELECT min(id) FROM students WHERE advisor_id IS NULL");
+    let v = db.check_value(
+        &format!("students.where(advisor_id != students[{sid}].advisor_id).count()"),
+        "SELECT count(*) FROM students WHERE advisor_id IS NOT NULL",
+    );
+    assert_eq!(
+        sql_list(&v)[1].1,
+        "SELECT count(*) FROM students WHERE advisor_id IS NOT NULL"
+    );
+    let v = db.check_value(
+        &format!("students.filter_by(advisor_id=students[{sid}].advisor_id).count()"),
+        "SELECT count(*) FROM students WHERE advisor_id IS NULL",
+    );
+    assert_eq!(
+        sql_list(&v)[1].1,
+        "SELECT count(*) FROM students WHERE advisor_id IS NULL"
+    );
+}
+
+#[test]
+fn expressions_inside_lists_and_between() {
+    let db = Db::new();
+    let v = db.check_table_rows(
+        "students.where(id in [students[1].id, 2])",
+        "students",
+        "SELECT * FROM students WHERE id IN (1, 2)",
+    );
+    assert_eq!(
+        sql_list(&v)[1],
+        (
+            "SELECT * FROM students WHERE id IN (1, 2)".to_string(),
+            "SELECT * FROM students WHERE id IN (?, ?)".to_string(),
+            json!([1, 2])
+        )
+    );
+    db.check_value(
+        "students.where(id.between(students[1].id, students[3].id)).count()",
+        "SELECT count(*) FROM students WHERE id BETWEEN 1 AND 3",
+    );
+}
+
+#[test]
 fn like() {
     let db = Db::new();
     students_where(

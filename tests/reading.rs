@@ -438,7 +438,6 @@ fn first_gives_one_object() {
 }
 
 #[test]
-#[ignore = "first() sends a second, redundant SELECT ... WHERE id = N after SELECT ... LIMIT 1; the SQL a mapper (and a person) writes for .first() is one query"]
 fn first_is_one_query() {
     let db = Db::new();
     let v = db.ok("students.order_by(name).first()");
@@ -738,6 +737,25 @@ fn scale_makes_n_students() {
         "ids without gaps"
     );
     db.check_value("students.count()", "SELECT count(*) FROM students");
+    // "about N/5 teachers, 3N classes, N memberships"
+    let about = |sql: &str, want: i64| {
+        let n = db.scalar(sql).as_i64().unwrap();
+        assert!(
+            n * 2 >= want && n <= want * 2,
+            "{sql}: {n}, about {want} expected"
+        );
+    };
+    about("SELECT count(*) FROM teachers", 20);
+    about("SELECT count(*) FROM classes", 300);
+    about("SELECT count(*) FROM memberships", 100);
+    // ids run 1..N in every table
+    for t in ["teachers", "classes", "clubs"] {
+        assert_eq!(
+            db.scalar(&format!("SELECT max(id) = count(*) FROM {t}")),
+            json!(1),
+            "{t}"
+        );
+    }
 }
 
 #[test]

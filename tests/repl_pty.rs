@@ -16,16 +16,23 @@ fn prompt(data_home: &std::path::Path) -> Session {
     session
 }
 
+/// Waits for the prompt, and a moment more so the line editor has the terminal in raw mode
+/// before keys arrive.
+fn ready(p: &mut Session) {
+    p.expect("orm> ").expect("the prompt");
+    std::thread::sleep(Duration::from_millis(300));
+}
+
 #[test]
 fn a_statement_shows_its_sql_and_rows_then_ctrl_d_leaves() {
     let home = tempfile::tempdir().expect("temp dir");
     let mut p = prompt(home.path());
-    p.expect("orm> ").expect("the prompt");
+    ready(&mut p);
     p.send_line("students[13].classes").expect("typed");
     p.expect("SELECT * FROM classes WHERE student_id = 13")
         .expect("the SQL");
     p.expect("3 rows").expect("the row count");
-    p.expect("orm> ").expect("the prompt again");
+    ready(&mut p);
     p.send("\x04").expect("Ctrl-D");
     p.expect(Eof).expect("the program ends");
     let pid = p.get_process().pid();
@@ -37,12 +44,13 @@ fn a_statement_shows_its_sql_and_rows_then_ctrl_d_leaves() {
 fn tab_completes_a_collection_name() {
     let home = tempfile::tempdir().expect("temp dir");
     let mut p = prompt(home.path());
-    p.expect("orm> ").expect("the prompt");
+    ready(&mut p);
     p.send("stud\t").expect("typed");
     p.expect("students").expect("completed to students");
     p.send(".count()\r").expect("finished the line");
     p.expect("SELECT count(*) FROM students")
         .expect("the completed statement ran");
+    ready(&mut p);
     p.send("\x04").expect("Ctrl-D");
     p.expect(Eof).expect("the program ends");
 }
@@ -51,7 +59,7 @@ fn tab_completes_a_collection_name() {
 fn an_open_bracket_continues_on_the_next_line() {
     let home = tempfile::tempdir().expect("temp dir");
     let mut p = prompt(home.path());
-    p.expect("orm> ").expect("the prompt");
+    ready(&mut p);
     p.send_line("students.where(").expect("typed");
     p.expect("...> ").expect("the continuation prompt");
     p.send_line("year == 4).count()").expect("typed");
@@ -65,20 +73,21 @@ fn an_open_bracket_continues_on_the_next_line() {
 fn history_survives_a_restart() {
     let home = tempfile::tempdir().expect("temp dir");
     let mut p = prompt(home.path());
-    p.expect("orm> ").expect("the prompt");
+    ready(&mut p);
     p.send_line("teachers.count()").expect("typed");
     p.expect("SELECT count(*) FROM teachers").expect("ran");
     p.send_line(":quit").expect("typed");
     p.expect(Eof).expect("the program ends");
 
     let mut again = prompt(home.path());
-    again.expect("orm> ").expect("the prompt");
+    ready(&mut again);
     again
         .send("\x1b[A\x1b[A\r")
         .expect("arrow up past :quit, enter");
     again
         .expect("SELECT count(*) FROM teachers")
         .expect("the statement came back from history");
+    ready(&mut again);
     again.send("\x04").expect("Ctrl-D");
     again.expect(Eof).expect("the program ends");
 }

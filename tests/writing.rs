@@ -620,7 +620,6 @@ fn append_of_a_first_expression_inserts_the_link() {
 }
 
 #[test]
-#[ignore = "the appended .first() object is read a second time (SELECT * FROM clubs WHERE id = N) before the INSERT; a mapper sends SELECT ... LIMIT 1 then the INSERT"]
 fn append_of_a_first_expression_is_two_statements() {
     let db = Db::new();
     let debate = db.scalar("SELECT id FROM clubs WHERE name = 'Debate'");

@@ -172,8 +172,51 @@ impl Eval<'_> {
         span: Span,
     ) -> Result<Sql> {
         let equality = matches!(op, Op::Eq | Op::Ne);
+        if let (Operand::Relationship(rel), right) | (right, Operand::Relationship(rel)) =
+            (&left, &right)
+        {
+            if !matches!(
+                right,
+                Operand::Object(_) | Operand::Null | Operand::Relationship(_)
+            ) {
+                let target = self.class_of(&rel.target);
+                return Err(Error::type_error(
+                    span,
+                    format!(
+                        "'{}' is a {target} object; compare it with an object or None",
+                        rel.name
+                    ),
+                )
+                .with_hint(format!(
+                    "e.g. {} == {}[3], or compare the key column itself",
+                    rel.name, rel.target
+                )));
+            }
+        }
+        // An object's relationship that is not this object includes rows with none at all,
+        // as SQLAlchemy renders `advisor != obj` (`advisor_id != 3 OR advisor_id IS NULL`).
+        let nullable_relationship = op == Op::Ne
+            && matches!(
+                (&left, &right),
+                (Operand::Relationship(_), Operand::Object(_))
+                    | (Operand::Object(_), Operand::Relationship(_))
+            );
+        self.check_types(&left, &right, span)?;
         let l = self.operand_sql(left, span)?;
         let r = self.operand_sql(right, span)?;
+        if nullable_relationship {
+            if let (Some(x), Some(y)) = (l.clone(), r.clone()) {
+                let column = if matches!(x, Sql::Column(_)) {
+                    x.clone()
+                } else {
+                    y.clone()
+                };
+                return Ok(Sql::Or(vec![
+                    Sql::Compare(Box::new(x), op, Box::new(y)),
+                    Sql::IsNull(Box::new(column), false),
+                ]));
+            }
+        }
         match (l, r) {
             (None, None) => Ok(always(op == Op::Eq)),
             (Some(x), None) | (None, Some(x)) if equality => {
@@ -185,6 +228,24 @@ impl Eval<'_> {
                 "None can only be compared with == or != (or is / is not)",
             )),
         }
+    }
+
+    /// Refuses a column compared with a value of another type (`year == 'two'`).
+    fn check_types(&self, left: &Operand, right: &Operand, span: Span) -> Result<()> {
+        let ((Operand::Sql(Sql::Column(c)), Operand::Sql(Sql::Value(v)))
+        | (Operand::Sql(Sql::Value(v)), Operand::Sql(Sql::Column(c)))) = (left, right)
+        else {
+            return Ok(());
+        };
+        let Some(column) = self
+            .reg
+            .metadata
+            .table(&c.table)
+            .and_then(|t| t.column(&c.column))
+        else {
+            return Ok(());
+        };
+        check_value_type(&c.column, column.ty, v, span)
     }
 
     /// The SQL of an operand; `None` for NULL.
@@ -227,6 +288,18 @@ impl Eval<'_> {
         let subject = self
             .operand_sql(left, span)?
             .ok_or_else(|| Error::type_error(span, "None cannot be looked for in a list"))?;
+        if let (Sql::Column(c), Operand::List(values)) = (&subject, &right) {
+            if let Some(column) = self
+                .reg
+                .metadata
+                .table(&c.table)
+                .and_then(|t| t.column(&c.column))
+            {
+                for v in values {
+                    check_value_type(&c.column, column.ty, v, span)?;
+                }
+            }
+        }
         match right {
             Operand::List(values) => Ok(Sql::InList(
                 Box::new(subject),
@@ -243,7 +316,21 @@ impl Eval<'_> {
                         )
                         .with_hint("select one column, e.g. .select(id)"))
                     }
-                    None => key_of(self.reg, &q.table),
+                    None => match self
+                        .reg
+                        .metadata
+                        .table(&q.table)
+                        .and_then(|t| t.single_key())
+                    {
+                        Some(key) => key.name.clone(),
+                        None => {
+                            return Err(Error::type_error(
+                                span,
+                                format!("rows of {} have no single key to look for", q.table),
+                            )
+                            .with_hint("select one column, e.g. .select(student_id)"))
+                        }
+                    },
                 };
                 Ok(Sql::InSelect(
                     Box::new(subject),
@@ -480,6 +567,18 @@ impl Eval<'_> {
         let cond = match args {
             [] => None,
             [only] if only.keyword.is_none() => Some(self.condition(&only.value, &rel.target)?),
+            keywords if keywords.iter().all(|a| a.keyword.is_some()) => {
+                let mut parts = Vec::new();
+                for arg in keywords {
+                    let key = arg.keyword.clone().unwrap_or_else(|| Ident {
+                        name: String::new(),
+                        span: arg.value.span,
+                    });
+                    let val = self.eval(&arg.value)?;
+                    parts.push(self.equality(&rel.target, &key, val)?);
+                }
+                Sql::all(parts)
+            }
             _ => {
                 return Err(Error::type_error(
                     method.span,
@@ -645,6 +744,45 @@ fn mirror(op: CompareOp) -> Option<CompareOp> {
 fn order_error(span: Span) -> Error {
     Error::type_error(span, "order_by() takes column names")
         .with_hint("e.g. order_by(name), order_by(year.desc(), name) or order_by(-year)")
+}
+
+/// Whether a value can be compared with (or stored in) a column of this type.
+pub(crate) fn check_value_type(
+    column: &str,
+    ty: crate::schema::ColumnType,
+    v: &Value,
+    span: Span,
+) -> Result<()> {
+    use crate::schema::ColumnType;
+    let fits = matches!(
+        (ty, v),
+        (_, Value::Null)
+            | (
+                ColumnType::Integer | ColumnType::Real,
+                Value::Integer(_) | Value::Real(_)
+            )
+            | (ColumnType::Text, Value::Text(_))
+    );
+    if fits {
+        return Ok(());
+    }
+    let hint = match v {
+        Value::Text(t) if t.trim().parse::<f64>().is_ok() => {
+            format!("write {} without quotes", t.trim())
+        }
+        Value::Integer(_) | Value::Real(_) => format!("put it in quotes: '{}'", v.sql_literal()),
+        _ => format!("{column} needs {}", super::eval::type_words(ty)),
+    };
+    Err(Error::type_error(
+        span,
+        format!(
+            "{column} holds {}, not {} ({})",
+            super::eval::type_words(ty),
+            v.type_name(),
+            v.sql_literal()
+        ),
+    )
+    .with_hint(hint))
 }
 
 #[cfg(test)]

@@ -39,8 +39,13 @@ pub(crate) fn explain(
         return err(
             column,
             format!(
-                "{}.{column} cannot be empty (NOT NULL): every {class} needs a {column}",
-                table.name
+                "{}.{column} cannot be empty (NOT NULL): every {class} needs {} {column}",
+                table.name,
+                if column.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                }
             ),
         )
         .with_hint(format!("give a value for '{column}', e.g. {column}=..."));

@@ -69,6 +69,8 @@ pub(crate) struct Eval<'a> {
     pub db: &'a Database,
     vars: &'a BTreeMap<String, Binding>,
     pub trace: &'a mut Trace,
+    /// Rows already loaded in this statement, by table and key: an object is read once.
+    loaded: BTreeMap<(String, String), Vec<Value>>,
 }
 
 impl<'a> Eval<'a> {
@@ -83,6 +85,7 @@ impl<'a> Eval<'a> {
             db,
             vars,
             trace,
+            loaded: BTreeMap::new(),
         }
     }
 
@@ -124,13 +127,30 @@ impl<'a> Eval<'a> {
             .map_or_else(|| table.to_string(), |m| m.class_name.clone())
     }
 
-    /// Loads an object's row, or says it does not exist.
+    /// Loads an object's row, or says it does not exist; a row already loaded in this
+    /// statement is not read again.
     pub fn load(&mut self, obj: &Obj, span: Span) -> Result<Vec<Value>> {
+        if let Some(row) = self.loaded.get(&(obj.table.clone(), obj.key_text())) {
+            return Ok(row.clone());
+        }
         let rows = self.run_query(obj.load_select(), span)?;
-        rows.rows
+        let row = rows
+            .rows
             .into_iter()
             .next()
-            .ok_or_else(|| self.missing(obj, span))
+            .ok_or_else(|| self.missing(obj, span))?;
+        self.remember(obj, row.clone());
+        Ok(row)
+    }
+
+    /// Keeps a loaded row for the rest of the statement.
+    pub fn remember(&mut self, obj: &Obj, row: Vec<Value>) {
+        self.loaded.insert((obj.table.clone(), obj.key_text()), row);
+    }
+
+    /// Forgets loaded rows (after a write, they may have changed).
+    pub fn forget_loaded(&mut self) {
+        self.loaded.clear();
     }
 
     /// The not-found error for an object.
@@ -174,7 +194,8 @@ impl<'a> Eval<'a> {
                 Ok(Val::Dict(out))
             }
             ExprKind::Member(base, member) => {
-                let base_val = self.eval(base)?;
+                let evaluated = self.eval(base)?;
+                let base_val = self.written_object(evaluated);
                 match member {
                     Member::Key(key, span) => {
                         self.index(base_val, Val::Scalar(Value::Integer(*key)), *span)
@@ -183,7 +204,15 @@ impl<'a> Eval<'a> {
                 }
             }
             ExprKind::Index(base, key) => {
-                let base_val = self.eval(base)?;
+                let evaluated = self.eval(base)?;
+                let base_val = self.written_object(evaluated);
+                if let ExprKind::Literal(Literal::Bool(_)) = key.kind {
+                    return Err(Error::type_error(
+                        key.span,
+                        "a key is a number, not True or False",
+                    )
+                    .with_hint("e.g. students[13]"));
+                }
                 let key_val = self.eval(key)?;
                 self.index(base_val, key_val, key.span)
             }
@@ -227,6 +256,21 @@ impl<'a> Eval<'a> {
         Err(self.unknown_name(name, span))
     }
 
+    /// The row a write inserted, as an object (`students.create(...).id`); other values as they are.
+    fn written_object(&self, val: Val) -> Val {
+        match val {
+            Val::Written(Outcome::Write {
+                id: Some(id),
+                table,
+                ..
+            }) => Val::Object(Obj {
+                key: vec![(key_of(self.reg, &table), Value::Integer(id))],
+                table,
+            }),
+            other => other,
+        }
+    }
+
     /// Whether `name` is bound by an earlier statement.
     pub fn is_variable(&self, name: &str) -> bool {
         self.vars.contains_key(name)
@@ -258,14 +302,24 @@ impl<'a> Eval<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-        if query.filters.is_empty() && query.joins.is_empty() {
+        if query.filters.is_empty()
+            && query.joins.is_empty()
+            && query.limit.is_none()
+            && query.offset.is_none()
+        {
             return Ok(Val::Object(obj));
         }
-        let mut narrowed = query.clone();
+        let mut narrowed = Query::all(&query.table);
         narrowed.filters.push(obj.key_filter());
-        narrowed.limit = None;
-        narrowed.offset = None;
+        narrowed.filters.push(crate::sql::Expr::InSelect(
+            Box::new(crate::sql::Expr::column(&query.table, &obj.key[0].0)),
+            Box::new(query.column_select(&obj.key[0].0)),
+            false,
+        ));
         let rows = self.run_query(narrowed.to_select(), span)?;
+        if let Some(row) = rows.rows.first() {
+            self.remember(&obj, row.clone());
+        }
         if rows.rows.is_empty() {
             return Err(Error::not_found(
                 span,
@@ -450,7 +504,8 @@ impl<'a> Eval<'a> {
     fn call(&mut self, callee: &Expr, args: &[Argument], span: Span) -> Result<Val> {
         match &callee.kind {
             ExprKind::Member(base, Member::Name(method)) => {
-                let base_val = self.eval(base)?;
+                let evaluated = self.eval(base)?;
+                let base_val = self.written_object(evaluated);
                 self.method(base_val, method, args, base.span, span)
             }
             ExprKind::Name(name) => self.constructor(name, args, callee.span),
@@ -539,6 +594,7 @@ impl<'a> Eval<'a> {
         base_span: Span,
         span: Span,
     ) -> Result<Val> {
+        let span = Span::new(method.span.start, span.end);
         match method.name.as_str() {
             "update" => {
                 let values = self.keyword_values(args, span, "update")?;
@@ -578,6 +634,7 @@ impl<'a> Eval<'a> {
         args: &[Argument],
         span: Span,
     ) -> Result<Val> {
+        let span = Span::new(method.span.start, span.end);
         let name = method.name.as_str();
         match name {
             "where" | "filter" => {
@@ -610,6 +667,15 @@ impl<'a> Eval<'a> {
             "filter_by" => {
                 self.no_filter_after_paging(&q, method)?;
                 let values = self.keyword_values(args, span, "filter_by")?;
+                for (i, (key, _)) in values.iter().enumerate() {
+                    if values[..i].iter().any(|(k, _)| k.name == key.name) {
+                        return Err(Error::type_error(
+                            key.span,
+                            format!("'{}' is given twice", key.name),
+                        )
+                        .with_hint("to allow several values use where(name in [..])"));
+                    }
+                }
                 for (key, val) in values {
                     let cond = self.equality(&q.table, &key, val)?;
                     q.filters.push(cond);
@@ -726,8 +792,9 @@ impl<'a> Eval<'a> {
                 None => Val::Nothing,
             });
         }
-        self.object_from_row(&q.table, &rows.columns, &row, span)
-            .map(Val::Object)
+        let obj = self.object_from_row(&q.table, &rows.columns, &row, span)?;
+        self.remember(&obj, row);
+        Ok(Val::Object(obj))
     }
 
     /// The object a whole row of `table` stands for.
@@ -783,7 +850,23 @@ impl<'a> Eval<'a> {
             None
         } else {
             let arg = self.single_argument(args, name, span)?;
-            Some(self.column_name(&q.table, arg)?)
+            let column = self.column_name(&q.table, arg)?;
+            let is_text = self
+                .reg
+                .metadata
+                .table(&q.table)
+                .and_then(|t| t.column(&column))
+                .is_some_and(|c| c.ty == ColumnType::Text);
+            if is_text && matches!(agg, Aggregate::Sum | Aggregate::Avg) {
+                return Err(Error::type_error(
+                    arg.span,
+                    format!("{name}() adds up numbers, and {column} holds text"),
+                )
+                .with_hint(format!(
+                    "min({column}) and max({column}) work on text; count() counts rows"
+                )));
+            }
+            Some(column)
         };
         self.step(format!(
             "{name}(): computed by the database, no objects are loaded"
@@ -878,6 +961,19 @@ impl<'a> Eval<'a> {
         let t = self.table(table, expr.span)?;
         if t.column(name).is_some() {
             return Ok(name.to_string());
+        }
+        if let Some(rel) = self.reg.relationship(table, name) {
+            return Err(Error::type_error(
+                expr.span,
+                format!(
+                    "'{name}' is a relationship ({}), not a column",
+                    rel.kind_name()
+                ),
+            )
+            .with_hint(format!(
+                "name a column of {table}: {}",
+                t.column_names().join(", ")
+            )));
         }
         Err(self.reg.unknown_attribute(t, name, expr.span, &[]))
     }

@@ -2,7 +2,7 @@
 //! and the database rather than statements of the language.
 
 use super::{Outcome, Session, Trace};
-use crate::error::{suggestion, Error, Result, Span};
+use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::mapper::Link;
 use crate::render::Rendered;
 
@@ -279,6 +279,17 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
             .with_hint("e.g. :sql SELECT * FROM students WHERE id = 13"));
     }
     let at = Span::new(5, 6);
+    let words = leading_words(sql, 4);
+    let first = words.first().map(String::as_str).unwrap_or("");
+    if ["BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"].contains(&first) {
+        return Err(Error::new(
+            ErrorKind::Sql,
+            at,
+            format!("{first} is not run through :sql: ormscope keeps each statement atomic itself"),
+        )
+        .with_hint("use the statements begin, commit and rollback"));
+    }
+    let written_table = target_table(&words);
     session.atomically(trace, |session, trace| {
         let record = Rendered {
             text: sql.to_string(),
@@ -296,18 +307,23 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
                 })
             }
             Ok((None, changes)) => {
-                trace.record(&record, changes.affected);
-                let table = changes.per_table.keys().next().cloned().unwrap_or_default();
+                let rows = written_table.as_ref().map_or(0, |_| changes.affected);
+                trace.record(&record, rows);
+                let Some(table) = written_table else {
+                    return Ok(Outcome::None);
+                };
                 let cascaded = changes
                     .per_table
                     .iter()
-                    .filter(|(t, _)| **t != table)
+                    .filter(|(t, n)| **t != table && **n > 0)
                     .map(|(t, n)| (t.clone(), *n))
                     .collect();
+                let id =
+                    (first == "INSERT" || first == "REPLACE").then_some(changes.last_insert_id);
                 Ok(Outcome::Write {
                     affected: changes.affected,
                     table,
-                    id: None,
+                    id,
                     cascaded,
                 })
             }
@@ -317,4 +333,33 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
             }
         }
     })
+}
+
+/// The first few words of a SQL statement, upper-cased, skipping `--` comments.
+fn leading_words(sql: &str, n: usize) -> Vec<String> {
+    sql.lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .flat_map(|l| l.split(|c: char| c.is_whitespace() || c == '('))
+        .filter(|w| !w.is_empty())
+        .take(n)
+        .map(|w| w.to_ascii_uppercase())
+        .collect()
+}
+
+/// The table an INSERT, UPDATE, DELETE or REPLACE writes, from its first words.
+fn target_table(words: &[String]) -> Option<String> {
+    let name = match words {
+        [w, rest @ ..] if w == "UPDATE" => rest.iter().find(|w| {
+            *w != "OR" && !["ROLLBACK", "ABORT", "REPLACE", "FAIL", "IGNORE"].contains(&w.as_str())
+        }),
+        [w, rest @ ..] if w == "DELETE" => rest.iter().find(|w| *w != "FROM"),
+        [w, rest @ ..] if w == "INSERT" || w == "REPLACE" => {
+            rest.iter().skip_while(|w| *w != "INTO").nth(1)
+        }
+        _ => None,
+    }?;
+    Some(
+        name.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']')
+            .to_ascii_lowercase(),
+    )
 }

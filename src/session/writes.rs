@@ -24,6 +24,7 @@ impl Eval<'_> {
         span: Span,
     ) -> Result<Changes> {
         let sql = render(&statement);
+        self.forget_loaded();
         self.trace.start();
         match self.db.execute(&sql) {
             Ok(changes) => {
@@ -273,7 +274,7 @@ impl Eval<'_> {
             "update(): one UPDATE for every matching row of {}, none loaded",
             q.table
         ));
-        let filter = q.write_filter(&key_of(self.reg, &q.table));
+        let filter = q.write_filter(&self.write_key(&q.table));
         let changes = self.run_write(
             update_statement(&q.table, &set, filter),
             &q.table,
@@ -422,7 +423,22 @@ impl Eval<'_> {
             owner.key_text(),
             rel.name
         ));
-        let result = match (&rel.link, item) {
+        let result = self.append_item(owner, &owner_key, rel, item, item_span, owner_span);
+        self.owner_must_exist(owner, owner_span, result)
+    }
+
+    /// The write of one `append`: an INSERT of a new related row, an UPDATE of an existing
+    /// one's foreign key, or a row of the association table.
+    fn append_item(
+        &mut self,
+        owner: &Obj,
+        owner_key: &Value,
+        rel: &Relationship,
+        item: Val,
+        item_span: Span,
+        owner_span: Span,
+    ) -> Result<Outcome> {
+        match (&rel.link, item) {
             (Link::OneToMany { column }, Val::Dict(values)) => self.insert(
                 &rel.target,
                 values,
@@ -498,8 +514,7 @@ impl Eval<'_> {
                 Ok(write_outcome(secondary, &changes, None))
             }
             (_, other) => Err(self.wrong_item(rel, &other, item_span)),
-        };
-        self.owner_must_exist(owner, owner_span, result)
+        }
     }
 
     /// A write through a missing owner fails on its foreign key; say the owner is missing instead.

@@ -346,6 +346,16 @@ fn string_value(pair: Pair<'_, Rule>) -> Result<String> {
             Some('r') => out.push('\r'),
             Some('0') => out.push('\0'),
             Some(other @ ('\\' | '\'' | '"')) => out.push(other),
+            Some('u') => {
+                let hex: String = chars.clone().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(c) if hex.len() == 4 => {
+                        out.push(c);
+                        chars.nth(3);
+                    }
+                    _ => out.push_str("\\u"),
+                }
+            }
             Some(other) => {
                 out.push('\\');
                 out.push(other);
@@ -366,15 +376,26 @@ fn plain_error(text: &str, err: pest::error::Error<Rule>) -> Error {
         pest::error::ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    let found = text[at.min(text.len())..].chars().next();
-    let span = Span::new(at, at + found.map_or(0, char::len_utf8));
+    let rest = &text[at.min(text.len())..];
+    let found = rest.chars().next();
+    let word: &str = match found {
+        Some(c) if c.is_alphanumeric() || c == '_' => {
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        }
+        Some(c) => &rest[..c.len_utf8()],
+        None => "",
+    };
+    let span = Span::new(at, at + word.len());
     match found {
         None => Error::parse(
             span,
             format!("the statement ends too early: expected {expected}"),
         ),
-        Some(c) => Error::parse(span, format!("unexpected '{c}': expected {expected}"))
-            .with_hint(hint_for(text, at, c)),
+        Some(c) => Error::parse(span, format!("unexpected '{word}': expected {expected}"))
+            .with_hint(hint_for(text, at, c, word)),
     }
 }
 
@@ -407,8 +428,22 @@ fn describe_expected(rules: &[Rule]) -> String {
     }
 }
 
-fn hint_for(text: &str, at: usize, found: char) -> String {
+fn hint_for(text: &str, at: usize, found: char, word: &str) -> String {
     let before = text[..at].trim_end();
+    let lower = word.to_lowercase();
+    if word != lower
+        && ["and", "or", "not", "in", "is", "none", "true", "false"].contains(&lower.as_str())
+    {
+        return format!(
+            "write '{}' as Python does (lower case; None, True, False capitalised)",
+            match lower.as_str() {
+                "none" => "None",
+                "true" => "True",
+                "false" => "False",
+                other => other,
+            }
+        );
+    }
     match found {
         '=' if before.ends_with('=') || text[at..].starts_with("==") => {
             "compare with '==', assign with a single '='".to_string()

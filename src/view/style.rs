@@ -29,11 +29,29 @@ impl Painter {
 
     /// One piece of text in the colour of its kind.
     pub fn paint_one(&self, kind: Kind, text: &str) -> String {
+        let text = visible(text);
         if !self.color || text.is_empty() {
-            return text.to_string();
+            return text;
         }
         style(kind).paint(text).to_string()
     }
+}
+
+/// The text with control characters (other than newlines) shown as escapes, so data can never
+/// send commands to the terminal.
+fn visible(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn style(kind: Kind) -> Style {
