@@ -250,6 +250,19 @@ impl Database {
         !self.conn.is_autocommit()
     }
 
+    /// Every row of each of these tables, sorted, to compare two databases.
+    pub fn dump(&self, tables: &[String]) -> Result<BTreeMap<String, Vec<Vec<Value>>>, DbError> {
+        let mut out = BTreeMap::new();
+        for table in tables {
+            let mut rows = self
+                .query_text(&format!("SELECT * FROM {table}"), &[])?
+                .rows;
+            rows.sort_by(|a, b| compare_rows(a, b));
+            out.insert(table.clone(), rows);
+        }
+        Ok(out)
+    }
+
     /// The underlying connection, for the schema views and tests.
     pub fn connection(&self) -> &Connection {
         &self.conn
@@ -265,6 +278,41 @@ impl ToSql for Value {
             Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
             Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
         })
+    }
+}
+
+/// A total order on rows (NULL first, then numbers, text, bytes), for sorting dumps.
+pub fn compare_rows(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+    fn rank(v: &Value) -> u8 {
+        match v {
+            Value::Null => 0,
+            Value::Integer(_) | Value::Real(_) => 1,
+            Value::Text(_) => 2,
+            Value::Blob(_) => 3,
+        }
+    }
+    for (x, y) in a.iter().zip(b) {
+        let order = match (x, y) {
+            (Value::Integer(i), Value::Integer(j)) => i.cmp(j),
+            (Value::Text(s), Value::Text(t)) => s.cmp(t),
+            (Value::Blob(s), Value::Blob(t)) => s.cmp(t),
+            (Value::Integer(_) | Value::Real(_), Value::Integer(_) | Value::Real(_)) => {
+                as_f64(x).total_cmp(&as_f64(y))
+            }
+            _ => rank(x).cmp(&rank(y)),
+        };
+        if order.is_ne() {
+            return order;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+fn as_f64(v: &Value) -> f64 {
+    match v {
+        Value::Integer(i) => *i as f64,
+        Value::Real(r) => *r,
+        _ => 0.0,
     }
 }
 

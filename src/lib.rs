@@ -8,6 +8,7 @@
 pub mod complete;
 pub mod db;
 pub mod error;
+pub mod lessons;
 pub mod mapper;
 pub mod render;
 pub mod repl;

@@ -14,6 +14,8 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "ormscope", version, about, after_help = EXAMPLES)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// A script of statements to run (one per line), instead of the interactive prompt.
     script: Option<PathBuf>,
     /// Run this statement (repeat -e for several; they share one session).
@@ -34,17 +36,47 @@ struct Cli {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     scale: Option<u64>,
     /// Place the ORM and SQL panels side by side, stacked, or by the screen's width.
-    #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
+    #[arg(long, value_enum, default_value_t = LayoutArg::Auto, global = true)]
     layout: LayoutArg,
     /// Lay out for this many columns instead of the terminal's width.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000), global = true)]
     width: Option<u16>,
     /// No colour, even on a terminal (NO_COLOR in the environment does the same).
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_color: bool,
     /// Do not read or write the prompt's history file.
     #[arg(long)]
     no_history: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Take the course: lessons from "what is an ORM" to sessions, each step checked by what it does.
+    Learn {
+        /// Start at this lesson.
+        #[arg(long, value_name = "N")]
+        lesson: Option<u32>,
+        /// Use the course in this folder instead of the one shipped with ormscope.
+        #[arg(long, value_name = "DIR")]
+        lessons: Option<PathBuf>,
+        /// Forget this course's progress and start from the beginning.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Work with lesson files.
+    Lessons {
+        #[command(subcommand)]
+        action: LessonsAction,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum LessonsAction {
+    /// Validate a course: every file reads, every step has a hint, every solution passes its own check.
+    Check {
+        /// The course folder (default: the shipped lessons/).
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +107,24 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> u8 {
+    match &cli.command {
+        Some(Command::Learn {
+            lesson,
+            lessons,
+            reset,
+        }) => {
+            return learn(&cli, *lesson, lessons.clone(), *reset);
+        }
+        Some(Command::Lessons {
+            action: LessonsAction::Check { dir },
+        }) => {
+            let dir = dir.clone().unwrap_or_else(ormscope::lessons::default_dir);
+            let report = ormscope::lessons::validate::check_course(&dir);
+            print!("{}", report.text());
+            return u8::from(!report.problems.is_empty());
+        }
+        None => {}
+    }
     let statements = match gather(&cli) {
         Ok(statements) => statements,
         Err(message) => {
@@ -141,6 +191,29 @@ fn run(cli: Cli) -> u8 {
         }
     }
     u8::from(failed)
+}
+
+/// `ormscope learn`.
+fn learn(cli: &Cli, lesson: Option<u32>, dir: Option<PathBuf>, reset: bool) -> u8 {
+    let dir = dir.unwrap_or_else(ormscope::lessons::default_dir);
+    let course = match ormscope::lessons::load(&dir) {
+        Ok(c) => c,
+        Err(problems) => {
+            for p in problems {
+                eprintln!("ormscope: {p}");
+            }
+            return 1;
+        }
+    };
+    let interactive = std::io::stdin().is_terminal();
+    let options = ormscope::lessons::learn::Options {
+        lesson,
+        reset,
+        progress_path: ormscope::lessons::progress::default_path(),
+        settings: settings(cli, interactive),
+        interactive,
+    };
+    ormscope::lessons::learn::run(course, options)
 }
 
 /// The view settings from the flags and the terminal.

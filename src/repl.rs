@@ -107,28 +107,74 @@ pub fn history_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "ormscope").map(|d| d.data_dir().join("history.txt"))
 }
 
+/// A line editor that knows the schema: completion, highlighting, hints and history.
+pub struct Prompt {
+    editor: Editor<ReplHelper, DefaultHistory>,
+    history: Option<PathBuf>,
+    interrupt: SharedInterrupt,
+}
+
+impl Prompt {
+    /// A prompt for statements of `shell`'s session; history in `history` when given.
+    pub fn new(shell: &Shell, history: Option<PathBuf>) -> Result<Prompt, String> {
+        let config = Config::builder()
+            .completion_type(CompletionType::List)
+            .auto_add_history(false)
+            .build();
+        let mut editor: Editor<ReplHelper, DefaultHistory> = Editor::with_config(config)
+            .map_err(|e| format!("cannot start the line editor: {e}"))?;
+        editor.set_helper(Some(ReplHelper {
+            registry: shell.session.registry().clone(),
+            variables: Vec::new(),
+            painter: shell.settings.painter,
+            hinter: HistoryHinter::new(),
+            meta: meta_commands(),
+        }));
+        load_history(&mut editor, history.as_ref());
+        let interrupt = watch_ctrl_c(shell);
+        Ok(Prompt {
+            editor,
+            history,
+            interrupt,
+        })
+    }
+
+    /// Reads one statement (continuing while brackets are open); `None` at end of input.
+    /// Ctrl-C gives an empty statement.
+    pub fn read(&mut self, prompt: &str) -> Option<String> {
+        match read_statement(&mut self.editor, prompt) {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = self.editor.add_history_entry(line.as_str());
+                    save_history(&mut self.editor, self.history.as_ref());
+                }
+                Some(line)
+            }
+            Err(ReadlineError::Interrupted) => Some(String::new()),
+            Err(_) => None,
+        }
+    }
+
+    /// Tells the prompt about the session's current names and database, before a statement runs.
+    pub fn prepare(&mut self, shell: &Shell) {
+        if let Ok(mut handle) = self.interrupt.lock() {
+            *handle = Some(shell.session.database().connection().get_interrupt_handle());
+        }
+        if let Some(helper) = self.editor.helper_mut() {
+            helper.variables = variables(shell);
+        }
+    }
+}
+
 /// Runs the prompt until `:quit` or Ctrl-D; the exit status.
 pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
-    let config = Config::builder()
-        .completion_type(CompletionType::List)
-        .auto_add_history(false)
-        .build();
-    let mut editor: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
-        Ok(e) => e,
+    let mut prompt = match Prompt::new(shell, history) {
+        Ok(p) => p,
         Err(e) => {
-            eprintln!("ormscope: cannot start the line editor: {e}");
+            eprintln!("ormscope: {e}");
             return 1;
         }
     };
-    editor.set_helper(Some(ReplHelper {
-        registry: shell.session.registry().clone(),
-        variables: Vec::new(),
-        painter: shell.settings.painter,
-        hinter: HistoryHinter::new(),
-        meta: meta_commands(),
-    }));
-    load_history(&mut editor, history.as_ref());
-    let interrupt = watch_ctrl_c(shell);
     println!(
         "{}",
         shell.settings.painter.paint_one(
@@ -136,30 +182,18 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
             "ormscope — ORM statements beside the SQL they become. :help, :tables, Ctrl-D to leave."
         )
     );
-    loop {
-        match read_statement(&mut editor) {
-            Ok(line) => {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let _ = editor.add_history_entry(line.as_str());
-                save_history(&mut editor, history.as_ref());
-                if matches!(line.trim(), ":quit" | ":q" | ":exit") {
-                    break;
-                }
-                if let Ok(mut handle) = interrupt.lock() {
-                    *handle = Some(shell.session.database().connection().get_interrupt_handle());
-                }
-                let response = shell.run(&line);
-                print!("{}", shell.show(&response));
-                println!();
-                if let Some(helper) = editor.helper_mut() {
-                    helper.variables = variables(shell);
-                }
-            }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(_) => break,
+    while let Some(line) = prompt.read(PROMPT) {
+        if line.trim().is_empty() {
+            continue;
         }
+        if matches!(line.trim(), ":quit" | ":q" | ":exit") {
+            break;
+        }
+        prompt.prepare(shell);
+        let response = shell.run(&line);
+        print!("{}", shell.show(&response));
+        println!();
+        prompt.prepare(shell);
     }
     if shell.session.close() {
         println!("note: a transaction was still open: it was rolled back");
@@ -169,8 +203,11 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
 
 /// Reads one statement: more lines, with the continuation prompt, while brackets or quotes
 /// are open. Ctrl-C on a continuation line drops the whole statement.
-fn read_statement(editor: &mut Editor<ReplHelper, DefaultHistory>) -> rustyline::Result<String> {
-    let mut text = editor.readline(PROMPT)?;
+fn read_statement(
+    editor: &mut Editor<ReplHelper, DefaultHistory>,
+    prompt: &str,
+) -> rustyline::Result<String> {
+    let mut text = editor.readline(prompt)?;
     while is_unfinished(&text) {
         match editor.readline(CONTINUATION) {
             Ok(more) => {

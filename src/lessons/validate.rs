@@ -1,0 +1,140 @@
+//! `ormscope lessons check`: a course is valid when every file reads, no two lessons share a
+//! number, every step has a hint, and every solution passes its own check on a fresh database.
+
+use super::check::{judge, session_before, Verdict};
+use super::{load, Course, Problem};
+use std::path::Path;
+
+/// What checking a course found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Lessons and steps checked.
+    pub lessons: usize,
+    /// Steps whose solution passed.
+    pub steps: usize,
+    /// Steps waiting for a feature, with why.
+    pub pending: Vec<String>,
+    /// What is wrong.
+    pub problems: Vec<Problem>,
+}
+
+/// Checks the course in `dir`.
+pub fn check_course(dir: &Path) -> Report {
+    match load(dir) {
+        Ok(course) => check_loaded(&course),
+        Err(problems) => Report {
+            problems,
+            ..Report::default()
+        },
+    }
+}
+
+fn check_loaded(course: &Course) -> Report {
+    let mut report = Report {
+        lessons: course.lessons.len(),
+        ..Report::default()
+    };
+    for lesson in &course.lessons {
+        let problem = |message: String| Problem {
+            file: lesson.file.clone(),
+            line: None,
+            message,
+        };
+        if lesson.steps.is_empty() {
+            report
+                .problems
+                .push(problem("the lesson has no steps".into()));
+        }
+        for (i, step) in lesson.steps.iter().enumerate() {
+            let name = format!("lesson {} step {}", lesson.number, i + 1);
+            if step.hints.is_empty() {
+                report.problems.push(problem(format!("{name} has no hint")));
+            }
+            if step.is_pending() {
+                report.pending.push(format!(
+                    "{name}: {}",
+                    step.pending.clone().unwrap_or_default()
+                ));
+                continue;
+            }
+            let mut learner = match session_before(lesson, i) {
+                Ok(s) => s,
+                Err(e) => {
+                    report.problems.push(problem(format!("{name}: {e}")));
+                    continue;
+                }
+            };
+            let response = learner.run(&step.solution);
+            match judge(lesson, i, &response, &learner) {
+                Verdict::Right => report.steps += 1,
+                Verdict::Neutral => report.problems.push(problem(format!(
+                    "{name}: the solution '{}' is not an answer that can be checked",
+                    step.solution
+                ))),
+                Verdict::Wrong(why) => report.problems.push(problem(format!(
+                    "{name}: the solution does not pass its own check: {}",
+                    why.join("; ")
+                ))),
+            }
+        }
+    }
+    report
+}
+
+impl Report {
+    /// The report as text for the terminal.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for p in &self.problems {
+            out.push_str(&format!("error: {p}\n"));
+        }
+        for p in &self.pending {
+            out.push_str(&format!("pending: {p}\n"));
+        }
+        out.push_str(&format!(
+            "{} lessons, {} steps checked, {} pending, {} problems\n",
+            self.lessons,
+            self.steps,
+            self.pending.len(),
+            self.problems.len()
+        ));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course(step: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let text = format!("number = 1\ntitle = \"t\"\nintroduction = \"i\"\n\n[[step]]\n{step}\n");
+        std::fs::write(dir.path().join("01-t.toml"), text).expect("write");
+        dir
+    }
+
+    #[test]
+    fn a_good_step_passes() {
+        let dir = course("task = \"t\"\nsolution = \"students[13].classes\"\nhints = [\"h\"]\ncheck = \"result\"\nexpression_contains = [\".classes\"]");
+        let report = check_course(dir.path());
+        assert!(report.problems.is_empty(), "{}", report.text());
+        assert_eq!(report.steps, 1);
+    }
+
+    #[test]
+    fn a_requirement_the_solution_breaks_is_reported() {
+        let dir = course("task = \"t\"\nsolution = \"classes.where(student_id == 13)\"\nhints = [\"h\"]\ncheck = \"result\"\nsql_contains = [\"JOIN\"]");
+        let report = check_course(dir.path());
+        assert_eq!(report.problems.len(), 1, "{}", report.text());
+        assert!(report.problems[0]
+            .message
+            .contains("does not pass its own check"));
+    }
+
+    #[test]
+    fn a_step_without_hints_is_reported() {
+        let dir = course("task = \"t\"\nsolution = \"students\"\ncheck = \"result\"");
+        let report = check_course(dir.path());
+        assert!(report.text().contains("has no hint"), "{}", report.text());
+    }
+}
