@@ -44,6 +44,9 @@ struct Cli {
     /// No colour, even on a terminal (NO_COLOR in the environment does the same).
     #[arg(long, global = true)]
     no_color: bool,
+    /// Look but do not change: every write is refused.
+    #[arg(long, global = true)]
+    read_only: bool,
     /// Do not read or write the prompt's history file.
     #[arg(long)]
     no_history: bool,
@@ -135,6 +138,7 @@ fn run(cli: Cli) -> u8 {
     let options = Options {
         db_path: cli.db.clone(),
         scale: cli.scale,
+        read_only: cli.read_only,
     };
     let session = match Session::open(options) {
         Ok(s) => s,

@@ -184,6 +184,7 @@ mod tests {
         let e = DbError {
             code: Some(rusqlite::ErrorCode::ConstraintViolation),
             message: message.into(),
+            explained: false,
         };
         explain(&reg, &t, &e, written, Span::new(0, 1))
     }

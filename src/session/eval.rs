@@ -1104,6 +1104,9 @@ pub(crate) fn type_words(ty: ColumnType) -> &'static str {
 
 /// A failure SQLite reported for a query, in plain words.
 pub(crate) fn sql_error(e: &DbError, span: Span) -> Error {
+    if e.explained {
+        return Error::new(ErrorKind::Sql, span, e.message.clone());
+    }
     if e.code == Some(rusqlite::ErrorCode::OperationInterrupted) {
         return Error::new(
             ErrorKind::Sql,

@@ -9,6 +9,10 @@ use crate::render::Rendered;
 /// Every meta command, with what it does.
 pub const COMMANDS: &[(&str, &str)] = &[
     (
+        ":timeout [SECONDS]",
+        "stop statements that run longer (default 10; 0 for no limit)",
+    ),
+    (
         ":help [topic]",
         "this list, or one form of the language explained (:help where)",
     ),
@@ -143,6 +147,7 @@ pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Resu
         ":tables" => tables(session, trace),
         ":schema" => schema(session, rest, span, trace),
         ":sql" => raw_sql(session, rest, span, trace),
+        ":timeout" => timeout(session, rest, span, trace),
         ":reset" => {
             session.reset()?;
             trace
@@ -289,6 +294,13 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
         )
         .with_hint("use the statements begin, commit and rollback"));
     }
+    if first == "VACUUM" {
+        return Err(Error::new(
+            ErrorKind::Sql,
+            at,
+            "VACUUM is refused in raw SQL: it rewrites the database and VACUUM INTO writes new files",
+        ));
+    }
     let written_table = target_table(&words);
     session.atomically(trace, |session, trace| {
         let record = Rendered {
@@ -297,7 +309,7 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
             display: sql.to_string(),
         };
         trace.start();
-        match session.database().raw(sql) {
+        match session.db.raw(sql) {
             Ok((Some(rows), _)) => {
                 trace.record(&record, rows.rows.len() as u64);
                 Ok(Outcome::Rows {
@@ -362,4 +374,32 @@ fn target_table(words: &[String]) -> Option<String> {
         name.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']')
             .to_ascii_lowercase(),
     )
+}
+
+fn timeout(session: &mut Session, rest: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
+    if rest.is_empty() {
+        let now = session
+            .db
+            .timeout()
+            .map_or("no limit".to_string(), |t| format!("{} s", t.as_secs()));
+        trace
+            .notes
+            .push(format!("statements are stopped after {now}"));
+        return Ok(Outcome::None);
+    }
+    let seconds: u64 = rest.parse().map_err(|_| {
+        Error::new(
+            ErrorKind::Type,
+            span,
+            format!(":timeout takes a whole number of seconds, not '{rest}'"),
+        )
+        .with_hint("e.g. :timeout 30, or :timeout 0 for no limit")
+    })?;
+    let limit = (seconds > 0).then(|| std::time::Duration::from_secs(seconds));
+    session.db.set_timeout(limit);
+    trace.notes.push(match limit {
+        Some(_) => format!("statements are stopped after {seconds} s"),
+        None => "statements run without a time limit (Ctrl-C still stops one)".into(),
+    });
+    Ok(Outcome::None)
 }

@@ -122,6 +122,8 @@ pub struct Options {
     pub db_path: Option<PathBuf>,
     /// Students to make (the default School when none).
     pub scale: Option<u64>,
+    /// Refuse every write.
+    pub read_only: bool,
 }
 
 /// A learner's session on one School database.
@@ -181,6 +183,9 @@ impl Session {
             None => Database::in_memory(&registry.metadata, students),
         }
         .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
+        let mut db = db;
+        guard(&mut db, &registry, &options)
+            .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
         Ok(Session {
             registry,
             db,
@@ -221,11 +226,13 @@ impl Session {
     /// Runs one statement (or meta command) and answers.
     pub fn run(&mut self, input: &str) -> Response {
         let mut trace = Trace::default();
+        self.db.start_clock();
         let outcome = if input.trim_start().starts_with(':') {
             meta::run(self, input.trim(), &mut trace)
         } else {
             self.run_statement(input, &mut trace)
         };
+        self.db.stop_clock();
         Response {
             input: input.to_string(),
             outcome,
@@ -375,12 +382,34 @@ impl Session {
                 .db
                 .drop_tables(meta)
                 .and_then(|_| self.db.create(meta, students)),
-            None => Database::in_memory(meta, students).map(|db| self.db = db),
+            None => Database::in_memory(meta, students).and_then(|mut db| {
+                db.set_timeout(self.db.timeout());
+                guard(&mut db, &self.registry, &self.options)?;
+                self.db = db;
+                Ok(())
+            }),
         };
         remade.map_err(|e| db_failure(&e.message))?;
         self.vars.clear();
         Ok(())
     }
+}
+
+/// Protects the School's tables from raw schema changes and applies `--read-only`.
+fn guard(
+    db: &mut Database,
+    registry: &Registry,
+    options: &Options,
+) -> std::result::Result<(), crate::db::DbError> {
+    db.protect(
+        registry
+            .metadata
+            .tables()
+            .iter()
+            .map(|t| t.name.clone())
+            .collect(),
+    );
+    db.set_read_only(options.read_only)
 }
 
 fn db_failure(message: &str) -> Error {

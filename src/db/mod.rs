@@ -1,7 +1,10 @@
 //! Stage 5, db: runs rendered SQL on SQLite (rusqlite) and reports rows, changes and failures.
 //!
 //! Every row change, including those made by `ON DELETE` rules, is counted per table through
-//! SQLite's update hook, so a delete can say what cascaded.
+//! SQLite's update hook, so a delete can say what cascaded. Raw SQL runs under the [`sandbox`]
+//! rules, and a statement that runs too long is stopped.
+
+pub mod sandbox;
 
 use crate::render::Rendered;
 use crate::schema::MetaData;
@@ -12,7 +15,9 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Rows a query returned.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,8 +44,11 @@ pub struct Changes {
 pub struct DbError {
     /// SQLite's primary error code, when it gave one.
     pub code: Option<rusqlite::ErrorCode>,
-    /// SQLite's message.
+    /// SQLite's message (or the sandbox's reason).
     pub message: String,
+    /// Whether the message already says what happened in the learner's words (a refusal by
+    /// the sandbox, or the time limit).
+    pub explained: bool,
 }
 
 impl DbError {
@@ -57,7 +65,11 @@ impl From<rusqlite::Error> for DbError {
             rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
             other => other.to_string(),
         };
-        DbError { code, message }
+        DbError {
+            code,
+            message,
+            explained: false,
+        }
     }
 }
 
@@ -67,7 +79,16 @@ type ChangeLog = Arc<Mutex<BTreeMap<String, u64>>>;
 pub struct Database {
     conn: Connection,
     changes: ChangeLog,
+    refusal: sandbox::Refusal,
+    read_only: bool,
+    protected: Vec<String>,
+    timeout: Option<Duration>,
+    deadline: Arc<Mutex<Option<Instant>>>,
+    timed_out: Arc<AtomicBool>,
 }
+
+/// How long a statement may run before it is stopped, unless changed with `:timeout`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Database {
     /// A fresh in-memory School with `students` students.
@@ -86,6 +107,7 @@ impl Database {
                 .map_err(|e| DbError {
                     code: e.sqlite_error_code(),
                     message: format!("{} is not an SQLite database ({e})", path.display()),
+                    explained: false,
                 })?;
             return Ok(db);
         }
@@ -104,9 +126,103 @@ impl Database {
         let mut db = Database {
             conn,
             changes: Arc::default(),
+            refusal: Arc::default(),
+            read_only: false,
+            protected: Vec::new(),
+            timeout: Some(DEFAULT_TIMEOUT),
+            deadline: Arc::default(),
+            timed_out: Arc::default(),
         };
         db.count_changes(true)?;
+        let (deadline, timed_out) = (Arc::clone(&db.deadline), Arc::clone(&db.timed_out));
+        db.conn.progress_handler(
+            10_000,
+            Some(move || {
+                let late = deadline
+                    .lock()
+                    .map(|d| d.is_some_and(|d| Instant::now() > d))
+                    .unwrap_or(false);
+                if late {
+                    timed_out.store(true, Ordering::SeqCst);
+                }
+                late
+            }),
+        )?;
         Ok(db)
+    }
+
+    /// Sets the tables whose schema raw SQL may not change.
+    pub fn protect(&mut self, tables: Vec<String>) {
+        self.protected = tables;
+    }
+
+    /// Makes every later statement read-only (or not).
+    pub fn set_read_only(&mut self, read_only: bool) -> Result<(), DbError> {
+        self.read_only = read_only;
+        self.apply_rules(false)
+    }
+
+    /// Whether writes are refused.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// How long a statement may run (none: no limit).
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    /// The current limit on a statement's running time.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// Starts the clock for a statement's time limit.
+    pub fn start_clock(&self) {
+        self.timed_out.store(false, Ordering::SeqCst);
+        if let Ok(mut d) = self.deadline.lock() {
+            *d = self.timeout.map(|t| Instant::now() + t);
+        }
+    }
+
+    /// Stops the clock.
+    pub fn stop_clock(&self) {
+        if let Ok(mut d) = self.deadline.lock() {
+            *d = None;
+        }
+    }
+
+    fn apply_rules(&mut self, raw: bool) -> Result<(), DbError> {
+        if !raw && !self.read_only {
+            self.conn.authorizer(
+                None::<fn(rusqlite::hooks::AuthContext<'_>) -> rusqlite::hooks::Authorization>,
+            )?;
+            return Ok(());
+        }
+        let rules = sandbox::Rules {
+            protected: self.protected.clone(),
+            read_only: self.read_only,
+            raw,
+        };
+        self.conn
+            .authorizer(Some(sandbox::authorizer(rules, Arc::clone(&self.refusal))))?;
+        Ok(())
+    }
+
+    /// A failure from SQLite, with the sandbox's or the clock's reason when one of them stopped it.
+    fn fail(&self, e: rusqlite::Error) -> DbError {
+        let mut err = DbError::from(e);
+        if let Some(why) = self.refusal.lock().ok().and_then(|mut r| r.take()) {
+            err.message = why;
+            err.explained = true;
+        } else if self.timed_out.swap(false, Ordering::SeqCst) {
+            let limit = self.timeout.map_or(0, |t| t.as_secs());
+            err.message = format!(
+                "the statement ran longer than {limit} s and was stopped; nothing was changed (:timeout changes the limit)"
+            );
+            err.explained = true;
+        }
+        err
     }
 
     /// Starts or stops counting changed rows per table (stopped while seeding: millions of rows).
@@ -159,6 +275,10 @@ impl Database {
     }
 
     fn query_text(&self, text: &str, params: &[Value]) -> Result<Rows, DbError> {
+        self.read_rows(text, params).map_err(|e| self.fail(e))
+    }
+
+    fn read_rows(&self, text: &str, params: &[Value]) -> rusqlite::Result<Rows> {
         let mut stmt = self.conn.prepare(text)?;
         let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
         let n = columns.len();
@@ -179,7 +299,8 @@ impl Database {
         self.take_changes();
         let affected = self
             .conn
-            .execute(&sql.text, rusqlite::params_from_iter(sql.params.iter()))?;
+            .execute(&sql.text, rusqlite::params_from_iter(sql.params.iter()))
+            .map_err(|e| self.fail(e))?;
         Ok(Changes {
             affected: affected as u64,
             last_insert_id: self.conn.last_insert_rowid(),
@@ -187,10 +308,18 @@ impl Database {
         })
     }
 
-    /// Runs one raw SQL statement typed by the user: its rows, or what it changed.
-    pub fn raw(&self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
+    /// Runs one raw SQL statement typed by the user, under the sandbox's rules: its rows, or
+    /// what it changed.
+    pub fn raw(&mut self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
+        self.apply_rules(true)?;
+        let result = self.raw_unguarded(text);
+        self.apply_rules(false)?;
+        result
+    }
+
+    fn raw_unguarded(&self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
         self.take_changes();
-        let mut stmt = self.conn.prepare(text)?;
+        let mut stmt = self.conn.prepare(text).map_err(|e| self.fail(e))?;
         if stmt.column_count() > 0 {
             drop(stmt);
             let rows = self.query_text(text, &[])?;
@@ -205,7 +334,7 @@ impl Database {
                 },
             ));
         }
-        let affected = stmt.execute([])? as u64;
+        let affected = stmt.execute([]).map_err(|e| self.fail(e))? as u64;
         Ok((
             None,
             Changes {
@@ -370,7 +499,7 @@ mod tests {
 
     #[test]
     fn a_rolled_back_savepoint_leaves_nothing() {
-        let db = school();
+        let mut db = school();
         let count = |db: &Database| {
             db.connection()
                 .query_row("SELECT count(*) FROM classes", [], |r| r.get::<_, i64>(0))
@@ -387,7 +516,7 @@ mod tests {
 
     #[test]
     fn constraint_failures_are_recognised() {
-        let db = school();
+        let mut db = school();
         let err = db
             .raw("UPDATE students SET year = 5 WHERE id = 1")
             .expect_err("CHECK");

@@ -1,0 +1,243 @@
+//! The rules raw SQL (`:sql`) runs under, enforced by SQLite's authorizer: nothing that touches
+//! files or other databases, no extensions, only harmless PRAGMAs, no changes to the schema of
+//! the School's own tables — and, in a read-only session, no writes at all.
+
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use std::sync::{Arc, Mutex};
+
+/// PRAGMAs that only read, allowed without a value.
+const SAFE_PRAGMAS: &[&str] = &[
+    "table_info",
+    "table_xinfo",
+    "table_list",
+    "index_list",
+    "index_info",
+    "index_xinfo",
+    "foreign_key_list",
+    "foreign_key_check",
+    "foreign_keys",
+    "integrity_check",
+    "quick_check",
+    "page_count",
+    "page_size",
+    "compile_options",
+    "collation_list",
+    "function_list",
+    "database_list",
+    "user_version",
+    "schema_version",
+];
+
+/// What a statement may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    /// Tables whose schema must not change (the School's own).
+    pub protected: Vec<String>,
+    /// Refuse every write.
+    pub read_only: bool,
+    /// Apply the raw-SQL restrictions (files, extensions, PRAGMAs, schema).
+    pub raw: bool,
+}
+
+/// Why the last statement was refused, for the error message.
+pub type Refusal = Arc<Mutex<Option<String>>>;
+
+/// The verdict on one action, with the reason when it is refused.
+pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
+    if rules.read_only {
+        if let Some(what) = write_of(action) {
+            return Err(format!(
+                "{what}: this session is read-only (--read-only), so nothing can be changed"
+            ));
+        }
+    }
+    if !rules.raw {
+        return Ok(());
+    }
+    let protected = |t: &str| rules.protected.iter().any(|p| p.eq_ignore_ascii_case(t));
+    match *action {
+        AuthAction::Attach { filename } => Err(format!(
+            "ATTACH of '{filename}' is refused: raw SQL may not open other database files"
+        )),
+        AuthAction::Detach { .. } => Err("DETACH is refused: raw SQL works on the School database only".into()),
+        AuthAction::Function { function_name } if function_name.eq_ignore_ascii_case("load_extension") => {
+            Err("load_extension is refused: raw SQL may not load code into the database".into())
+        }
+        AuthAction::Pragma { pragma_name, pragma_value } => {
+            let name = pragma_name.to_ascii_lowercase();
+            if SAFE_PRAGMAS.contains(&name.as_str()) && (pragma_value.is_none() || is_table_argument(&name)) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "PRAGMA {pragma_name}{} is refused: only PRAGMAs that read are allowed ({})",
+                    pragma_value.map(|v| format!(" = {v}")).unwrap_or_default(),
+                    SAFE_PRAGMAS.join(", ")
+                ))
+            }
+        }
+        AuthAction::DropTable { table_name }
+        | AuthAction::AlterTable { table_name, .. }
+        | AuthAction::CreateTrigger { table_name, .. }
+        | AuthAction::CreateTempTrigger { table_name, .. }
+        | AuthAction::DropIndex { table_name, .. }
+        | AuthAction::CreateIndex { table_name, .. }
+            if protected(table_name) =>
+        {
+            Err(format!(
+                "changing the schema of {table_name} is refused: the School's own tables keep their shape (make a table of your own instead)"
+            ))
+        }
+        AuthAction::CreateVtable { module_name, .. } => Err(format!(
+            "virtual tables ({module_name}) are refused in raw SQL"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// PRAGMAs whose argument names a table rather than setting a value.
+fn is_table_argument(name: &str) -> bool {
+    name.starts_with("table_") || name.starts_with("index_") || name.starts_with("foreign_key_")
+}
+
+fn write_of(action: &AuthAction<'_>) -> Option<String> {
+    Some(match *action {
+        AuthAction::Insert { table_name } => format!("INSERT into {table_name}"),
+        AuthAction::Update { table_name, .. } => format!("UPDATE of {table_name}"),
+        AuthAction::Delete { table_name } => format!("DELETE from {table_name}"),
+        AuthAction::CreateTable { table_name } => format!("CREATE TABLE {table_name}"),
+        AuthAction::DropTable { table_name } => format!("DROP TABLE {table_name}"),
+        AuthAction::AlterTable { table_name, .. } => format!("ALTER TABLE {table_name}"),
+        AuthAction::CreateIndex { index_name, .. } => format!("CREATE INDEX {index_name}"),
+        AuthAction::DropIndex { index_name, .. } => format!("DROP INDEX {index_name}"),
+        AuthAction::CreateView { view_name } => format!("CREATE VIEW {view_name}"),
+        AuthAction::CreateTrigger { trigger_name, .. } => format!("CREATE TRIGGER {trigger_name}"),
+        _ => return None,
+    })
+}
+
+/// The authorizer callback for these rules: allows, or denies and remembers why.
+pub fn authorizer(
+    rules: Rules,
+    refusal: Refusal,
+) -> impl for<'r> FnMut(AuthContext<'r>) -> Authorization + Send + 'static {
+    move |ctx: AuthContext<'_>| match judge(&rules, &ctx.action) {
+        Ok(()) => Authorization::Allow,
+        Err(why) => {
+            if let Ok(mut slot) = refusal.lock() {
+                slot.get_or_insert(why);
+            }
+            Authorization::Deny
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> Rules {
+        Rules {
+            protected: vec!["students".into()],
+            read_only: false,
+            raw: true,
+        }
+    }
+
+    #[test]
+    fn attach_and_extensions_are_refused() {
+        assert!(judge(
+            &raw(),
+            &AuthAction::Attach {
+                filename: "/tmp/x.db"
+            }
+        )
+        .is_err_and(|e| e.contains("ATTACH")));
+        assert!(judge(
+            &raw(),
+            &AuthAction::Function {
+                function_name: "load_extension"
+            }
+        )
+        .is_err());
+        assert!(judge(
+            &raw(),
+            &AuthAction::Function {
+                function_name: "upper"
+            }
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn only_reading_pragmas_pass() {
+        assert!(judge(
+            &raw(),
+            &AuthAction::Pragma {
+                pragma_name: "table_info",
+                pragma_value: Some("students")
+            }
+        )
+        .is_ok());
+        assert!(judge(
+            &raw(),
+            &AuthAction::Pragma {
+                pragma_name: "foreign_keys",
+                pragma_value: None
+            }
+        )
+        .is_ok());
+        assert!(judge(
+            &raw(),
+            &AuthAction::Pragma {
+                pragma_name: "foreign_keys",
+                pragma_value: Some("OFF")
+            }
+        )
+        .is_err());
+        assert!(judge(
+            &raw(),
+            &AuthAction::Pragma {
+                pragma_name: "journal_mode",
+                pragma_value: None
+            }
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn the_schools_tables_keep_their_shape_but_new_tables_are_free() {
+        assert!(judge(
+            &raw(),
+            &AuthAction::DropTable {
+                table_name: "students"
+            }
+        )
+        .is_err());
+        assert!(judge(&raw(), &AuthAction::DropTable { table_name: "mine" }).is_ok());
+        assert!(judge(&raw(), &AuthAction::CreateTable { table_name: "mine" }).is_ok());
+    }
+
+    #[test]
+    fn read_only_refuses_every_write_but_reads() {
+        let rules = Rules {
+            protected: Vec::new(),
+            read_only: true,
+            raw: false,
+        };
+        assert!(judge(
+            &rules,
+            &AuthAction::Insert {
+                table_name: "classes"
+            }
+        )
+        .is_err_and(|e| e.contains("read-only")));
+        assert!(judge(
+            &rules,
+            &AuthAction::Read {
+                table_name: "classes",
+                column_name: "id"
+            }
+        )
+        .is_ok());
+    }
+}

@@ -1,0 +1,131 @@
+//! The raw-SQL sandbox, read-only sessions, the statement time limit, and durable files.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn answers(args: &[&str]) -> Vec<Value> {
+    let output = Command::cargo_bin("ormscope").expect("binary").args(args).output().expect("runs");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect()
+}
+
+fn error_message(answer: &Value) -> String {
+    assert_eq!(answer["ok"], false, "{answer}");
+    answer["error"]["message"].as_str().unwrap_or_default().to_string()
+}
+
+#[test]
+fn attach_is_refused_and_no_file_appears() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join("x.db");
+    let statement = format!(":sql ATTACH DATABASE '{}' AS x", target.display());
+    let a = answers(&["--json", "-e", &statement]);
+    assert!(error_message(&a[0]).contains("ATTACH"), "{}", a[0]);
+    assert!(!target.exists(), "the attached file was created");
+}
+
+#[test]
+fn files_extensions_and_setting_pragmas_are_refused_reading_pragmas_are_not() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vacuum = format!(":sql VACUUM INTO '{}'", dir.path().join("copy.db").display());
+    let a = answers(&[
+        "--json",
+        "-e",
+        &vacuum,
+        "-e",
+        ":sql SELECT load_extension('evil')",
+        "-e",
+        ":sql PRAGMA foreign_keys = OFF",
+        "-e",
+        ":sql PRAGMA table_info(students)",
+        "-e",
+        ":sql PRAGMA foreign_keys",
+    ]);
+    assert!(error_message(&a[0]).contains("VACUUM"));
+    assert!(!dir.path().join("copy.db").exists());
+    assert!(error_message(&a[1]).contains("load_extension"));
+    assert!(error_message(&a[2]).contains("PRAGMA foreign_keys = OFF is refused"));
+    assert_eq!(a[3]["result"]["rows"].as_array().map(Vec::len), Some(5), "students has five columns");
+    assert_eq!(a[4]["result"]["rows"][0][0], 1, "foreign keys stay on");
+}
+
+#[test]
+fn the_schools_tables_keep_their_shape() {
+    let a = answers(&[
+        "--json",
+        "-e",
+        ":sql DROP TABLE students",
+        "-e",
+        ":sql ALTER TABLE classes ADD COLUMN room TEXT",
+        "-e",
+        ":sql CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)",
+        "-e",
+        "students.count()",
+    ]);
+    assert!(error_message(&a[0]).contains("schema of students is refused"));
+    assert!(error_message(&a[1]).contains("schema of classes is refused"));
+    assert_eq!(a[2]["ok"], true, "a table of one's own is allowed: {}", a[2]);
+    assert_eq!(a[3]["result"]["value"], 40);
+}
+
+#[test]
+fn a_read_only_session_reads_but_never_writes() {
+    let a = answers(&[
+        "--read-only",
+        "--json",
+        "-e",
+        "students[13].name = 'Ann'",
+        "-e",
+        ":sql DELETE FROM classes",
+        "-e",
+        "students[13].name",
+    ]);
+    assert!(error_message(&a[0]).contains("read-only"));
+    assert!(error_message(&a[1]).contains("read-only"));
+    assert_ne!(a[2]["result"]["value"], "Ann");
+    assert_eq!(a[2]["ok"], true);
+}
+
+#[test]
+fn a_runaway_statement_is_stopped_by_the_time_limit() {
+    let a = answers(&[
+        "--json",
+        "-e",
+        ":timeout 1",
+        "-e",
+        ":sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+        "-e",
+        "students.count()",
+    ]);
+    assert!(error_message(&a[1]).contains("longer than 1 s"), "{}", a[1]);
+    assert_eq!(a[2]["result"]["value"], 40, "the session carries on");
+}
+
+#[test]
+fn a_write_is_on_disk_when_its_result_is_shown_even_if_the_process_is_killed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("school.sqlite");
+    let db = db.to_str().expect("utf-8 path");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ormscope"))
+        .args(["--db", db, "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    {
+        use std::io::{BufRead, Write};
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(stdin, "students[13].name = 'Durable'").expect("written");
+        drop(stdin);
+        let mut line = String::new();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        stdout.read_line(&mut line).expect("an answer");
+        assert!(line.contains("\"ok\":true"), "{line}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let a = answers(&["--db", db, "--json", "-e", "students[13].name"]);
+    assert_eq!(a[0]["result"]["value"], "Durable");
+}
