@@ -298,6 +298,11 @@ impl Writer {
                 self.select(select);
                 self.push(")");
             }
+            Expr::Scalar(select) => {
+                self.push("(");
+                self.select(select);
+                self.push(")");
+            }
             Expr::Aggregate(agg, arg) => {
                 self.push(agg.name());
                 self.push("(");
@@ -356,7 +361,7 @@ fn refers_outside(s: &Select, own: &[String]) -> bool {
 fn visit_columns(e: &Expr, f: &mut dyn FnMut(&ColumnRef)) {
     match e {
         Expr::Column(c) => f(c),
-        Expr::Value(_) | Expr::Exists(_) => {}
+        Expr::Value(_) | Expr::Exists(_) | Expr::Scalar(_) => {}
         Expr::Compare(l, _, r) | Expr::Like(l, r, _) => {
             visit_columns(l, f);
             visit_columns(r, f);

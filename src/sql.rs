@@ -166,6 +166,8 @@ pub enum Expr {
     Exists(Box<Select>),
     /// An aggregate over a column, or `count(*)` when none.
     Aggregate(Aggregate, Option<Box<Expr>>),
+    /// A subquery giving one value: `(SELECT count(*) FROM ...)`.
+    Scalar(Box<Select>),
 }
 
 impl Expr {

@@ -579,3 +579,44 @@ fn literals() {
         "SELECT count(*) FROM students WHERE id < -1",
     );
 }
+
+#[test]
+fn an_aggregate_of_each_rows_related_rows_is_a_correlated_subquery() {
+    let db = Db::new();
+    let v = db.check_table_rows(
+        "students.where(classes.count() > 3)",
+        "students",
+        "SELECT * FROM students WHERE id IN (SELECT student_id FROM classes GROUP BY student_id HAVING count(*) > 3)",
+    );
+    assert_one_sql(
+        &v,
+        "SELECT * FROM students WHERE (SELECT count(*) FROM classes WHERE classes.student_id = students.id) > 3",
+        "SELECT * FROM students WHERE (SELECT count(*) FROM classes WHERE classes.student_id = students.id) > ?",
+        json!([3]),
+    );
+    db.check_value(
+        "students.where(classes.sum(credits) >= 12).count()",
+        "SELECT count(*) FROM students WHERE id IN (SELECT student_id FROM classes GROUP BY student_id HAVING sum(credits) >= 12)",
+    );
+    db.check_value(
+        "students.where(clubs.count() >= 2).count()",
+        "SELECT count(*) FROM students WHERE id IN (SELECT student_id FROM memberships GROUP BY student_id HAVING count(*) >= 2)",
+    );
+}
+
+#[test]
+fn a_test_compared_with_true_or_false_is_the_test_or_its_negation() {
+    let db = Db::new();
+    db.check_value(
+        "students.where(classes.any() == False).count()",
+        "SELECT count(*) FROM students WHERE id NOT IN (SELECT student_id FROM classes)",
+    );
+    db.check_value(
+        "students.where(classes.any() == True).count()",
+        "SELECT count(*) FROM students WHERE id IN (SELECT student_id FROM classes)",
+    );
+    db.check_value(
+        "students.where(name.startswith('A') != True).count()",
+        "SELECT count(*) FROM students WHERE name NOT LIKE 'A%'",
+    );
+}

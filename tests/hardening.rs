@@ -4,7 +4,11 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 fn answers(args: &[&str]) -> Vec<Value> {
-    let output = Command::cargo_bin("ormscope").expect("binary").args(args).output().expect("runs");
+    let output = Command::cargo_bin("ormscope")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs");
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
@@ -13,7 +17,10 @@ fn answers(args: &[&str]) -> Vec<Value> {
 
 fn error_message(answer: &Value) -> String {
     assert_eq!(answer["ok"], false, "{answer}");
-    answer["error"]["message"].as_str().unwrap_or_default().to_string()
+    answer["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[test]
@@ -29,7 +36,10 @@ fn attach_is_refused_and_no_file_appears() {
 #[test]
 fn files_extensions_and_setting_pragmas_are_refused_reading_pragmas_are_not() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let vacuum = format!(":sql VACUUM INTO '{}'", dir.path().join("copy.db").display());
+    let vacuum = format!(
+        ":sql VACUUM INTO '{}'",
+        dir.path().join("copy.db").display()
+    );
     let a = answers(&[
         "--json",
         "-e",
@@ -47,7 +57,11 @@ fn files_extensions_and_setting_pragmas_are_refused_reading_pragmas_are_not() {
     assert!(!dir.path().join("copy.db").exists());
     assert!(error_message(&a[1]).contains("load_extension"));
     assert!(error_message(&a[2]).contains("PRAGMA foreign_keys = OFF is refused"));
-    assert_eq!(a[3]["result"]["rows"].as_array().map(Vec::len), Some(5), "students has five columns");
+    assert_eq!(
+        a[3]["result"]["rows"].as_array().map(Vec::len),
+        Some(5),
+        "students has five columns"
+    );
     assert_eq!(a[4]["result"]["rows"][0][0], 1, "foreign keys stay on");
 }
 
@@ -66,7 +80,11 @@ fn the_schools_tables_keep_their_shape() {
     ]);
     assert!(error_message(&a[0]).contains("schema of students is refused"));
     assert!(error_message(&a[1]).contains("schema of classes is refused"));
-    assert_eq!(a[2]["ok"], true, "a table of one's own is allowed: {}", a[2]);
+    assert_eq!(
+        a[2]["ok"], true,
+        "a table of one's own is allowed: {}",
+        a[2]
+    );
     assert_eq!(a[3]["result"]["value"], 40);
 }
 

@@ -6,7 +6,7 @@ use super::eval::{Eval, Val};
 use crate::error::{Error, Result, Span};
 use crate::mapper::query::{key_of, Obj};
 use crate::mapper::{Link, Relationship};
-use crate::sql::{self, CompareOp as Op, Expr as Sql, Order, Select, SelectItem, Value};
+use crate::sql::{self, Aggregate, CompareOp as Op, Expr as Sql, Order, Select, SelectItem, Value};
 use crate::syntax::ast::{Argument, CompareOp, Expr, ExprKind, Ident, Literal, Member};
 
 /// One side of a comparison.
@@ -23,6 +23,39 @@ enum Operand {
     Relationship(Relationship),
     /// A collection, for `in`.
     Query(Box<crate::mapper::query::Query>),
+}
+
+/// Aggregates that can be taken over each row's related rows in a condition.
+const AGGREGATES: &[&str] = &["count", "sum", "avg", "min", "max"];
+
+/// Methods that are tests (conditions) rather than values.
+const TESTS: &[&str] = &[
+    "any",
+    "has",
+    "like",
+    "startswith",
+    "endswith",
+    "contains",
+    "between",
+    "in_",
+    "not_in",
+    "is_",
+    "is_not",
+    "isnot",
+];
+
+/// Whether an expression is a call of a test such as `classes.any()`.
+fn is_test_call(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Call(callee, _)
+        if matches!(&callee.kind, ExprKind::Member(_, Member::Name(m)) if TESTS.contains(&m.name.as_str())))
+}
+
+/// `True`/`False` written as a literal.
+fn bool_literal(expr: &Expr) -> Option<bool> {
+    match expr.kind {
+        ExprKind::Literal(Literal::Bool(b)) => Some(b),
+        _ => None,
+    }
 }
 
 /// String tests that become LIKE.
@@ -101,6 +134,18 @@ impl Eval<'_> {
     }
 
     fn comparison(&mut self, left: &Expr, op: CompareOp, right: &Expr, table: &str) -> Result<Sql> {
+        if let Some(truth) = bool_literal(right) {
+            if is_test_call(left)
+                && matches!(
+                    op,
+                    CompareOp::Eq | CompareOp::Ne | CompareOp::Is | CompareOp::IsNot
+                )
+            {
+                let test = self.condition(left, table)?;
+                let keep = truth == matches!(op, CompareOp::Eq | CompareOp::Is);
+                return Ok(if keep { test } else { Sql::Not(Box::new(test)) });
+            }
+        }
         if self.path_start(left, table).is_none() && self.path_start(right, table).is_some() {
             if let Some(mirrored) = mirror(op) {
                 return self.comparison(right, mirrored, left, table);
@@ -347,6 +392,18 @@ impl Eval<'_> {
 
     /// One side of a comparison in rows of `table`.
     fn operand(&mut self, expr: &Expr, table: &str) -> Result<Operand> {
+        if let ExprKind::Call(callee, args) = &expr.kind {
+            if let ExprKind::Member(base, Member::Name(method)) = &callee.kind {
+                if let ExprKind::Name(name) = &base.kind {
+                    let rel = self.reg.relationship(table, name).cloned();
+                    if let Some(rel) = rel
+                        .filter(|r| r.is_collection() && AGGREGATES.contains(&method.name.as_str()))
+                    {
+                        return Ok(Operand::Sql(self.related_aggregate(&rel, method, args)?));
+                    }
+                }
+            }
+        }
         match &expr.kind {
             ExprKind::Name(name) => {
                 let t = self.table(table, expr.span)?;
@@ -477,10 +534,28 @@ impl Eval<'_> {
 
     /// EXISTS over the rows related through `rel`, optionally meeting `cond`.
     fn exists(&self, rel: &Relationship, cond: Option<Sql>) -> Sql {
+        let needs_target = cond.is_some();
+        Sql::Exists(Box::new(self.related_rows(
+            rel,
+            cond,
+            vec![SelectItem::One],
+            needs_target,
+        )))
+    }
+
+    /// `SELECT items FROM <related rows of the outer row through rel> WHERE link AND cond`.
+    /// Through an association table the related table is joined only when it is needed.
+    fn related_rows(
+        &self,
+        rel: &Relationship,
+        cond: Option<Sql>,
+        items: Vec<SelectItem>,
+        needs_target: bool,
+    ) -> Select {
         let owner_key = key_of(self.reg, &rel.owner);
         let target_key = key_of(self.reg, &rel.target);
         let mut select = Select::star(&rel.target);
-        select.items = vec![SelectItem::One];
+        select.items = items;
         let link = match &rel.link {
             Link::ManyToOne { column } => Sql::eq(
                 Sql::column(&rel.target, &target_key),
@@ -500,7 +575,7 @@ impl Eval<'_> {
                     Sql::column(&rel.owner, &owner_key),
                 );
                 select.from = sql::Source::Table(secondary.clone());
-                if cond.is_some() {
+                if needs_target {
                     select.joins.push(sql::Join {
                         table: rel.target.clone(),
                         on: Sql::eq(
@@ -515,7 +590,49 @@ impl Eval<'_> {
         let mut parts = vec![link];
         parts.extend(cond);
         select.filter = Sql::all(parts);
-        Sql::Exists(Box::new(select))
+        select
+    }
+
+    /// `(SELECT count(*) FROM classes WHERE classes.student_id = students.id)`: an aggregate
+    /// over each row's related rows, for conditions such as `classes.count() > 3`.
+    fn related_aggregate(
+        &mut self,
+        rel: &Relationship,
+        method: &Ident,
+        args: &[Argument],
+    ) -> Result<Sql> {
+        let agg = match method.name.as_str() {
+            "count" => Aggregate::Count,
+            "sum" => Aggregate::Sum,
+            "avg" => Aggregate::Avg,
+            "min" => Aggregate::Min,
+            _ => Aggregate::Max,
+        };
+        let column = match (agg, args) {
+            (Aggregate::Count, []) => None,
+            (Aggregate::Count, _) => {
+                return Err(Error::type_error(method.span, "count() takes no arguments"))
+            }
+            (_, [only]) if only.keyword.is_none() => Some(Box::new(Sql::column(
+                &rel.target,
+                &self.column_name(&rel.target, &only.value)?,
+            ))),
+            _ => {
+                return Err(Error::type_error(
+                    method.span,
+                    format!("{}() takes one column", method.name),
+                )
+                .with_hint(format!("e.g. {}.{}(credits)", rel.name, method.name)))
+            }
+        };
+        let needs_target = column.is_some();
+        let items = vec![SelectItem::Expr(Sql::Aggregate(agg, column), None)];
+        Ok(Sql::Scalar(Box::new(self.related_rows(
+            rel,
+            None,
+            items,
+            needs_target,
+        ))))
     }
 
     fn condition_call(
