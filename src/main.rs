@@ -152,6 +152,7 @@ fn run(cli: Cli) -> u8 {
                         sql: Vec::new(),
                         notes: Vec::new(),
                         mapping: Vec::new(),
+                        faces: Vec::new(),
                         text: None,
                     };
                     println!("{}", view::to_json(&failed));

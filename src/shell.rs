@@ -58,6 +58,7 @@ impl Shell {
             sql: Vec::new(),
             notes: result.into_iter().collect(),
             mapping: Vec::new(),
+            faces: Vec::new(),
             text: None,
         }
     }

@@ -300,7 +300,7 @@ fn meta_tables_lists_tables_and_counts() {
 fn meta_schema_of_a_table() {
     let db = Db::new();
     let v = db.ok(":schema students");
-    let text = v["text"].as_str().unwrap_or("");
+    let text = v["faces"][0]["text"].as_str().unwrap_or("");
     assert!(text.contains("CREATE TABLE students"), "{text}");
     assert!(text.contains("CHECK (year BETWEEN 1 AND 4)"), "{text}");
     assert!(text.contains("REFERENCES teachers(id)"), "{text}");

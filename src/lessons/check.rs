@@ -57,7 +57,11 @@ pub fn judge(
     };
     let input = response.input.trim();
     if input.starts_with(':') {
-        return Verdict::Neutral;
+        return if step.solution.trim().starts_with(':') {
+            judge_meta(lesson, step_index, response)
+        } else {
+            Verdict::Neutral
+        };
     }
     let outcome = match &response.outcome {
         Ok(o) => o,
@@ -87,6 +91,25 @@ pub fn judge(
         Verdict::Right
     } else {
         Verdict::Wrong(unmet)
+    }
+}
+
+/// A step whose answer is a meta command (`:schema students`): right when it shows the same as
+/// the solution does (`:schema Student` shows the same faces).
+fn judge_meta(lesson: &Lesson, step_index: usize, response: &Response) -> Verdict {
+    let step = &lesson.steps[step_index];
+    let Ok(mut reference) = session_before(lesson, step_index) else {
+        return Verdict::Wrong(vec!["this step cannot be checked".into()]);
+    };
+    let expected = reference.run(&step.solution);
+    let shown = |r: &Response| (r.outcome.is_ok(), r.text.clone(), r.faces.clone());
+    if shown(response) == shown(&expected) {
+        Verdict::Right
+    } else {
+        let command = step.solution.split_whitespace().next().unwrap_or("");
+        Verdict::Wrong(vec![format!(
+            "this step asks for {command} with the right name"
+        )])
     }
 }
 

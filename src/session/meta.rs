@@ -3,7 +3,7 @@
 
 use super::{Outcome, Session, Trace};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
-use crate::mapper::Link;
+use crate::mapper::{python, Link};
 use crate::render::Rendered;
 
 /// Every meta command, with what it does.
@@ -22,7 +22,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         ":schema [table]",
-        "CREATE TABLE statements and the mapped relationships",
+        "CREATE TABLE statements and relationships; for one table its three faces: SQL, Core, ORM",
+    ),
+    (
+        ":mapping Class",
+        "the classical mapper(Class, table, properties={...}) form of a mapped class",
     ),
     (
         ":sql <raw SQL>",
@@ -145,7 +149,9 @@ pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Resu
     match command {
         ":help" | ":h" | ":?" => help(session, rest, span, trace),
         ":tables" => tables(session, trace),
+        ":schema" if !rest.is_empty() => faces(session, rest, span, trace),
         ":schema" => schema(session, rest, span, trace),
+        ":mapping" => mapping(session, rest, span, trace),
         ":sql" => raw_sql(session, rest, span, trace),
         ":timeout" => timeout(session, rest, span, trace),
         ":reset" => {
@@ -401,5 +407,78 @@ fn timeout(session: &mut Session, rest: &str, span: Span, trace: &mut Trace) -> 
         Some(_) => format!("statements are stopped after {seconds} s"),
         None => "statements run without a time limit (Ctrl-C still stops one)".into(),
     });
+    Ok(Outcome::None)
+}
+
+/// The table a `:schema`/`:mapping` argument names (a table or a class).
+fn named_table<'r>(
+    reg: &'r crate::mapper::Registry,
+    which: &str,
+    span: Span,
+) -> Result<&'r crate::schema::Table> {
+    reg.collection(which).map(|c| c.table).ok_or_else(|| {
+        Error::name(span, format!("no table or class '{which}'"))
+            .with_hint(suggestion(which, reg.collection_names()))
+    })
+}
+
+/// `:schema TABLE`: one table's three faces — the SQL, the Core `Table`, the declarative class.
+fn faces(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
+    let reg = session.registry();
+    let table = named_table(
+        reg,
+        which,
+        Span::new(span.end + 1, span.end + 1 + which.len()),
+    )?;
+    let mut sql = format!("{};", table.create_sql());
+    for index in table.index_sql() {
+        sql.push_str(&format!("\n{index};"));
+    }
+    trace
+        .faces
+        .push(("SQL: the table in the database".into(), sql));
+    trace
+        .faces
+        .push(("Core: Table and Column".into(), python::core_table(table)));
+    match python::declarative_class(reg, table) {
+        Some(class) => trace
+            .faces
+            .push(("ORM: the declarative class".into(), class)),
+        None => trace.notes.push(format!(
+            "{} has no mapped class: it is a plain Core table (an association table)",
+            table.name
+        )),
+    }
+    Ok(Outcome::None)
+}
+
+/// `:mapping Class`: the classical mapping of a class beside its declarative form.
+fn mapping(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
+    let reg = session.registry();
+    if which.is_empty() {
+        return Err(Error::parse(span, ":mapping needs a class").with_hint("e.g. :mapping Student"));
+    }
+    let table = named_table(
+        reg,
+        which,
+        Span::new(span.end + 1, span.end + 1 + which.len()),
+    )?;
+    let (Some(classical), Some(declarative)) = (
+        python::classical_mapping(reg, table),
+        python::declarative_class(reg, table),
+    ) else {
+        return Err(Error::name(
+            span,
+            format!("{} is a plain table with no mapped class", table.name),
+        ));
+    };
+    trace.faces.push((
+        "classical: mapper() over a Core Table".into(),
+        format!("{}\n\n{classical}", python::core_table(table)),
+    ));
+    trace.faces.push((
+        "declarative: the class declares its table".into(),
+        declarative,
+    ));
     Ok(Outcome::None)
 }

@@ -93,6 +93,9 @@ pub struct Response {
     pub mapping: Vec<String>,
     /// Text a meta command printed (`:help`, `:schema`).
     pub text: Option<String>,
+    /// Several faces of one thing to show side by side, each a title and its text
+    /// (`:schema students`: the CREATE TABLE, the Core table, the declarative class).
+    pub faces: Vec<(String, String)>,
 }
 
 impl Response {
@@ -141,6 +144,7 @@ pub(crate) struct Trace {
     pub notes: Vec<String>,
     pub mapping: Vec<String>,
     pub text: Option<String>,
+    pub faces: Vec<(String, String)>,
     started: Option<std::time::Instant>,
 }
 
@@ -240,6 +244,7 @@ impl Session {
             notes: trace.notes,
             mapping: trace.mapping,
             text: trace.text,
+            faces: trace.faces,
         }
     }
 
@@ -299,6 +304,7 @@ impl Session {
             notes: trace.notes,
             mapping: trace.mapping,
             text: trace.text,
+            faces: trace.faces,
         }
     }
 

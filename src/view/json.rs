@@ -26,6 +26,14 @@ pub fn to_json(response: &Response) -> Json {
     if let Some(text) = &response.text {
         obj.insert("text".into(), json!(text));
     }
+    if !response.faces.is_empty() {
+        let faces: Vec<Json> = response
+            .faces
+            .iter()
+            .map(|(title, text)| json!({"title": title, "text": text}))
+            .collect();
+        obj.insert("faces".into(), Json::Array(faces));
+    }
     Json::Object(obj)
 }
 
@@ -98,6 +106,7 @@ mod tests {
             sql: Vec::new(),
             notes: Vec::new(),
             mapping: Vec::new(),
+            faces: Vec::new(),
             text: None,
         }
     }

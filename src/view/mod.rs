@@ -56,7 +56,12 @@ pub fn statement_view(response: &Response, registry: &Registry, settings: &Setti
         out.push_str(text);
         out.push('\n');
     }
-    if !(response.text.is_some() && response.sql.is_empty() && response.ok()) {
+    if !response.faces.is_empty() {
+        out.push_str(&panels::columns(&response.faces, settings.width, painter));
+    }
+    let only_text =
+        (response.text.is_some() || !response.faces.is_empty()) && response.sql.is_empty();
+    if !(only_text && response.ok()) {
         let left = orm_panel(response, registry);
         let sql_width = panels::right_width(settings.layout, settings.width, 4);
         let right = sql_panel(&response.sql, settings, sql_width);

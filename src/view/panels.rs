@@ -241,6 +241,103 @@ fn stacked(
     out
 }
 
+/// Each line of `text` wrapped to `width`, continuation lines indented under the first.
+fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let pieces = wrap(
+            &[Run::new(Kind::Plain, line.trim_start())],
+            width.saturating_sub(indent + 2).max(8),
+        );
+        for (i, piece) in pieces.iter().enumerate() {
+            let body: String = piece.iter().map(|r| r.text.as_str()).collect();
+            let pad = if i == 0 { indent } else { indent + 4 };
+            out.push(format!("{}{body}", " ".repeat(pad)));
+        }
+        if pieces.is_empty() {
+            out.push(String::new());
+        }
+    }
+    out
+}
+
+/// Texts under titles, side by side when they fit in `width` (wrapped when needed), else one
+/// after another.
+pub fn columns(faces: &[(String, String)], width: usize, painter: &Painter) -> String {
+    let widths: Vec<usize> = faces
+        .iter()
+        .map(|(title, text)| {
+            text.lines()
+                .map(UnicodeWidthStr::width)
+                .chain([title.width()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let separators = 3 * faces.len().saturating_sub(1);
+    let total: usize = widths.iter().sum::<usize>() + separators;
+    let mut out = String::new();
+    let share = width.saturating_sub(separators) / faces.len().max(1);
+    if total <= width || share >= 36 {
+        let wrapped: Vec<Vec<String>> = faces
+            .iter()
+            .zip(&widths)
+            .map(|((_, text), w)| {
+                wrap_text(text, (*w).min(if total <= width { *w } else { share }))
+            })
+            .collect();
+        let widths: Vec<usize> = wrapped
+            .iter()
+            .zip(faces)
+            .map(|(lines, (title, _))| {
+                lines
+                    .iter()
+                    .map(|l| l.width())
+                    .chain([title.width()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let lines: Vec<Vec<&str>> = wrapped
+            .iter()
+            .map(|l| l.iter().map(String::as_str).collect())
+            .collect();
+        let height = lines.iter().map(Vec::len).max().unwrap_or(0);
+        let mut row = String::new();
+        for (i, (title, _)) in faces.iter().enumerate() {
+            let cell = format!("{title:w$}", w = widths[i]);
+            row.push_str(&painter.paint_one(Kind::Heading, &cell));
+            if i + 1 < faces.len() {
+                row.push_str(" │ ");
+            }
+        }
+        out.push_str(row.trim_end());
+        out.push('\n');
+        for n in 0..height {
+            let mut row = String::new();
+            for (i, face) in lines.iter().enumerate() {
+                let line = face.get(n).copied().unwrap_or("");
+                row.push_str(line);
+                if i + 1 < faces.len() {
+                    row.push_str(&" ".repeat(widths[i].saturating_sub(line.width())));
+                    row.push_str(" │ ");
+                }
+            }
+            out.push_str(row.trim_end());
+            out.push('\n');
+        }
+        return out;
+    }
+    for (title, text) in faces {
+        out.push_str(&painter.paint_one(Kind::Heading, &format!("── {title}")));
+        out.push('\n');
+        out.push_str(text);
+        out.push_str("\n\n");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,179 @@
+//! The same schema as SQLAlchemy spells it in Python: a Core `Table(...)`, a declarative
+//! class, and a classical `mapper(...)` call — the faces `:schema` and `:mapping` show beside
+//! the `CREATE TABLE`.
+
+use crate::mapper::{Link, Registry, Relationship};
+use crate::schema::{Column, OnDelete, Table};
+
+/// The arguments after the type in `Column(...)`: keys, foreign keys, rules.
+fn column_arguments(table: &Table, column: &Column) -> Vec<String> {
+    let mut args = vec![column.ty.sqlalchemy_name().to_string()];
+    if let Some(fk) = &column.foreign_key {
+        let ondelete = match fk.on_delete {
+            OnDelete::Restrict => String::new(),
+            OnDelete::Cascade => ", ondelete=\"CASCADE\"".into(),
+            OnDelete::SetNull => ", ondelete=\"SET NULL\"".into(),
+        };
+        args.push(format!(
+            "ForeignKey(\"{}.{}\"{ondelete})",
+            fk.table, fk.column
+        ));
+    }
+    if let Some(check) = &column.check {
+        args.push(format!("CheckConstraint(\"{}\")", check.sql));
+    }
+    if table.primary_key.contains(&column.name) {
+        args.push("primary_key=True".into());
+    } else if !column.nullable {
+        args.push("nullable=False".into());
+    }
+    if column.unique {
+        args.push("unique=True".into());
+    }
+    if let Some(default) = &column.default {
+        args.push(format!("server_default=\"{default}\""));
+    }
+    if column.foreign_key.is_some() && table.primary_key.first() != Some(&column.name) {
+        args.push("index=True".into());
+    }
+    args
+}
+
+/// `students = Table("students", metadata, Column(...), ...)`: the Core face.
+pub fn core_table(table: &Table) -> String {
+    let mut text = format!(
+        "{} = Table(\n    \"{}\", metadata,\n",
+        table.name, table.name
+    );
+    for column in &table.columns {
+        let args = column_arguments(table, column).join(", ");
+        text.push_str(&format!("    Column(\"{}\", {args}),\n", column.name));
+    }
+    text.push(')');
+    text
+}
+
+/// `relationship("Class", back_populates="student")` for one direction.
+fn relationship_call(reg: &Registry, rel: &Relationship, quoted: bool) -> String {
+    let target = reg
+        .mapper_of(&rel.target)
+        .map_or(rel.target.as_str(), |m| m.class_name.as_str());
+    let target = if quoted {
+        format!("\"{target}\"")
+    } else {
+        target.to_string()
+    };
+    let secondary = match &rel.link {
+        Link::ManyToMany { secondary, .. } => format!(", secondary={secondary}"),
+        _ => String::new(),
+    };
+    format!(
+        "relationship({target}{secondary}, back_populates=\"{}\")",
+        rel.back_populates
+    )
+}
+
+/// `class Student(Base): ...`: the declarative face, with its relationships.
+pub fn declarative_class(reg: &Registry, table: &Table) -> Option<String> {
+    let mapper = reg.mapper_of(&table.name)?;
+    let mut text = format!(
+        "class {}(Base):\n    __tablename__ = \"{}\"\n",
+        mapper.class_name, table.name
+    );
+    for column in &table.columns {
+        let args = column_arguments(table, column).join(", ");
+        text.push_str(&format!("    {} = Column({args})\n", column.name));
+    }
+    for rel in reg.relationships_of(&table.name) {
+        text.push_str(&format!(
+            "    {} = {}\n",
+            rel.name,
+            relationship_call(reg, rel, true)
+        ));
+    }
+    Some(text.trim_end().to_string())
+}
+
+/// `mapper(Student, students, properties={...})`: the classical mapping of a class.
+pub fn classical_mapping(reg: &Registry, table: &Table) -> Option<String> {
+    let mapper = reg.mapper_of(&table.name)?;
+    let rels = reg.relationships_of(&table.name);
+    let mut text = format!(
+        "# SQLAlchemy 2 spells this registry.map_imperatively(...); older versions mapper(...)\nclass {}:\n    pass\n\nmapper({}, {}, properties={{\n",
+        mapper.class_name, mapper.class_name, table.name
+    );
+    for rel in &rels {
+        text.push_str(&format!(
+            "    \"{}\": {},\n",
+            rel.name,
+            relationship_call(reg, rel, false)
+        ));
+    }
+    text.push_str("})");
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::school;
+
+    #[test]
+    fn core_table_spells_keys_rules_and_foreign_keys() {
+        let reg = school::registry();
+        let students = reg.metadata.table("students").expect("students");
+        let text = core_table(students);
+        assert!(
+            text.starts_with("students = Table(\n    \"students\", metadata,\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Column(\"id\", Integer, primary_key=True),"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Column(\"email\", Text, nullable=False, unique=True),"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "Column(\"year\", Integer, CheckConstraint(\"year BETWEEN 1 AND 4\"), nullable=False),"
+        ));
+        assert!(text.contains(
+            "Column(\"advisor_id\", Integer, ForeignKey(\"teachers.id\", ondelete=\"SET NULL\"), index=True),"
+        ));
+    }
+
+    #[test]
+    fn declarative_class_has_every_relationship() {
+        let reg = school::registry();
+        let students = reg.metadata.table("students").expect("students");
+        let text = declarative_class(&reg, students).expect("mapped");
+        assert!(
+            text.starts_with("class Student(Base):\n    __tablename__ = \"students\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("    classes = relationship(\"Class\", back_populates=\"student\")"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "    clubs = relationship(\"Club\", secondary=memberships, back_populates=\"members\")"
+        ));
+        assert!(declarative_class(&reg, reg.metadata.table("memberships").expect("m")).is_none());
+    }
+
+    #[test]
+    fn classical_mapping_lists_properties() {
+        let reg = school::registry();
+        let classes = reg.metadata.table("classes").expect("classes");
+        let text = classical_mapping(&reg, classes).expect("mapped");
+        assert!(
+            text.contains("mapper(Class, classes, properties={"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    \"student\": relationship(Student, back_populates=\"classes\"),"),
+            "{text}"
+        );
+    }
+}
