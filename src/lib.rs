@@ -7,7 +7,9 @@
 
 pub mod complete;
 pub mod db;
+pub mod dialect;
 pub mod error;
+pub mod explain;
 pub mod lessons;
 pub mod mapper;
 pub mod render;
@@ -19,6 +21,8 @@ pub mod session;
 pub mod shell;
 pub mod sql;
 pub mod syntax;
+pub mod transcript;
+pub mod translate;
 pub mod view;
 
 /// The stack size of the thread that runs statements: deep but bounded nesting must parse

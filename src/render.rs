@@ -3,7 +3,29 @@
 //!
 //! Names are qualified (`classes.name`) only where a reader needs it: in a SELECT that joins
 //! tables, and in a subquery that refers to the query around it.
+//!
+//! The dialect is a parameter of the one writer ([`render_in`]); SQLite's is what runs. Where
+//! PostgreSQL and MySQL differ, they are written as SQLAlchemy's dialects write them:
+//! - paging: `LIMIT n OFFSET m` everywhere but MySQL, which says `LIMIT m, n`; an offset
+//!   without a limit is `LIMIT -1 OFFSET m` in SQLite, `OFFSET m` in PostgreSQL and
+//!   `LIMIT m, 18446744073709551615` in MySQL;
+//! - an empty `IN ()` (valid only in SQLite) is `x IN (NULL) AND (1 != 1)`, and an empty
+//!   `NOT IN ()` is `(x NOT IN (NULL) OR (1 = 1))`;
+//! - PostgreSQL reports the new key of an insert with `RETURNING id` (SQLite and MySQL tell
+//!   the driver the last inserted id instead);
+//! - the language's LIKE tests ignore ASCII case, as SQLite's `LIKE` does; PostgreSQL's `LIKE`
+//!   does not, so there they are `ILIKE`, with a number column cast to text first;
+//! - MySQL refuses `LIMIT` inside an `IN (SELECT ...)`, and a subquery reading the table an
+//!   UPDATE or DELETE writes, so such a subquery is read through a derived table
+//!   (`IN (SELECT id FROM (SELECT id ... LIMIT 3) AS anon_1)`), which MySQL materializes;
+//! - MySQL has no `DEFAULT VALUES`: an insert of no columns is `() VALUES ()`.
+//!
+//! Booleans are 1 and 0 (the language's `True`/`False` become `1 = 1`/`1 = 0` conditions,
+//! valid in all three), and the language has no string concatenation (`contains('an')`
+//! binds one pattern, `'%an%'`), so neither needs a dialect's spelling.
 
+use crate::dialect::{Dialect, MYSQL_NO_LIMIT};
+use crate::schema::{ColumnType, MetaData};
 use crate::sql::*;
 
 /// A statement as text: what runs, what it binds, and what a person reads.
@@ -15,24 +37,50 @@ pub struct Rendered {
     pub params: Vec<Value>,
     /// The SQL with the values inlined, quoted as SQL quotes them.
     pub display: String,
+    /// The tree it was rendered from, so it can be rendered again for another dialect
+    /// (none for raw SQL typed with `:sql`).
+    pub statement: Option<Statement>,
 }
 
-/// Renders a statement in both forms.
+impl Rendered {
+    /// Raw SQL as it was typed: no tree, no bound values.
+    pub fn raw(sql: &str) -> Rendered {
+        Rendered {
+            text: sql.to_string(),
+            params: Vec::new(),
+            display: sql.to_string(),
+            statement: None,
+        }
+    }
+}
+
+/// Renders a statement in both forms for SQLite, the database that runs it.
 pub fn render(statement: &Statement) -> Rendered {
-    let mut bound = Writer::new(true);
+    render_with(statement, Dialect::Sqlite, None)
+}
+
+/// Renders a statement in both forms for `dialect`. The schema says which tables have an
+/// integer key to return (`RETURNING id`) and which columns are not text.
+pub fn render_in(statement: &Statement, dialect: Dialect, metadata: &MetaData) -> Rendered {
+    render_with(statement, dialect, Some(metadata))
+}
+
+fn render_with(statement: &Statement, dialect: Dialect, metadata: Option<&MetaData>) -> Rendered {
+    let mut bound = Writer::new(true, dialect, metadata);
     bound.statement(statement);
-    let mut inline = Writer::new(false);
+    let mut inline = Writer::new(false, dialect, metadata);
     inline.statement(statement);
     Rendered {
         text: bound.out,
         params: bound.params,
         display: inline.out,
+        statement: Some(statement.clone()),
     }
 }
 
-/// Renders a lone condition (for notes and tests), values inlined.
+/// Renders a lone condition (for notes and tests), values inlined, for SQLite.
 pub fn render_condition(expr: &Expr) -> String {
-    let mut w = Writer::new(false);
+    let mut w = Writer::new(false, Dialect::Sqlite, None);
     w.expr(expr);
     w.out
 }
@@ -42,25 +90,38 @@ struct Scope {
     qualify: bool,
 }
 
-struct Writer {
+/// The compiler: walks the tree once, writing SQL for one dialect, values bound or inlined.
+struct Writer<'m> {
     bind: bool,
+    dialect: Dialect,
+    metadata: Option<&'m MetaData>,
     out: String,
     params: Vec<Value>,
     scopes: Vec<Scope>,
+    derived_tables: usize,
 }
 
-impl Writer {
-    fn new(bind: bool) -> Writer {
+impl<'m> Writer<'m> {
+    fn new(bind: bool, dialect: Dialect, metadata: Option<&'m MetaData>) -> Writer<'m> {
         Writer {
             bind,
+            dialect,
+            metadata,
             out: String::new(),
             params: Vec::new(),
             scopes: Vec::new(),
+            derived_tables: 0,
         }
     }
 
     fn push(&mut self, s: &str) {
         self.out.push_str(s);
+    }
+
+    /// A table, column or alias name, quoted where the dialect needs it.
+    fn ident(&mut self, name: &str) {
+        let quoted = self.dialect.identifier(name);
+        self.out.push_str(&quoted);
     }
 
     fn statement(&mut self, statement: &Statement) {
@@ -95,17 +156,21 @@ impl Writer {
         }
         self.push(" FROM ");
         match &s.from {
-            Source::Table(t) => self.push(t),
+            Source::Table(t) => self.ident(t),
             Source::Subquery(inner, alias) => {
                 self.push("(");
                 self.select(inner);
                 self.push(") AS ");
-                self.push(alias);
+                self.ident(alias);
             }
         }
         for join in &s.joins {
-            self.push(" JOIN ");
-            self.push(&join.table);
+            self.push(if join.outer {
+                " LEFT OUTER JOIN "
+            } else {
+                " JOIN "
+            });
+            self.ident(&join.table);
             self.push(" ON ");
             self.expr(&join.on);
         }
@@ -126,18 +191,40 @@ impl Writer {
                 }
             }
         }
-        if let Some(limit) = &s.limit {
-            self.push(" LIMIT ");
-            self.expr(limit);
-        }
-        if let Some(offset) = &s.offset {
-            if s.limit.is_none() {
-                self.push(" LIMIT -1");
-            }
-            self.push(" OFFSET ");
-            self.expr(offset);
-        }
+        self.paging(s.limit.as_ref(), s.offset.as_ref());
         self.scopes.pop();
+    }
+
+    /// LIMIT and OFFSET as the dialect spells them.
+    fn paging(&mut self, limit: Option<&Expr>, offset: Option<&Expr>) {
+        match (self.dialect, limit, offset) {
+            (_, None, None) => {}
+            (Dialect::Mysql, limit, Some(offset)) => {
+                self.push(" LIMIT ");
+                self.expr(offset);
+                self.push(", ");
+                match limit {
+                    Some(limit) => self.expr(limit),
+                    None => self.push(MYSQL_NO_LIMIT),
+                }
+            }
+            (_, Some(limit), offset) => {
+                self.push(" LIMIT ");
+                self.expr(limit);
+                if let Some(offset) = offset {
+                    self.push(" OFFSET ");
+                    self.expr(offset);
+                }
+            }
+            (Dialect::Sqlite, None, Some(offset)) => {
+                self.push(" LIMIT -1 OFFSET ");
+                self.expr(offset);
+            }
+            (Dialect::Postgresql, None, Some(offset)) => {
+                self.push(" OFFSET ");
+                self.expr(offset);
+            }
+        }
     }
 
     fn select_item(&mut self, item: &SelectItem, s: &Select) {
@@ -145,7 +232,7 @@ impl Writer {
             SelectItem::Star => {
                 if self.qualifying() {
                     if let Source::Table(t) = &s.from {
-                        self.push(t);
+                        self.ident(t);
                         self.push(".");
                     }
                 }
@@ -156,7 +243,7 @@ impl Writer {
                 self.expr(e);
                 if let Some(alias) = alias {
                     self.push(" AS ");
-                    self.push(alias);
+                    self.ident(alias);
                 }
             }
         }
@@ -176,29 +263,52 @@ impl Writer {
     fn insert(&mut self, i: &Insert) {
         self.enter(vec![i.table.clone()], false);
         self.push("INSERT INTO ");
-        self.push(&i.table);
+        self.ident(&i.table);
         if i.columns.is_empty() {
-            self.push(" DEFAULT VALUES");
+            self.push(if self.dialect == Dialect::Mysql {
+                " () VALUES ()"
+            } else {
+                " DEFAULT VALUES"
+            });
         } else {
             self.push(" (");
-            self.push(&i.columns.join(", "));
+            for (n, column) in i.columns.iter().enumerate() {
+                if n > 0 {
+                    self.push(", ");
+                }
+                self.ident(column);
+            }
             self.push(") VALUES (");
             self.list(&i.values);
             self.push(")");
         }
+        if let Some(key) = self.returned_key(&i.table) {
+            self.push(" RETURNING ");
+            self.ident(&key);
+        }
         self.scopes.pop();
+    }
+
+    /// The key an insert returns: PostgreSQL's driver reads a new integer key back with
+    /// `RETURNING`, as SQLAlchemy's ORM asks for it; the others report the last id.
+    fn returned_key(&self, table: &str) -> Option<String> {
+        if self.dialect != Dialect::Postgresql {
+            return None;
+        }
+        let key = self.metadata?.table(table)?.single_key()?;
+        (key.ty == ColumnType::Integer).then(|| key.name.clone())
     }
 
     fn update(&mut self, u: &Update) {
         self.enter(vec![u.table.clone()], false);
         self.push("UPDATE ");
-        self.push(&u.table);
+        self.ident(&u.table);
         self.push(" SET ");
         for (i, (column, value)) in u.set.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
-            self.push(column);
+            self.ident(column);
             self.push(" = ");
             self.expr(value);
         }
@@ -209,7 +319,7 @@ impl Writer {
     fn delete(&mut self, d: &Delete) {
         self.enter(vec![d.table.clone()], false);
         self.push("DELETE FROM ");
-        self.push(&d.table);
+        self.ident(&d.table);
         self.where_clause(d.filter.as_ref());
         self.scopes.pop();
     }
@@ -229,18 +339,20 @@ impl Writer {
             .last()
             .is_some_and(|s| !s.qualify && s.tables.len() == 1 && s.tables[0] == c.table);
         if !own {
-            self.push(&c.table);
+            self.ident(&c.table);
             self.push(".");
         }
-        self.push(&c.column);
+        self.ident(&c.column);
     }
 
     fn value(&mut self, v: &Value) {
         if self.bind {
-            self.push("?");
             self.params.push(v.clone());
+            let placeholder = self.dialect.placeholder(self.params.len());
+            self.push(&placeholder);
         } else {
-            self.push(&v.sql_literal());
+            let literal = self.dialect.literal(v);
+            self.push(&literal);
         }
     }
 
@@ -266,16 +378,17 @@ impl Writer {
                 self.operand(x);
                 self.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
-            Expr::InList(x, items, negated) => {
-                self.operand(x);
-                self.push(if *negated { " NOT IN (" } else { " IN (" });
-                self.list(items);
-                self.push(")");
-            }
+            Expr::InList(x, items, negated) => self.in_list(x, items, *negated),
             Expr::InSelect(x, select, negated) => {
                 self.operand(x);
                 self.push(if *negated { " NOT IN (" } else { " IN (" });
-                self.select(select);
+                if self.dialect == Dialect::Mysql
+                    && (select.limit.is_some() || select.offset.is_some())
+                {
+                    self.derived_table(select);
+                } else {
+                    self.select(select);
+                }
                 self.push(")");
             }
             Expr::Between(x, low, high) => {
@@ -286,8 +399,13 @@ impl Writer {
                 self.operand(high);
             }
             Expr::Like(x, pattern, escaped) => {
-                self.operand(x);
-                self.push(" LIKE ");
+                if self.dialect == Dialect::Postgresql {
+                    self.text_operand(x);
+                    self.push(" ILIKE ");
+                } else {
+                    self.operand(x);
+                    self.push(" LIKE ");
+                }
                 self.operand(pattern);
                 if *escaped {
                     self.push(" ESCAPE '/'");
@@ -312,6 +430,69 @@ impl Writer {
                 }
                 self.push(")");
             }
+        }
+    }
+
+    /// `x IN (a, b)`. An empty list is valid only in SQLite; elsewhere it is written as
+    /// SQLAlchemy writes it: a condition that is false (or, for NOT IN, true) for every row.
+    fn in_list(&mut self, x: &Expr, items: &[Expr], negated: bool) {
+        match (items.is_empty() && self.dialect != Dialect::Sqlite, negated) {
+            (false, _) => {
+                self.operand(x);
+                self.push(if negated { " NOT IN (" } else { " IN (" });
+                self.list(items);
+                self.push(")");
+            }
+            (true, false) => {
+                self.operand(x);
+                self.push(" IN (NULL) AND (1 != 1)");
+            }
+            (true, true) => {
+                self.push("(");
+                self.operand(x);
+                self.push(" NOT IN (NULL) OR (1 = 1))");
+            }
+        }
+    }
+
+    /// MySQL's way round its rules on subqueries: `SELECT col FROM (subquery) AS anon_N`.
+    fn derived_table(&mut self, select: &Select) {
+        self.derived_tables += 1;
+        let alias = format!("anon_{}", self.derived_tables);
+        let column = match select.items.first() {
+            Some(SelectItem::Expr(_, Some(alias))) => alias.clone(),
+            Some(SelectItem::Expr(Expr::Column(c), None)) => c.column.clone(),
+            _ => "*".to_string(),
+        };
+        self.push("SELECT ");
+        if column == "*" {
+            self.push("*");
+        } else {
+            self.ident(&column);
+        }
+        self.push(" FROM (");
+        self.select(select);
+        self.push(") AS ");
+        self.ident(&alias);
+    }
+
+    /// The subject of PostgreSQL's ILIKE: a column that is not text is cast to text first
+    /// (SQLite and MySQL compare numbers with LIKE as text by themselves).
+    fn text_operand(&mut self, x: &Expr) {
+        let not_text = match x {
+            Expr::Column(c) => self
+                .metadata
+                .and_then(|m| m.table(&c.table))
+                .and_then(|t| t.column(&c.column))
+                .is_some_and(|col| col.ty != ColumnType::Text),
+            _ => false,
+        };
+        if not_text {
+            self.push("CAST(");
+            self.expr(x);
+            self.push(" AS TEXT)");
+        } else {
+            self.operand(x);
         }
     }
 

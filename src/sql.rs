@@ -223,6 +223,28 @@ pub struct Join {
     pub table: String,
     /// The join condition.
     pub on: Expr,
+    /// `LEFT OUTER JOIN`: rows without a match are kept.
+    pub outer: bool,
+}
+
+impl Join {
+    /// `JOIN table ON on`.
+    pub fn inner(table: &str, on: Expr) -> Join {
+        Join {
+            table: table.to_string(),
+            on,
+            outer: false,
+        }
+    }
+
+    /// `LEFT OUTER JOIN table ON on`.
+    pub fn left(table: &str, on: Expr) -> Join {
+        Join {
+            table: table.to_string(),
+            on,
+            outer: true,
+        }
+    }
 }
 
 /// One ORDER BY term.

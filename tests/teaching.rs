@@ -82,3 +82,98 @@ fn mapping_shows_the_classical_form() {
     let err = answer(":mapping Pupil");
     assert_eq!(err["error"]["kind"], "name");
 }
+
+fn sql_count(v: &Value) -> usize {
+    v["sql"].as_array().map_or(0, Vec::len)
+}
+
+fn notes(v: &Value) -> String {
+    v["notes"]
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_lazy_loop_issues_one_plus_n_statements_and_says_so() {
+    let lazy = answer("for s in students.limit(5): s.classes.count()");
+    assert_eq!(sql_count(&lazy), 6, "{lazy}");
+    assert!(notes(&lazy).contains("N+1 queries"), "{lazy}");
+    assert!(
+        notes(&lazy).contains(".include(classes)"),
+        "the eager form is shown: {lazy}"
+    );
+    let selectin = answer("for s in students.limit(5).include(classes): s.classes.count()");
+    assert_eq!(sql_count(&selectin), 2, "{selectin}");
+    assert!(!notes(&selectin).contains("N+1"), "{selectin}");
+    assert!(
+        selectin["sql"][1]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("WHERE student_id IN (")),
+        "{selectin}"
+    );
+    let joined = answer("for s in students.limit(5).join_load(classes): s.classes.count()");
+    assert_eq!(sql_count(&joined), 1, "{joined}");
+    assert!(
+        joined["sql"][0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("LEFT OUTER JOIN classes")),
+        "{joined}"
+    );
+    assert_eq!(lazy["result"]["rows"], selectin["result"]["rows"]);
+    assert_eq!(lazy["result"]["rows"], joined["result"]["rows"]);
+}
+
+#[test]
+fn loop_rows_match_the_database() {
+    let v = answer("for s in students.order_by(id).limit(40): s.classes.count()");
+    let rows = v["result"]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 40);
+    let by_hand = answer(":sql SELECT s.id, count(c.id) FROM students s LEFT JOIN classes c ON c.student_id = s.id GROUP BY s.id ORDER BY s.id");
+    assert_eq!(&v["result"]["rows"], &by_hand["result"]["rows"]);
+}
+
+#[test]
+fn eager_many_to_many_and_many_to_one_give_the_lazy_results() {
+    let lazy = answer("for s in students.where(year == 2): s.advisor, s.clubs");
+    let eager =
+        answer("for s in students.where(year == 2).include(advisor, clubs): s.advisor, s.clubs");
+    let joined = answer("for s in students.where(year == 2).join_load(clubs): s.clubs");
+    assert_eq!(lazy["result"]["rows"], eager["result"]["rows"]);
+    assert_eq!(sql_count(&eager), 3, "{eager}");
+    let lazy_clubs: Vec<Value> = lazy["result"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| json_pair(&r[0], &r[2]))
+        .collect();
+    let joined_clubs: Vec<Value> = joined["result"]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| json_pair(&r[0], &r[1]))
+        .collect();
+    assert_eq!(lazy_clubs, joined_clubs);
+}
+
+fn json_pair(a: &Value, b: &Value) -> Value {
+    serde_json::json!([a, b])
+}
+
+#[test]
+fn a_loop_can_change_each_object() {
+    let v = answer("for s in students.where(year == 4): s.year = 3");
+    assert_eq!(v["ok"], true, "{v}");
+    let updates = v["sql"]
+        .as_array()
+        .expect("sql")
+        .iter()
+        .filter(|s| s["text"].as_str().is_some_and(|t| t.starts_with("UPDATE")))
+        .count();
+    assert_eq!(updates, 10, "one UPDATE per year-4 student: {v}");
+}

@@ -88,6 +88,18 @@ pub struct Query {
     pub group_by: Vec<String>,
     /// The owner, when this is an object's relationship.
     pub parent: Option<Parent>,
+    /// Relationships loaded eagerly with the rows, and how.
+    pub eager: Vec<(Relationship, Loading)>,
+}
+
+/// How an eagerly loaded relationship is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loading {
+    /// One more query for the related rows of all the rows at once (`include`, SQLAlchemy's
+    /// `selectinload`).
+    SelectIn,
+    /// The related rows joined into the same query (`join_load`, SQLAlchemy's `joinedload`).
+    Joined,
 }
 
 impl Query {
@@ -104,6 +116,7 @@ impl Query {
             distinct: false,
             group_by: Vec::new(),
             parent: None,
+            eager: Vec::new(),
         }
     }
 
@@ -264,6 +277,7 @@ impl Query {
                         Expr::column(secondary, target_column),
                         Expr::column(&rel.target, &target_key),
                     ),
+                    outer: false,
                 });
                 q.filters.push(Expr::eq(
                     Expr::column(secondary, owner_column),

@@ -43,6 +43,7 @@ fn a_join_qualifies_every_name() {
             Expr::column("memberships", "club_id"),
             Expr::column("clubs", "id"),
         ),
+        outer: false,
     });
     s.filter = Some(Expr::eq(Expr::column("memberships", "student_id"), int(13)));
     assert_eq!(

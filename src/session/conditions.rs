@@ -582,6 +582,7 @@ impl Eval<'_> {
                             Sql::column(&rel.target, &target_key),
                             Sql::column(secondary, target_column),
                         ),
+                        outer: false,
                     });
                 }
                 pair

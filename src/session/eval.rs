@@ -4,7 +4,7 @@
 use super::{Binding, Outcome, Trace};
 use crate::db::{Database, DbError, Rows};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
-use crate::mapper::query::{key_of, Obj, Query};
+use crate::mapper::query::{key_of, Loading, Obj, Query};
 use crate::mapper::{Link, Registry, Relationship};
 use crate::render::render;
 use crate::schema::{ColumnType, Table};
@@ -35,6 +35,8 @@ pub(crate) enum Val {
 
 /// Methods of a collection, for suggestions.
 pub const QUERY_METHODS: &[&str] = &[
+    "include",
+    "join_load",
     "where",
     "filter",
     "filter_by",
@@ -71,6 +73,14 @@ pub(crate) struct Eval<'a> {
     pub trace: &'a mut Trace,
     /// Rows already loaded in this statement, by table and key: an object is read once.
     loaded: BTreeMap<(String, String), Vec<Value>>,
+    /// Related rows loaded eagerly, by owner table, owner key and relationship.
+    pub eager: BTreeMap<(String, String, String), Vec<Vec<Value>>>,
+    /// Names bound by a loop, for its body.
+    pub locals: BTreeMap<String, Obj>,
+    /// Relationships read from the eager load instead of by a query, by what was read.
+    pub eager_hits: BTreeMap<String, usize>,
+    /// The statement's text, for naming what a loop shows.
+    pub source: &'a str,
 }
 
 impl<'a> Eval<'a> {
@@ -79,6 +89,7 @@ impl<'a> Eval<'a> {
         db: &'a Database,
         vars: &'a BTreeMap<String, Binding>,
         trace: &'a mut Trace,
+        source: &'a str,
     ) -> Eval<'a> {
         Eval {
             reg,
@@ -86,6 +97,10 @@ impl<'a> Eval<'a> {
             vars,
             trace,
             loaded: BTreeMap::new(),
+            eager: BTreeMap::new(),
+            locals: BTreeMap::new(),
+            eager_hits: BTreeMap::new(),
+            source,
         }
     }
 
@@ -236,6 +251,9 @@ impl<'a> Eval<'a> {
     }
 
     fn name(&mut self, name: &str, span: Span) -> Result<Val> {
+        if let Some(obj) = self.locals.get(name) {
+            return Ok(Val::Object(obj.clone()));
+        }
         if let Some(binding) = self.vars.get(name) {
             self.step(format!("{name}: a name bound earlier"));
             return Ok(match binding {
@@ -271,9 +289,9 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// Whether `name` is bound by an earlier statement.
+    /// Whether `name` is bound by an earlier statement or by the loop around it.
     pub fn is_variable(&self, name: &str) -> bool {
-        self.vars.contains_key(name)
+        self.vars.contains_key(name) || self.locals.contains_key(name)
     }
 
     /// The error for a name that is neither a collection nor a variable.
@@ -473,6 +491,24 @@ impl<'a> Eval<'a> {
             through(rel)
         ));
         match &rel.link {
+            Link::ManyToOne { .. } if self.eager.contains_key(&eager_key(obj, rel)) => {
+                let rows = self
+                    .eager
+                    .get(&eager_key(obj, rel))
+                    .cloned()
+                    .unwrap_or_default();
+                self.say_no_query(obj, rel);
+                match rows.into_iter().next() {
+                    Some(row) => {
+                        let t = self.table(&rel.target, span)?;
+                        let target =
+                            self.object_from_row(&rel.target, &t.column_names(), &row, span)?;
+                        self.remember(&target, row);
+                        Ok(Val::Object(target))
+                    }
+                    None => Ok(Val::Nothing),
+                }
+            }
             Link::ManyToOne { column } => {
                 let table = self.table(&obj.table, span)?;
                 let row = self.load(obj, span)?;
@@ -719,6 +755,15 @@ impl<'a> Eval<'a> {
                 self.index(Val::Query(Box::new(q)), key_val, key.span)
             }
             "count" | "sum" | "avg" | "min" | "max" => self.aggregate(q, name, args, span),
+            "include" | "join_load" => {
+                let loading = if name == "include" {
+                    Loading::SelectIn
+                } else {
+                    Loading::Joined
+                };
+                self.eager_loading(&mut q, loading, args, span)?;
+                Ok(Val::Query(Box::new(q)))
+            }
             "select" => {
                 let columns = self.column_arguments(&q.table, args, "select", span)?;
                 q.columns = Some(columns);
@@ -868,6 +913,15 @@ impl<'a> Eval<'a> {
             }
             Some(column)
         };
+        if agg == Aggregate::Count {
+            if let Some(rows) = self.cached_collection(&q) {
+                if let Some(parent) = &q.parent {
+                    let (obj, rel) = (parent.obj.clone(), parent.relationship.clone());
+                    self.say_no_query(&obj, &rel);
+                }
+                return Ok(Val::Scalar(Value::Integer(rows.len() as i64)));
+            }
+        }
         self.step(format!(
             "{name}(): computed by the database, no objects are loaded"
         ));
@@ -995,10 +1049,7 @@ impl<'a> Eval<'a> {
                 })
             }
             Val::Query(q) => {
-                let rows = self.run_query(q.to_select(), span)?;
-                if rows.rows.is_empty() {
-                    self.check_parent(&q, span)?;
-                }
+                let rows = self.collection_rows(&q, span)?;
                 let table = q.is_whole_rows().then(|| q.table.clone());
                 Ok(Outcome::Rows {
                     table,
@@ -1133,4 +1184,9 @@ pub(crate) fn through(rel: &Relationship) -> String {
         Link::OneToMany { column } => format!("{}.{column}", rel.target),
         Link::ManyToMany { secondary, .. } => format!("the association table {secondary}"),
     }
+}
+
+/// The key under which an object's eagerly loaded relationship is kept.
+pub(crate) fn eager_key(obj: &Obj, rel: &Relationship) -> (String, String, String) {
+    (obj.table.clone(), obj.key_text(), rel.name.clone())
 }

@@ -309,11 +309,7 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
     }
     let written_table = target_table(&words);
     session.atomically(trace, |session, trace| {
-        let record = Rendered {
-            text: sql.to_string(),
-            params: Vec::new(),
-            display: sql.to_string(),
-        };
+        let record = Rendered::raw(sql);
         trace.start();
         match session.db.raw(sql) {
             Ok((Some(rows), _)) => {

@@ -5,6 +5,7 @@
 mod conditions;
 mod constraint;
 mod eval;
+mod loops;
 mod meta;
 mod writes;
 
@@ -38,6 +39,9 @@ pub struct Executed {
     pub elapsed: std::time::Duration,
     /// Whether SQLite refused or stopped it.
     pub failed: bool,
+    /// The statement tree it was rendered from, to render it for another dialect (none for
+    /// raw SQL from `:sql`).
+    pub statement: Option<SqlStatement>,
 }
 
 /// What a statement gave.
@@ -173,6 +177,7 @@ impl Trace {
             rows,
             elapsed,
             failed,
+            statement: sql.statement.clone(),
         });
     }
 }
@@ -253,7 +258,9 @@ impl Session {
         match statement {
             ast::Statement::Empty => Ok(Outcome::None),
             ast::Statement::Transaction(verb, span) => self.transaction(verb, span, trace),
-            other => self.atomically(trace, |session, trace| session.execute(&other, trace)),
+            other => self.atomically(trace, |session, trace| {
+                session.execute(&other, input, trace)
+            }),
         }
     }
 
@@ -288,7 +295,7 @@ impl Session {
             Ok(ast::Statement::Transaction(..)) => Ok(Outcome::None),
             Ok(statement) => match self.db.savepoint() {
                 Ok(()) => {
-                    let result = self.execute(&statement, &mut trace);
+                    let result = self.execute(&statement, input, &mut trace);
                     let _ = self.db.rollback_to();
                     result
                 }
@@ -355,14 +362,24 @@ impl Session {
         Ok(Outcome::None)
     }
 
-    fn execute(&mut self, statement: &ast::Statement, trace: &mut Trace) -> Result<Outcome> {
-        let mut ev = eval::Eval::new(&self.registry, &self.db, &self.vars, trace);
+    fn execute(
+        &mut self,
+        statement: &ast::Statement,
+        source: &str,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        let mut ev = eval::Eval::new(&self.registry, &self.db, &self.vars, trace, source);
         match statement {
             ast::Statement::Expr(expr) => {
                 let val = ev.eval(expr)?;
                 ev.outcome(val, expr.span)
             }
             ast::Statement::Delete(target) => ev.delete_statement(target),
+            ast::Statement::Loop {
+                var,
+                iterable,
+                body,
+            } => ev.run_loop(var, iterable, body),
             ast::Statement::Assign { target, value } => {
                 if let ast::ExprKind::Name(name) = &target.kind {
                     let binding = ev.bind(name, target.span, value)?;

@@ -20,6 +20,29 @@ pub enum Statement {
     Delete(Expr),
     /// `begin`, `commit` or `rollback`.
     Transaction(TransactionVerb, Span),
+    /// `for s in students.where(year == 2): s.name, s.classes.count()`.
+    Loop {
+        /// The name each object is bound to.
+        var: Ident,
+        /// The collection looped over.
+        iterable: Expr,
+        /// What runs for each object.
+        body: LoopBody,
+    },
+}
+
+/// The body of a loop: values to show per object, or one assignment per object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoopBody {
+    /// `s.name, s.classes.count()`.
+    Values(Vec<Expr>),
+    /// `s.year = 3`.
+    Assign {
+        /// What is assigned to.
+        target: Expr,
+        /// The new value.
+        value: Expr,
+    },
 }
 
 /// The three explicit transaction statements.

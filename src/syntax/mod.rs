@@ -107,6 +107,7 @@ fn build_statement(pair: Pair<'_, Rule>) -> Result<Statement> {
             };
             Ok(Statement::Transaction(verb, span))
         }
+        Rule::loop_stmt => build_loop(pair, span),
         Rule::delete_stmt => {
             let target = pair.into_inner().find(|p| p.as_rule() == Rule::expr);
             Ok(Statement::Delete(build_expr(expect(target, span)?)?))
@@ -119,6 +120,32 @@ fn build_statement(pair: Pair<'_, Rule>) -> Result<Statement> {
         }
         _ => Ok(Statement::Expr(build_expr(pair)?)),
     }
+}
+
+fn build_loop(pair: Pair<'_, Rule>, span: Span) -> Result<Statement> {
+    let mut inner = pair
+        .into_inner()
+        .filter(|p| !matches!(p.as_rule(), Rule::kw_for | Rule::kw_in));
+    let var = expect(inner.next(), span)?;
+    let var = Ident {
+        name: var.as_str().to_string(),
+        span: span_of(&var),
+    };
+    let iterable = build_expr(expect(inner.next(), span)?)?;
+    let body = expect(inner.next(), span)?;
+    let body = if body.as_rule() == Rule::assignment {
+        let mut parts = body.into_inner();
+        let target = build_postfix(expect(parts.next(), span)?)?;
+        let value = build_expr(expect(parts.next(), span)?)?;
+        LoopBody::Assign { target, value }
+    } else {
+        LoopBody::Values(body.into_inner().map(build_expr).collect::<Result<_>>()?)
+    };
+    Ok(Statement::Loop {
+        var,
+        iterable,
+        body,
+    })
 }
 
 /// A pair the grammar guarantees; a missing one is reported, never unwrapped.

@@ -89,6 +89,8 @@ const SQL_KEYWORDS: &[&str] = &[
     "INNER",
     "HAVING",
     "RETURNING",
+    "ILIKE",
+    "CAST",
     "CREATE",
     "TABLE",
     "INDEX",

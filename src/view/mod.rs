@@ -86,7 +86,8 @@ pub fn statement_view(response: &Response, registry: &Registry, settings: &Setti
     out
 }
 
-fn orm_panel(response: &Response, registry: &Registry) -> Vec<Run> {
+/// The ORM panel's runs: the statement highlighted, and the mapper's last step in words.
+pub fn orm_panel(response: &Response, registry: &Registry) -> Vec<Run> {
     let mut runs = highlight::orm(response.input.trim(), registry);
     if let Some(last) = response.mapping.last() {
         push(&mut runs, Kind::Plain, "\n");
@@ -95,7 +96,9 @@ fn orm_panel(response: &Response, registry: &Registry) -> Vec<Run> {
     runs
 }
 
-fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run> {
+/// The SQL panel's runs: each statement sent (broken before its clauses when wider than
+/// `width`), with the rows it gave.
+pub fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run> {
     let mut runs = Vec::new();
     if sql.is_empty() {
         push(&mut runs, Kind::Dim, "(no SQL sent)");
@@ -135,16 +138,22 @@ fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run> {
 }
 
 /// Puts each main clause of a long statement on its own line (outside parentheses).
-fn break_clauses(runs: Vec<Run>) -> Vec<Run> {
+pub fn break_clauses(runs: Vec<Run>) -> Vec<Run> {
     const CLAUSES: &[&str] = &[
-        "FROM", "WHERE", "ORDER", "GROUP", "LIMIT", "VALUES", "SET", "JOIN",
+        "FROM", "WHERE", "ORDER", "GROUP", "LIMIT", "VALUES", "SET", "JOIN", "LEFT",
     ];
     let mut out: Vec<Run> = Vec::new();
     let mut depth = 0i32;
+    let mut previous_keyword = String::new();
     for run in runs {
+        let joins_left = run.text == "JOIN" && previous_keyword == "OUTER";
+        if run.kind == Kind::Keyword {
+            previous_keyword = run.text.clone();
+        }
         if run.kind == Kind::Keyword
             && depth == 0
             && CLAUSES.contains(&run.text.as_str())
+            && !joins_left
             && !out.is_empty()
         {
             if let Some(last) = out.last_mut() {

@@ -1,0 +1,558 @@
+//! Loops over a collection and how related rows get loaded for them: lazily, one query per
+//! object (the N+1 pattern, detected and explained), or eagerly with `include` (one more query
+//! for all of them, SQLAlchemy's `selectinload`) or `join_load` (joined into the first query).
+
+use super::eval::{eager_key, Eval, Val};
+use super::Outcome;
+use crate::db::Rows;
+use crate::error::{suggestion, Error, Result, Span};
+use crate::mapper::query::{key_of, Loading, Obj, Query};
+use crate::mapper::{Link, Relationship};
+use crate::sql::{Expr as Sql, Join, Select, SelectItem, Source, Value};
+use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, LoopBody, Member};
+use crate::view::table::plain;
+use std::collections::BTreeMap;
+
+/// A statement repeated this many times in one loop is reported as N+1.
+const N_PLUS_ONE_AT: usize = 3;
+
+impl Eval<'_> {
+    /// `include(classes)` / `join_load(classes)`: marks relationships to load with the rows.
+    pub fn eager_loading(
+        &mut self,
+        q: &mut Query,
+        loading: Loading,
+        args: &[Argument],
+        span: Span,
+    ) -> Result<()> {
+        if args.is_empty() {
+            return Err(Error::type_error(
+                span,
+                "name the relationships to load, e.g. include(classes)",
+            ));
+        }
+        for arg in args {
+            let ExprKind::Name(name) = &arg.value.kind else {
+                return Err(Error::type_error(
+                    arg.value.span,
+                    "a relationship name is expected here",
+                )
+                .with_hint("e.g. students.include(classes)"));
+            };
+            let Some(rel) = self.reg.relationship(&q.table, name).cloned() else {
+                let known: Vec<&str> = self
+                    .reg
+                    .relationships_of(&q.table)
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect();
+                return Err(Error::name(
+                    arg.value.span,
+                    format!("no relationship '{name}' on {}", q.table),
+                )
+                .with_hint(suggestion(name, known.iter().copied())));
+            };
+            let how = match loading {
+                Loading::SelectIn => {
+                    "one more query loads them for all the rows at once (selectin)"
+                }
+                Loading::Joined => "they are joined into the same query (LEFT OUTER JOIN)",
+            };
+            self.step(format!("{name} loaded eagerly: {how}"));
+            q.eager.push((rel, loading));
+        }
+        Ok(())
+    }
+
+    /// The rows of an object's relationship loaded eagerly earlier, when this query is exactly that.
+    pub fn cached_collection(&self, q: &Query) -> Option<Vec<Vec<Value>>> {
+        let parent = q.parent.as_ref()?;
+        let plain = q.filters.len() == 1
+            && q.order_by.is_empty()
+            && q.limit.is_none()
+            && q.offset.is_none()
+            && q.is_whole_rows()
+            && !q.distinct;
+        if !plain {
+            return None;
+        }
+        self.eager
+            .get(&eager_key(&parent.obj, &parent.relationship))
+            .cloned()
+    }
+
+    /// Counts a relationship read from what was loaded eagerly (said once, by the loop).
+    pub fn say_no_query(&mut self, obj: &Obj, rel: &Relationship) {
+        let what = format!("{}.{}", self.class_of(&obj.table), rel.name);
+        *self.eager_hits.entry(what).or_default() += 1;
+    }
+
+    /// A collection's rows: from the eager cache, or by running its query (and its eager loads).
+    pub fn collection_rows(&mut self, q: &Query, span: Span) -> Result<Rows> {
+        if let Some(rows) = self.cached_collection(q) {
+            if let Some(parent) = &q.parent {
+                let (obj, rel) = (parent.obj.clone(), parent.relationship.clone());
+                self.say_no_query(&obj, &rel);
+            }
+            let columns = self.table(&q.table, span)?.column_names();
+            return Ok(Rows { columns, rows });
+        }
+        let rows = if q.eager.iter().any(|(_, l)| *l == Loading::Joined) {
+            self.joined_load(q, span)?
+        } else {
+            self.run_query(q.to_select(), span)?
+        };
+        if rows.rows.is_empty() {
+            self.check_parent(q, span)?;
+        }
+        for (rel, loading) in &q.eager {
+            if *loading == Loading::SelectIn {
+                self.select_in(&q.table, &rows, rel, span)?;
+            }
+        }
+        Ok(rows)
+    }
+
+    fn owners(&self, table: &str, rows: &Rows, span: Span) -> Result<Vec<(Obj, Vec<Value>)>> {
+        rows.rows
+            .iter()
+            .map(|row| {
+                Ok((
+                    self.object_from_row(table, &rows.columns, row, span)?,
+                    row.clone(),
+                ))
+            })
+            .collect()
+    }
+
+    /// One query for the related rows of every owner: `WHERE student_id IN (...)`.
+    fn select_in(
+        &mut self,
+        table: &str,
+        rows: &Rows,
+        rel: &Relationship,
+        span: Span,
+    ) -> Result<()> {
+        let owners = self.owners(table, rows, span)?;
+        let column_of = |name: &str| rows.columns.iter().position(|c| c == name);
+        let owner_key = key_of(self.reg, table);
+        let target_key = key_of(self.reg, &rel.target);
+        let mut select = Select::star(&rel.target);
+        let (match_column, owner_index): (usize, usize) = match &rel.link {
+            Link::OneToMany { column } => {
+                let i = column_of(&owner_key).unwrap_or(0);
+                let values = owners
+                    .iter()
+                    .map(|(_, r)| Sql::Value(r[i].clone()))
+                    .collect();
+                select.filter = Some(Sql::InList(
+                    Box::new(Sql::column(&rel.target, column)),
+                    values,
+                    false,
+                ));
+                let target_cols = self.table(&rel.target, span)?.column_names();
+                (target_cols.iter().position(|c| c == column).unwrap_or(0), i)
+            }
+            Link::ManyToOne { column } => {
+                let i = column_of(column).unwrap_or(0);
+                let mut values: Vec<Value> = owners
+                    .iter()
+                    .map(|(_, r)| r[i].clone())
+                    .filter(|v| !v.is_null())
+                    .collect();
+                values.sort_by(|a, b| {
+                    crate::db::compare_rows(std::slice::from_ref(a), std::slice::from_ref(b))
+                });
+                values.dedup();
+                let list = values.into_iter().map(Sql::Value).collect();
+                select.filter = Some(Sql::InList(
+                    Box::new(Sql::column(&rel.target, &target_key)),
+                    list,
+                    false,
+                ));
+                let target_cols = self.table(&rel.target, span)?.column_names();
+                (
+                    target_cols
+                        .iter()
+                        .position(|c| *c == target_key)
+                        .unwrap_or(0),
+                    i,
+                )
+            }
+            Link::ManyToMany {
+                secondary,
+                owner_column,
+                target_column,
+            } => {
+                let i = column_of(&owner_key).unwrap_or(0);
+                let target_cols = self.table(&rel.target, span)?.column_names();
+                select.items = target_cols
+                    .iter()
+                    .map(|c| SelectItem::Expr(Sql::column(&rel.target, c), None))
+                    .chain([SelectItem::Expr(Sql::column(secondary, owner_column), None)])
+                    .collect();
+                select.joins.push(Join {
+                    table: secondary.clone(),
+                    on: Sql::eq(
+                        Sql::column(secondary, target_column),
+                        Sql::column(&rel.target, &target_key),
+                    ),
+                    outer: false,
+                });
+                let values = owners
+                    .iter()
+                    .map(|(_, r)| Sql::Value(r[i].clone()))
+                    .collect();
+                select.filter = Some(Sql::InList(
+                    Box::new(Sql::column(secondary, owner_column)),
+                    values,
+                    false,
+                ));
+                (target_cols.len(), i)
+            }
+        };
+        let is_pair_column = matches!(rel.link, Link::ManyToMany { .. });
+        let related = self.run_query(select, span)?;
+        let mut by_owner: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
+        for row in related.rows {
+            let owner = row
+                .get(match_column)
+                .cloned()
+                .unwrap_or(Value::Null)
+                .sql_literal();
+            let mut row = row;
+            if is_pair_column {
+                row.truncate(match_column);
+            }
+            by_owner.entry(owner).or_default().push(row);
+        }
+        for (obj, row) in owners {
+            let found = by_owner
+                .get(
+                    &row.get(owner_index)
+                        .cloned()
+                        .unwrap_or(Value::Null)
+                        .sql_literal(),
+                )
+                .cloned()
+                .unwrap_or_default();
+            self.eager.insert(eager_key(&obj, rel), found);
+        }
+        Ok(())
+    }
+
+    /// The owners' rows with their related rows joined in one query, split back apart.
+    fn joined_load(&mut self, q: &Query, span: Span) -> Result<Rows> {
+        let joined: Vec<Relationship> = q
+            .eager
+            .iter()
+            .filter(|(_, l)| *l == Loading::Joined)
+            .map(|(r, _)| r.clone())
+            .collect();
+        let owner_cols = self.table(&q.table, span)?.column_names();
+        let mut select = q.to_select();
+        if q.limit.is_some() || q.offset.is_some() {
+            let mut inner = q.to_select();
+            inner.order_by = q.order_by.clone();
+            select = Select::star(&q.table);
+            select.from = Source::Subquery(Box::new(inner), q.table.clone());
+            select.order_by = q.order_by.clone();
+        }
+        select.items = owner_cols
+            .iter()
+            .map(|c| SelectItem::Expr(Sql::column(&q.table, c), None))
+            .collect();
+        let mut widths = Vec::new();
+        for rel in &joined {
+            let target_cols = self.table(&rel.target, span)?.column_names();
+            widths.push(target_cols.len());
+            select.items.extend(
+                target_cols
+                    .iter()
+                    .map(|c| SelectItem::Expr(Sql::column(&rel.target, c), None)),
+            );
+            select.joins.extend(self.outer_joins(rel));
+        }
+        let all = self.run_query(select, span)?;
+        let n = owner_cols.len();
+        let mut owners: Vec<Vec<Value>> = Vec::new();
+        let mut related: BTreeMap<(String, usize), Vec<Vec<Value>>> = BTreeMap::new();
+        for row in &all.rows {
+            let owner = row[..n.min(row.len())].to_vec();
+            if !owners.contains(&owner) {
+                owners.push(owner.clone());
+            }
+            let mut at = n;
+            for (k, width) in widths.iter().enumerate() {
+                let part = row
+                    .get(at..at + width)
+                    .map(<[Value]>::to_vec)
+                    .unwrap_or_default();
+                at += width;
+                let list = related.entry((owner[0].sql_literal(), k)).or_default();
+                if part.iter().any(|v| !v.is_null()) && !list.contains(&part) {
+                    list.push(part);
+                }
+            }
+        }
+        let rows = Rows {
+            columns: owner_cols,
+            rows: owners,
+        };
+        for (obj, row) in self.owners(&q.table, &rows, span)? {
+            for (k, rel) in joined.iter().enumerate() {
+                let found = related
+                    .get(&(row[0].sql_literal(), k))
+                    .cloned()
+                    .unwrap_or_default();
+                self.eager.insert(eager_key(&obj, rel), found);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// `LEFT OUTER JOIN`s that bring a relationship's rows next to their owner.
+    fn outer_joins(&self, rel: &Relationship) -> Vec<Join> {
+        let owner_key = key_of(self.reg, &rel.owner);
+        let target_key = key_of(self.reg, &rel.target);
+        let join = |table: &str, on: Sql| Join::left(table, on);
+        match &rel.link {
+            Link::OneToMany { column } => vec![join(
+                &rel.target,
+                Sql::eq(
+                    Sql::column(&rel.target, column),
+                    Sql::column(&rel.owner, &owner_key),
+                ),
+            )],
+            Link::ManyToOne { column } => vec![join(
+                &rel.target,
+                Sql::eq(
+                    Sql::column(&rel.target, &target_key),
+                    Sql::column(&rel.owner, column),
+                ),
+            )],
+            Link::ManyToMany {
+                secondary,
+                owner_column,
+                target_column,
+            } => vec![
+                join(
+                    secondary,
+                    Sql::eq(
+                        Sql::column(secondary, owner_column),
+                        Sql::column(&rel.owner, &owner_key),
+                    ),
+                ),
+                join(
+                    &rel.target,
+                    Sql::eq(
+                        Sql::column(&rel.target, &target_key),
+                        Sql::column(secondary, target_column),
+                    ),
+                ),
+            ],
+        }
+    }
+
+    /// `for s in COLLECTION: BODY`: a row per object of what the body gave.
+    pub fn run_loop(&mut self, var: &Ident, iterable: &Expr, body: &LoopBody) -> Result<Outcome> {
+        let q = match self.eval(iterable)? {
+            Val::Query(q) if q.is_whole_rows() => q,
+            _ => {
+                return Err(Error::type_error(
+                    iterable.span,
+                    "a loop goes over a collection of objects",
+                )
+                .with_hint("e.g. for s in students.where(year == 2): s.name"))
+            }
+        };
+        if self.reg.collection(&var.name).is_some() {
+            return Err(Error::name(
+                var.span,
+                format!(
+                    "'{}' is a collection; name the loop's object differently",
+                    var.name
+                ),
+            )
+            .with_hint("e.g. for s in students: s.name"));
+        }
+        let rows = self.collection_rows(&q, iterable.span)?;
+        let before = self.trace.sql.len();
+        let owners = self.owners(&q.table, &rows, iterable.span)?;
+        let class = self.class_of(&q.table);
+        let count = owners.len();
+        let mut out = Vec::new();
+        for (obj, row) in owners {
+            self.remember(&obj, row);
+            self.locals.insert(var.name.clone(), obj.clone());
+            let mut cells = vec![obj.single_key().cloned().unwrap_or(Value::Null)];
+            match body {
+                LoopBody::Values(exprs) => {
+                    for e in exprs {
+                        let val = self.eval(e)?;
+                        cells.push(self.cell(val, e.span)?);
+                    }
+                }
+                LoopBody::Assign { target, value } => {
+                    let outcome = self.assign(target, value)?;
+                    let changed = if let Outcome::Write { affected, .. } = outcome {
+                        affected as i64
+                    } else {
+                        0
+                    };
+                    cells.push(Value::Integer(changed));
+                }
+            }
+            out.push(cells);
+        }
+        self.locals.remove(&var.name);
+        self.step(format!(
+            "for: one query for the {class} objects, then the body runs once for each of the {count}"
+        ));
+        self.note_queries(&q, var, iterable, body, before, out.len());
+        let mut columns = vec![var.name.clone()];
+        match body {
+            LoopBody::Values(exprs) => columns.extend(exprs.iter().map(|e| self.text_of(e.span))),
+            LoopBody::Assign { .. } => columns.push("rows changed".into()),
+        }
+        Ok(Outcome::Rows {
+            table: None,
+            columns,
+            rows: out,
+        })
+    }
+
+    fn text_of(&self, span: Span) -> String {
+        self.source
+            .get(span.start..span.end)
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    }
+
+    /// What a loop body's value shows in its cell.
+    fn cell(&mut self, val: Val, span: Span) -> Result<Value> {
+        Ok(match val {
+            Val::Scalar(v) => v,
+            Val::Nothing => Value::Null,
+            Val::Object(obj) => {
+                let row = self.load(&obj, span)?;
+                let columns = self.table(&obj.table, span)?.column_names();
+                Value::Text(label(&columns, &row, &obj))
+            }
+            Val::Query(q) => {
+                let rows = self.collection_rows(&q, span)?;
+                let names: Vec<String> = rows
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        label(
+                            &rows.columns,
+                            r,
+                            &Obj {
+                                table: q.table.clone(),
+                                key: Vec::new(),
+                            },
+                        )
+                    })
+                    .collect();
+                Value::Text(format!("[{}]", names.join(", ")))
+            }
+            Val::Rows(rows) => Value::Text(format!("{} rows", rows.rows.len())),
+            Val::Written(Outcome::Write { affected, .. }) => Value::Integer(affected as i64),
+            _ => {
+                return Err(Error::type_error(
+                    span,
+                    "this cannot be shown in a loop's table",
+                ))
+            }
+        })
+    }
+
+    /// The query count of a loop, and the N+1 note when one statement ran once per object.
+    fn note_queries(
+        &mut self,
+        q: &Query,
+        var: &Ident,
+        iterable: &Expr,
+        body: &LoopBody,
+        before: usize,
+        objects: usize,
+    ) {
+        let total = self.trace.sql.len();
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for s in &self.trace.sql[before..] {
+            *counts.entry(s.text.as_str()).or_default() += 1;
+        }
+        let repeated = counts
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .filter(|(_, n)| *n >= N_PLUS_ONE_AT);
+        let mut notes = vec![format!(
+            "this statement sent {total} SQL statement{}",
+            if total == 1 { "" } else { "s" }
+        )];
+        for (what, hits) in std::mem::take(&mut self.eager_hits) {
+            notes.push(format!(
+                "{what} of {hits} objects came from the eager load: no query for them"
+            ));
+        }
+        if let Some((text, n)) = repeated {
+            let rel = body_relationship(self, q, var, body);
+            let iter_text = self.text_of(iterable.span);
+            let fix = match &rel {
+                Some(r) => format!(
+                    " {iter_text}.include({r}) would load them in 2 queries; {iter_text}.join_load({r}) in 1."
+                ),
+                None => String::new(),
+            };
+            notes.push(format!(
+                "N+1 queries: \"{text}\" ran {n} times, once for each of the {objects} {} objects — 1 query for the loop plus {n} more.{fix}",
+                self.class_of(&q.table)
+            ));
+        }
+        self.trace.notes.extend(notes);
+    }
+}
+
+/// The relationship of the loop's object that the body follows (`s.classes` → classes).
+fn body_relationship(ev: &Eval<'_>, q: &Query, var: &Ident, body: &LoopBody) -> Option<String> {
+    let exprs: Vec<&Expr> = match body {
+        LoopBody::Values(e) => e.iter().collect(),
+        LoopBody::Assign { target, value } => vec![target, value],
+    };
+    exprs
+        .into_iter()
+        .find_map(|e| find_relationship(ev, q, var, e))
+}
+
+fn find_relationship(ev: &Eval<'_>, q: &Query, var: &Ident, e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Member(base, Member::Name(attr)) => {
+            if matches!(&base.kind, ExprKind::Name(n) if *n == var.name)
+                && ev.reg.relationship(&q.table, &attr.name).is_some()
+            {
+                return Some(attr.name.clone());
+            }
+            find_relationship(ev, q, var, base)
+        }
+        ExprKind::Call(callee, _) => find_relationship(ev, q, var, callee),
+        ExprKind::Index(base, _) => find_relationship(ev, q, var, base),
+        _ => None,
+    }
+}
+
+/// A short label for a row: its name (or title) when it has one, else its key.
+fn label(columns: &[String], row: &[Value], obj: &Obj) -> String {
+    for wanted in ["name", "title"] {
+        if let Some(i) = columns.iter().position(|c| c == wanted) {
+            if let Some(v) = row.get(i) {
+                return plain(v);
+            }
+        }
+    }
+    match obj.single_key() {
+        Some(k) => plain(k),
+        None => row.first().map(plain).unwrap_or_default(),
+    }
+}

@@ -1,0 +1,208 @@
+//! A transcript as Markdown: each statement under a numbered heading, its SQL in ```sql
+//! fences (one per dialect shown), results as Markdown tables, errors and values as text.
+
+use super::{rows_caption, Context, Entry, Record};
+use crate::session::Outcome;
+use crate::sql::Value;
+use crate::translate::statement_runs;
+use crate::view::{self, table, Painter, Settings};
+
+/// Columns SQL is broken at in a fence.
+const SQL_WIDTH: usize = 80;
+
+/// The whole transcript.
+pub fn render(entries: &[Entry], cx: Context<'_>) -> String {
+    let mut out = String::from("# ormscope transcript\n\n");
+    let mut number = 0;
+    for entry in entries {
+        match entry {
+            Entry::Narration(text) => {
+                out.push_str(&escape(text));
+                out.push_str("\n\n");
+            }
+            Entry::Statement(record) => {
+                number += 1;
+                out.push_str(&statement(number, record, cx));
+            }
+        }
+    }
+    out
+}
+
+/// One statement: heading, the mapper's step, SQL, result, notes.
+fn statement(number: usize, record: &Record, cx: Context<'_>) -> String {
+    let response = &record.response;
+    let input = response.input.trim();
+    let mut out = if input.contains('\n') || input.contains('`') {
+        format!("## {number}.\n\n{}", fence("python", input))
+    } else {
+        format!("## {number}. `{input}`\n\n")
+    };
+    if let Some(step) = response.mapping.last() {
+        out.push_str(&format!("*{}*\n\n", escape(step)));
+    }
+    if let Some(text) = &response.text {
+        out.push_str(&fence("text", text.trim_end()));
+    }
+    for (title, text) in &response.faces {
+        out.push_str(&format!("**{}**\n\n{}", escape(title), fence("text", text)));
+    }
+    out.push_str(&sql_blocks(record));
+    out.push_str(&result(record, cx));
+    for note in &response.notes {
+        out.push_str(&format!("> note: {}\n\n", escape(note)));
+    }
+    out
+}
+
+/// The SQL in a fence per dialect, each statement ended with `;`.
+fn sql_blocks(record: &Record) -> String {
+    let mut out = String::new();
+    let titled = record.dialects.len() > 1;
+    for (dialect, sql) in &record.dialects {
+        if sql.is_empty() {
+            continue;
+        }
+        if titled {
+            out.push_str(&format!("**{}**\n\n", dialect.title()));
+        }
+        let mut body = String::new();
+        for executed in sql {
+            let text: String = statement_runs(&executed.display, SQL_WIDTH)
+                .into_iter()
+                .map(|r| r.text)
+                .collect();
+            body.push_str(&text);
+            body.push(';');
+            if executed.failed {
+                body.push_str(" -- failed: rolled back");
+            }
+            body.push('\n');
+        }
+        out.push_str(&fence("sql", body.trim_end()));
+    }
+    out
+}
+
+/// The result: a table of rows, or the view's words for a value, a write or an error.
+fn result(record: &Record, cx: Context<'_>) -> String {
+    let response = &record.response;
+    let settings = Settings {
+        painter: Painter { color: false },
+        max_rows: cx.max_rows,
+        ..Settings::default()
+    };
+    match &response.outcome {
+        Err(e) => fence("text", view::error_text(e, &response.input, &settings.painter).trim_end()),
+        Ok(Outcome::Rows { columns, rows, .. }) => {
+            let shown = rows.len().min(cx.max_rows);
+            format!(
+                "{}\n*{}*\n\n",
+                rows_table(columns, &rows[..shown]),
+                rows_caption(rows.len(), shown)
+            )
+        }
+        Ok(Outcome::Object {
+            table: name,
+            columns,
+            row,
+        }) => {
+            let class = cx
+                .registry
+                .mapper_of(name)
+                .map_or(name.as_str(), |m| m.class_name.as_str());
+            format!(
+                "{}\n*one {class} object (a row of {name})*\n\n",
+                rows_table(columns, std::slice::from_ref(row))
+            )
+        }
+        Ok(Outcome::None) => String::new(),
+        Ok(_) => {
+            let text = view::outcome_text(response, cx.registry, &settings);
+            fence("text", text.trim_end())
+        }
+    }
+}
+
+/// Rows as a Markdown table; number columns are right-aligned.
+pub fn rows_table(columns: &[String], rows: &[Vec<Value>]) -> String {
+    let mut out = String::from("|");
+    for column in columns {
+        out.push_str(&format!(" {} |", cell(column)));
+    }
+    out.push_str("\n|");
+    for i in 0..columns.len() {
+        let numeric = !rows.is_empty()
+            && rows.iter().all(|r| {
+                matches!(
+                    r.get(i),
+                    Some(Value::Integer(_) | Value::Real(_) | Value::Null)
+                )
+            });
+        out.push_str(if numeric { " ---: |" } else { " --- |" });
+    }
+    out.push('\n');
+    for row in rows {
+        out.push('|');
+        for value in row {
+            out.push_str(&format!(" {} |", cell(&table::plain(value))));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Text inside a table cell: Markdown's own characters and the pipe escaped.
+fn cell(text: &str) -> String {
+    escape(text)
+}
+
+/// Text with Markdown's special characters escaped, so data reads as itself.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A fenced block whose fence is longer than any run of backticks in the text.
+pub fn fence(language: &str, text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let ticks = "`".repeat(longest.max(2) + 1);
+    format!("{ticks}{language}\n{text}\n{ticks}\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_escape_pipes_and_align_numbers() {
+        let text = rows_table(
+            &["id".into(), "name".into()],
+            &[vec![Value::Integer(1), Value::Text("a|b <i>".into())]],
+        );
+        assert_eq!(
+            text,
+            "| id | name |\n| ---: | --- |\n| 1 | a\\|b \\<i\\> |\n"
+        );
+    }
+
+    #[test]
+    fn a_fence_outgrows_the_backticks_inside() {
+        assert_eq!(fence("sql", "SELECT 1"), "```sql\nSELECT 1\n```\n\n");
+        assert!(fence("text", "a ```` b").starts_with("`````text\n"));
+    }
+}

@@ -1,0 +1,246 @@
+//! The SQL a statement sent, written again for another dialect from the statement trees it
+//! kept: for `ormscope sql`, `:translate`, the REPL's `:dialect`, and transcripts. Nothing is
+//! run again; the rows and changes reported are SQLite's.
+
+use crate::dialect::{Choice, Dialect};
+use crate::mapper::Registry;
+use crate::render::render_in;
+use crate::schema::MetaData;
+use crate::session::{Executed, Response};
+use crate::view::highlight::{self, Kind, Run};
+use crate::view::{self, panels, Painter, Settings};
+
+/// One statement sent, written for `dialect` (raw SQL from `:sql` is kept as typed).
+pub fn executed_in(executed: &Executed, dialect: Dialect, metadata: &MetaData) -> Executed {
+    let mut out = executed.clone();
+    if let Some(tree) = &executed.statement {
+        let rendered = render_in(tree, dialect, metadata);
+        out.text = rendered.text;
+        out.params = rendered.params;
+        out.display = rendered.display;
+    }
+    out
+}
+
+/// Every statement sent, written for `dialect`.
+pub fn sql_in(sql: &[Executed], dialect: Dialect, metadata: &MetaData) -> Vec<Executed> {
+    sql.iter()
+        .map(|e| executed_in(e, dialect, metadata))
+        .collect()
+}
+
+/// An answer with its SQL written for `dialect`; everything else as it was.
+pub fn response_in(response: &Response, dialect: Dialect, metadata: &MetaData) -> Response {
+    let mut out = response.clone();
+    out.sql = sql_in(&response.sql, dialect, metadata);
+    out
+}
+
+/// One SQL statement as runs, broken before its main clauses when wider than `width`.
+pub fn statement_runs(text: &str, width: usize) -> Vec<Run> {
+    let runs = highlight::sql(text);
+    if panels::line_width(&runs) > width {
+        view::break_clauses(runs)
+    } else {
+        runs
+    }
+}
+
+/// The SQL of the statements as a script for slides or a SQL prompt: each statement ended
+/// with `;`, and with `-- Dialect` headings when several dialects are chosen.
+pub fn sql_script(
+    sql: &[Executed],
+    choice: Choice,
+    metadata: &MetaData,
+    painter: &Painter,
+    width: usize,
+) -> String {
+    let dialects = choice.dialects();
+    let mut out = String::new();
+    for (n, dialect) in dialects.iter().enumerate() {
+        if dialects.len() > 1 {
+            if n > 0 {
+                out.push('\n');
+            }
+            let heading = format!("-- {}", dialect.title());
+            out.push_str(&painter.paint_one(Kind::Dim, &heading));
+            out.push('\n');
+        }
+        for executed in sql_in(sql, *dialect, metadata) {
+            let mut runs = statement_runs(&executed.display, width);
+            highlight::push(&mut runs, Kind::Plain, ";");
+            out.push_str(&painter.paint(&runs));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The SQL of the statements in one dialect as plain text, numbered when there are several,
+/// broken before clauses to fit `width`.
+pub fn plain_sql(sql: &[Executed], dialect: Dialect, metadata: &MetaData, width: usize) -> String {
+    if sql.is_empty() {
+        return "(no SQL sent)".to_string();
+    }
+    let numbered = sql.len() > 1;
+    let mut lines = Vec::new();
+    for (n, executed) in sql_in(sql, dialect, metadata).iter().enumerate() {
+        let text: String = statement_runs(&executed.display, width)
+            .into_iter()
+            .map(|r| r.text)
+            .collect();
+        for (i, line) in text.lines().enumerate() {
+            lines.push(match (numbered, i) {
+                (true, 0) => format!("{}. {line}", n + 1),
+                (true, _) => format!("   {line}"),
+                (false, _) => line.to_string(),
+            });
+        }
+    }
+    lines.join("\n")
+}
+
+/// The view with the SQL in SQLite, PostgreSQL and MySQL together (`:dialect all` and
+/// `:translate`): the statement, the three dialects side by side when they fit (else one
+/// under another), then the result as SQLite gave it.
+pub fn all_dialects_view(response: &Response, registry: &Registry, settings: &Settings) -> String {
+    if response.sql.is_empty() {
+        return view::statement_view(response, registry, settings);
+    }
+    let painter = &settings.painter;
+    let metadata = &registry.metadata;
+    let mut out = String::new();
+    let orm = view::orm_panel(response, registry);
+    for (i, line) in panels::wrap(&orm, settings.width.saturating_sub(4).max(10))
+        .iter()
+        .enumerate()
+    {
+        let label = if i == 0 { "ORM " } else { "    " };
+        out.push_str(&painter.paint_one(Kind::Heading, label));
+        out.push_str(&painter.paint(line));
+        out.push('\n');
+    }
+    let column = (settings.width.saturating_sub(6) / 3).max(20);
+    let faces: Vec<(String, String)> = Dialect::ALL
+        .iter()
+        .map(|d| {
+            (
+                format!("SQL · {}", d.title()),
+                plain_sql(&response.sql, *d, metadata, column),
+            )
+        })
+        .collect();
+    out.push_str(&panels::columns(&faces, settings.width, painter));
+    out.push_str(&painter.paint_one(Kind::Dim, &ran_on_sqlite(&response.sql)));
+    out.push('\n');
+    match &response.outcome {
+        Ok(_) => out.push_str(&view::outcome_text(response, registry, settings)),
+        Err(e) => out.push_str(&view::error_text(e, &response.input, painter)),
+    }
+    for note in &response.notes {
+        out.push_str(&painter.paint_one(Kind::Dim, &format!("note: {note}")));
+        out.push('\n');
+    }
+    out
+}
+
+/// `→ ran on SQLite: 3 rows`, for each statement sent.
+fn ran_on_sqlite(sql: &[Executed]) -> String {
+    let counts: Vec<String> = sql
+        .iter()
+        .map(|e| {
+            if e.failed {
+                "failed".to_string()
+            } else if e.display.trim_start().starts_with("SELECT") {
+                plural(e.rows, "row")
+            } else {
+                format!("{} changed", plural(e.rows, "row"))
+            }
+        })
+        .collect();
+    format!("→ ran on SQLite: {}", counts.join(", "))
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{Options, Session};
+
+    fn session() -> Session {
+        match Session::open(Options::default()) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn the_same_statement_in_each_dialect() {
+        let mut s = session();
+        let r = s.preview("students.order_by(name).offset(5)");
+        let meta = &s.registry().metadata;
+        let texts: Vec<String> = Dialect::ALL
+            .iter()
+            .map(|d| sql_in(&r.sql, *d, meta)[0].display.clone())
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "SELECT * FROM students ORDER BY name LIMIT -1 OFFSET 5",
+                "SELECT * FROM students ORDER BY name OFFSET 5",
+                "SELECT * FROM students ORDER BY name LIMIT 5, 18446744073709551615",
+            ]
+        );
+    }
+
+    #[test]
+    fn raw_sql_is_kept_as_typed() {
+        let mut s = session();
+        let r = s.run(":sql SELECT 1 LIMIT -1");
+        let meta = &s.registry().metadata;
+        assert_eq!(
+            sql_in(&r.sql, Dialect::Postgresql, meta)[0].display,
+            "SELECT 1 LIMIT -1"
+        );
+    }
+
+    #[test]
+    fn a_script_ends_statements_and_heads_dialects() {
+        let mut s = session();
+        let r = s.preview("students[13].advisor");
+        let meta = &s.registry().metadata;
+        let plain = Painter { color: false };
+        let one = sql_script(&r.sql, Choice::One(Dialect::Mysql), meta, &plain, 100);
+        assert_eq!(
+            one,
+            "SELECT * FROM students WHERE id = 13;\nSELECT * FROM teachers WHERE id = 8;\n"
+        );
+        let all = sql_script(&r.sql, Choice::All, meta, &plain, 100);
+        assert!(all.starts_with("-- SQLite\n"), "{all}");
+        assert!(all.contains("\n\n-- PostgreSQL\n"), "{all}");
+        assert!(all.contains("\n\n-- MySQL\n"), "{all}");
+    }
+
+    #[test]
+    fn a_long_statement_is_broken_before_its_clauses() {
+        let text = plain_sql(
+            &session()
+                .preview("students.where(year == 2).order_by(name).limit(3)")
+                .sql,
+            Dialect::Postgresql,
+            &crate::school::registry().metadata,
+            30,
+        );
+        assert_eq!(
+            text,
+            "SELECT *\nFROM students\nWHERE year = 2\nORDER BY name\nLIMIT 3"
+        );
+    }
+}
