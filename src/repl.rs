@@ -162,6 +162,9 @@ impl Prompt {
         }
         if let Some(helper) = self.editor.helper_mut() {
             helper.variables = variables(shell);
+            if helper.registry.mappers().len() != shell.session.registry().mappers().len() {
+                helper.registry = shell.session.registry().clone();
+            }
         }
     }
 }
@@ -202,12 +205,26 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
 }
 
 /// Reads one statement: more lines, with the continuation prompt, while brackets or quotes
-/// are open. Ctrl-C on a continuation line drops the whole statement.
+/// are open, or until an empty line after `class ...:`. Ctrl-C on a continuation line drops
+/// the whole statement.
 fn read_statement(
     editor: &mut Editor<ReplHelper, DefaultHistory>,
     prompt: &str,
 ) -> rustyline::Result<String> {
     let mut text = editor.readline(prompt)?;
+    if text.starts_with("class ") {
+        loop {
+            match editor.readline(CONTINUATION) {
+                Ok(more) if more.trim().is_empty() => return Ok(text),
+                Ok(more) => {
+                    text.push('\n');
+                    text.push_str(&more);
+                }
+                Err(ReadlineError::Eof) => return Ok(text),
+                Err(e) => return Err(e),
+            }
+        }
+    }
     while is_unfinished(&text) {
         match editor.readline(CONTINUATION) {
             Ok(more) => {

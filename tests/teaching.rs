@@ -177,3 +177,112 @@ fn a_loop_can_change_each_object() {
         .count();
     assert_eq!(updates, 10, "one UPDATE per year-4 student: {v}");
 }
+
+fn script_answers(script: &str) -> Vec<Value> {
+    let output = Command::cargo_bin("ormscope")
+        .expect("binary")
+        .arg("--json")
+        .write_stdin(script)
+        .output()
+        .expect("runs");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+const AWARD: &str = "class Award(Base):
+    __tablename__ = 'awards'
+    id = Column(Integer, primary_key=True)
+    student_id = Column(Integer, ForeignKey('students.id'))
+    title = Column(String, nullable=False)
+    student = relationship('Student', backref='awards')
+";
+
+#[test]
+fn a_declared_class_round_trips_through_insert_relationships_and_schema() {
+    let script = format!(
+        "{AWARD}\nstudents[13].awards.append({{'title': 'Best in Chemistry'}})\nstudents[13].awards\nawards[1].student.name\nstudents[13].name\n:schema awards\n"
+    );
+    let a = script_answers(&script);
+    assert_eq!(a.len(), 6, "{a:?}");
+    assert_eq!(a[0]["ok"], true, "{}", a[0]);
+    assert!(
+        a[0]["sql"][0]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("CREATE TABLE awards (")),
+        "{}",
+        a[0]
+    );
+    assert_eq!(a[1]["result"]["table"], "awards");
+    assert_eq!(
+        a[1]["sql"][0]["display"],
+        "INSERT INTO awards (student_id, title) VALUES (13, 'Best in Chemistry')"
+    );
+    assert_eq!(
+        a[2]["result"]["rows"],
+        serde_json::json!([[1, 13, "Best in Chemistry"]])
+    );
+    assert_eq!(
+        a[3]["result"]["value"], a[4]["result"]["value"],
+        "the backref leads back to the student"
+    );
+    assert_eq!(a[5]["faces"].as_array().map(Vec::len), Some(3), "{}", a[5]);
+    assert!(face(&a[5], "ORM").starts_with("class Award(Base):"));
+}
+
+#[test]
+fn the_classical_form_maps_a_core_table() {
+    let script = "awards = Table('awards', metadata, Column('id', Integer, primary_key=True), Column('student_id', Integer, ForeignKey('students.id')), Column('title', String, nullable=False))
+mapper(Award, awards, properties={'student': relationship(Student, backref='awards')})
+Award(title='Chess champion', student_id=2)
+students[2].awards.count()
+";
+    let a = script_answers(script);
+    assert!(a.iter().all(|v| v["ok"] == true), "{a:?}");
+    assert_eq!(a[3]["result"]["value"], 1);
+}
+
+#[test]
+fn bad_declarations_say_what_and_where() {
+    let a = script_answers("class Award(Base):\n    __tablename__ = 'awards'\n    id = Column(Integr, primary_key=True)\n");
+    assert_eq!(a[0]["error"]["kind"], "name");
+    assert!(
+        a[0]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("did you mean 'Integer'")),
+        "{}",
+        a[0]
+    );
+    assert_eq!(
+        (
+            a[0]["error"]["line"].clone(),
+            a[0]["error"]["column"].clone()
+        ),
+        (serde_json::json!(3), serde_json::json!(17))
+    );
+    let a = script_answers(
+        "class Award(Base):\n    __tablename__ = 'awards'\n    title = Column(String)\n",
+    );
+    assert!(
+        a[0]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no primary key")),
+        "{}",
+        a[0]
+    );
+    let a = script_answers("class Pupil(Base):\n    __tablename__ = 'students'\n    id = Column(Integer, primary_key=True)\n");
+    assert!(
+        a[0]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("already a table")),
+        "{}",
+        a[0]
+    );
+    let a = script_answers(&format!("{AWARD}\nstudents.count()\n").replace("'Student'", "'Pupil'"));
+    assert_eq!(a[0]["error"]["kind"], "name", "{}", a[0]);
+    assert_eq!(
+        a[1]["ok"], true,
+        "a failed declaration leaves the session working"
+    );
+}

@@ -234,6 +234,11 @@ impl Registry {
             .map(|m| m.table.clone())
     }
 
+    /// Adds one direction of a relationship.
+    pub fn add_relationship(&mut self, relationship: Relationship) {
+        self.relationships.push(relationship);
+    }
+
     /// Every mapped class.
     pub fn mappers(&self) -> &[Mapper] {
         &self.mappers

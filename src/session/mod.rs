@@ -4,6 +4,7 @@
 
 mod conditions;
 mod constraint;
+mod declare;
 mod eval;
 mod loops;
 mod meta;
@@ -368,6 +369,29 @@ impl Session {
         source: &str,
         trace: &mut Trace,
     ) -> Result<Outcome> {
+        match statement {
+            ast::Statement::ClassDef {
+                name,
+                base,
+                attributes,
+                ..
+            } => {
+                return self.declare_class(name, base, attributes, trace);
+            }
+            ast::Statement::Assign { target, value }
+                if calls(value, "Table") && matches!(target.kind, ast::ExprKind::Name(_)) =>
+            {
+                if let ast::ExprKind::Call(_, args) = &value.kind {
+                    return self.declare_table(args, value.span, trace);
+                }
+            }
+            ast::Statement::Expr(value) if calls(value, "mapper") => {
+                if let ast::ExprKind::Call(_, args) = &value.kind {
+                    return self.declare_mapper(args, value.span, trace);
+                }
+            }
+            _ => {}
+        }
         let mut ev = eval::Eval::new(&self.registry, &self.db, &self.vars, trace, source);
         match statement {
             ast::Statement::Expr(expr) => {
@@ -389,7 +413,9 @@ impl Session {
                     ev.assign(target, value)
                 }
             }
-            ast::Statement::Empty | ast::Statement::Transaction(..) => Ok(Outcome::None),
+            ast::Statement::Empty
+            | ast::Statement::Transaction(..)
+            | ast::Statement::ClassDef { .. } => Ok(Outcome::None),
         }
     }
 
@@ -416,6 +442,11 @@ impl Session {
         self.vars.clear();
         Ok(())
     }
+}
+
+/// Whether an expression is a call of the function `name` (`Table(...)`, `mapper(...)`).
+fn calls(expr: &ast::Expr, name: &str) -> bool {
+    matches!(&expr.kind, ast::ExprKind::Call(callee, _) if matches!(&callee.kind, ast::ExprKind::Name(n) if n == name))
 }
 
 /// Protects the School's tables from raw schema changes and applies `--read-only`.

@@ -20,6 +20,17 @@ pub enum Statement {
     Delete(Expr),
     /// `begin`, `commit` or `rollback`.
     Transaction(TransactionVerb, Span),
+    /// `class Award(Base): __tablename__ = 'awards' ...`: a mapped class declared at run time.
+    ClassDef {
+        /// The class name.
+        name: Ident,
+        /// The base it derives from (`Base`).
+        base: Ident,
+        /// Its `name = value` lines, in order.
+        attributes: Vec<(Ident, Expr)>,
+        /// The whole declaration.
+        span: Span,
+    },
     /// `for s in students.where(year == 2): s.name, s.classes.count()`.
     Loop {
         /// The name each object is bound to.

@@ -108,6 +108,7 @@ fn build_statement(pair: Pair<'_, Rule>) -> Result<Statement> {
             Ok(Statement::Transaction(verb, span))
         }
         Rule::loop_stmt => build_loop(pair, span),
+        Rule::class_def => build_class(pair, span),
         Rule::delete_stmt => {
             let target = pair.into_inner().find(|p| p.as_rule() == Rule::expr);
             Ok(Statement::Delete(build_expr(expect(target, span)?)?))
@@ -120,6 +121,29 @@ fn build_statement(pair: Pair<'_, Rule>) -> Result<Statement> {
         }
         _ => Ok(Statement::Expr(build_expr(pair)?)),
     }
+}
+
+fn build_class(pair: Pair<'_, Rule>, span: Span) -> Result<Statement> {
+    let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_class);
+    let ident = |p: Pair<'_, Rule>| Ident {
+        name: p.as_str().to_string(),
+        span: span_of(&p),
+    };
+    let name = ident(expect(inner.next(), span)?);
+    let base = ident(expect(inner.next(), span)?);
+    let mut attributes = Vec::new();
+    for attr in inner {
+        let mut parts = attr.into_inner();
+        let key = ident(expect(parts.next(), span)?);
+        let value = build_expr(expect(parts.next(), span)?)?;
+        attributes.push((key, value));
+    }
+    Ok(Statement::ClassDef {
+        name,
+        base,
+        attributes,
+        span,
+    })
 }
 
 fn build_loop(pair: Pair<'_, Rule>, span: Span) -> Result<Statement> {
@@ -494,6 +518,16 @@ pub fn split_statements(script: &str) -> Vec<String> {
     let mut statements = Vec::new();
     let mut current = String::new();
     for line in script.lines() {
+        let in_block = current.starts_with("class ")
+            && (line.starts_with([' ', '\t']) || line.trim().is_empty());
+        if in_block {
+            current.push('\n');
+            current.push_str(line);
+            continue;
+        }
+        if current.starts_with("class ") {
+            statements.push(std::mem::take(&mut current));
+        }
         if current.is_empty() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
             continue;
         }
@@ -504,7 +538,7 @@ pub fn split_statements(script: &str) -> Vec<String> {
         let open = matches!(
             brackets::scan(&current),
             brackets::Balance::OpenBracket(..) | brackets::Balance::OpenString(..)
-        );
+        ) || current.starts_with("class ");
         if !open || current.trim_start().starts_with(':') {
             statements.push(std::mem::take(&mut current));
         }

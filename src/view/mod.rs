@@ -112,7 +112,7 @@ pub fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run
         }
         let text = if settings.params { &s.text } else { &s.display };
         let numbered = if sql.len() > 1 { 3 } else { 0 };
-        let indent = " ".repeat(numbered + 2);
+        let indent = " ".repeat(numbered);
         let sql_runs = highlight::sql(text);
         if panels::line_width(&sql_runs) + numbered > width {
             runs.extend(break_clauses(sql_runs));
@@ -178,6 +178,12 @@ fn sql_summary(s: &Executed, settings: &Settings) -> String {
     let reads = ["SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES"]
         .iter()
         .any(|k| first.eq_ignore_ascii_case(k));
+    let defines = ["CREATE", "DROP", "ALTER"]
+        .iter()
+        .any(|k| first.eq_ignore_ascii_case(k));
+    if defines && !s.failed {
+        return "done".to_string();
+    }
     let rows = match (s.rows, reads) {
         (1, true) => "1 row".to_string(),
         (n, true) => format!("{n} rows"),

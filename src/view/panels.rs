@@ -33,7 +33,10 @@ pub fn wrap(runs: &[Run], width: usize) -> Vec<Line> {
     let width = width.max(1);
     let mut lines: Vec<Line> = vec![Vec::new()];
     let mut used = 0;
+    let mut after_newline = false;
     for unit in units(runs) {
+        let starts_line = after_newline;
+        after_newline = matches!(unit, Unit::Newline);
         match unit {
             Unit::Newline => {
                 trim_line_end(&mut lines);
@@ -42,7 +45,7 @@ pub fn wrap(runs: &[Run], width: usize) -> Vec<Line> {
             }
             Unit::Blank(kind, text) => {
                 let w = text.width();
-                if used > 0 && used + w <= width {
+                if (used > 0 || starts_line) && used + w <= width {
                     push_run(&mut lines, kind, &text);
                     used += w;
                 }

@@ -1,0 +1,636 @@
+//! Declaring mapped classes while the program runs, in SQLAlchemy's two spellings: the
+//! declarative `class Award(Base): ...`, and the classical `awards = Table(...)` followed by
+//! `mapper(Award, awards, properties={...})`. Each creates its table and from then on works
+//! like the School's own classes.
+
+use super::{Outcome, Session, Trace};
+use crate::error::{suggestion, Error, ErrorKind, Result, Span};
+use crate::mapper::{Link, Mapper, Relationship};
+use crate::render::Rendered;
+use crate::schema::{Column, ColumnType, OnDelete, Table};
+use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Literal};
+
+/// Column types a declaration may use, and what SQLite stores them as.
+const TYPES: &[(&str, ColumnType)] = &[
+    ("Integer", ColumnType::Integer),
+    ("BigInteger", ColumnType::Integer),
+    ("SmallInteger", ColumnType::Integer),
+    ("Boolean", ColumnType::Integer),
+    ("String", ColumnType::Text),
+    ("Text", ColumnType::Text),
+    ("Unicode", ColumnType::Text),
+    ("Date", ColumnType::Text),
+    ("DateTime", ColumnType::Text),
+    ("Float", ColumnType::Real),
+    ("Numeric", ColumnType::Real),
+];
+
+/// A `relationship(...)` line, before it is resolved.
+struct RelationshipLine {
+    name: Ident,
+    target: String,
+    target_span: Span,
+    reverse: Option<String>,
+    secondary: Option<String>,
+}
+
+impl Session {
+    /// `class Award(Base): ...`.
+    pub(crate) fn declare_class(
+        &mut self,
+        name: &Ident,
+        base: &Ident,
+        attributes: &[(Ident, Expr)],
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        if base.name != "Base" {
+            return Err(Error::name(
+                base.span,
+                format!("a declarative class derives from Base, not {}", base.name),
+            )
+            .with_hint(format!("class {}(Base):", name.name)));
+        }
+        let mut table_name = None;
+        let mut columns = Vec::new();
+        let mut relationships = Vec::new();
+        for (key, value) in attributes {
+            match (key.name.as_str(), &value.kind) {
+                ("__tablename__", ExprKind::Literal(Literal::Text(t))) => {
+                    table_name = Some(t.clone())
+                }
+                ("__tablename__", _) => {
+                    return Err(Error::type_error(
+                        value.span,
+                        "__tablename__ is the table's name, in quotes",
+                    ))
+                }
+                _ => match call_name(value) {
+                    Some("Column") => columns.push(self.column(Some(key), value)?),
+                    Some("relationship") => relationships.push(relationship_line(key, value)?),
+                    _ => {
+                        return Err(Error::type_error(
+                            value.span,
+                            format!(
+                                "{} should be a Column(...) or a relationship(...)",
+                                key.name
+                            ),
+                        )
+                        .with_hint("e.g. title = Column(String, nullable=False)"))
+                    }
+                },
+            }
+        }
+        let Some(table_name) = table_name else {
+            return Err(Error::name(
+                name.span,
+                format!("class {} has no __tablename__", name.name),
+            )
+            .with_hint("add a line: __tablename__ = 'awards'"));
+        };
+        let table = self.new_table(&table_name, columns, name.span)?;
+        self.create_mapped(table, name, relationships, trace)
+    }
+
+    /// `awards = Table('awards', metadata, Column('id', Integer, primary_key=True), ...)`.
+    pub(crate) fn declare_table(
+        &mut self,
+        args: &[Argument],
+        span: Span,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        let mut positional = args
+            .iter()
+            .filter(|a| a.keyword.is_none())
+            .map(|a| &a.value);
+        let name = match positional.next().map(|e| &e.kind) {
+            Some(ExprKind::Literal(Literal::Text(n))) => n.clone(),
+            _ => return Err(Error::type_error(
+                span,
+                "Table(...) starts with the table's name in quotes",
+            )
+            .with_hint(
+                "e.g. awards = Table('awards', metadata, Column('id', Integer, primary_key=True))",
+            )),
+        };
+        let mut columns = Vec::new();
+        for arg in positional {
+            match (&arg.kind, call_name(arg)) {
+                (ExprKind::Name(n), _) if n == "metadata" => {}
+                (_, Some("Column")) => columns.push(self.column(None, arg)?),
+                _ => {
+                    return Err(Error::type_error(
+                        arg.span,
+                        "Table(...) takes metadata and Column(...)s",
+                    ))
+                }
+            }
+        }
+        let table = self.new_table(&name, columns, span)?;
+        self.create(&table, trace)?;
+        trace.notes.push(format!(
+            "{name} is a Core table: its rows can be read now; mapper(Class, {name}, ...) maps a class to it"
+        ));
+        self.registry.metadata.add(table);
+        Ok(Outcome::None)
+    }
+
+    /// `mapper(Award, awards, properties={'student': relationship(Student, backref='awards')})`.
+    pub(crate) fn declare_mapper(
+        &mut self,
+        args: &[Argument],
+        span: Span,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        let names: Vec<&Expr> = args
+            .iter()
+            .filter(|a| a.keyword.is_none())
+            .map(|a| &a.value)
+            .collect();
+        let (Some(class), Some(table)) = (names.first(), names.get(1)) else {
+            return Err(Error::type_error(span, "mapper(...) takes a class and a table")
+                .with_hint("e.g. mapper(Award, awards, properties={'student': relationship(Student, backref='awards')})"));
+        };
+        let (ExprKind::Name(class_name), ExprKind::Name(table_name)) = (&class.kind, &table.kind)
+        else {
+            return Err(Error::type_error(
+                span,
+                "mapper(...) takes the class's name and the table's name",
+            ));
+        };
+        if self.registry.collection(class_name).is_some() {
+            return Err(Error::name(
+                class.span,
+                format!("{class_name} is already a mapped class or table"),
+            ));
+        }
+        let Some(table) = self.registry.metadata.table(table_name).cloned() else {
+            return Err(Error::name(table.span, format!("no table '{table_name}'"))
+                .with_hint("declare it first: awards = Table('awards', metadata, ...)"));
+        };
+        if self.registry.mapper_of(&table.name).is_some() {
+            return Err(Error::name(
+                names[1].span,
+                format!("{table_name} already has a mapped class"),
+            ));
+        }
+        let mut relationships = Vec::new();
+        for arg in args
+            .iter()
+            .filter(|a| a.keyword.as_ref().is_some_and(|k| k.name == "properties"))
+        {
+            let ExprKind::Dict(entries) = &arg.value.kind else {
+                return Err(Error::type_error(
+                    arg.value.span,
+                    "properties is a dict of relationship(...)s",
+                ));
+            };
+            for (key, value) in entries {
+                relationships.push(relationship_line(key, value)?);
+            }
+        }
+        self.check_relationships(&table, &relationships)?;
+        self.registry.map(Mapper::new(class_name, &table.name));
+        self.add_relationships(&table, relationships);
+        trace.notes.push(format!(
+            "{class_name} is mapped to {}: {}, {class_name} and its relationships work now",
+            table.name, table.name
+        ));
+        Ok(Outcome::None)
+    }
+
+    /// A new table from declared columns, checked against the schema.
+    fn new_table(
+        &self,
+        name: &str,
+        columns: Vec<(Column, bool, Span)>,
+        span: Span,
+    ) -> Result<Table> {
+        if self.registry.collection(name).is_some() {
+            return Err(Error::name(
+                span,
+                format!("there is already a table or class named {name}"),
+            ));
+        }
+        if columns.is_empty() {
+            return Err(Error::type_error(
+                span,
+                format!("{name} needs at least one Column(...)"),
+            ));
+        }
+        let primary_key: Vec<String> = columns
+            .iter()
+            .filter(|(_, pk, _)| *pk)
+            .map(|(c, _, _)| c.name.clone())
+            .collect();
+        if primary_key.is_empty() {
+            return Err(
+                Error::type_error(span, format!("{name} has no primary key")).with_hint(
+                    "give one column primary_key=True, e.g. id = Column(Integer, primary_key=True)",
+                ),
+            );
+        }
+        for (column, _, at) in &columns {
+            if let Some(fk) = &column.foreign_key {
+                let target = self.registry.metadata.table(&fk.table);
+                if target.is_none_or(|t| t.column(&fk.column).is_none()) {
+                    return Err(Error::name(
+                        *at,
+                        format!(
+                            "ForeignKey('{}.{}') names no column of the schema",
+                            fk.table, fk.column
+                        ),
+                    )
+                    .with_hint(suggestion(
+                        &fk.table,
+                        self.registry
+                            .metadata
+                            .tables()
+                            .iter()
+                            .map(|t| t.name.as_str()),
+                    )));
+                }
+            }
+        }
+        let pk: Vec<&str> = primary_key.iter().map(String::as_str).collect();
+        Ok(Table::new(
+            name,
+            columns.into_iter().map(|(c, _, _)| c).collect(),
+            &pk,
+        ))
+    }
+
+    /// Creates the table (and its foreign-key indexes) in the database, showing the SQL.
+    fn create(&mut self, table: &Table, trace: &mut Trace) -> Result<()> {
+        let mut statements = vec![table.create_sql()];
+        statements.extend(table.index_sql());
+        for sql in statements {
+            let record = Rendered::raw(&sql);
+            trace.start();
+            if let Err(e) = self.db.control(&sql) {
+                trace.record_failure(&record);
+                return Err(Error::new(ErrorKind::Sql, Span::default(), e.message));
+            }
+            trace.record(&record, 0);
+        }
+        Ok(())
+    }
+
+    fn create_mapped(
+        &mut self,
+        table: Table,
+        class: &Ident,
+        relationships: Vec<RelationshipLine>,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        self.check_relationships(&table, &relationships)?;
+        self.create(&table, trace)?;
+        self.registry.metadata.add(table.clone());
+        self.registry.map(Mapper::new(&class.name, &table.name));
+        self.add_relationships(&table, relationships);
+        trace.notes.push(format!(
+            "{} is mapped to the new table {}: {}, {} and its relationships work like the School's own",
+            class.name, table.name, table.name, class.name
+        ));
+        Ok(Outcome::None)
+    }
+
+    /// Each relationship must lead to a mapped class linked to this table by a foreign key.
+    fn check_relationships(&self, table: &Table, lines: &[RelationshipLine]) -> Result<()> {
+        for line in lines {
+            let Some(target) = self
+                .registry
+                .collection(&line.target)
+                .filter(|c| c.mapper.is_some())
+            else {
+                let classes = self
+                    .registry
+                    .mappers()
+                    .iter()
+                    .map(|m| m.class_name.as_str());
+                return Err(Error::name(
+                    line.target_span,
+                    format!("relationship to '{}': no such mapped class", line.target),
+                )
+                .with_hint(suggestion(&line.target, classes)));
+            };
+            if line.secondary.is_none() && link(table, target.table).is_none() {
+                return Err(Error::type_error(
+                    line.name.span,
+                    format!(
+                        "{} and {} are not linked by a foreign key",
+                        table.name, target.table.name
+                    ),
+                )
+                .with_hint(format!(
+                    "add a column such as {}_id = Column(Integer, ForeignKey('{}.id'))",
+                    target.table.name.trim_end_matches('s'),
+                    target.table.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn add_relationships(&mut self, table: &Table, lines: Vec<RelationshipLine>) {
+        for line in lines {
+            let Some(target) = self
+                .registry
+                .collection(&line.target)
+                .map(|c| c.table.clone())
+            else {
+                continue;
+            };
+            let forward_link = match (&line.secondary, link(table, &target)) {
+                (Some(secondary), _) => secondary_link(
+                    &self.registry.metadata,
+                    secondary,
+                    &table.name,
+                    &target.name,
+                ),
+                (None, Some(l)) => Some(l),
+                (None, None) => None,
+            };
+            let Some(forward_link) = forward_link else {
+                continue;
+            };
+            let reverse_link = match &forward_link {
+                Link::ManyToOne { column } => Link::OneToMany {
+                    column: column.clone(),
+                },
+                Link::OneToMany { column } => Link::ManyToOne {
+                    column: column.clone(),
+                },
+                Link::ManyToMany {
+                    secondary,
+                    owner_column,
+                    target_column,
+                } => Link::ManyToMany {
+                    secondary: secondary.clone(),
+                    owner_column: target_column.clone(),
+                    target_column: owner_column.clone(),
+                },
+            };
+            let reverse = line.reverse.clone().unwrap_or_default();
+            self.registry.add_relationship(Relationship {
+                name: line.name.name.clone(),
+                owner: table.name.clone(),
+                target: target.name.clone(),
+                link: forward_link,
+                back_populates: reverse.clone(),
+            });
+            if !reverse.is_empty() && self.registry.relationship(&target.name, &reverse).is_none() {
+                self.registry.add_relationship(Relationship {
+                    name: reverse,
+                    owner: target.name.clone(),
+                    target: table.name.clone(),
+                    link: reverse_link,
+                    back_populates: line.name.name.clone(),
+                });
+            }
+        }
+    }
+
+    /// `Column(...)`: the column, whether it is (part of) the key, and where it was written.
+    fn column(&self, attr: Option<&Ident>, call: &Expr) -> Result<(Column, bool, Span)> {
+        let ExprKind::Call(_, args) = &call.kind else {
+            return Err(Error::type_error(
+                call.span,
+                "a Column(...) is expected here",
+            ));
+        };
+        let mut positional = args
+            .iter()
+            .filter(|a| a.keyword.is_none())
+            .map(|a| &a.value)
+            .peekable();
+        let name = match (attr, positional.peek().map(|e| &e.kind)) {
+            (_, Some(ExprKind::Literal(Literal::Text(n)))) => {
+                let n = n.clone();
+                positional.next();
+                n
+            }
+            (Some(a), _) => a.name.clone(),
+            (None, _) => {
+                return Err(Error::type_error(
+                    call.span,
+                    "a Core Column(...) starts with its name in quotes",
+                ))
+            }
+        };
+        let ty_expr = positional.next().ok_or_else(|| {
+            Error::type_error(
+                call.span,
+                format!("Column {name} needs a type, e.g. Integer or String"),
+            )
+        })?;
+        let ty = column_type(ty_expr)?;
+        let mut column = Column::new(&name, ty).nullable();
+        for extra in positional {
+            if call_name(extra) == Some("ForeignKey") {
+                column.foreign_key = Some(foreign_key(extra)?);
+            } else {
+                return Err(Error::type_error(
+                    extra.span,
+                    "after the type, a Column takes ForeignKey(...) and name=value options",
+                ));
+            }
+        }
+        let mut primary = false;
+        for arg in args
+            .iter()
+            .filter_map(|a| a.keyword.as_ref().map(|k| (k, &a.value)))
+        {
+            let (key, value) = arg;
+            match (key.name.as_str(), &value.kind) {
+                ("primary_key", ExprKind::Literal(Literal::Bool(b))) => primary = *b,
+                ("nullable", ExprKind::Literal(Literal::Bool(b))) => column.nullable = *b,
+                ("unique", ExprKind::Literal(Literal::Bool(b))) => column.unique = *b,
+                ("index", ExprKind::Literal(Literal::Bool(_))) => {}
+                ("default" | "server_default", ExprKind::Literal(lit)) => {
+                    column.default = Some(literal_sql(lit))
+                }
+                _ => {
+                    return Err(Error::name(
+                        key.span,
+                        format!("Column option '{}' is not known here", key.name),
+                    )
+                    .with_hint(suggestion(
+                        &key.name,
+                        [
+                            "primary_key",
+                            "nullable",
+                            "unique",
+                            "index",
+                            "default",
+                            "server_default",
+                        ],
+                    )))
+                }
+            }
+        }
+        if primary {
+            column.nullable = false;
+        }
+        Ok((column, primary, call.span))
+    }
+}
+
+/// The name of the function an expression calls, if it is a call.
+fn call_name(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Call(callee, _) => match &callee.kind {
+            ExprKind::Name(n) => Some(n.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn column_type(e: &Expr) -> Result<ColumnType> {
+    let name = match &e.kind {
+        ExprKind::Name(n) => n.as_str(),
+        ExprKind::Call(..) => call_name(e).unwrap_or(""),
+        _ => "",
+    };
+    TYPES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| {
+            Error::name(e.span, format!("'{name}' is not a column type here"))
+                .with_hint(suggestion(name, TYPES.iter().map(|(n, _)| *n)))
+        })
+}
+
+fn foreign_key(call: &Expr) -> Result<crate::schema::ForeignKey> {
+    let ExprKind::Call(_, args) = &call.kind else {
+        return Err(Error::type_error(
+            call.span,
+            "ForeignKey('table.column') is expected",
+        ));
+    };
+    let target = args
+        .iter()
+        .find(|a| a.keyword.is_none())
+        .map(|a| &a.value.kind);
+    let Some(ExprKind::Literal(Literal::Text(target))) = target else {
+        return Err(Error::type_error(
+            call.span,
+            "ForeignKey takes 'table.column' in quotes",
+        ));
+    };
+    let Some((table, column)) = target.split_once('.') else {
+        return Err(Error::type_error(
+            call.span,
+            format!("ForeignKey('{target}') should be 'table.column', e.g. 'students.id'"),
+        ));
+    };
+    let on_delete = match args
+        .iter()
+        .find(|a| a.keyword.as_ref().is_some_and(|k| k.name == "ondelete"))
+        .map(|a| &a.value.kind)
+    {
+        Some(ExprKind::Literal(Literal::Text(rule))) if rule.eq_ignore_ascii_case("CASCADE") => {
+            OnDelete::Cascade
+        }
+        Some(ExprKind::Literal(Literal::Text(rule))) if rule.eq_ignore_ascii_case("SET NULL") => {
+            OnDelete::SetNull
+        }
+        _ => OnDelete::Restrict,
+    };
+    Ok(crate::schema::ForeignKey {
+        table: table.to_string(),
+        column: column.to_string(),
+        on_delete,
+    })
+}
+
+fn literal_sql(lit: &Literal) -> String {
+    match lit {
+        Literal::Integer(i) => i.to_string(),
+        Literal::Real(r) => r.to_string(),
+        Literal::Text(t) => format!("'{}'", t.replace('\'', "''")),
+        Literal::Bool(b) => i64::from(*b).to_string(),
+        Literal::None => "NULL".into(),
+    }
+}
+
+/// `relationship('Student', backref='awards')` / `relationship(Student, back_populates=...)`.
+fn relationship_line(name: &Ident, call: &Expr) -> Result<RelationshipLine> {
+    let ExprKind::Call(_, args) = &call.kind else {
+        return Err(Error::type_error(
+            call.span,
+            "a relationship(...) is expected here",
+        ));
+    };
+    let target = args.iter().find(|a| a.keyword.is_none()).map(|a| &a.value);
+    let (target, target_span) = match target.map(|t| (&t.kind, t.span)) {
+        Some((ExprKind::Literal(Literal::Text(t)), span)) | Some((ExprKind::Name(t), span)) => {
+            (t.clone(), span)
+        }
+        _ => {
+            return Err(Error::type_error(
+                call.span,
+                "relationship(...) names the related class first",
+            )
+            .with_hint("e.g. relationship('Student', backref='awards')"))
+        }
+    };
+    let keyword_text = |key: &str| {
+        args.iter()
+            .find(|a| a.keyword.as_ref().is_some_and(|k| k.name == key))
+            .and_then(|a| match &a.value.kind {
+                ExprKind::Literal(Literal::Text(t)) | ExprKind::Name(t) => Some(t.clone()),
+                _ => None,
+            })
+    };
+    Ok(RelationshipLine {
+        name: name.clone(),
+        target,
+        target_span,
+        reverse: keyword_text("backref").or_else(|| keyword_text("back_populates")),
+        secondary: keyword_text("secondary"),
+    })
+}
+
+/// How `table` links to `target` by a foreign key: its own column (many-to-one), or one of
+/// the target's (one-to-many).
+fn link(table: &Table, target: &Table) -> Option<Link> {
+    if let Some((c, _)) = table.foreign_keys().find(|(_, fk)| fk.table == target.name) {
+        return Some(Link::ManyToOne {
+            column: c.name.clone(),
+        });
+    }
+    target
+        .foreign_keys()
+        .find(|(_, fk)| fk.table == table.name)
+        .map(|(c, _)| Link::OneToMany {
+            column: c.name.clone(),
+        })
+}
+
+fn secondary_link(
+    meta: &crate::schema::MetaData,
+    secondary: &str,
+    owner: &str,
+    target: &str,
+) -> Option<Link> {
+    let assoc = meta.table(secondary)?;
+    let owner_column = assoc
+        .foreign_keys()
+        .find(|(_, fk)| fk.table == owner)?
+        .0
+        .name
+        .clone();
+    let target_column = assoc
+        .foreign_keys()
+        .find(|(_, fk)| fk.table == target)?
+        .0
+        .name
+        .clone();
+    Some(Link::ManyToMany {
+        secondary: secondary.to_string(),
+        owner_column,
+        target_column,
+    })
+}
