@@ -286,3 +286,100 @@ fn bad_declarations_say_what_and_where() {
         "a failed declaration leaves the session working"
     );
 }
+
+fn run_all(statements: &[&str]) -> Vec<Value> {
+    let mut cmd = Command::cargo_bin("ormscope").expect("binary");
+    cmd.arg("--json");
+    for s in statements {
+        cmd.args(["-e", s]);
+    }
+    let output = cmd.output().expect("runs");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect()
+}
+
+#[test]
+fn the_identity_map_answers_without_sql_until_expired() {
+    let a = run_all(&[
+        "session.begin()",
+        "students[13]",
+        "students[13].name",
+        "session.expire_all()",
+        "students[13].name",
+    ]);
+    assert_eq!(sql_count(&a[1]), 1);
+    assert_eq!(sql_count(&a[2]), 0, "{}", a[2]);
+    assert!(
+        notes(&a[2]).contains("Student 13 is already in the session: no query"),
+        "{}",
+        a[2]
+    );
+    assert_eq!(
+        sql_count(&a[4]),
+        1,
+        "expired objects are read again: {}",
+        a[4]
+    );
+    assert_eq!(a[2]["result"], a[4]["result"]);
+}
+
+#[test]
+fn writes_wait_in_the_unit_of_work_and_flush_parents_first() {
+    let a = run_all(&[
+        ":session on",
+        "classes.add({'student_id': 41, 'name': 'Latin 101', 'abbreviation': 'LA101'})",
+        "students.add({'name': 'Grace', 'email': 'grace@school.edu', 'year': 2})",
+        "session.new",
+        "session.commit()",
+        "students[41].classes.count()",
+    ]);
+    assert!(a.iter().all(|v| v["ok"] == true), "{a:?}");
+    assert_eq!(sql_count(&a[1]), 0, "nothing sent yet: {}", a[1]);
+    assert_eq!(a[3]["result"]["rows"].as_array().map(Vec::len), Some(2));
+    let sent: Vec<&str> = a[4]["sql"]
+        .as_array()
+        .expect("sql")
+        .iter()
+        .filter_map(|s| s["text"].as_str())
+        .collect();
+    assert!(
+        sent[0].starts_with("INSERT INTO students"),
+        "the parent first, although added second: {sent:?}"
+    );
+    assert!(sent[1].starts_with("INSERT INTO classes"), "{sent:?}");
+    assert_eq!(sent.last().copied(), Some("COMMIT"));
+    assert_eq!(a[5]["result"]["value"], 1);
+}
+
+#[test]
+fn a_query_flushes_pending_changes_first_and_rollback_discards_them() {
+    let a = run_all(&[
+        "session.begin()",
+        "students[13].name = 'Ann'",
+        "students.where(name == 'Ann').count()",
+        "session.rollback()",
+        "students[13].name",
+    ]);
+    assert!(
+        notes(&a[1]).contains("pending in session.dirty"),
+        "{}",
+        a[1]
+    );
+    assert_eq!(a[2]["result"]["value"], 1);
+    assert!(notes(&a[2]).contains("autoflush"), "{}", a[2]);
+    assert_ne!(a[4]["result"]["value"], "Ann", "rolled back: {}", a[4]);
+    let deleted = run_all(&[
+        "session.begin()",
+        "students[13].delete()",
+        "session.deleted",
+        "session.rollback()",
+        "students.count()",
+    ]);
+    assert_eq!(
+        deleted[2]["result"]["rows"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(deleted[4]["result"]["value"], 40);
+}

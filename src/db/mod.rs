@@ -37,6 +37,8 @@ pub struct Changes {
     pub last_insert_id: i64,
     /// Every row changed, per table, including cascades.
     pub per_table: BTreeMap<String, u64>,
+    /// The write was not sent: it waits in the session's unit of work.
+    pub pending: bool,
 }
 
 /// A failure reported by SQLite.
@@ -305,6 +307,7 @@ impl Database {
             affected: affected as u64,
             last_insert_id: self.conn.last_insert_rowid(),
             per_table: self.take_changes(),
+            pending: false,
         })
     }
 
@@ -331,6 +334,7 @@ impl Database {
                     affected,
                     last_insert_id: 0,
                     per_table,
+                    pending: false,
                 },
             ));
         }
@@ -341,6 +345,7 @@ impl Database {
                 affected,
                 last_insert_id: self.conn.last_insert_rowid(),
                 per_table: self.take_changes(),
+                pending: false,
             },
         ))
     }

@@ -1,6 +1,7 @@
 //! The mapper at work on one statement: names resolved against the mapped classes, queries
 //! built method by method, and SQL sent only when a value is really needed (lazy loading).
 
+use super::unit::UnitOfWork;
 use super::{Binding, Outcome, Trace};
 use crate::db::{Database, DbError, Rows};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
@@ -81,6 +82,8 @@ pub(crate) struct Eval<'a> {
     pub eager_hits: BTreeMap<String, usize>,
     /// The statement's text, for naming what a loop shows.
     pub source: &'a str,
+    /// The unit of work and identity map, in session mode.
+    pub unit: Option<&'a mut UnitOfWork>,
 }
 
 impl<'a> Eval<'a> {
@@ -90,6 +93,7 @@ impl<'a> Eval<'a> {
         vars: &'a BTreeMap<String, Binding>,
         trace: &'a mut Trace,
         source: &'a str,
+        unit: Option<&'a mut UnitOfWork>,
     ) -> Eval<'a> {
         Eval {
             reg,
@@ -101,6 +105,7 @@ impl<'a> Eval<'a> {
             locals: BTreeMap::new(),
             eager_hits: BTreeMap::new(),
             source,
+            unit,
         }
     }
 
@@ -108,6 +113,7 @@ impl<'a> Eval<'a> {
 
     /// Runs a SELECT, logging it.
     pub fn run_query(&mut self, select: Select, span: Span) -> Result<Rows> {
+        self.autoflush(span)?;
         let sql = render(&Statement::Select(select));
         self.trace.start();
         match self.db.query(&sql) {
@@ -145,8 +151,23 @@ impl<'a> Eval<'a> {
     /// Loads an object's row, or says it does not exist; a row already loaded in this
     /// statement is not read again.
     pub fn load(&mut self, obj: &Obj, span: Span) -> Result<Vec<Value>> {
-        if let Some(row) = self.loaded.get(&(obj.table.clone(), obj.key_text())) {
+        let key = (obj.table.clone(), obj.key_text());
+        if let Some(row) = self.loaded.get(&key) {
             return Ok(row.clone());
+        }
+        if let Some(row) = self
+            .unit
+            .as_ref()
+            .and_then(|u| u.identity.get(&key))
+            .cloned()
+        {
+            self.trace.notes.push(format!(
+                "{} {} is already in the session: no query",
+                self.class_of(&obj.table),
+                obj.key_text()
+            ));
+            self.loaded.insert(key, row.clone());
+            return Ok(row);
         }
         let rows = self.run_query(obj.load_select(), span)?;
         let row = rows
@@ -158,9 +179,29 @@ impl<'a> Eval<'a> {
         Ok(row)
     }
 
-    /// Keeps a loaded row for the rest of the statement.
+    /// Keeps a loaded row for the rest of the statement (and, in session mode, in the
+    /// identity map for later statements).
     pub fn remember(&mut self, obj: &Obj, row: Vec<Value>) {
-        self.loaded.insert((obj.table.clone(), obj.key_text()), row);
+        let key = (obj.table.clone(), obj.key_text());
+        if let Some(unit) = self.unit.as_mut() {
+            unit.identity.insert(key.clone(), row.clone());
+        }
+        self.loaded.insert(key, row);
+    }
+
+    /// In session mode, sends pending changes before a query reads (autoflush), and says so.
+    fn autoflush(&mut self, span: Span) -> Result<()> {
+        let Some(unit) = self.unit.as_deref_mut() else {
+            return Ok(());
+        };
+        let sent = super::unit::flush_pending(self.reg, self.db, self.trace, unit, span)?;
+        if sent > 0 {
+            self.loaded.clear();
+            self.trace.notes.push(format!(
+                "autoflush: {sent} pending change(s) were sent first, so the query sees them"
+            ));
+        }
+        Ok(())
     }
 
     /// Forgets loaded rows (after a write, they may have changed).

@@ -25,6 +25,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "CREATE TABLE statements and relationships; for one table its three faces: SQL, Core, ORM",
     ),
     (
+        ":session on|off",
+        "session mode: writes wait as pending changes until flush or commit (the unit of work)",
+    ),
+    (
         ":mapping Class",
         "the classical mapper(Class, table, properties={...}) form of a mapped class",
     ),
@@ -154,6 +158,7 @@ pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Resu
         ":mapping" => mapping(session, rest, span, trace),
         ":sql" => raw_sql(session, rest, span, trace),
         ":timeout" => timeout(session, rest, span, trace),
+        ":session" => session.session_switch(rest, span, trace),
         ":reset" => {
             session.reset()?;
             trace

@@ -8,6 +8,7 @@ mod declare;
 mod eval;
 mod loops;
 mod meta;
+mod unit;
 mod writes;
 
 pub use eval::{OBJECT_METHODS, QUERY_METHODS};
@@ -140,6 +141,8 @@ pub struct Session {
     db: Database,
     vars: BTreeMap<String, Binding>,
     options: Options,
+    /// The unit of work and identity map, in session mode.
+    unit: Option<unit::UnitOfWork>,
 }
 
 /// What a statement's evaluation collected besides its result.
@@ -201,6 +204,7 @@ impl Session {
             db,
             vars: BTreeMap::new(),
             options,
+            unit: None,
         })
     }
 
@@ -259,9 +263,14 @@ impl Session {
         match statement {
             ast::Statement::Empty => Ok(Outcome::None),
             ast::Statement::Transaction(verb, span) => self.transaction(verb, span, trace),
-            other => self.atomically(trace, |session, trace| {
-                session.execute(&other, input, trace)
-            }),
+            other => {
+                if let Some(outcome) = self.session_statement(&other, trace) {
+                    return outcome;
+                }
+                self.atomically(trace, |session, trace| {
+                    session.execute(&other, input, trace)
+                })
+            }
         }
     }
 
@@ -322,6 +331,18 @@ impl Session {
         span: Span,
         trace: &mut Trace,
     ) -> Result<Outcome> {
+        if self.unit.is_some() {
+            return match verb {
+                ast::TransactionVerb::Begin => Err(Error::new(
+                    ErrorKind::Sql,
+                    span,
+                    "session mode already keeps a transaction open",
+                )
+                .with_hint("session.commit() or session.rollback() end it")),
+                ast::TransactionVerb::Commit => self.session_call("commit", span, trace),
+                ast::TransactionVerb::Rollback => self.session_call("rollback", span, trace),
+            };
+        }
         let open = self.db.in_transaction();
         let (statement, problem) = match verb {
             ast::TransactionVerb::Begin => (
@@ -392,7 +413,14 @@ impl Session {
             }
             _ => {}
         }
-        let mut ev = eval::Eval::new(&self.registry, &self.db, &self.vars, trace, source);
+        let mut ev = eval::Eval::new(
+            &self.registry,
+            &self.db,
+            &self.vars,
+            trace,
+            source,
+            self.unit.as_mut(),
+        );
         match statement {
             ast::Statement::Expr(expr) => {
                 let val = ev.eval(expr)?;
@@ -440,7 +468,39 @@ impl Session {
         };
         remade.map_err(|e| db_failure(&e.message))?;
         self.vars.clear();
+        self.unit = None;
         Ok(())
+    }
+}
+
+impl Session {
+    /// `session.begin()`, `session.commit()`, `session.new`, …: the session object itself.
+    fn session_statement(
+        &mut self,
+        statement: &ast::Statement,
+        trace: &mut Trace,
+    ) -> Option<Result<Outcome>> {
+        let ast::Statement::Expr(expr) = statement else {
+            return None;
+        };
+        let (member, called) = match &expr.kind {
+            ast::ExprKind::Call(callee, args) if args.is_empty() => (&**callee, true),
+            _ => (expr, false),
+        };
+        let ast::ExprKind::Member(base, ast::Member::Name(name)) = &member.kind else {
+            return None;
+        };
+        if !matches!(&base.kind, ast::ExprKind::Name(n) if n == "session") {
+            return None;
+        }
+        let is_method = !["new", "dirty", "deleted"].contains(&name.name.as_str());
+        if is_method && !called {
+            return Some(Err(Error::type_error(
+                name.span,
+                format!("session.{} is a method: call it with ()", name.name),
+            )));
+        }
+        Some(self.session_call(&name.name, name.span, trace))
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::constraint::{explain, Assignment};
 use super::eval::{type_words, Eval, Val};
+use super::unit::{Change, Pending};
 use super::Outcome;
 use crate::db::Changes;
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
@@ -23,24 +24,38 @@ impl Eval<'_> {
         written: &[Assignment],
         span: Span,
     ) -> Result<Changes> {
-        let sql = render(&statement);
         self.forget_loaded();
-        self.trace.start();
-        match self.db.execute(&sql) {
-            Ok(changes) => {
-                self.trace.record(&sql, changes.affected);
-                Ok(changes)
-            }
-            Err(e) => {
-                self.trace.record_failure(&sql);
-                if e.is_constraint() {
-                    let t = self.table(table, span)?;
-                    Err(explain(self.reg, t, &e, written, span))
-                } else {
-                    Err(super::eval::sql_error(&e, span))
-                }
-            }
+        if let Some(unit) = self.unit.as_mut() {
+            let change = match statement {
+                Statement::Insert(_) => Change::New,
+                Statement::Delete(_) => Change::Deleted,
+                _ => Change::Dirty,
+            };
+            let display = render(&statement).display;
+            unit.identity.retain(|(t, _), _| t != table);
+            unit.pending.push(Pending {
+                change,
+                table: table.to_string(),
+                statement,
+                written: written.to_vec(),
+                span,
+            });
+            let list = match change {
+                Change::New => "session.new",
+                Change::Dirty => "session.dirty",
+                Change::Deleted => "session.deleted",
+            };
+            self.trace
+                .notes
+                .push(format!("pending in {list}, not sent yet: {display}"));
+            return Ok(Changes {
+                pending: true,
+                ..Changes::default()
+            });
         }
+        send(
+            self.reg, self.db, self.trace, &statement, table, written, span,
+        )
     }
 
     /// Turns `name=value` pairs into column assignments of `table`, checking names and types.
@@ -212,6 +227,7 @@ impl Eval<'_> {
         });
         let changes = self.run_write(statement, table, &all, span)?;
         let has_id = self.table(table, span)?.has_integer_key();
+        let has_id = has_id && !changes.pending;
         let id = has_id.then_some(changes.last_insert_id);
         if let Some(id) = id {
             self.trace
@@ -236,7 +252,7 @@ impl Eval<'_> {
         ));
         let statement = update_statement(&obj.table, &set, Some(obj.key_filter()));
         let changes = self.run_write(statement, &obj.table, &set, span)?;
-        if changes.affected == 0 {
+        if changes.affected == 0 && !changes.pending {
             return Err(self.missing(obj, span));
         }
         Ok(write_outcome(&obj.table, &changes, None))
@@ -254,7 +270,7 @@ impl Eval<'_> {
             filter: Some(obj.key_filter()),
         });
         let changes = self.run_write(statement, &obj.table, &[], span)?;
-        if changes.affected == 0 {
+        if changes.affected == 0 && !changes.pending {
             return Err(self.missing(obj, span));
         }
         self.note_cascades(&obj.table, &changes);
@@ -281,7 +297,7 @@ impl Eval<'_> {
             &set,
             span,
         )?;
-        if changes.affected == 0 {
+        if changes.affected == 0 && !changes.pending {
             self.check_parent(q, span)?;
         }
         Ok(write_outcome(&q.table, &changes, None))
@@ -300,7 +316,7 @@ impl Eval<'_> {
             filter,
         });
         let changes = self.run_write(statement, &q.table, &[], span)?;
-        if changes.affected == 0 {
+        if changes.affected == 0 && !changes.pending {
             self.check_parent(q, span)?;
         }
         self.note_cascades(&q.table, &changes);
@@ -453,7 +469,7 @@ impl Eval<'_> {
                 }];
                 let statement = update_statement(&rel.target, &set, Some(obj.key_filter()));
                 let changes = self.run_write(statement, &rel.target, &set, item_span)?;
-                if changes.affected == 0 {
+                if changes.affected == 0 && !changes.pending {
                     return Err(self.missing(&obj, item_span));
                 }
                 Ok(write_outcome(&rel.target, &changes, None))
@@ -476,8 +492,9 @@ impl Eval<'_> {
                         let Outcome::Write { id: Some(id), .. } = made else {
                             return Err(Error::type_error(
                                 item_span,
-                                "the new row has no id to link",
-                            ));
+                                "the new row has no id to link yet: in session mode it is only pending",
+                            )
+                            .with_hint("session.flush() first, then append the row by its id"));
                         };
                         Obj {
                             table: rel.target.clone(),
@@ -620,7 +637,7 @@ impl Eval<'_> {
             }
         };
         let changes = self.run_write(statement, &table, &written, item_span)?;
-        if changes.affected == 0 {
+        if changes.affected == 0 && !changes.pending {
             self.load(&parent.obj, parent.span)?;
             return Err(Error::not_found(
                 item_span,
@@ -699,6 +716,33 @@ impl Eval<'_> {
     }
 }
 
+/// Sends one write, records it, and explains a failure in the schema's terms.
+pub(crate) fn send(
+    reg: &crate::mapper::Registry,
+    db: &crate::db::Database,
+    trace: &mut super::Trace,
+    statement: &Statement,
+    table: &str,
+    written: &[Assignment],
+    span: Span,
+) -> Result<Changes> {
+    let sql = render(statement);
+    trace.start();
+    match db.execute(&sql) {
+        Ok(changes) => {
+            trace.record(&sql, changes.affected);
+            Ok(changes)
+        }
+        Err(e) => {
+            trace.record_failure(&sql);
+            match reg.metadata.table(table) {
+                Some(t) if e.is_constraint() => Err(explain(reg, t, &e, written, span)),
+                _ => Err(super::eval::sql_error(&e, span)),
+            }
+        }
+    }
+}
+
 /// `UPDATE table SET ... WHERE filter`.
 fn update_statement(table: &str, set: &[Assignment], filter: Option<Sql>) -> Statement {
     Statement::Update(Update {
@@ -722,6 +766,9 @@ fn cascaded(table: &str, changes: &Changes) -> BTreeMap<String, u64> {
 }
 
 fn write_outcome(table: &str, changes: &Changes, id: Option<i64>) -> Outcome {
+    if changes.pending {
+        return Outcome::None;
+    }
     Outcome::Write {
         affected: changes.affected,
         table: table.to_string(),

@@ -178,7 +178,7 @@ fn sql_summary(s: &Executed, settings: &Settings) -> String {
     let reads = ["SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES"]
         .iter()
         .any(|k| first.eq_ignore_ascii_case(k));
-    let defines = ["CREATE", "DROP", "ALTER"]
+    let defines = ["CREATE", "DROP", "ALTER", "BEGIN", "COMMIT", "ROLLBACK"]
         .iter()
         .any(|k| first.eq_ignore_ascii_case(k));
     if defines && !s.failed {

@@ -1,0 +1,354 @@
+//! Session mode: the unit of work and the identity map, as SQLAlchemy's `Session` keeps them.
+//!
+//! With `:session on` (or `session.begin()`), writes are not sent at once: they wait as pending
+//! changes (`session.new`, `session.dirty`, `session.deleted`) until a query needs them
+//! (autoflush), `session.flush()`, or `session.commit()`, which sends them in dependency order —
+//! new parents before their children, deletes of children before their parents. Objects read
+//! once stay in the identity map: reading them again sends no SQL until they are expired.
+
+use super::constraint::Assignment;
+use super::{Outcome, Session, Trace};
+use crate::error::{suggestion, Error, ErrorKind, Result, Span};
+use crate::render::render;
+use crate::sql::{Statement, Value};
+use std::collections::BTreeMap;
+
+/// What a pending change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// A new row (`session.new`).
+    New,
+    /// A changed row (`session.dirty`).
+    Dirty,
+    /// A removed row (`session.deleted`).
+    Deleted,
+}
+
+/// One change waiting to be flushed.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// What kind of change.
+    pub change: Change,
+    /// The table it writes.
+    pub table: String,
+    /// The statement that will be sent.
+    pub statement: Statement,
+    /// The values it writes, to explain a failure.
+    pub written: Vec<Assignment>,
+    /// Where in its statement it was asked for.
+    pub span: Span,
+}
+
+/// The session's state between statements in session mode.
+#[derive(Debug, Clone, Default)]
+pub struct UnitOfWork {
+    /// Changes not sent yet, in the order they were made.
+    pub pending: Vec<Pending>,
+    /// Objects already loaded, by table and key.
+    pub identity: BTreeMap<(String, String), Vec<Value>>,
+}
+
+/// The session's methods that can be called as `session.NAME()` or read as `session.NAME`.
+pub const SESSION_METHODS: &[&str] = &[
+    "begin",
+    "commit",
+    "rollback",
+    "flush",
+    "expire_all",
+    "new",
+    "dirty",
+    "deleted",
+];
+
+impl UnitOfWork {
+    /// The pending changes in the order a flush sends them: inserts parents first, then
+    /// updates, then deletes children first (`order` gives each table's place, parents first).
+    pub fn flush_order(&self, order: impl Fn(&str) -> usize) -> Vec<Pending> {
+        let mut changes: Vec<(usize, Pending)> = self.pending.iter().cloned().enumerate().collect();
+        changes.sort_by_key(|(seq, p)| {
+            let place = order(&p.table);
+            let table_rank = match p.change {
+                Change::Deleted => usize::MAX - place,
+                Change::New => place,
+                Change::Dirty => 0,
+            };
+            (p.change, table_rank, *seq)
+        });
+        changes.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+impl Session {
+    /// Whether session mode is on.
+    pub fn in_session_mode(&self) -> bool {
+        self.unit.is_some()
+    }
+
+    /// `:session on|off`.
+    pub(crate) fn session_switch(
+        &mut self,
+        argument: &str,
+        span: Span,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        match argument {
+            "on" => self.session_call("begin", span, trace),
+            "off" => {
+                if self.unit.as_ref().is_some_and(|u| !u.pending.is_empty()) {
+                    return Err(
+                        Error::new(ErrorKind::Sql, span, "there are pending changes")
+                            .with_hint("session.commit() or session.rollback() first"),
+                    );
+                }
+                if self.db.in_transaction() {
+                    self.send_control(Statement::Commit, span, trace)?;
+                }
+                self.unit = None;
+                trace
+                    .notes
+                    .push("session mode off: each statement is saved on its own again".into());
+                Ok(Outcome::None)
+            }
+            "" => {
+                let state = if self.unit.is_some() { "on" } else { "off" };
+                trace.notes.push(format!("session mode is {state}"));
+                Ok(Outcome::None)
+            }
+            other => Err(Error::new(
+                ErrorKind::Type,
+                span,
+                format!(":session takes on or off, not '{other}'"),
+            )),
+        }
+    }
+
+    /// `session.begin()`, `session.commit()`, … and `session.new`, ….
+    pub(crate) fn session_call(
+        &mut self,
+        name: &str,
+        span: Span,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        if name != "begin" && self.unit.is_none() {
+            return Err(Error::new(
+                ErrorKind::Sql,
+                span,
+                format!("session.{name} needs session mode"),
+            )
+            .with_hint("start it with session.begin() or :session on"));
+        }
+        match name {
+            "begin" => {
+                if self.unit.is_some() {
+                    return Err(Error::new(
+                        ErrorKind::Sql,
+                        span,
+                        "session mode is already on",
+                    ));
+                }
+                if self.db.in_transaction() {
+                    return Err(Error::new(
+                        ErrorKind::Sql,
+                        span,
+                        "a transaction is already open: commit or rollback it first",
+                    ));
+                }
+                self.send_control(Statement::Begin, span, trace)?;
+                self.unit = Some(UnitOfWork::default());
+                trace.notes.push(
+                    "session mode on: writes wait as pending changes until a query (autoflush), session.flush() or session.commit()"
+                        .into(),
+                );
+                Ok(Outcome::None)
+            }
+            "flush" => {
+                let sent = self.flush(span, trace)?;
+                trace.notes.push(format!(
+                    "flush: {sent} pending change(s) sent, in dependency order"
+                ));
+                Ok(Outcome::None)
+            }
+            "commit" => {
+                let sent = self.flush(span, trace)?;
+                if self.db.in_transaction() {
+                    self.send_control(Statement::Commit, span, trace)?;
+                }
+                self.expire_all();
+                trace.notes.push(format!(
+                    "commit: {sent} pending change(s) flushed and saved; every object is expired and will be read again"
+                ));
+                Ok(Outcome::None)
+            }
+            "rollback" => {
+                let discarded = self.unit.as_ref().map_or(0, |u| u.pending.len());
+                if let Some(unit) = self.unit.as_mut() {
+                    unit.pending.clear();
+                }
+                if self.db.in_transaction() {
+                    self.send_control(Statement::Rollback, span, trace)?;
+                }
+                self.expire_all();
+                trace.notes.push(format!(
+                    "rollback: {discarded} pending change(s) discarded; the database is as it was"
+                ));
+                Ok(Outcome::None)
+            }
+            "expire_all" => {
+                self.expire_all();
+                trace
+                    .notes
+                    .push("every object is expired: the next read of each sends a query".into());
+                Ok(Outcome::None)
+            }
+            "new" | "dirty" | "deleted" => Ok(self.pending_rows(name)),
+            other => Err(Error::name(span, format!("the session has no '{other}'"))
+                .with_hint(suggestion(other, SESSION_METHODS.iter().copied()))),
+        }
+    }
+
+    fn expire_all(&mut self) {
+        if let Some(unit) = self.unit.as_mut() {
+            unit.identity.clear();
+        }
+    }
+
+    fn pending_rows(&self, which: &str) -> Outcome {
+        let wanted = match which {
+            "new" => Change::New,
+            "dirty" => Change::Dirty,
+            _ => Change::Deleted,
+        };
+        let rows = self
+            .unit
+            .iter()
+            .flat_map(|u| u.pending.iter())
+            .filter(|p| p.change == wanted)
+            .map(|p| {
+                vec![
+                    Value::Text(p.table.clone()),
+                    Value::Text(render(&p.statement).display),
+                ]
+            })
+            .collect();
+        Outcome::Rows {
+            table: None,
+            columns: vec!["table".into(), "pending SQL".into()],
+            rows,
+        }
+    }
+
+    fn send_control(&mut self, statement: Statement, span: Span, trace: &mut Trace) -> Result<()> {
+        let sql = render(&statement);
+        trace.start();
+        self.db
+            .control(&sql.text)
+            .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
+        trace.record(&sql, 0);
+        Ok(())
+    }
+
+    /// Sends every pending change in dependency order; the number sent.
+    pub(crate) fn flush(&mut self, span: Span, trace: &mut Trace) -> Result<usize> {
+        match self.unit.as_mut() {
+            Some(unit) => flush_pending(&self.registry, &self.db, trace, unit, span),
+            None => Ok(0),
+        }
+    }
+}
+
+/// Sends a unit of work's pending changes in dependency order (in a transaction, begun when
+/// none is open); afterwards nothing is pending and every object is expired.
+pub(crate) fn flush_pending(
+    registry: &crate::mapper::Registry,
+    db: &crate::db::Database,
+    trace: &mut Trace,
+    unit: &mut UnitOfWork,
+    span: Span,
+) -> Result<usize> {
+    if unit.pending.is_empty() {
+        return Ok(0);
+    }
+    let order: Vec<String> = registry
+        .metadata
+        .tables()
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    let ordered = unit.flush_order(|t| order.iter().position(|o| o == t).unwrap_or(order.len()));
+    if !db.in_transaction() {
+        let sql = render(&Statement::Begin);
+        trace.start();
+        db.control(&sql.text)
+            .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
+        trace.record(&sql, 0);
+    }
+    for pending in &ordered {
+        super::writes::send(
+            registry,
+            db,
+            trace,
+            &pending.statement,
+            &pending.table,
+            &pending.written,
+            pending.span,
+        )?;
+    }
+    unit.pending.clear();
+    unit.identity.clear();
+    Ok(ordered.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{Delete, Insert};
+
+    fn pending(change: Change, table: &str) -> Pending {
+        let statement = match change {
+            Change::Deleted => Statement::Delete(Delete {
+                table: table.into(),
+                filter: None,
+            }),
+            _ => Statement::Insert(Insert {
+                table: table.into(),
+                columns: Vec::new(),
+                values: Vec::new(),
+            }),
+        };
+        Pending {
+            change,
+            table: table.into(),
+            statement,
+            written: Vec::new(),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn parents_are_inserted_first_and_deleted_last() {
+        let unit = UnitOfWork {
+            pending: vec![
+                pending(Change::Deleted, "students"),
+                pending(Change::New, "classes"),
+                pending(Change::Deleted, "classes"),
+                pending(Change::New, "students"),
+            ],
+            identity: BTreeMap::new(),
+        };
+        let order = |t: &str| if t == "students" { 0 } else { 1 };
+        let got: Vec<(Change, String)> = unit
+            .flush_order(order)
+            .into_iter()
+            .map(|p| (p.change, p.table))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Change::New, "students".to_string()),
+                (Change::New, "classes".to_string()),
+                (Change::Deleted, "classes".to_string()),
+                (Change::Deleted, "students".to_string()),
+            ]
+        );
+    }
+}
