@@ -115,7 +115,11 @@ pub fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run
         let indent = " ".repeat(numbered);
         let sql_runs = highlight::sql(text);
         if panels::line_width(&sql_runs) + numbered > width {
-            runs.extend(break_clauses(sql_runs));
+            let continued = format!("\n{indent}");
+            runs.extend(break_clauses(sql_runs).into_iter().map(|mut r| {
+                r.text = r.text.replace('\n', &continued);
+                r
+            }));
         } else {
             runs.extend(sql_runs);
         }
