@@ -777,24 +777,8 @@ impl Eval<'_> {
                 self.compare_operands(Operand::Sql(column), op, value, span)
             }
             _ => Err(
-                Error::name(method.span, format!("no test '{m}' on a column")).with_hint(
-                    crate::error::suggestion(
-                        m,
-                        [
-                            "like",
-                            "startswith",
-                            "endswith",
-                            "contains",
-                            "between",
-                            "in_",
-                            "not_in",
-                            "is_",
-                            "is_not",
-                            "any",
-                            "has",
-                        ],
-                    ),
-                ),
+                Error::name(method.span, format!("no test '{m}' on a column"))
+                    .with_hint(crate::error::suggestion(m, TESTS.iter().copied())),
             ),
         }
     }

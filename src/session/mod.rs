@@ -157,6 +157,19 @@ pub(crate) struct Trace {
 }
 
 impl Trace {
+    /// The answer to `input`, with everything the trace collected.
+    fn into_response(self, input: &str, outcome: Result<Outcome>) -> Response {
+        Response {
+            input: input.to_string(),
+            outcome,
+            sql: self.sql,
+            notes: self.notes,
+            mapping: self.mapping,
+            text: self.text,
+            faces: self.faces,
+        }
+    }
+
     /// Notes the time before a statement is sent.
     pub fn start(&mut self) {
         self.started = Some(std::time::Instant::now());
@@ -247,15 +260,7 @@ impl Session {
             self.run_statement(input, &mut trace)
         };
         self.db.stop_clock();
-        Response {
-            input: input.to_string(),
-            outcome,
-            sql: trace.sql,
-            notes: trace.notes,
-            mapping: trace.mapping,
-            text: trace.text,
-            faces: trace.faces,
-        }
+        trace.into_response(input, outcome)
     }
 
     fn run_statement(&mut self, input: &str, trace: &mut Trace) -> Result<Outcome> {
@@ -314,15 +319,7 @@ impl Session {
             Err(e) => Err(e),
         };
         self.vars = vars;
-        Response {
-            input: input.to_string(),
-            outcome,
-            sql: trace.sql,
-            notes: trace.notes,
-            mapping: trace.mapping,
-            text: trace.text,
-            faces: trace.faces,
-        }
+        trace.into_response(input, outcome)
     }
 
     fn transaction(
@@ -363,12 +360,7 @@ impl Session {
         if let Some(problem) = problem {
             return Err(Error::new(ErrorKind::Sql, span, problem));
         }
-        let sql = render(&statement);
-        trace.start();
-        self.db
-            .control(&sql.text)
-            .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
-        trace.record(&sql, 0);
+        send_control(&self.db, &statement, span, trace)?;
         trace.notes.push(
             match verb {
                 ast::TransactionVerb::Begin => {
@@ -502,6 +494,21 @@ impl Session {
         }
         Some(self.session_call(&name.name, name.span, trace))
     }
+}
+
+/// Sends `BEGIN`, `COMMIT` or `ROLLBACK`, recording it.
+pub(crate) fn send_control(
+    db: &Database,
+    statement: &SqlStatement,
+    span: Span,
+    trace: &mut Trace,
+) -> Result<()> {
+    let sql = render(statement);
+    trace.start();
+    db.control(&sql.text)
+        .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
+    trace.record(&sql, 0);
+    Ok(())
 }
 
 /// Whether an expression is a call of the function `name` (`Table(...)`, `mapper(...)`).

@@ -238,13 +238,7 @@ impl Session {
     }
 
     fn send_control(&mut self, statement: Statement, span: Span, trace: &mut Trace) -> Result<()> {
-        let sql = render(&statement);
-        trace.start();
-        self.db
-            .control(&sql.text)
-            .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
-        trace.record(&sql, 0);
-        Ok(())
+        super::send_control(&self.db, &statement, span, trace)
     }
 
     /// Sends every pending change in dependency order; the number sent.
@@ -276,11 +270,7 @@ pub(crate) fn flush_pending(
         .collect();
     let ordered = unit.flush_order(|t| order.iter().position(|o| o == t).unwrap_or(order.len()));
     if !db.in_transaction() {
-        let sql = render(&Statement::Begin);
-        trace.start();
-        db.control(&sql.text)
-            .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
-        trace.record(&sql, 0);
+        super::send_control(db, &Statement::Begin, span, trace)?;
     }
     for pending in &ordered {
         super::writes::send(
