@@ -136,9 +136,7 @@ pub fn in_words(detail: &str, metadata: &MetaData) -> String {
     }
     if let Some(rest) = d.strip_prefix("BLOOM FILTER ON ") {
         let table = first_word(rest);
-        return format!(
-            "builds a Bloom filter on {table} to skip rows that cannot match, quickly"
-        );
+        return format!("builds a Bloom filter on {table} to skip rows that cannot match, quickly");
     }
     subquery(d).unwrap_or_else(|| format!("a step SQLite calls \"{d}\""))
 }
@@ -179,22 +177,20 @@ fn search(rest: &str, metadata: &MetaData) -> String {
         .strip_prefix("COVERING INDEX ")
         .or_else(|| method.strip_prefix("INDEX "))
         .unwrap_or(method);
-    let mut words = format!(
-        "uses the index {} on {table} to find rows{by_words}",
-        index_name(index, table)
-    );
+    let mut words = format!("uses {} to find rows{by_words}", index_phrase(index, table));
     if covering {
         words.push_str("; the index holds every column needed, so the table itself is not read");
     }
     words
 }
 
-/// An index's name, explained when it is one SQLite made by itself for a key.
-fn index_name(index: &str, table: &str) -> String {
+/// An index in words: `the index ix_classes_student_id on classes`, or, for one SQLite made
+/// by itself, what it was made for.
+fn index_phrase(index: &str, table: &str) -> String {
     if index.starts_with("sqlite_autoindex_") {
-        format!("{index} (made by SQLite for a key or UNIQUE column of {table})")
+        format!("the index SQLite made for a key or UNIQUE column of {table} ({index})")
     } else {
-        index.to_string()
+        format!("the index {index} on {table}")
     }
 }
 
@@ -211,7 +207,11 @@ fn columns_of(condition: &str, table: &str, metadata: &MetaData) -> Vec<String> 
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
-        let name = if name == "rowid" { key.to_string() } else { name };
+        let name = if name == "rowid" {
+            key.to_string()
+        } else {
+            name
+        };
         if !name.is_empty() && !columns.contains(&name) {
             columns.push(name);
         }
@@ -228,14 +228,14 @@ fn scan(rest: &str, metadata: &MetaData) -> String {
     let is_table = metadata.table(table).is_some();
     if let Some((_, index)) = rest.split_once(" USING COVERING INDEX ") {
         return format!(
-            "reads the whole index {} of {table} instead of the table (a full scan of the index)",
-            index_name(first_word(index), table)
+            "reads all of {} instead of the table (a full scan of the index)",
+            index_phrase(first_word(index), table)
         );
     }
     if let Some((_, index)) = rest.split_once(" USING INDEX ") {
         return format!(
-            "reads the whole table {table} in the order of the index {} (a full scan, but no sort)",
-            index_name(first_word(index), table)
+            "reads the whole table {table} in the order of {} (a full scan, but no sort)",
+            index_phrase(first_word(index), table)
         );
     }
     if is_table {
@@ -251,7 +251,10 @@ fn temp_tree(what: &str) -> String {
         "ORDER BY" => "sorts the rows for ORDER BY (no index gives this order)".to_string(),
         "GROUP BY" => "sorts the rows to form the groups of GROUP BY".to_string(),
         "DISTINCT" => "remembers the rows seen, to drop duplicates (DISTINCT)".to_string(),
-        other => format!("sorts the rows for the {} of ORDER BY", other.to_lowercase()),
+        other => format!(
+            "sorts the rows for the {} of ORDER BY",
+            other.to_lowercase()
+        ),
     }
 }
 
@@ -327,10 +330,13 @@ mod tests {
         let covering = words(
             "SEARCH memberships USING COVERING INDEX sqlite_autoindex_memberships_1 (student_id=?)",
         );
-        assert!(covering.contains("made by SQLite"), "{covering}");
+        assert!(covering.starts_with("uses the index SQLite made for a key or UNIQUE column of memberships (sqlite_autoindex_memberships_1) to find rows by student_id"), "{covering}");
         assert!(covering.contains("table itself is not read"), "{covering}");
         let automatic = words("SEARCH t USING AUTOMATIC COVERING INDEX (x=?)");
-        assert!(automatic.starts_with("builds a temporary index on t by x"), "{automatic}");
+        assert!(
+            automatic.starts_with("builds a temporary index on t by x"),
+            "{automatic}"
+        );
     }
 
     #[test]
@@ -338,7 +344,10 @@ mod tests {
         assert!(words("USE TEMP B-TREE FOR ORDER BY").starts_with("sorts the rows for ORDER BY"));
         assert!(words("CORRELATED SCALAR SUBQUERY 2").starts_with("for each row"));
         assert!(words("LIST SUBQUERY 1").contains("once"));
-        assert_eq!(words("SOMETHING NEW"), "a step SQLite calls \"SOMETHING NEW\"");
+        assert_eq!(
+            words("SOMETHING NEW"),
+            "a step SQLite calls \"SOMETHING NEW\""
+        );
     }
 
     #[test]
@@ -346,12 +355,13 @@ mod tests {
         let rows = vec![
             (2, 0, "SCAN students".to_string()),
             (4, 0, "CORRELATED SCALAR SUBQUERY 1".to_string()),
-            (7, 4, "SEARCH classes USING INDEX ix_classes_student_id (student_id=?)".to_string()),
+            (
+                7,
+                4,
+                "SEARCH classes USING INDEX ix_classes_student_id (student_id=?)".to_string(),
+            ),
         ];
         let s = steps(&rows, &school::registry().metadata);
-        assert_eq!(
-            s.iter().map(|s| s.depth).collect::<Vec<_>>(),
-            vec![0, 0, 1]
-        );
+        assert_eq!(s.iter().map(|s| s.depth).collect::<Vec<_>>(), vec![0, 0, 1]);
     }
 }

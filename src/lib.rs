@@ -7,6 +7,7 @@
 
 pub mod complete;
 pub mod db;
+pub mod demo;
 pub mod dialect;
 pub mod error;
 pub mod explain;

@@ -2,10 +2,11 @@
 //! the interactive prompt on a terminal.
 
 use clap::Parser;
+use ormscope::dialect::Choice;
 use ormscope::session::{Options, Session};
 use ormscope::shell::Shell;
 use ormscope::view::{Layout, Painter, Settings};
-use ormscope::{repl, syntax, view};
+use ormscope::{repl, syntax, translate, view};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +51,12 @@ struct Cli {
     /// Do not read or write the prompt's history file.
     #[arg(long)]
     no_history: bool,
+    /// Write the SQL panel for this database: sqlite (what runs), postgresql, mysql, or all.
+    #[arg(long, value_name = "DIALECT", value_parser = parse_dialect)]
+    dialect: Option<Choice>,
+    /// Write every statement with its SQL and result to FILE (.md: Markdown, .html: a web page).
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -70,6 +77,33 @@ enum Command {
     Lessons {
         #[command(subcommand)]
         action: LessonsAction,
+    },
+    /// Step through a prepared script in front of a class: narration, then each statement on Enter
+    /// (b goes back, r restarts, q quits, anything else runs as your own statement).
+    Demo {
+        /// The script: statements, with `#` lines of narration above them.
+        file: PathBuf,
+        /// Advance by itself every SECONDS.
+        #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+        auto: Option<f64>,
+        /// Write every statement with its SQL and result to FILE (.md or .html).
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Write the SQL panel for this database: sqlite, postgresql, mysql, or all.
+        #[arg(long, value_name = "DIALECT", value_parser = parse_dialect)]
+        dialect: Option<Choice>,
+        /// Make a School with N students instead of the default 40.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        scale: Option<u64>,
+    },
+    /// Print the SQL of statements without changing anything (for slides), in one dialect or all.
+    Sql {
+        /// The statements.
+        #[arg(required = true, value_name = "STATEMENT", allow_hyphen_values = true)]
+        statements: Vec<String>,
+        /// sqlite (what runs), postgresql, mysql, or all.
+        #[arg(long, value_name = "DIALECT", value_parser = parse_dialect, default_value = "sqlite")]
+        dialect: Choice,
     },
 }
 
@@ -126,6 +160,23 @@ fn run(cli: Cli) -> u8 {
             print!("{}", report.text());
             return u8::from(!report.problems.is_empty());
         }
+        Some(Command::Demo {
+            file,
+            auto,
+            record,
+            dialect,
+            scale,
+        }) => {
+            return demo(&cli, file, *auto, record.clone(), *dialect, *scale);
+        }
+        Some(Command::Sql {
+            statements,
+            dialect,
+        }) => {
+            let settings = settings(&cli, false);
+            let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+            return translate::sql_command(statements, *dialect, &settings, &mut out, &mut err);
+        }
         None => {}
     }
     let statements = match gather(&cli) {
@@ -164,6 +215,13 @@ fn run(cli: Cli) -> u8 {
     };
     let interactive = statements.is_none();
     let mut shell = Shell::new(session, settings(&cli, interactive));
+    shell.set_dialect(cli.dialect.unwrap_or_default());
+    if let Some(path) = &cli.record {
+        if let Err(e) = shell.start_recording(path) {
+            eprintln!("ormscope: {e}");
+            return 2;
+        }
+    }
     let Some(statements) = statements else {
         let history = if cli.no_history {
             None
@@ -219,6 +277,48 @@ fn learn(cli: &Cli, lesson: Option<u32>, dir: Option<PathBuf>, reset: bool) -> u
         interactive,
     };
     ormscope::lessons::learn::run(course, options)
+}
+
+/// `ormscope demo`.
+fn demo(
+    cli: &Cli,
+    file: &std::path::Path,
+    auto: Option<f64>,
+    record: Option<PathBuf>,
+    dialect: Option<Choice>,
+    scale: Option<u64>,
+) -> u8 {
+    if cli.db.is_some() || cli.scale.is_some() {
+        eprintln!("ormscope: demo plays on its own in-memory School (so it can go back): put --scale after demo, and leave out --db");
+        return 2;
+    }
+    let terminal = std::io::stdin().is_terminal() && auto.is_none();
+    ormscope::demo::run(ormscope::demo::DemoOptions {
+        file: file.to_path_buf(),
+        auto,
+        record: record.or_else(|| cli.record.clone()),
+        dialect: dialect.or(cli.dialect).unwrap_or_default(),
+        session: Options {
+            scale,
+            read_only: cli.read_only,
+            ..Options::default()
+        },
+        settings: settings(cli, terminal),
+        terminal,
+    })
+}
+
+/// A dialect's name, or `all`.
+fn parse_dialect(name: &str) -> Result<Choice, String> {
+    Choice::parse(name).ok_or_else(|| format!("choose {}", ormscope::dialect::CHOICES))
+}
+
+/// Seconds between the steps of `demo --auto`.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if (0.0..=3600.0).contains(&s) => Ok(s),
+        _ => Err("give a number of seconds from 0 to 3600".to_string()),
+    }
 }
 
 /// The view settings from the flags and the terminal.

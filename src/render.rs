@@ -14,7 +14,9 @@
 //! - PostgreSQL reports the new key of an insert with `RETURNING id` (SQLite and MySQL tell
 //!   the driver the last inserted id instead);
 //! - the language's LIKE tests ignore ASCII case, as SQLite's `LIKE` does; PostgreSQL's `LIKE`
-//!   does not, so there they are `ILIKE`, with a number column cast to text first;
+//!   does not, so there they are `ILIKE`, with a number column cast to text first; and where
+//!   a pattern holds a backslash, which PostgreSQL and MySQL read as an escape character and
+//!   SQLite as itself, they say `ESCAPE ''`;
 //! - MySQL refuses `LIMIT` inside an `IN (SELECT ...)`, and a subquery reading the table an
 //!   UPDATE or DELETE writes, so such a subquery is read through a derived table
 //!   (`IN (SELECT id FROM (SELECT id ... LIMIT 3) AS anon_1)`), which MySQL materializes;
@@ -409,6 +411,8 @@ impl<'m> Writer<'m> {
                 self.operand(pattern);
                 if *escaped {
                     self.push(" ESCAPE '/'");
+                } else if self.dialect != Dialect::Sqlite && has_backslash(pattern) {
+                    self.push(" ESCAPE ''");
                 }
             }
             Expr::Exists(select) => {
@@ -523,6 +527,12 @@ impl<'m> Writer<'m> {
             self.maybe_parens(item, needs_parens(item));
         }
     }
+}
+
+/// Whether a LIKE pattern holds a backslash: PostgreSQL's and MySQL's LIKE take it as an
+/// escape character unless told otherwise (`ESCAPE ''`), SQLite's as a plain character.
+fn has_backslash(pattern: &Expr) -> bool {
+    matches!(pattern, Expr::Value(Value::Text(t)) if t.contains('\\'))
 }
 
 /// Whether a SELECT's own clauses name columns of tables it does not read (a correlated subquery).

@@ -76,34 +76,94 @@ pub fn sql_script(
     out
 }
 
-/// The SQL of the statements in one dialect as plain text, numbered when there are several,
-/// broken before clauses to fit `width`.
-pub fn plain_sql(sql: &[Executed], dialect: Dialect, metadata: &MetaData, width: usize) -> String {
-    if sql.is_empty() {
-        return "(no SQL sent)".to_string();
-    }
+/// The SQL of the statements in one dialect as highlighted runs, numbered when there are
+/// several, each broken before its clauses when wider than `width`.
+pub fn dialect_runs(
+    sql: &[Executed],
+    dialect: Dialect,
+    metadata: &MetaData,
+    width: usize,
+) -> Vec<Run> {
+    let mut runs = Vec::new();
     let numbered = sql.len() > 1;
-    let mut lines = Vec::new();
     for (n, executed) in sql_in(sql, dialect, metadata).iter().enumerate() {
-        let text: String = statement_runs(&executed.display, width)
-            .into_iter()
-            .map(|r| r.text)
-            .collect();
-        for (i, line) in text.lines().enumerate() {
-            lines.push(match (numbered, i) {
-                (true, 0) => format!("{}. {line}", n + 1),
-                (true, _) => format!("   {line}"),
-                (false, _) => line.to_string(),
-            });
+        if n > 0 {
+            highlight::push(&mut runs, Kind::Plain, "\n");
         }
+        if numbered {
+            highlight::push(&mut runs, Kind::Dim, &format!("{}. ", n + 1));
+        }
+        let prefix = if numbered { 3 } else { 0 };
+        runs.extend(statement_runs(
+            &executed.display,
+            width.saturating_sub(prefix),
+        ));
     }
-    lines.join("\n")
+    runs
+}
+
+/// The SQL of the statements in one dialect as plain text (see [`dialect_runs`]).
+pub fn plain_sql(sql: &[Executed], dialect: Dialect, metadata: &MetaData, width: usize) -> String {
+    dialect_runs(sql, dialect, metadata, width)
+        .into_iter()
+        .map(|r| r.text)
+        .collect()
+}
+
+/// Titled columns of runs side by side within `width`, wrapped at spaces; one under another
+/// when a column would be narrower than 24.
+fn columns(faces: &[(String, Vec<Run>)], width: usize, painter: &Painter) -> String {
+    const GAP: &str = " │ ";
+    let count = faces.len().max(1);
+    let column = width.saturating_sub(GAP.len() * (count - 1)) / count;
+    let mut out = String::new();
+    if column < 24 {
+        for (title, runs) in faces {
+            out.push_str(&painter.paint_one(Kind::Heading, &format!("── {title}")));
+            out.push('\n');
+            for line in panels::wrap(runs, width.max(10)) {
+                out.push_str(&painter.paint(&line));
+                out.push('\n');
+            }
+        }
+        return out;
+    }
+    let wrapped: Vec<Vec<Vec<Run>>> = faces
+        .iter()
+        .map(|(title, runs)| {
+            let mut lines = vec![vec![Run::new(Kind::Heading, title.clone())]];
+            lines.extend(panels::wrap(runs, column));
+            lines
+        })
+        .collect();
+    let height = wrapped.iter().map(Vec::len).max().unwrap_or(0);
+    for row in 0..height {
+        let mut text = String::new();
+        for (i, lines) in wrapped.iter().enumerate() {
+            let line = lines.get(row).map_or(&[][..], Vec::as_slice);
+            text.push_str(&painter.paint(line));
+            if i + 1 < wrapped.len() {
+                let pad = column.saturating_sub(panels::line_width(line));
+                text.push_str(&" ".repeat(pad));
+                text.push_str(&painter.paint_one(Kind::Dim, GAP));
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// The view with the SQL in SQLite, PostgreSQL and MySQL together (`:dialect all` and
 /// `:translate`): the statement, the three dialects side by side when they fit (else one
-/// under another), then the result as SQLite gave it.
-pub fn all_dialects_view(response: &Response, registry: &Registry, settings: &Settings) -> String {
+/// under another), then the result as SQLite gave it. `ran` says whether the statement ran
+/// (`:translate` only previews it, so no rows are reported).
+pub fn all_dialects_view(
+    response: &Response,
+    registry: &Registry,
+    settings: &Settings,
+    ran: bool,
+) -> String {
     if response.sql.is_empty() {
         return view::statement_view(response, registry, settings);
     }
@@ -120,19 +180,21 @@ pub fn all_dialects_view(response: &Response, registry: &Registry, settings: &Se
         out.push_str(&painter.paint(line));
         out.push('\n');
     }
-    let column = (settings.width.saturating_sub(6) / 3).max(20);
-    let faces: Vec<(String, String)> = Dialect::ALL
+    let column = (settings.width.saturating_sub(6) / 3).max(24);
+    let faces: Vec<(String, Vec<Run>)> = Dialect::ALL
         .iter()
         .map(|d| {
             (
                 format!("SQL · {}", d.title()),
-                plain_sql(&response.sql, *d, metadata, column),
+                dialect_runs(&response.sql, *d, metadata, column),
             )
         })
         .collect();
-    out.push_str(&panels::columns(&faces, settings.width, painter));
-    out.push_str(&painter.paint_one(Kind::Dim, &ran_on_sqlite(&response.sql)));
-    out.push('\n');
+    out.push_str(&columns(&faces, settings.width, painter));
+    if ran {
+        out.push_str(&painter.paint_one(Kind::Dim, &ran_on_sqlite(&response.sql)));
+        out.push('\n');
+    }
     match &response.outcome {
         Ok(_) => out.push_str(&view::outcome_text(response, registry, settings)),
         Err(e) => out.push_str(&view::error_text(e, &response.input, painter)),
@@ -142,6 +204,46 @@ pub fn all_dialects_view(response: &Response, registry: &Registry, settings: &Se
         out.push('\n');
     }
     out
+}
+
+/// `ormscope sql STATEMENT...`: each statement run and undone on a fresh School, its SQL
+/// written to `out` in the chosen dialects; what went wrong to `err`. The exit status: 0, or 1
+/// when a statement failed.
+pub fn sql_command(
+    statements: &[String],
+    choice: Choice,
+    settings: &Settings,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> u8 {
+    let mut session = match crate::session::Session::open(crate::session::Options::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "ormscope: could not open the database: {}", e.message);
+            return 1;
+        }
+    };
+    let mut failed = false;
+    for (n, statement) in statements.iter().enumerate() {
+        if n > 0 && choice == Choice::All {
+            let _ = writeln!(out);
+        }
+        let response = session.preview(statement);
+        let metadata = &session.registry().metadata;
+        let script = sql_script(
+            &response.sql,
+            choice,
+            metadata,
+            &settings.painter,
+            settings.width,
+        );
+        let _ = out.write_all(script.as_bytes());
+        if let Err(e) = &response.outcome {
+            failed = true;
+            let _ = err.write_all(view::error_text(e, statement, &settings.painter).as_bytes());
+        }
+    }
+    u8::from(failed)
 }
 
 /// `→ ran on SQLite: 3 rows`, for each statement sent.

@@ -132,3 +132,81 @@ fn escaped_like_says_its_escape_character() {
     );
     assert_eq!(render_condition(&like), "t.name LIKE '50/%%' ESCAPE '/'");
 }
+
+fn school() -> crate::schema::MetaData {
+    crate::school::registry().metadata
+}
+
+#[test]
+fn reserved_names_are_quoted_as_each_dialect_quotes_them() {
+    let mut s = Select::star("user");
+    s.filter = Some(Expr::eq(Expr::column("user", "order"), int(1)));
+    let statement = Statement::Select(s);
+    let meta = school();
+    assert_eq!(
+        render_in(&statement, Dialect::Postgresql, &meta).display,
+        "SELECT * FROM \"user\" WHERE \"order\" = 1"
+    );
+    assert_eq!(
+        render_in(&statement, Dialect::Mysql, &meta).display,
+        "SELECT * FROM user WHERE `order` = 1"
+    );
+    assert_eq!(
+        render(&statement).display,
+        "SELECT * FROM user WHERE \"order\" = 1"
+    );
+}
+
+#[test]
+fn sqlite_in_render_in_is_what_render_gives() {
+    let mut s = Select::star("classes");
+    s.offset = Some(int(3));
+    s.filter = Some(Expr::InList(
+        Box::new(Expr::column("classes", "id")),
+        vec![],
+        false,
+    ));
+    let statement = Statement::Select(s);
+    assert_eq!(
+        render_in(&statement, Dialect::Sqlite, &school()),
+        render(&statement)
+    );
+}
+
+#[test]
+fn postgresql_numbers_placeholders_and_returns_the_new_key() {
+    let insert = Statement::Insert(Insert {
+        table: "clubs".into(),
+        columns: vec!["name".into()],
+        values: vec![Expr::value(Value::Text("Chess".into()))],
+    });
+    let r = render_in(&insert, Dialect::Postgresql, &school());
+    assert_eq!(r.text, "INSERT INTO clubs (name) VALUES ($1) RETURNING id");
+    let link = Statement::Insert(Insert {
+        table: "memberships".into(),
+        columns: vec!["student_id".into(), "club_id".into()],
+        values: vec![int(1), int(2)],
+    });
+    assert_eq!(
+        render_in(&link, Dialect::Postgresql, &school()).text,
+        "INSERT INTO memberships (student_id, club_id) VALUES ($1, $2)",
+        "a table without one integer key returns nothing"
+    );
+}
+
+#[test]
+fn mysql_reads_a_limited_subquery_through_a_derived_table() {
+    let mut inner = Select::star("students");
+    inner.items = vec![SelectItem::Expr(Expr::column("students", "id"), None)];
+    inner.limit = Some(int(5));
+    let mut outer = Select::star("classes");
+    outer.filter = Some(Expr::InSelect(
+        Box::new(Expr::column("classes", "student_id")),
+        Box::new(inner),
+        false,
+    ));
+    assert_eq!(
+        render_in(&Statement::Select(outer), Dialect::Mysql, &school()).display,
+        "SELECT * FROM classes WHERE student_id IN (SELECT id FROM (SELECT id FROM students LIMIT 5) AS anon_1)"
+    );
+}

@@ -230,10 +230,7 @@ pub fn rows_table(columns: &[String], rows: &[Vec<Value>]) -> String {
                 Value::Integer(_) | Value::Real(_) => " class=\"num\"",
                 _ => "",
             };
-            out.push_str(&format!(
-                "<td{class}>{}</td>",
-                escape(&table::plain(value))
-            ));
+            out.push_str(&format!("<td{class}>{}</td>", escape(&table::plain(value))));
         }
         out.push_str("</tr>\n");
     }
@@ -288,7 +285,10 @@ mod tests {
 
     #[test]
     fn tables_mark_numbers_and_nulls() {
-        let html = rows_table(&["id".into()], &[vec![Value::Integer(3)], vec![Value::Null]]);
+        let html = rows_table(
+            &["id".into()],
+            &[vec![Value::Integer(3)], vec![Value::Null]],
+        );
         assert!(html.contains("<td class=\"num\">3</td>"), "{html}");
         assert!(html.contains("<td class=\"null\">NULL</td>"), "{html}");
     }

@@ -93,7 +93,10 @@ fn result(record: &Record, cx: Context<'_>) -> String {
         ..Settings::default()
     };
     match &response.outcome {
-        Err(e) => fence("text", view::error_text(e, &response.input, &settings.painter).trim_end()),
+        Err(e) => fence(
+            "text",
+            view::error_text(e, &response.input, &settings.painter).trim_end(),
+        ),
         Ok(Outcome::Rows { columns, rows, .. }) => {
             let shown = rows.len().min(cx.max_rows);
             format!(
