@@ -249,8 +249,17 @@ impl Tutor {
             } else {
                 " "
             };
+            let steps = lesson.steps.iter().filter(|s| !s.is_pending()).count();
+            let finished = (0..lesson.steps.len())
+                .filter(|i| mine.is_done(lesson.number, *i))
+                .count();
+            let partly = if finished > 0 && !lesson_done(lesson, &mine) {
+                format!("  ({finished}/{steps} steps done)")
+            } else {
+                String::new()
+            };
             text.push_str(&format!(
-                "  {mark} {:>2}. {}\n",
+                "  {mark} {:>2}. {}{partly}\n",
                 lesson.number, lesson.title
             ));
         }
