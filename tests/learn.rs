@@ -153,9 +153,22 @@ fn a_broken_course_is_reported_by_file_and_line() {
 #[test]
 fn a_partly_done_lesson_shows_its_progress_in_the_list() {
     let home = tempfile::tempdir().expect("temp dir");
-    let first = lesson_four_solutions().into_iter().next().expect("a solution");
-    learn(home.path(), &["--lesson", "4"], &format!("{first}\n:quit\n"));
+    let first = lesson_four_solutions()
+        .into_iter()
+        .next()
+        .expect("a solution");
+    learn(
+        home.path(),
+        &["--lesson", "4"],
+        &format!("{first}\n:quit\n"),
+    );
     let again = learn(home.path(), &[], ":quit\n");
-    assert!(again.contains("4. One-to-many relationships  (1/4 steps done)"), "{again}");
-    assert!(again.contains("learn 4.2>"), "resumes at the next step: {again}");
+    assert!(
+        again.contains("4. One-to-many relationships  (1/4 steps done)"),
+        "{again}"
+    );
+    assert!(
+        again.contains("learn 4.2>"),
+        "resumes at the next step: {again}"
+    );
 }

@@ -281,7 +281,7 @@ impl Database {
     }
 
     fn read_rows(&self, text: &str, params: &[Value]) -> rusqlite::Result<Rows> {
-        let mut stmt = self.conn.prepare(text)?;
+        let mut stmt = self.conn.prepare_cached(text)?;
         let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
         let n = columns.len();
         let mut rows = Vec::new();
@@ -301,7 +301,8 @@ impl Database {
         self.take_changes();
         let affected = self
             .conn
-            .execute(&sql.text, rusqlite::params_from_iter(sql.params.iter()))
+            .prepare_cached(&sql.text)
+            .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(sql.params.iter())))
             .map_err(|e| self.fail(e))?;
         Ok(Changes {
             affected: affected as u64,
@@ -359,12 +360,16 @@ impl Database {
 
     /// Opens a savepoint around one statement.
     pub fn savepoint(&self) -> Result<(), DbError> {
-        Ok(self.conn.execute_batch("SAVEPOINT statement")?)
+        self.conn
+            .prepare_cached("SAVEPOINT statement")?
+            .execute([])?;
+        Ok(())
     }
 
     /// Keeps what the statement did.
     pub fn release(&self) -> Result<(), DbError> {
-        Ok(self.conn.execute_batch("RELEASE statement")?)
+        self.conn.prepare_cached("RELEASE statement")?.execute([])?;
+        Ok(())
     }
 
     /// Undoes what the statement did.

@@ -815,13 +815,15 @@ fn always(truth: bool) -> Sql {
 
 /// `a AND b` (or OR), merged into one list when either side is already one.
 fn flatten(and: bool, left: Sql, right: Sql) -> Sql {
-    let mut items = Vec::new();
-    for side in [left, right] {
-        match side {
-            Sql::And(inner) if and => items.extend(inner),
-            Sql::Or(inner) if !and => items.extend(inner),
-            other => items.push(other),
-        }
+    let mut items = match left {
+        Sql::And(inner) if and => inner,
+        Sql::Or(inner) if !and => inner,
+        other => vec![other],
+    };
+    match right {
+        Sql::And(inner) if and => items.extend(inner),
+        Sql::Or(inner) if !and => items.extend(inner),
+        other => items.push(other),
     }
     if and {
         Sql::And(items)

@@ -11,6 +11,8 @@ use pest::Parser;
 
 /// The longest statement accepted, in bytes.
 pub const MAX_INPUT: usize = 4 * 1024 * 1024;
+/// The most conditions joined by `and`/`or` in one chain (SQLite's own limit is near it).
+const MAX_CONDITIONS: usize = 500;
 /// The most prefix operators (`not`, `-`) accepted in a row.
 const MAX_PREFIXES: usize = 64;
 
@@ -219,7 +221,14 @@ fn build_chain(pair: Pair<'_, Rule>) -> Result<Expr> {
         .into_inner()
         .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and));
     let mut left = build_expr(expect(inner.next(), span)?)?;
-    for next in inner {
+    for (n, next) in inner.enumerate() {
+        if n >= MAX_CONDITIONS {
+            return Err(Error::parse(
+                span_of(&next),
+                format!("more than {MAX_CONDITIONS} conditions joined with and/or in one place"),
+            )
+            .with_hint("use in [...] for many values, e.g. id in [1, 2, 3]"));
+        }
         let right = build_expr(next)?;
         let both = left.span.to(right.span);
         let kind = if is_or {
