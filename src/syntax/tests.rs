@@ -228,7 +228,11 @@ fn scripts_split_into_statements_with_continuations() {
 fn very_long_and_or_chains_are_refused_with_a_hint() {
     let text = format!("students.where({})", vec!["id == 1"; 600].join(" or "));
     let err = parse(&text).expect_err("too many conditions");
-    assert!(err.message.contains("more than 500 conditions"), "{}", err.message);
+    assert!(
+        err.message.contains("more than 500 conditions"),
+        "{}",
+        err.message
+    );
     let fine = format!("students.where({})", vec!["id == 1"; 400].join(" or "));
     assert!(parse(&fine).is_ok());
 }
