@@ -244,6 +244,12 @@ impl Registry {
         &self.mappers
     }
 
+    /// The class name of a table's rows (`Student`), or the table's own name when it has no class.
+    pub fn class_name<'a>(&'a self, table: &'a str) -> &'a str {
+        self.mapper_of(table)
+            .map_or(table, |m| m.class_name.as_str())
+    }
+
     /// The mapper of a table.
     pub fn mapper_of(&self, table: &str) -> Option<&Mapper> {
         self.mappers.iter().find(|m| m.table == table)

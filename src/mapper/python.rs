@@ -55,9 +55,7 @@ pub fn core_table(table: &Table) -> String {
 
 /// `relationship("Class", back_populates="student")` for one direction.
 fn relationship_call(reg: &Registry, rel: &Relationship, quoted: bool) -> String {
-    let target = reg
-        .mapper_of(&rel.target)
-        .map_or(rel.target.as_str(), |m| m.class_name.as_str());
+    let target = reg.class_name(&rel.target);
     let target = if quoted {
         format!("\"{target}\"")
     } else {

@@ -27,9 +27,7 @@ pub(crate) fn explain(
     span: Span,
 ) -> Error {
     let message = e.message.as_str();
-    let class = reg
-        .mapper_of(&table.name)
-        .map_or(table.name.as_str(), |m| m.class_name.as_str());
+    let class = reg.class_name(&table.name);
     let given = |column: &str| written.iter().find(|a| a.column == column);
     let at = |column: &str| given(column).map_or(span, |a| a.span);
     let err = |column: &str, text: String| Error::new(ErrorKind::Constraint, at(column), text);
@@ -126,9 +124,7 @@ fn foreign_key(reg: &Registry, table: &Table, written: &[Assignment], span: Span
         .collect();
     match candidates.as_slice() {
         [(a, fk)] => {
-            let target = reg
-                .mapper_of(&fk.table)
-                .map_or(fk.table.as_str(), |m| m.class_name.as_str());
+            let target = reg.class_name(&fk.table);
             Error::new(
                 ErrorKind::Constraint,
                 a.span,

@@ -143,9 +143,7 @@ impl<'a> Eval<'a> {
 
     /// The class name of a table's rows, for messages ("Student").
     pub fn class_of(&self, table: &str) -> String {
-        self.reg
-            .mapper_of(table)
-            .map_or_else(|| table.to_string(), |m| m.class_name.clone())
+        self.reg.class_name(table).to_string()
     }
 
     /// Loads an object's row, or says it does not exist; a row already loaded in this

@@ -270,9 +270,7 @@ fn schema(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Resu
                     Link::OneToMany { column } => format!("{}.{column}", rel.target),
                     Link::ManyToMany { secondary, .. } => secondary.clone(),
                 };
-                let target = reg
-                    .mapper_of(&rel.target)
-                    .map_or(rel.target.as_str(), |m| m.class_name.as_str());
+                let target = reg.class_name(&rel.target);
                 text.push_str(&format!(
                     "--   {}.{} → {target}: {} through {through} (back: {}.{})\n",
                     mapper.class_name,

@@ -196,10 +196,7 @@ fn result(record: &Record, cx: Context<'_>, settings: &Settings) -> String {
             columns,
             row,
         }) => {
-            let class = cx
-                .registry
-                .mapper_of(name)
-                .map_or(name.as_str(), |m| m.class_name.as_str());
+            let class = cx.registry.class_name(name);
             format!(
                 "{}<p class=\"caption\">one {} object (a row of {})</p>\n",
                 rows_table(columns, std::slice::from_ref(row)),

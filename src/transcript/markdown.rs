@@ -110,10 +110,7 @@ fn result(record: &Record, cx: Context<'_>) -> String {
             columns,
             row,
         }) => {
-            let class = cx
-                .registry
-                .mapper_of(name)
-                .map_or(name.as_str(), |m| m.class_name.as_str());
+            let class = cx.registry.class_name(name);
             format!(
                 "{}\n*one {class} object (a row of {name})*\n\n",
                 rows_table(columns, std::slice::from_ref(row))

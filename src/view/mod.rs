@@ -236,9 +236,7 @@ pub fn outcome_text(response: &Response, registry: &Registry, settings: &Setting
                 painter.color,
             );
             text.push('\n');
-            let class = registry
-                .mapper_of(t)
-                .map_or(t.as_str(), |m| m.class_name.as_str());
+            let class = registry.class_name(t);
             text.push_str(&dim(format!("one {class} object (a row of {t})")));
             text
         }
