@@ -260,19 +260,30 @@ fn load_history(editor: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&P
         return;
     }
     if let Err(e) = editor.load_history(path) {
+        let aside = path.with_extension("txt.damaged");
+        let kept = match std::fs::rename(path, &aside) {
+            Ok(()) => format!("; it was moved to {}", aside.display()),
+            Err(_) => String::new(),
+        };
         eprintln!(
-            "ormscope: warning: history file {} could not be read ({e}); starting without it",
+            "ormscope: warning: history file {} could not be read ({e}); starting without it{kept}",
             path.display()
         );
     }
 }
 
+/// Writes the history atomically: a temporary file beside it, then a rename, so a crash never
+/// leaves half a file.
 fn save_history(editor: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&PathBuf>) {
     let Some(path) = path else { return };
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let _ = editor.save_history(path);
+    let temporary = path.with_extension("txt.tmp");
+    let _ = std::fs::remove_file(&temporary);
+    if editor.save_history(&temporary).is_ok() {
+        let _ = std::fs::rename(&temporary, path);
+    }
 }
 
 type SharedInterrupt = Arc<Mutex<Option<rusqlite::InterruptHandle>>>;

@@ -91,3 +91,26 @@ fn history_survives_a_restart() {
     again.send("\x04").expect("Ctrl-D");
     again.expect(Eof).expect("the program ends");
 }
+
+#[test]
+fn a_damaged_history_file_is_set_aside_with_a_warning() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let dir = home.path().join("ormscope");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("history.txt"), [0xff, 0xfe, 0x00, 0x80]).expect("write");
+    let mut p = prompt(home.path());
+    p.expect("could not be read").expect("a one-line warning");
+    ready(&mut p);
+    p.send_line("students.count()").expect("typed");
+    p.expect("SELECT count(*) FROM students")
+        .expect("the prompt still works");
+    ready(&mut p);
+    p.send("\x04").expect("Ctrl-D");
+    p.expect(Eof).expect("the program ends");
+    assert!(
+        dir.join("history.txt.damaged").exists(),
+        "the damaged file is kept aside"
+    );
+    let fresh = std::fs::read_to_string(dir.join("history.txt")).expect("a new history");
+    assert!(fresh.contains("students.count()"), "{fresh}");
+}
