@@ -147,3 +147,16 @@ fn a_write_is_on_disk_when_its_result_is_shown_even_if_the_process_is_killed() {
     let a = answers(&["--db", db, "--json", "-e", "students[13].name"]);
     assert_eq!(a[0]["result"]["value"], "Durable");
 }
+
+#[test]
+fn an_enormous_time_limit_means_no_limit_not_a_crash() {
+    let a = answers(&[
+        "--json",
+        "-e",
+        ":timeout 9223372036854775807",
+        "-e",
+        "students.count()",
+    ]);
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[1]["result"]["value"], 40);
+}

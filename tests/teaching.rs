@@ -383,3 +383,74 @@ fn a_query_flushes_pending_changes_first_and_rollback_discards_them() {
     );
     assert_eq!(deleted[4]["result"]["value"], 40);
 }
+
+#[test]
+fn after_a_commit_session_mode_begins_again_so_rollback_still_undoes() {
+    let a = run_all(&[
+        ":session on",
+        "session.commit()",
+        "students[14].name = 'Bob'",
+        "students[14].name",
+        "session.rollback()",
+        "students[14].name",
+    ]);
+    assert_eq!(a[3]["result"]["value"], "Bob");
+    assert!(
+        a[2]["sql"][0]["text"] == "BEGIN",
+        "a new transaction is begun: {}",
+        a[2]
+    );
+    assert_ne!(a[5]["result"]["value"], "Bob", "{}", a[5]);
+}
+
+#[test]
+fn a_failed_flush_leaves_nothing_and_keeps_everything_pending() {
+    let a = run_all(&[
+        ":session on",
+        "students.add({'name': 'Zed', 'email': 'z@z', 'year': 2})",
+        "students[14].year = 9",
+        "session.flush()",
+        ":sql SELECT count(*) FROM students WHERE email = 'z@z'",
+        "session.new",
+        "students[14].delete()",
+        "students[14]",
+        "session.deleted",
+    ]);
+    assert_eq!(a[3]["error"]["kind"], "constraint", "{}", a[3]);
+    assert_eq!(
+        a[4]["result"]["rows"],
+        serde_json::json!([[0]]),
+        "nothing of the failed flush stays"
+    );
+    assert_eq!(
+        a[5]["result"]["rows"].as_array().map(Vec::len),
+        Some(1),
+        "still pending: {}",
+        a[5]
+    );
+    assert_eq!(a[7]["ok"], false);
+    assert_eq!(
+        a[8]["result"]["rows"].as_array().map(Vec::len),
+        Some(1),
+        "a failed query keeps the pending delete: {}",
+        a[8]
+    );
+}
+
+#[test]
+fn declarations_wait_for_the_end_of_a_transaction() {
+    let a = script_answers(&format!(
+        "begin\n{AWARD}\nrollback\n{AWARD}\nstudents[13].awards.count()\n"
+    ));
+    assert_eq!(a[1]["error"]["kind"], "sql", "{}", a[1]);
+    assert_eq!(a[3]["ok"], true, "{}", a[3]);
+    assert_eq!(a[4]["result"]["value"], 0);
+}
+
+#[test]
+fn join_load_groups_by_the_key_wherever_it_stands() {
+    let script = "class Prize(Base):\n    __tablename__ = 'prizes'\n    title = Column(String)\n    id = Column(Integer, primary_key=True)\n    student_id = Column(Integer, ForeignKey('students.id'))\n    student = relationship('Student', backref='prizes')\n\nstudents[1].prizes.append({'title': 'same'})\nstudents[2].prizes.append({'title': 'same'})\nfor p in prizes.join_load(student): p.student.name\nfor p in prizes.include(student): p.student.name\n";
+    let a = script_answers(script);
+    assert!(a.iter().all(|v| v["ok"] == true), "{a:?}");
+    assert_eq!(a[3]["result"]["rows"], a[4]["result"]["rows"]);
+}

@@ -183,7 +183,7 @@ impl Database {
     pub fn start_clock(&self) {
         self.timed_out.store(false, Ordering::SeqCst);
         if let Ok(mut d) = self.deadline.lock() {
-            *d = self.timeout.map(|t| Instant::now() + t);
+            *d = self.timeout.and_then(|t| Instant::now().checked_add(t));
         }
     }
 

@@ -277,6 +277,33 @@ impl Eval<'_> {
 
     /// Refuses a column compared with a value of another type (`year == 'two'`).
     fn check_types(&self, left: &Operand, right: &Operand, span: Span) -> Result<()> {
+        if let (Operand::Sql(Sql::Column(c)), Operand::Object(o))
+        | (Operand::Object(o), Operand::Sql(Sql::Column(c))) = (left, right)
+        {
+            let refers = self
+                .reg
+                .metadata
+                .table(&c.table)
+                .and_then(|t| t.column(&c.column))
+                .is_some_and(|col| {
+                    col.foreign_key
+                        .as_ref()
+                        .is_some_and(|fk| fk.table == o.table)
+                        || (c.table == o.table && o.key.iter().any(|(k, _)| *k == c.column))
+                });
+            if !refers {
+                return Err(Error::type_error(
+                    span,
+                    format!(
+                        "{} is not a key of {}, so it cannot be compared with a {} object",
+                        c.column,
+                        o.table,
+                        self.class_of(&o.table)
+                    ),
+                )
+                .with_hint("compare with one of the object's values, e.g. students[1].year"));
+            }
+        }
         let ((Operand::Sql(Sql::Column(c)), Operand::Sql(Sql::Value(v)))
         | (Operand::Sql(Sql::Value(v)), Operand::Sql(Sql::Column(c)))) = (left, right)
         else {
@@ -447,6 +474,23 @@ impl Eval<'_> {
                 )
             }
             _ => {
+                if let Some(rel) = root_relationship(self, expr, table) {
+                    let many = self
+                        .reg
+                        .relationship(table, &rel)
+                        .is_some_and(Relationship::is_collection);
+                    let hint = if many {
+                        format!("test them with {rel}.any(...), or count them with {rel}.count()")
+                    } else {
+                        format!("test it with {rel}.has(...), a path such as {rel}.name == ..., or {rel} is None")
+                    };
+                    let what = if many { "rows" } else { "object" };
+                    return Err(Error::type_error(
+                        expr.span,
+                        format!("'{rel}' here means each row's related {what}, which this form cannot test"),
+                    )
+                    .with_hint(hint));
+                }
                 let val = self.eval(expr)?;
                 self.operand_from_val(val, expr.span)
             }
@@ -887,6 +931,21 @@ pub(crate) fn check_value_type(
         ),
     )
     .with_hint(hint))
+}
+
+/// The relationship of `table` at the root of a chain such as `classes.where(...).count()`.
+fn root_relationship(ev: &Eval<'_>, expr: &Expr, table: &str) -> Option<String> {
+    let mut e = expr;
+    loop {
+        e = match &e.kind {
+            ExprKind::Member(base, _) | ExprKind::Index(base, _) | ExprKind::Call(base, _) => base,
+            ExprKind::Name(name) => {
+                return (ev.reg.relationship(table, name).is_some() && !ev.is_variable(name))
+                    .then(|| name.clone());
+            }
+            _ => return None,
+        };
+    }
 }
 
 #[cfg(test)]

@@ -43,6 +43,14 @@ impl Session {
         attributes: &[(Ident, Expr)],
         trace: &mut Trace,
     ) -> Result<Outcome> {
+        if self.registry.collection(&name.name).is_some() {
+            return Err(Error::name(
+                name.span,
+                format!("there is already a class or table named {}", name.name),
+            )
+            .with_hint("pick another class name"));
+        }
+        valid_name(&name.name, name.span)?;
         if base.name != "Base" {
             return Err(Error::name(
                 base.span,
@@ -116,6 +124,8 @@ impl Session {
         for arg in positional {
             match (&arg.kind, call_name(arg)) {
                 (ExprKind::Name(n), _) if n == "metadata" => {}
+                (ExprKind::Member(base, _), _) if matches!(&base.kind, ExprKind::Name(b) if b == "Base") =>
+                    {}
                 (_, Some("Column")) => columns.push(self.column(None, arg)?),
                 _ => {
                     return Err(Error::type_error(
@@ -198,6 +208,19 @@ impl Session {
         Ok(Outcome::None)
     }
 
+    /// Declarations change the schema, which a rollback would undo under the class's feet.
+    pub(crate) fn outside_transaction(&self, span: Span) -> Result<()> {
+        if self.db.in_transaction() || self.unit.is_some() {
+            return Err(Error::new(
+                ErrorKind::Sql,
+                span,
+                "classes are declared outside a transaction: a rollback would remove the table but not the class",
+            )
+            .with_hint("commit or rollback first (or :session off), then declare"));
+        }
+        Ok(())
+    }
+
     /// A new table from declared columns, checked against the schema.
     fn new_table(
         &self,
@@ -205,6 +228,16 @@ impl Session {
         columns: Vec<(Column, bool, Span)>,
         span: Span,
     ) -> Result<Table> {
+        valid_name(name, span)?;
+        for (i, (column, _, at)) in columns.iter().enumerate() {
+            valid_name(&column.name, *at)?;
+            if columns[..i].iter().any(|(c, _, _)| c.name == column.name) {
+                return Err(Error::name(
+                    *at,
+                    format!("the column {} is declared twice", column.name),
+                ));
+            }
+        }
         if self.registry.collection(name).is_some() {
             return Err(Error::name(
                 span,
@@ -232,11 +265,11 @@ impl Session {
         for (column, _, at) in &columns {
             if let Some(fk) = &column.foreign_key {
                 let target = self.registry.metadata.table(&fk.table);
-                if target.is_none_or(|t| t.column(&fk.column).is_none()) {
+                if target.is_none_or(|t| t.single_key().is_none_or(|k| k.name != fk.column)) {
                     return Err(Error::name(
                         *at,
                         format!(
-                            "ForeignKey('{}.{}') names no column of the schema",
+                            "ForeignKey('{}.{}') must name the primary key of a table",
                             fk.table, fk.column
                         ),
                     )
@@ -313,6 +346,41 @@ impl Session {
                 )
                 .with_hint(suggestion(&line.target, classes)));
             };
+            if let Some(secondary) = &line.secondary {
+                if secondary_link(
+                    &self.registry.metadata,
+                    secondary,
+                    &table.name,
+                    &target.table.name,
+                )
+                .is_none()
+                {
+                    return Err(Error::name(
+                        line.name.span,
+                        format!(
+                            "secondary={secondary}: no association table linking {} and {}",
+                            table.name, target.table.name
+                        ),
+                    ));
+                }
+            }
+            if let Some(reverse) = &line.reverse {
+                let taken = target.table.column(reverse).is_some()
+                    || self
+                        .registry
+                        .relationship(&target.table.name, reverse)
+                        .is_some();
+                if taken {
+                    return Err(Error::name(
+                        line.name.span,
+                        format!(
+                            "backref '{reverse}' is already a column or relationship of {}",
+                            target.table.name
+                        ),
+                    )
+                    .with_hint("choose another name for the way back"));
+                }
+            }
             if line.secondary.is_none() && link(table, target.table).is_none() {
                 return Err(Error::type_error(
                     line.name.span,
@@ -633,4 +701,65 @@ fn secondary_link(
         owner_column,
         target_column,
     })
+}
+
+/// SQL keywords that cannot be table or column names without quoting.
+const KEYWORDS: &[&str] = &[
+    "select",
+    "from",
+    "where",
+    "order",
+    "group",
+    "by",
+    "table",
+    "index",
+    "insert",
+    "update",
+    "delete",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "null",
+    "join",
+    "on",
+    "as",
+    "limit",
+    "offset",
+    "values",
+    "set",
+    "create",
+    "drop",
+    "primary",
+    "key",
+    "references",
+    "check",
+    "default",
+    "unique",
+    "between",
+    "like",
+];
+
+/// A table or column name must be a plain identifier that needs no quoting in SQL.
+fn valid_name(name: &str, span: Span) -> Result<()> {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !plain {
+        return Err(Error::name(
+            span,
+            format!("'{name}' is not a plain name: use letters, digits and _"),
+        ));
+    }
+    if KEYWORDS.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err(Error::name(
+            span,
+            format!("'{name}' is an SQL keyword and cannot name a table or column here"),
+        )
+        .with_hint(format!("e.g. {name}_name")));
+    }
+    Ok(())
 }

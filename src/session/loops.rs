@@ -276,10 +276,16 @@ impl Eval<'_> {
         let all = self.run_query(select, span)?;
         let n = owner_cols.len();
         let mut owners: Vec<Vec<Value>> = Vec::new();
+        let mut seen_owners: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut related: BTreeMap<(String, usize), Vec<Vec<Value>>> = BTreeMap::new();
+        let mut seen_related: std::collections::HashSet<(String, usize, String)> =
+            std::collections::HashSet::new();
         for row in &all.rows {
             let owner = row[..n.min(row.len())].to_vec();
-            if !owners.contains(&owner) {
+            let key = self
+                .object_from_row(&q.table, &owner_cols, &owner, span)?
+                .key_text();
+            if seen_owners.insert(key.clone()) {
                 owners.push(owner.clone());
             }
             let mut at = n;
@@ -289,9 +295,15 @@ impl Eval<'_> {
                     .map(<[Value]>::to_vec)
                     .unwrap_or_default();
                 at += width;
-                let list = related.entry((owner[0].sql_literal(), k)).or_default();
-                if part.iter().any(|v| !v.is_null()) && !list.contains(&part) {
-                    list.push(part);
+                let part_key = part
+                    .iter()
+                    .map(Value::sql_literal)
+                    .collect::<Vec<_>>()
+                    .join("\u{1f}");
+                if part.iter().any(|v| !v.is_null())
+                    && seen_related.insert((key.clone(), k, part_key))
+                {
+                    related.entry((key.clone(), k)).or_default().push(part);
                 }
             }
         }
@@ -299,10 +311,10 @@ impl Eval<'_> {
             columns: owner_cols,
             rows: owners,
         };
-        for (obj, row) in self.owners(&q.table, &rows, span)? {
+        for (obj, _) in self.owners(&q.table, &rows, span)? {
             for (k, rel) in joined.iter().enumerate() {
                 let found = related
-                    .get(&(row[0].sql_literal(), k))
+                    .get(&(obj.key_text(), k))
                     .cloned()
                     .unwrap_or_default();
                 self.eager.insert(eager_key(&obj, rel), found);
@@ -460,6 +472,7 @@ impl Eval<'_> {
             }
             Val::Rows(rows) => Value::Text(format!("{} rows", rows.rows.len())),
             Val::Written(Outcome::Write { affected, .. }) => Value::Integer(affected as i64),
+            Val::Written(_) => Value::Integer(0),
             _ => {
                 return Err(Error::type_error(
                     span,

@@ -383,13 +383,10 @@ fn target_table(words: &[String]) -> Option<String> {
 
 fn timeout(session: &mut Session, rest: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
     if rest.is_empty() {
-        let now = session
-            .db
-            .timeout()
-            .map_or("no limit".to_string(), |t| format!("{} s", t.as_secs()));
-        trace
-            .notes
-            .push(format!("statements are stopped after {now}"));
+        trace.notes.push(match session.db.timeout() {
+            Some(t) => format!("statements are stopped after {} s", t.as_secs()),
+            None => "statements run without a time limit (Ctrl-C still stops one)".into(),
+        });
         return Ok(Outcome::None);
     }
     let seconds: u64 = rest.parse().map_err(|_| {

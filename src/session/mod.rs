@@ -272,9 +272,18 @@ impl Session {
                 if let Some(outcome) = self.session_statement(&other, trace) {
                     return outcome;
                 }
-                self.atomically(trace, |session, trace| {
+                if let Some(span) = declaration_span(&other) {
+                    self.outside_transaction(span)?;
+                }
+                self.autobegin(Span::default(), trace)?;
+                let pending_before = self.unit.clone();
+                let result = self.atomically(trace, |session, trace| {
                     session.execute(&other, input, trace)
-                })
+                });
+                if result.is_err() {
+                    self.unit = pending_before;
+                }
+                result
             }
         }
     }
@@ -305,6 +314,7 @@ impl Session {
     /// names left exactly as they were (for `:help` examples and translations).
     pub fn preview(&mut self, input: &str) -> Response {
         let vars = self.vars.clone();
+        let unit = self.unit.take();
         let mut trace = Trace::default();
         let outcome = match syntax::parse(input) {
             Ok(ast::Statement::Transaction(..)) => Ok(Outcome::None),
@@ -319,6 +329,7 @@ impl Session {
             Err(e) => Err(e),
         };
         self.vars = vars;
+        self.unit = unit;
         trace.into_response(input, outcome)
     }
 
@@ -509,6 +520,16 @@ pub(crate) fn send_control(
         .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
     trace.record(&sql, 0);
     Ok(())
+}
+
+/// Where a statement declares a class or table, if it does.
+fn declaration_span(statement: &ast::Statement) -> Option<Span> {
+    match statement {
+        ast::Statement::ClassDef { name, .. } => Some(name.span),
+        ast::Statement::Assign { value, .. } if calls(value, "Table") => Some(value.span),
+        ast::Statement::Expr(value) if calls(value, "mapper") => Some(value.span),
+        _ => None,
+    }
 }
 
 /// Whether an expression is a call of the function `name` (`Table(...)`, `mapper(...)`).

@@ -162,14 +162,14 @@ impl Session {
                 Ok(Outcome::None)
             }
             "flush" => {
-                let sent = self.flush(span, trace)?;
+                let sent = self.flush_atomically(span, trace)?;
                 trace.notes.push(format!(
                     "flush: {sent} pending change(s) sent, in dependency order"
                 ));
                 Ok(Outcome::None)
             }
             "commit" => {
-                let sent = self.flush(span, trace)?;
+                let sent = self.flush_atomically(span, trace)?;
                 if self.db.in_transaction() {
                     self.send_control(Statement::Commit, span, trace)?;
                 }
@@ -239,6 +239,38 @@ impl Session {
 
     fn send_control(&mut self, statement: Statement, span: Span, trace: &mut Trace) -> Result<()> {
         super::send_control(&self.db, &statement, span, trace)
+    }
+
+    /// In session mode with no transaction open (after a commit or rollback), opens one, as
+    /// SQLAlchemy's session begins again by itself.
+    pub(crate) fn autobegin(&mut self, span: Span, trace: &mut Trace) -> Result<()> {
+        if self.unit.is_some() && !self.db.in_transaction() {
+            self.send_control(Statement::Begin, span, trace)?;
+        }
+        Ok(())
+    }
+
+    /// A flush that happens completely or not at all: on a failure nothing of it stays in the
+    /// database and every change is still pending.
+    fn flush_atomically(&mut self, span: Span, trace: &mut Trace) -> Result<usize> {
+        self.autobegin(span, trace)?;
+        let before = self.unit.clone();
+        self.db
+            .savepoint()
+            .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
+        match self.flush(span, trace) {
+            Ok(sent) => {
+                self.db
+                    .release()
+                    .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))?;
+                Ok(sent)
+            }
+            Err(e) => {
+                let _ = self.db.rollback_to();
+                self.unit = before;
+                Err(e.with_hint("the flush was undone and every change is still pending: fix it, or session.rollback()"))
+            }
+        }
     }
 
     /// Sends every pending change in dependency order; the number sent.
