@@ -397,7 +397,10 @@ impl Eval<'_> {
         for (obj, row) in owners {
             self.remember(&obj, row);
             self.locals.insert(var.name.clone(), obj.clone());
-            let mut cells = vec![obj.single_key().cloned().unwrap_or(Value::Null)];
+            let mut cells = vec![obj
+                .single_key()
+                .cloned()
+                .unwrap_or_else(|| Value::Text(obj.key_text()))];
             match body {
                 LoopBody::Values(exprs) => {
                     for e in exprs {

@@ -260,6 +260,11 @@ impl Session {
             self.run_statement(input, &mut trace)
         };
         self.db.stop_clock();
+        if outcome.is_err() {
+            trace
+                .notes
+                .retain(|n| !UNDONE_NOTES.iter().any(|p| n.starts_with(p)));
+        }
         trace.into_response(input, outcome)
     }
 
@@ -521,6 +526,15 @@ pub(crate) fn send_control(
     trace.record(&sql, 0);
     Ok(())
 }
+
+/// Notes about work a failed statement did, which its rollback undid.
+const UNDONE_NOTES: &[&str] = &[
+    "ON DELETE",
+    "new ",
+    "pending in",
+    "autoflush",
+    "this statement sent",
+];
 
 /// Where a statement declares a class or table, if it does.
 fn declaration_span(statement: &ast::Statement) -> Option<Span> {
