@@ -4,11 +4,12 @@
 //! no scripts, no fonts or images from elsewhere — so the file can be mailed, projected and
 //! printed as it is.
 
-use super::{rows_caption, Context, Entry, Record};
+use super::{Context, Entry, Record};
 use crate::session::{Executed, Outcome};
 use crate::sql::Value;
 use crate::view::highlight::{Kind, Run};
 use crate::view::{self, table, Painter, Settings};
+use crate::view::{object_caption, rows_caption};
 
 /// Columns of the SQL panel a long statement is broken to fit.
 const SQL_WIDTH: usize = 56;
@@ -196,12 +197,10 @@ fn result(record: &Record, cx: Context<'_>, settings: &Settings) -> String {
             columns,
             row,
         }) => {
-            let class = cx.registry.class_name(name);
             format!(
-                "{}<p class=\"caption\">one {} object (a row of {})</p>\n",
+                "{}<p class=\"caption\">{}</p>\n",
                 rows_table(columns, std::slice::from_ref(row)),
-                escape(class),
-                escape(name)
+                escape(&object_caption(cx.registry, name))
             )
         }
         Ok(Outcome::None) => String::new(),

@@ -1,11 +1,12 @@
 //! A transcript as Markdown: each statement under a numbered heading, its SQL in ```sql
 //! fences (one per dialect shown), results as Markdown tables, errors and values as text.
 
-use super::{rows_caption, Context, Entry, Record};
+use super::{Context, Entry, Record};
 use crate::session::Outcome;
 use crate::sql::Value;
 use crate::translate::statement_runs;
 use crate::view::{self, table, Painter, Settings};
+use crate::view::{object_caption, rows_caption};
 
 /// Columns SQL is broken at in a fence.
 const SQL_WIDTH: usize = 80;
@@ -110,10 +111,10 @@ fn result(record: &Record, cx: Context<'_>) -> String {
             columns,
             row,
         }) => {
-            let class = cx.registry.class_name(name);
             format!(
-                "{}\n*one {class} object (a row of {name})*\n\n",
-                rows_table(columns, std::slice::from_ref(row))
+                "{}\n*{}*\n\n",
+                rows_table(columns, std::slice::from_ref(row)),
+                object_caption(cx.registry, name)
             )
         }
         Ok(Outcome::None) => String::new(),

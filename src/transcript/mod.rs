@@ -150,20 +150,6 @@ impl Transcript {
     }
 }
 
-/// A result's rows as a count in words: `3 rows`, or `45 rows; the first 20 shown`.
-pub fn rows_caption(total: usize, shown: usize) -> String {
-    let rows = if total == 1 {
-        "1 row".to_string()
-    } else {
-        format!("{total} rows")
-    };
-    if shown < total {
-        format!("{rows}; the first {shown} shown")
-    } else {
-        rows
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,11 +166,5 @@ mod tests {
         );
         let err = Format::of_path(Path::new("notes.txt"));
         assert!(matches!(err, Err(TranscriptError::UnknownFormat(_))));
-    }
-
-    #[test]
-    fn captions_count_rows() {
-        assert_eq!(rows_caption(1, 1), "1 row");
-        assert_eq!(rows_caption(45, 20), "45 rows; the first 20 shown");
     }
 }

@@ -214,14 +214,12 @@ pub fn outcome_text(response: &Response, registry: &Registry, settings: &Setting
             let mut text =
                 table::render(columns, &rows[..shown], Some(settings.width), painter.color);
             text.push('\n');
-            text.push_str(&dim(if rows.len() > shown {
-                format!(
-                    "{} rows; the first {shown} shown (:rows N shows more)",
-                    rows.len()
-                )
+            let more = if rows.len() > shown {
+                " (:rows N shows more)"
             } else {
-                plural(rows.len() as u64, "row")
-            }));
+                ""
+            };
+            text.push_str(&dim(format!("{}{more}", rows_caption(rows.len(), shown))));
             text
         }
         Outcome::Object {
@@ -236,8 +234,7 @@ pub fn outcome_text(response: &Response, registry: &Registry, settings: &Setting
                 painter.color,
             );
             text.push('\n');
-            let class = registry.class_name(t);
-            text.push_str(&dim(format!("one {class} object (a row of {t})")));
+            text.push_str(&dim(object_caption(registry, t)));
             text
         }
         Outcome::Value(v) => format!("{}\n", painter.paint(&highlight::sql(&v.sql_literal()))),
@@ -261,6 +258,24 @@ pub fn outcome_text(response: &Response, registry: &Registry, settings: &Setting
         }
         Outcome::None => String::new(),
     }
+}
+
+/// A result's rows as a count in words: `3 rows`, or `45 rows; the first 20 shown`.
+pub fn rows_caption(total: usize, shown: usize) -> String {
+    let rows = plural(total as u64, "row");
+    if shown < total {
+        format!("{rows}; the first {shown} shown")
+    } else {
+        rows
+    }
+}
+
+/// What one object is, in words: `one Student object (a row of students)`.
+pub fn object_caption(registry: &Registry, table: &str) -> String {
+    format!(
+        "one {} object (a row of {table})",
+        registry.class_name(table)
+    )
 }
 
 fn plural(n: u64, word: &str) -> String {

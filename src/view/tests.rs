@@ -49,3 +49,18 @@ fn no_line_is_wider_than_the_layout() {
         }
     }
 }
+
+#[test]
+fn captions_count_rows_and_name_objects() {
+    assert_eq!(rows_caption(1, 1), "1 row");
+    assert_eq!(rows_caption(45, 20), "45 rows; the first 20 shown");
+    let registry = crate::school::registry();
+    assert_eq!(
+        object_caption(&registry, "students"),
+        "one Student object (a row of students)"
+    );
+    assert_eq!(
+        object_caption(&registry, "memberships"),
+        "one memberships object (a row of memberships)"
+    );
+}
