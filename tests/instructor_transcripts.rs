@@ -1,27 +1,15 @@
 //! Transcripts: `--record FILE` and `:record FILE` / `:record off`, in Markdown and as one
 //! self-contained HTML page, checked for their content by reading (and parsing) the files.
 
-use assert_cmd::Command;
 use std::path::Path;
 
 const APPEND: &str =
     "students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})";
 const SCRIPT: &str = "students.where(name == '<script>alert(1)</script>')";
 
-fn ormscope(args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("ormscope")
-        .expect("the ormscope binary is built")
-        .args(args)
-        .output()
-        .expect("ormscope runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr,
-    )
-}
+#[path = "instructor/run.rs"]
+mod run;
+use run::ormscope;
 
 fn record(file: &Path, extra: &[&str], statements: &[&str]) -> String {
     let path = file.display().to_string();

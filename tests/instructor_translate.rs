@@ -1,22 +1,9 @@
 //! The SQL without running it (`ormscope sql`, `:translate`) and the SQL panel in another
 //! dialect (`--dialect`, `:dialect`): the same statement written for SQLite, PostgreSQL and MySQL.
 
-use assert_cmd::Command;
-
-fn ormscope(args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("ormscope")
-        .expect("the ormscope binary is built")
-        .args(args)
-        .output()
-        .expect("ormscope runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr,
-    )
-}
+#[path = "instructor/run.rs"]
+mod run;
+use run::ormscope;
 
 #[test]
 fn sql_prints_valid_postgresql_for_the_issue_example() {
