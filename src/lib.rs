@@ -5,6 +5,7 @@
 //! [`render`] → [`db`] → [`view`]. [`schema`] is the Core metadata under the mapper, and
 //! [`session`] is the one front door the command line and the prompt ([`repl`]) use.
 
+pub mod answer;
 pub mod complete;
 pub mod db;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod lessons;
 pub mod mapper;
 pub mod render;
 pub mod repl;
+pub mod result;
 pub mod schema;
 pub mod school;
 pub mod seed;

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Span};
 use crate::explain;
 use crate::session::{Outcome, Response, Session};
 use crate::transcript::{Context, Entry, Record, Transcript, TranscriptError};
-use crate::translate;
+use crate::view::dialects as translate;
 use crate::view::{self, Layout, Settings};
 use std::path::Path;
 

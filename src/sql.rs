@@ -50,6 +50,21 @@ impl Value {
     }
 }
 
+/// A value as a learner reads it in a table cell: text as it is (line breaks as spaces, other
+/// control characters made visible), anything else as its literal (`3`, `2.5`, `NULL`).
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Text(s) => s.chars().try_for_each(|c| match c {
+                '\n' | '\t' | '\r' => f.write_str(" "),
+                c if c.is_control() => write!(f, "{}", c.escape_default()),
+                c => write!(f, "{c}"),
+            }),
+            other => f.write_str(&other.sql_literal()),
+        }
+    }
+}
+
 /// A decimal number as SQL and JSON spell it: always with a point or exponent.
 pub fn format_real(r: f64) -> String {
     if r.is_finite() && r.fract() == 0.0 && r.abs() < 1e15 {

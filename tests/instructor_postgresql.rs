@@ -11,7 +11,7 @@ mod forms;
 use ormscope::dialect::Dialect;
 use ormscope::session::{Options, Session};
 use ormscope::sql::Value;
-use ormscope::translate::sql_in;
+use ormscope::view::dialects::sql_in;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -5,18 +5,7 @@ use crate::db::DbError;
 use crate::error::{Error, ErrorKind, Span};
 use crate::mapper::Registry;
 use crate::schema::Table;
-use crate::sql::Value;
-
-/// A value a write gave a column, with where it was typed.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Assignment {
-    /// The column.
-    pub column: String,
-    /// Its new value.
-    pub value: Value,
-    /// Where the value was given.
-    pub span: Span,
-}
+use crate::translate::Assignment;
 
 /// The learner's explanation of a constraint failure of a write to `table`.
 pub(crate) fn explain(
@@ -173,6 +162,7 @@ fn foreign_key(reg: &Registry, table: &Table, written: &[Assignment], span: Span
 mod tests {
     use super::*;
     use crate::school;
+    use crate::sql::Value;
 
     fn explain_for(table: &str, message: &str, written: &[Assignment]) -> Error {
         let reg = school::registry();

@@ -346,7 +346,7 @@ fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> R
             }
             Err(e) => {
                 trace.record_failure(&record);
-                Err(super::eval::sql_error(&e, at))
+                Err(super::connection::sql_error(&e, at))
             }
         }
     })

@@ -6,11 +6,12 @@
 //! new parents before their children, deletes of children before their parents. Objects read
 //! once stay in the identity map: reading them again sends no SQL until they are expired.
 
-use super::constraint::Assignment;
+use super::connection::{send, send_control};
 use super::{Outcome, Session, Trace};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::render::render;
 use crate::sql::{Statement, Value};
+use crate::translate::Assignment;
 use std::collections::BTreeMap;
 
 /// What a pending change does.
@@ -238,7 +239,7 @@ impl Session {
     }
 
     fn send_control(&mut self, statement: Statement, span: Span, trace: &mut Trace) -> Result<()> {
-        super::send_control(&self.db, &statement, span, trace)
+        send_control(&self.db, &statement, span, trace)
     }
 
     /// In session mode with no transaction open (after a commit or rollback), opens one, as
@@ -302,10 +303,10 @@ pub(crate) fn flush_pending(
         .collect();
     let ordered = unit.flush_order(|t| order.iter().position(|o| o == t).unwrap_or(order.len()));
     if !db.in_transaction() {
-        super::send_control(db, &Statement::Begin, span, trace)?;
+        send_control(db, &Statement::Begin, span, trace)?;
     }
     for pending in &ordered {
-        super::writes::send(
+        send(
             registry,
             db,
             trace,

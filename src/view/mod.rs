@@ -1,6 +1,7 @@
 //! Stage 6, view: a statement's answer for people — the ORM expression and its SQL side by side
 //! (or stacked), then the result — and for programs, the contract's JSON.
 
+pub mod dialects;
 pub mod highlight;
 pub mod json;
 pub mod panels;

@@ -6,17 +6,7 @@ use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, R
 
 /// A value as a person reads it in a table: text unquoted, NULL spelled out.
 pub fn plain(v: &Value) -> String {
-    match v {
-        Value::Text(s) => s
-            .chars()
-            .map(|c| match c {
-                '\n' | '\t' | '\r' => " ".to_string(),
-                c if c.is_control() => c.escape_default().to_string(),
-                c => c.to_string(),
-            })
-            .collect(),
-        other => other.sql_literal(),
-    }
+    v.to_string()
 }
 
 /// Rows as a text table within `width` columns (unlimited when none).

@@ -3,14 +3,13 @@
 //! for all of them, SQLAlchemy's `selectinload`) or `join_load` (joined into the first query).
 
 use super::eval::{eager_key, Eval, Val};
-use super::Outcome;
+use crate::answer::Outcome;
 use crate::db::Rows;
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::query::{key_of, Loading, Obj, Query};
 use crate::mapper::{Link, Relationship};
 use crate::sql::{Expr as Sql, Join, Select, SelectItem, Source, Value};
 use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, LoopBody, Member};
-use crate::view::table::plain;
 use std::collections::BTreeMap;
 
 /// A statement repeated this many times in one loop is reported as N+1.
@@ -563,12 +562,12 @@ fn label(columns: &[String], row: &[Value], obj: &Obj) -> String {
     for wanted in ["name", "title"] {
         if let Some(i) = columns.iter().position(|c| c == wanted) {
             if let Some(v) = row.get(i) {
-                return plain(v);
+                return v.to_string();
             }
         }
     }
     match obj.single_key() {
-        Some(k) => plain(k),
-        None => row.first().map(plain).unwrap_or_default(),
+        Some(k) => k.to_string(),
+        None => row.first().map(|v| v.to_string()).unwrap_or_default(),
     }
 }

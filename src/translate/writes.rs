@@ -1,22 +1,20 @@
 //! The unit of work for one statement: the INSERT, UPDATE and DELETE statements the mapper
 //! writes for `add`, `append`, attribute assignment, `update`, `remove` and `delete`.
 
-use super::constraint::{explain, Assignment};
 use super::eval::{type_words, Eval, Val};
-use super::unit::{Change, Pending};
-use super::Outcome;
-use crate::db::Changes;
+use super::executor::Assignment;
+use crate::answer::Outcome;
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::mapper::query::{key_of, Obj, Query};
 use crate::mapper::{Link, Relationship};
-use crate::render::render;
+use crate::result::Changes;
 use crate::schema::{ColumnType, OnDelete};
 use crate::sql::{Delete, Expr as Sql, Insert, Statement, Update, Value};
 use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Member};
 use std::collections::BTreeMap;
 
 impl Eval<'_> {
-    /// Sends a write, logging it, and explains a failure in the schema's terms.
+    /// Sends a write, or keeps it pending in session mode; loaded rows are forgotten.
     fn run_write(
         &mut self,
         statement: Statement,
@@ -25,37 +23,7 @@ impl Eval<'_> {
         span: Span,
     ) -> Result<Changes> {
         self.forget_loaded();
-        if let Some(unit) = self.unit.as_mut() {
-            let change = match statement {
-                Statement::Insert(_) => Change::New,
-                Statement::Delete(_) => Change::Deleted,
-                _ => Change::Dirty,
-            };
-            let display = render(&statement).display;
-            unit.identity.retain(|(t, _), _| t != table);
-            unit.pending.push(Pending {
-                change,
-                table: table.to_string(),
-                statement,
-                written: written.to_vec(),
-                span,
-            });
-            let list = match change {
-                Change::New => "session.new",
-                Change::Dirty => "session.dirty",
-                Change::Deleted => "session.deleted",
-            };
-            self.trace
-                .notes
-                .push(format!("pending in {list}, not sent yet: {display}"));
-            return Ok(Changes {
-                pending: true,
-                ..Changes::default()
-            });
-        }
-        send(
-            self.reg, self.db, self.trace, &statement, table, written, span,
-        )
+        self.exec.write(statement, table, written, self.trace, span)
     }
 
     /// Turns `name=value` pairs into column assignments of `table`, checking names and types.
@@ -712,33 +680,6 @@ impl Eval<'_> {
                 Error::type_error(target.span, "del takes an object or a collection")
                     .with_hint("e.g. del students[13]"),
             ),
-        }
-    }
-}
-
-/// Sends one write, records it, and explains a failure in the schema's terms.
-pub(crate) fn send(
-    reg: &crate::mapper::Registry,
-    db: &crate::db::Database,
-    trace: &mut super::Trace,
-    statement: &Statement,
-    table: &str,
-    written: &[Assignment],
-    span: Span,
-) -> Result<Changes> {
-    let sql = render(statement);
-    trace.start();
-    match db.execute(&sql) {
-        Ok(changes) => {
-            trace.record(&sql, changes.affected);
-            Ok(changes)
-        }
-        Err(e) => {
-            trace.record_failure(&sql);
-            match reg.metadata.table(table) {
-                Some(t) if e.is_constraint() => Err(explain(reg, t, &e, written, span)),
-                _ => Err(super::eval::sql_error(&e, span)),
-            }
         }
     }
 }

@@ -1,15 +1,14 @@
 //! The mapper at work on one statement: names resolved against the mapped classes, queries
 //! built method by method, and SQL sent only when a value is really needed (lazy loading).
 
-use super::unit::UnitOfWork;
-use super::{Binding, Outcome, Trace};
-use crate::db::{Database, DbError, Rows};
-use crate::error::{suggestion, Error, ErrorKind, Result, Span};
+use super::executor::Executor;
+use crate::answer::{Binding, Outcome, Trace};
+use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::query::{key_of, Loading, Obj, Query};
 use crate::mapper::{Link, Registry, Relationship};
-use crate::render::render;
+use crate::result::Rows;
 use crate::schema::{ColumnType, Table};
-use crate::sql::{Aggregate, Select, Statement, Value};
+use crate::sql::{Aggregate, Select, Value};
 use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Literal, Member};
 use std::collections::BTreeMap;
 
@@ -68,8 +67,10 @@ pub const OBJECT_METHODS: &[&str] = &["update", "delete"];
 
 /// The evaluator of one statement.
 pub(crate) struct Eval<'a> {
+    /// The mapped classes and tables.
     pub reg: &'a Registry,
-    pub db: &'a Database,
+    /// The database, as the session lets the translator reach it.
+    pub exec: &'a mut dyn Executor,
     vars: &'a BTreeMap<String, Binding>,
     pub trace: &'a mut Trace,
     /// Rows already loaded in this statement, by table and key: an object is read once.
@@ -82,22 +83,20 @@ pub(crate) struct Eval<'a> {
     pub eager_hits: BTreeMap<String, usize>,
     /// The statement's text, for naming what a loop shows.
     pub source: &'a str,
-    /// The unit of work and identity map, in session mode.
-    pub unit: Option<&'a mut UnitOfWork>,
 }
 
 impl<'a> Eval<'a> {
+    /// The evaluator of the statement `source`, with the names bound so far.
     pub fn new(
         reg: &'a Registry,
-        db: &'a Database,
+        exec: &'a mut dyn Executor,
         vars: &'a BTreeMap<String, Binding>,
         trace: &'a mut Trace,
         source: &'a str,
-        unit: Option<&'a mut UnitOfWork>,
     ) -> Eval<'a> {
         Eval {
             reg,
-            db,
+            exec,
             vars,
             trace,
             loaded: BTreeMap::new(),
@@ -105,7 +104,6 @@ impl<'a> Eval<'a> {
             locals: BTreeMap::new(),
             eager_hits: BTreeMap::new(),
             source,
-            unit,
         }
     }
 
@@ -114,18 +112,7 @@ impl<'a> Eval<'a> {
     /// Runs a SELECT, logging it.
     pub fn run_query(&mut self, select: Select, span: Span) -> Result<Rows> {
         self.autoflush(span)?;
-        let sql = render(&Statement::Select(select));
-        self.trace.start();
-        match self.db.query(&sql) {
-            Ok(rows) => {
-                self.trace.record(&sql, rows.rows.len() as u64);
-                Ok(rows)
-            }
-            Err(e) => {
-                self.trace.record_failure(&sql);
-                Err(sql_error(&e, span))
-            }
-        }
+        self.exec.query(select, self.trace, span)
     }
 
     /// Adds a step to the plain-words account of what the mapper did.
@@ -153,12 +140,7 @@ impl<'a> Eval<'a> {
         if let Some(row) = self.loaded.get(&key) {
             return Ok(row.clone());
         }
-        if let Some(row) = self
-            .unit
-            .as_ref()
-            .and_then(|u| u.identity.get(&key))
-            .cloned()
-        {
+        if let Some(row) = self.exec.identity(&key.0, &key.1) {
             self.trace.notes.push(format!(
                 "{} {} is already in the session: no query",
                 self.class_of(&obj.table),
@@ -181,18 +163,13 @@ impl<'a> Eval<'a> {
     /// identity map for later statements).
     pub fn remember(&mut self, obj: &Obj, row: Vec<Value>) {
         let key = (obj.table.clone(), obj.key_text());
-        if let Some(unit) = self.unit.as_mut() {
-            unit.identity.insert(key.clone(), row.clone());
-        }
+        self.exec.keep(&key.0, &key.1, row.clone());
         self.loaded.insert(key, row);
     }
 
     /// In session mode, sends pending changes before a query reads (autoflush), and says so.
     fn autoflush(&mut self, span: Span) -> Result<()> {
-        let Some(unit) = self.unit.as_deref_mut() else {
-            return Ok(());
-        };
-        let sent = super::unit::flush_pending(self.reg, self.db, self.trace, unit, span)?;
+        let sent = self.exec.autoflush(self.trace, span)?;
         if sent > 0 {
             self.loaded.clear();
             self.trace.notes.push(format!(
@@ -1190,30 +1167,6 @@ pub(crate) fn type_words(ty: ColumnType) -> &'static str {
         ColumnType::Text => "text",
         ColumnType::Real => "a number",
     }
-}
-
-/// A failure SQLite reported for a query, in plain words.
-pub(crate) fn sql_error(e: &DbError, span: Span) -> Error {
-    if e.explained {
-        return Error::new(ErrorKind::Sql, span, e.message.clone());
-    }
-    if e.code == Some(rusqlite::ErrorCode::OperationInterrupted) {
-        return Error::new(
-            ErrorKind::Sql,
-            span,
-            "the statement was interrupted before it finished; nothing was changed",
-        );
-    }
-    let kind = if e.is_constraint() {
-        ErrorKind::Constraint
-    } else {
-        ErrorKind::Sql
-    };
-    Error::new(
-        kind,
-        span,
-        format!("SQLite refused the statement: {}", e.message),
-    )
 }
 
 /// How a relationship links rows, in words: `classes.student_id`, `memberships`.

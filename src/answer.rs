@@ -1,0 +1,165 @@
+//! The answer to one statement: what it gave, every SQL statement it sent, and notes for the
+//! learner. The session builds answers; the view, the transcripts and the course read them.
+
+use crate::error::{Error, Result};
+use crate::mapper::query::{Obj, Query};
+use crate::render::Rendered;
+use crate::sql::{Statement as SqlStatement, Value};
+use std::collections::BTreeMap;
+
+/// One SQL statement as sent to SQLite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Executed {
+    /// The text with `?` placeholders.
+    pub text: String,
+    /// The bound values.
+    pub params: Vec<Value>,
+    /// The text with values inlined.
+    pub display: String,
+    /// Rows returned (a query) or changed (a write).
+    pub rows: u64,
+    /// How long SQLite took.
+    pub elapsed: std::time::Duration,
+    /// Whether SQLite refused or stopped it.
+    pub failed: bool,
+    /// The statement tree it was rendered from, to render it for another dialect (none for
+    /// raw SQL from `:sql`).
+    pub statement: Option<SqlStatement>,
+}
+
+/// What a statement gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Rows: a table's whole rows (`table` set) or selected columns.
+    Rows {
+        /// The table, when these are its whole rows.
+        table: Option<String>,
+        /// Column names.
+        columns: Vec<String>,
+        /// The rows.
+        rows: Vec<Vec<Value>>,
+    },
+    /// One row of a table.
+    Object {
+        /// Its table.
+        table: String,
+        /// Column names in schema order.
+        columns: Vec<String>,
+        /// The row.
+        row: Vec<Value>,
+    },
+    /// One value.
+    Value(Value),
+    /// What a write changed.
+    Write {
+        /// Rows of `table` changed.
+        affected: u64,
+        /// The table written.
+        table: String,
+        /// The id of the row inserted, if one was.
+        id: Option<i64>,
+        /// Rows of other tables changed by ON DELETE rules.
+        cascaded: BTreeMap<String, u64>,
+    },
+    /// Nothing to show.
+    None,
+}
+
+/// The answer to one statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The statement as typed.
+    pub input: String,
+    /// Its result, or what went wrong.
+    pub outcome: std::result::Result<Outcome, Error>,
+    /// Every SQL statement sent, in order (also those of a failed statement).
+    pub sql: Vec<Executed>,
+    /// Plain-words notes: what cascaded, what was loaded.
+    pub notes: Vec<String>,
+    /// What the mapper did, step by step, in plain words.
+    pub mapping: Vec<String>,
+    /// Text a meta command printed (`:help`, `:schema`).
+    pub text: Option<String>,
+    /// Several faces of one thing to show side by side, each a title and its text
+    /// (`:schema students`: the CREATE TABLE, the Core table, the declarative class).
+    pub faces: Vec<(String, String)>,
+}
+
+impl Response {
+    /// Whether the statement succeeded.
+    pub fn ok(&self) -> bool {
+        self.outcome.is_ok()
+    }
+}
+
+/// A value a name is bound to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Binding {
+    /// An object (reloaded when used: each statement commits, which expires it).
+    Object(Obj),
+    /// A query, run again each time it is used.
+    Query(Box<Query>),
+    /// A plain value.
+    Value(Value),
+    /// None.
+    Nothing,
+}
+
+/// What a statement's evaluation collected besides its result.
+#[derive(Debug, Default)]
+pub struct Trace {
+    /// Every SQL statement sent, in order.
+    pub sql: Vec<Executed>,
+    /// Plain-words notes for the learner.
+    pub notes: Vec<String>,
+    /// What the mapper did, step by step.
+    pub mapping: Vec<String>,
+    /// Text a meta command printed.
+    pub text: Option<String>,
+    /// Faces to show side by side.
+    pub faces: Vec<(String, String)>,
+    started: Option<std::time::Instant>,
+}
+
+impl Trace {
+    /// The answer to `input`, with everything the trace collected.
+    pub fn into_response(self, input: &str, outcome: Result<Outcome>) -> Response {
+        Response {
+            input: input.to_string(),
+            outcome,
+            sql: self.sql,
+            notes: self.notes,
+            mapping: self.mapping,
+            text: self.text,
+            faces: self.faces,
+        }
+    }
+
+    /// Notes the time before a statement is sent.
+    pub fn start(&mut self) {
+        self.started = Some(std::time::Instant::now());
+    }
+
+    /// Records a statement sent, with the time since [`Trace::start`].
+    pub fn record(&mut self, sql: &Rendered, rows: u64) {
+        self.push(sql, rows, false);
+    }
+
+    /// Records a statement SQLite refused or stopped.
+    pub fn record_failure(&mut self, sql: &Rendered) {
+        self.push(sql, 0, true);
+    }
+
+    fn push(&mut self, sql: &Rendered, rows: u64, failed: bool) {
+        let elapsed = self.started.take().map(|t| t.elapsed()).unwrap_or_default();
+        self.sql.push(Executed {
+            text: sql.text.clone(),
+            params: sql.params.clone(),
+            display: sql.display.clone(),
+            rows,
+            elapsed,
+            failed,
+            statement: sql.statement.clone(),
+        });
+    }
+}

@@ -1,0 +1,190 @@
+//! The session as the translator's database: the one path from a statement tree to SQLite
+//! (render → trace → db), with session mode's unit of work in between. Failures come back in
+//! the learner's words.
+
+use super::constraint::explain;
+use super::unit::{Change, Pending, UnitOfWork};
+use crate::answer::Trace;
+use crate::db::{Database, DbError};
+use crate::error::{Error, ErrorKind, Result, Span};
+use crate::mapper::Registry;
+use crate::render::{render, Rendered};
+use crate::result::{Changes, Rows};
+use crate::sql::{Select, Statement, Value};
+use crate::translate::{Assignment, Executor};
+
+/// The database and, in session mode, the unit of work, for the length of one statement.
+pub(crate) struct Connection<'s> {
+    /// The mapped classes, to explain constraint failures and order a flush.
+    pub reg: &'s Registry,
+    /// The database.
+    pub db: &'s Database,
+    /// The unit of work and identity map, in session mode.
+    pub unit: Option<&'s mut UnitOfWork>,
+}
+
+impl Executor for Connection<'_> {
+    fn autoflush(&mut self, trace: &mut Trace, span: Span) -> Result<usize> {
+        match self.unit.as_deref_mut() {
+            Some(unit) => super::unit::flush_pending(self.reg, self.db, trace, unit, span),
+            None => Ok(0),
+        }
+    }
+
+    fn query(&mut self, select: Select, trace: &mut Trace, span: Span) -> Result<Rows> {
+        let sql = render(&Statement::Select(select));
+        run(
+            trace,
+            &sql,
+            |sql| self.db.query(sql),
+            |rows| rows.rows.len(),
+        )
+        .map_err(|e| sql_error(&e, span))
+    }
+
+    fn write(
+        &mut self,
+        statement: Statement,
+        table: &str,
+        written: &[Assignment],
+        trace: &mut Trace,
+        span: Span,
+    ) -> Result<Changes> {
+        match self.unit.as_deref_mut() {
+            Some(unit) => {
+                keep_pending(unit, statement, table, written, trace, span);
+                Ok(Changes {
+                    pending: true,
+                    ..Changes::default()
+                })
+            }
+            None => send(self.reg, self.db, trace, &statement, table, written, span),
+        }
+    }
+
+    fn identity(&self, table: &str, key: &str) -> Option<Vec<Value>> {
+        let unit = self.unit.as_deref()?;
+        unit.identity
+            .get(&(table.to_string(), key.to_string()))
+            .cloned()
+    }
+
+    fn keep(&mut self, table: &str, key: &str, row: Vec<Value>) {
+        if let Some(unit) = self.unit.as_deref_mut() {
+            unit.identity
+                .insert((table.to_string(), key.to_string()), row);
+        }
+    }
+
+    fn session_mode(&self) -> bool {
+        self.unit.is_some()
+    }
+}
+
+/// Session mode: a write waits in the unit of work, and the learner is told so.
+fn keep_pending(
+    unit: &mut UnitOfWork,
+    statement: Statement,
+    table: &str,
+    written: &[Assignment],
+    trace: &mut Trace,
+    span: Span,
+) {
+    let change = match statement {
+        Statement::Insert(_) => Change::New,
+        Statement::Delete(_) => Change::Deleted,
+        _ => Change::Dirty,
+    };
+    let display = render(&statement).display;
+    unit.identity.retain(|(t, _), _| t != table);
+    unit.pending.push(Pending {
+        change,
+        table: table.to_string(),
+        statement,
+        written: written.to_vec(),
+        span,
+    });
+    let list = match change {
+        Change::New => "session.new",
+        Change::Dirty => "session.dirty",
+        Change::Deleted => "session.deleted",
+    };
+    trace
+        .notes
+        .push(format!("pending in {list}, not sent yet: {display}"));
+}
+
+/// Sends one rendered statement, recording it (or its failure) in the trace.
+fn run<T>(
+    trace: &mut Trace,
+    sql: &Rendered,
+    send: impl FnOnce(&Rendered) -> std::result::Result<T, DbError>,
+    count: impl FnOnce(&T) -> usize,
+) -> std::result::Result<T, DbError> {
+    trace.start();
+    match send(sql) {
+        Ok(done) => {
+            trace.record(sql, count(&done) as u64);
+            Ok(done)
+        }
+        Err(e) => {
+            trace.record_failure(sql);
+            Err(e)
+        }
+    }
+}
+
+/// Sends one write, records it, and explains a failure in the schema's terms.
+pub(crate) fn send(
+    reg: &Registry,
+    db: &Database,
+    trace: &mut Trace,
+    statement: &Statement,
+    table: &str,
+    written: &[Assignment],
+    span: Span,
+) -> Result<Changes> {
+    let sql = render(statement);
+    run(trace, &sql, |sql| db.execute(sql), |c| c.affected as usize).map_err(|e| {
+        match reg.metadata.table(table) {
+            Some(t) if e.is_constraint() => explain(reg, t, &e, written, span),
+            _ => sql_error(&e, span),
+        }
+    })
+}
+
+/// Sends `BEGIN`, `COMMIT` or `ROLLBACK`, recording it.
+pub(crate) fn send_control(
+    db: &Database,
+    statement: &Statement,
+    span: Span,
+    trace: &mut Trace,
+) -> Result<()> {
+    let sql = render(statement);
+    run(trace, &sql, |sql| db.control(&sql.text), |_| 0)
+        .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))
+}
+
+/// A failure SQLite reported for a query, in plain words.
+pub(crate) fn sql_error(e: &DbError, span: Span) -> Error {
+    if e.explained {
+        return Error::new(ErrorKind::Sql, span, e.message.clone());
+    }
+    if e.code == Some(rusqlite::ErrorCode::OperationInterrupted) {
+        return Error::new(
+            ErrorKind::Sql,
+            span,
+            "the statement was interrupted before it finished; nothing was changed",
+        );
+    }
+    let kind = if e.is_constraint() {
+        ErrorKind::Constraint
+    } else {
+        ErrorKind::Sql
+    };
+    Error::new(
+        kind,
+        span,
+        format!("SQLite refused the statement: {}", e.message),
+    )
+}

@@ -1,0 +1,48 @@
+//! The one narrow door from the translator to the database. The session implements it: it
+//! renders each statement tree, records it in the trace, sends it (or, in session mode, keeps a
+//! write pending in the unit of work), and puts a failure in the learner's words.
+
+use crate::answer::Trace;
+use crate::error::{Result, Span};
+use crate::result::{Changes, Rows};
+use crate::sql::{Select, Statement, Value};
+
+/// A value a write gave a column, with where it was typed (to explain a failure).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// The column.
+    pub column: String,
+    /// Its new value.
+    pub value: Value,
+    /// Where the value was given.
+    pub span: Span,
+}
+
+/// What the translator needs from a database and a session.
+pub trait Executor {
+    /// Sends pending changes before a read (session mode's autoflush); how many were sent.
+    fn autoflush(&mut self, trace: &mut Trace, span: Span) -> Result<usize>;
+
+    /// Runs a query and records it.
+    fn query(&mut self, select: Select, trace: &mut Trace, span: Span) -> Result<Rows>;
+
+    /// Sends a write of `table` and records it, or keeps it pending in session mode
+    /// (`Changes::pending`). `written` explains a constraint failure.
+    fn write(
+        &mut self,
+        statement: Statement,
+        table: &str,
+        written: &[Assignment],
+        trace: &mut Trace,
+        span: Span,
+    ) -> Result<Changes>;
+
+    /// The row the identity map holds for an object (session mode), if any.
+    fn identity(&self, table: &str, key: &str) -> Option<Vec<Value>>;
+
+    /// Keeps a loaded row in the identity map (session mode only).
+    fn keep(&mut self, table: &str, key: &str, row: Vec<Value>);
+
+    /// Whether writes wait in a unit of work (session mode).
+    fn session_mode(&self) -> bool;
+}
