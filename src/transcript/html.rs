@@ -5,7 +5,7 @@
 //! printed as it is.
 
 use super::{Context, Entry, Record};
-use crate::session::{Executed, Outcome};
+use crate::answer::{Executed, Outcome};
 use crate::sql::Value;
 use crate::view::highlight::{Kind, Run};
 use crate::view::{self, table, Painter, Settings};

@@ -2,7 +2,7 @@
 //! fences (one per dialect shown), results as Markdown tables, errors and values as text.
 
 use super::{Context, Entry, Record};
-use crate::session::Outcome;
+use crate::answer::Outcome;
 use crate::sql::Value;
 use crate::view::dialects::statement_runs;
 use crate::view::{self, table, Painter, Settings};

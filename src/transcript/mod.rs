@@ -11,7 +11,7 @@ pub mod markdown;
 
 use crate::dialect::Dialect;
 use crate::mapper::Registry;
-use crate::session::{Executed, Response};
+use crate::answer::{Executed, Response};
 use std::path::{Path, PathBuf};
 
 /// The file formats a transcript can be written in.

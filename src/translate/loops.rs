@@ -4,7 +4,7 @@
 
 use super::eval::{eager_key, Eval, Val};
 use crate::answer::Outcome;
-use crate::db::Rows;
+use crate::result::Rows;
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::query::{key_of, Loading, Obj, Query};
 use crate::mapper::{Link, Relationship};
@@ -160,7 +160,7 @@ impl Eval<'_> {
                     .filter(|v| !v.is_null())
                     .collect();
                 values.sort_by(|a, b| {
-                    crate::db::compare_rows(std::slice::from_ref(a), std::slice::from_ref(b))
+                    crate::result::compare_rows(std::slice::from_ref(a), std::slice::from_ref(b))
                 });
                 values.dedup();
                 let list = values.into_iter().map(Sql::Value).collect();

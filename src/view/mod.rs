@@ -10,7 +10,7 @@ pub mod table;
 
 use crate::error::Error;
 use crate::mapper::Registry;
-use crate::session::{Executed, Outcome, Response};
+use crate::answer::{Executed, Outcome, Response};
 use highlight::{push, Kind, Run};
 pub use json::{to_json, value_json};
 pub use panels::Layout;
