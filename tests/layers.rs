@@ -15,7 +15,11 @@ fn module_graph() -> Graph {
     for path in rust_files(&src) {
         let relative = path.strip_prefix(&src).expect("under src");
         let first = relative.components().next().expect("a file");
-        let top = first.as_os_str().to_string_lossy().trim_end_matches(".rs").to_string();
+        let top = first
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_string();
         if top == "lib" || top == "main" {
             continue;
         }
@@ -118,24 +122,50 @@ fn reachable(graph: &Graph, from: &str) -> BTreeSet<String> {
 fn the_top_level_modules_have_no_cycle() {
     let graph = module_graph();
     for (module, deps) in &graph {
-        println!("{module} -> {}", deps.iter().cloned().collect::<Vec<_>>().join(" "));
+        println!(
+            "{module} -> {}",
+            deps.iter().cloned().collect::<Vec<_>>().join(" ")
+        );
     }
     assert!(graph.contains_key("translate") && graph.contains_key("session"));
     let found = cycles(&graph);
-    assert!(found.is_empty(), "modules that depend on each other: {found:?}");
+    assert!(
+        found.is_empty(),
+        "modules that depend on each other: {found:?}"
+    );
 }
 
 #[test]
 fn each_stage_reaches_only_the_stages_before_it() {
     let graph = module_graph();
     let forbidden: &[(&str, &[&str])] = &[
-        ("syntax", &["mapper", "translate", "sql", "render", "db", "session", "view"]),
-        ("sql", &["syntax", "mapper", "translate", "db", "session", "view"]),
+        (
+            "syntax",
+            &[
+                "mapper",
+                "translate",
+                "sql",
+                "render",
+                "db",
+                "session",
+                "view",
+            ],
+        ),
+        (
+            "sql",
+            &["syntax", "mapper", "translate", "db", "session", "view"],
+        ),
         ("mapper", &["translate", "db", "session", "view"]),
-        ("translate", &["db", "session", "view", "shell", "lessons", "demo"]),
+        (
+            "translate",
+            &["db", "session", "view", "shell", "lessons", "demo"],
+        ),
         ("render", &["syntax", "translate", "db", "session", "view"]),
         ("db", &["syntax", "mapper", "translate", "session", "view"]),
-        ("session", &["view", "shell", "lessons", "demo", "transcript"]),
+        (
+            "session",
+            &["view", "shell", "lessons", "demo", "transcript"],
+        ),
         ("view", &["translate", "db", "shell", "lessons", "demo"]),
     ];
     let mut wrong = Vec::new();
@@ -154,10 +184,17 @@ fn the_session_keeps_only_the_session() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/session");
     let lines: usize = rust_files(&dir)
         .iter()
-        .map(|p| code_of(&std::fs::read_to_string(p).expect("readable")).lines().count())
+        .map(|p| {
+            code_of(&std::fs::read_to_string(p).expect("readable"))
+                .lines()
+                .count()
+        })
         .sum();
     println!("src/session/: {lines} lines of non-test code");
-    assert!(lines <= 2500, "src/session/ holds {lines} lines of non-test code (at most 2,500)");
+    assert!(
+        lines <= 2500,
+        "src/session/ holds {lines} lines of non-test code (at most 2,500)"
+    );
 }
 
 #[test]

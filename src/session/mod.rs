@@ -253,18 +253,21 @@ impl Session {
                 attributes,
                 ..
             } => {
-                return self.declare_class(name, base, attributes, trace);
+                let declaration = self.registry.declared_class(name, base, attributes)?;
+                return self.declare(declaration, trace);
             }
             ast::Statement::Assign { target, value }
                 if calls(value, "Table") && matches!(target.kind, ast::ExprKind::Name(_)) =>
             {
                 if let ast::ExprKind::Call(_, args) = &value.kind {
-                    return self.declare_table(args, value.span, trace);
+                    let declaration = self.registry.declared_table(args, value.span)?;
+                    return self.declare(declaration, trace);
                 }
             }
             ast::Statement::Expr(value) if calls(value, "mapper") => {
                 if let ast::ExprKind::Call(_, args) = &value.kind {
-                    return self.declare_mapper(args, value.span, trace);
+                    let declaration = self.registry.declared_mapper(args, value.span)?;
+                    return self.declare(declaration, trace);
                 }
             }
             _ => {}

@@ -9,9 +9,9 @@
 pub mod html;
 pub mod markdown;
 
+use crate::answer::{Executed, Response};
 use crate::dialect::Dialect;
 use crate::mapper::Registry;
-use crate::answer::{Executed, Response};
 use std::path::{Path, PathBuf};
 
 /// The file formats a transcript can be written in.

@@ -4,10 +4,10 @@
 
 use super::eval::{eager_key, Eval, Val};
 use crate::answer::Outcome;
-use crate::result::Rows;
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::query::{key_of, Loading, Obj, Query};
 use crate::mapper::{Link, Relationship};
+use crate::result::Rows;
 use crate::sql::{Expr as Sql, Join, Select, SelectItem, Source, Value};
 use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, LoopBody, Member};
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! The contract's JSON: one object per statement, one per line, for programs and tests.
 
-use crate::error::Error;
 use crate::answer::{Executed, Outcome, Response};
+use crate::error::Error;
 use crate::sql::Value;
 use serde_json::{json, Map, Value as Json};
 

@@ -8,9 +8,9 @@ pub mod panels;
 pub mod style;
 pub mod table;
 
+use crate::answer::{Executed, Outcome, Response};
 use crate::error::Error;
 use crate::mapper::Registry;
-use crate::answer::{Executed, Outcome, Response};
 use highlight::{push, Kind, Run};
 pub use json::{to_json, value_json};
 pub use panels::Layout;
