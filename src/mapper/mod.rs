@@ -5,6 +5,7 @@
 //! [`Registry`], so classes can be added while the program runs.
 
 pub mod declare;
+pub mod loading;
 pub mod python;
 pub mod query;
 

@@ -33,6 +33,25 @@ impl Obj {
         }
     }
 
+    /// The object a row of `table` is, its key read from the row's `columns`.
+    pub fn from_row(table: &crate::schema::Table, columns: &[String], row: &[Value]) -> Obj {
+        let key = table
+            .primary_key
+            .iter()
+            .map(|k| {
+                let i = columns.iter().position(|c| c == k);
+                (
+                    k.clone(),
+                    i.and_then(|i| row.get(i)).cloned().unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        Obj {
+            table: table.name.clone(),
+            key,
+        }
+    }
+
     /// The key as text for messages: `13` or `student_id=13, club_id=2`.
     pub fn key_text(&self) -> String {
         match self.single_key() {
@@ -251,46 +270,6 @@ impl Query {
             }
         };
         q.filters.push(filter);
-        q
-    }
-
-    /// The related rows of one object through a collection relationship.
-    pub fn of_object(reg: &Registry, obj: &Obj, rel: &Relationship, span: Span) -> Query {
-        let mut q = Query::all(&rel.target);
-        let key = obj.single_key().cloned().unwrap_or(Value::Null);
-        match &rel.link {
-            Link::OneToMany { column } => {
-                q.filters.push(Expr::eq(
-                    Expr::column(&rel.target, column),
-                    Expr::value(key),
-                ));
-            }
-            Link::ManyToMany {
-                secondary,
-                owner_column,
-                target_column,
-            } => {
-                let target_key = key_of(reg, &rel.target);
-                q.joins.push(Join {
-                    table: secondary.clone(),
-                    on: Expr::eq(
-                        Expr::column(secondary, target_column),
-                        Expr::column(&rel.target, &target_key),
-                    ),
-                    outer: false,
-                });
-                q.filters.push(Expr::eq(
-                    Expr::column(secondary, owner_column),
-                    Expr::value(key),
-                ));
-            }
-            Link::ManyToOne { .. } => {}
-        }
-        q.parent = Some(Parent {
-            obj: obj.clone(),
-            relationship: rel.clone(),
-            span,
-        });
         q
     }
 }

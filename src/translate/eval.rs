@@ -866,22 +866,7 @@ impl<'a> Eval<'a> {
         row: &[Value],
         span: Span,
     ) -> Result<Obj> {
-        let t = self.table(table, span)?;
-        let key = t
-            .primary_key
-            .iter()
-            .map(|k| {
-                let i = columns.iter().position(|c| c == k);
-                (
-                    k.clone(),
-                    i.and_then(|i| row.get(i)).cloned().unwrap_or(Value::Null),
-                )
-            })
-            .collect();
-        Ok(Obj {
-            table: table.to_string(),
-            key,
-        })
+        Ok(Obj::from_row(self.table(table, span)?, columns, row))
     }
 
     /// When an object's relationship came back empty, makes sure the object exists.

@@ -5,10 +5,12 @@
 use super::eval::{eager_key, Eval, Val};
 use crate::answer::Outcome;
 use crate::error::{suggestion, Error, Result, Span};
-use crate::mapper::query::{key_of, Loading, Obj, Query};
-use crate::mapper::{Link, Relationship};
+use crate::mapper::loading::joined::JoinedLoad;
+use crate::mapper::loading::selectin::SelectIn;
+use crate::mapper::query::{Loading, Obj, Query};
+use crate::mapper::Relationship;
 use crate::result::Rows;
-use crate::sql::{Expr as Sql, Join, Select, SelectItem, Source, Value};
+use crate::sql::Value;
 use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, LoopBody, Member};
 use std::collections::BTreeMap;
 
@@ -132,109 +134,10 @@ impl Eval<'_> {
         rel: &Relationship,
         span: Span,
     ) -> Result<()> {
-        let owners = self.owners(table, rows, span)?;
-        let column_of = |name: &str| rows.columns.iter().position(|c| c == name);
-        let owner_key = key_of(self.reg, table);
-        let target_key = key_of(self.reg, &rel.target);
-        let mut select = Select::star(&rel.target);
-        let (match_column, owner_index): (usize, usize) = match &rel.link {
-            Link::OneToMany { column } => {
-                let i = column_of(&owner_key).unwrap_or(0);
-                let values = owners
-                    .iter()
-                    .map(|(_, r)| Sql::Value(r[i].clone()))
-                    .collect();
-                select.filter = Some(Sql::InList(
-                    Box::new(Sql::column(&rel.target, column)),
-                    values,
-                    false,
-                ));
-                let target_cols = self.table(&rel.target, span)?.column_names();
-                (target_cols.iter().position(|c| c == column).unwrap_or(0), i)
-            }
-            Link::ManyToOne { column } => {
-                let i = column_of(column).unwrap_or(0);
-                let mut values: Vec<Value> = owners
-                    .iter()
-                    .map(|(_, r)| r[i].clone())
-                    .filter(|v| !v.is_null())
-                    .collect();
-                values.sort_by(|a, b| {
-                    crate::result::compare_rows(std::slice::from_ref(a), std::slice::from_ref(b))
-                });
-                values.dedup();
-                let list = values.into_iter().map(Sql::Value).collect();
-                select.filter = Some(Sql::InList(
-                    Box::new(Sql::column(&rel.target, &target_key)),
-                    list,
-                    false,
-                ));
-                let target_cols = self.table(&rel.target, span)?.column_names();
-                (
-                    target_cols
-                        .iter()
-                        .position(|c| *c == target_key)
-                        .unwrap_or(0),
-                    i,
-                )
-            }
-            Link::ManyToMany {
-                secondary,
-                owner_column,
-                target_column,
-            } => {
-                let i = column_of(&owner_key).unwrap_or(0);
-                let target_cols = self.table(&rel.target, span)?.column_names();
-                select.items = target_cols
-                    .iter()
-                    .map(|c| SelectItem::Expr(Sql::column(&rel.target, c), None))
-                    .chain([SelectItem::Expr(Sql::column(secondary, owner_column), None)])
-                    .collect();
-                select.joins.push(Join {
-                    table: secondary.clone(),
-                    on: Sql::eq(
-                        Sql::column(secondary, target_column),
-                        Sql::column(&rel.target, &target_key),
-                    ),
-                    outer: false,
-                });
-                let values = owners
-                    .iter()
-                    .map(|(_, r)| Sql::Value(r[i].clone()))
-                    .collect();
-                select.filter = Some(Sql::InList(
-                    Box::new(Sql::column(secondary, owner_column)),
-                    values,
-                    false,
-                ));
-                (target_cols.len(), i)
-            }
-        };
-        let is_pair_column = matches!(rel.link, Link::ManyToMany { .. });
-        let related = self.run_query(select, span)?;
-        let mut by_owner: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
-        for row in related.rows {
-            let owner = row
-                .get(match_column)
-                .cloned()
-                .unwrap_or(Value::Null)
-                .sql_literal();
-            let mut row = row;
-            if is_pair_column {
-                row.truncate(match_column);
-            }
-            by_owner.entry(owner).or_default().push(row);
-        }
-        for (obj, row) in owners {
-            let found = by_owner
-                .get(
-                    &row.get(owner_index)
-                        .cloned()
-                        .unwrap_or(Value::Null)
-                        .sql_literal(),
-                )
-                .cloned()
-                .unwrap_or_default();
+        let load = SelectIn::new(self.reg, table, rows, rel);
+        let related = self.run_query(load.select.clone(), span)?;
+        let grouped = load.group(related, &rows.rows);
+        for ((obj, _), found) in self.owners(table, rows, span)?.into_iter().zip(grouped) {
             self.eager.insert(eager_key(&obj, rel), found);
         }
         Ok(())
@@ -248,68 +151,13 @@ impl Eval<'_> {
             .filter(|(_, l)| *l == Loading::Joined)
             .map(|(r, _)| r.clone())
             .collect();
-        let owner_cols = self.table(&q.table, span)?.column_names();
-        let mut select = q.to_select();
-        if q.limit.is_some() || q.offset.is_some() {
-            let mut inner = q.to_select();
-            inner.order_by = q.order_by.clone();
-            select = Select::star(&q.table);
-            select.from = Source::Subquery(Box::new(inner), q.table.clone());
-            select.order_by = q.order_by.clone();
-        }
-        select.items = owner_cols
-            .iter()
-            .map(|c| SelectItem::Expr(Sql::column(&q.table, c), None))
-            .collect();
-        let mut widths = Vec::new();
-        for rel in &joined {
-            let target_cols = self.table(&rel.target, span)?.column_names();
-            widths.push(target_cols.len());
-            select.items.extend(
-                target_cols
-                    .iter()
-                    .map(|c| SelectItem::Expr(Sql::column(&rel.target, c), None)),
-            );
-            select.joins.extend(self.outer_joins(rel));
-        }
-        let all = self.run_query(select, span)?;
-        let n = owner_cols.len();
-        let mut owners: Vec<Vec<Value>> = Vec::new();
-        let mut seen_owners: std::collections::HashSet<String> = std::collections::HashSet::new();
-        let mut related: BTreeMap<(String, usize), Vec<Vec<Value>>> = BTreeMap::new();
-        let mut seen_related: std::collections::HashSet<(String, usize, String)> =
-            std::collections::HashSet::new();
-        for row in &all.rows {
-            let owner = row[..n.min(row.len())].to_vec();
-            let key = self
-                .object_from_row(&q.table, &owner_cols, &owner, span)?
-                .key_text();
-            if seen_owners.insert(key.clone()) {
-                owners.push(owner.clone());
-            }
-            let mut at = n;
-            for (k, width) in widths.iter().enumerate() {
-                let part = row
-                    .get(at..at + width)
-                    .map(<[Value]>::to_vec)
-                    .unwrap_or_default();
-                at += width;
-                let part_key = part
-                    .iter()
-                    .map(Value::sql_literal)
-                    .collect::<Vec<_>>()
-                    .join("\u{1f}");
-                if part.iter().any(|v| !v.is_null())
-                    && seen_related.insert((key.clone(), k, part_key))
-                {
-                    related.entry((key.clone(), k)).or_default().push(part);
-                }
-            }
-        }
-        let rows = Rows {
-            columns: owner_cols,
-            rows: owners,
-        };
+        let load = JoinedLoad::new(self.reg, q, &joined);
+        let all = self.run_query(load.select.clone(), span)?;
+        let table = self.table(&q.table, span)?;
+        let columns = table.column_names();
+        let (rows, related) = load.split(&all, |owner| {
+            Obj::from_row(table, &columns, owner).key_text()
+        });
         for (obj, _) in self.owners(&q.table, &rows, span)? {
             for (k, rel) in joined.iter().enumerate() {
                 let found = related
@@ -320,49 +168,6 @@ impl Eval<'_> {
             }
         }
         Ok(rows)
-    }
-
-    /// `LEFT OUTER JOIN`s that bring a relationship's rows next to their owner.
-    fn outer_joins(&self, rel: &Relationship) -> Vec<Join> {
-        let owner_key = key_of(self.reg, &rel.owner);
-        let target_key = key_of(self.reg, &rel.target);
-        let join = |table: &str, on: Sql| Join::left(table, on);
-        match &rel.link {
-            Link::OneToMany { column } => vec![join(
-                &rel.target,
-                Sql::eq(
-                    Sql::column(&rel.target, column),
-                    Sql::column(&rel.owner, &owner_key),
-                ),
-            )],
-            Link::ManyToOne { column } => vec![join(
-                &rel.target,
-                Sql::eq(
-                    Sql::column(&rel.target, &target_key),
-                    Sql::column(&rel.owner, column),
-                ),
-            )],
-            Link::ManyToMany {
-                secondary,
-                owner_column,
-                target_column,
-            } => vec![
-                join(
-                    secondary,
-                    Sql::eq(
-                        Sql::column(secondary, owner_column),
-                        Sql::column(&rel.owner, &owner_key),
-                    ),
-                ),
-                join(
-                    &rel.target,
-                    Sql::eq(
-                        Sql::column(&rel.target, &target_key),
-                        Sql::column(secondary, target_column),
-                    ),
-                ),
-            ],
-        }
     }
 
     /// `for s in COLLECTION: BODY`: a row per object of what the body gave.
