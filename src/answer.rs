@@ -4,27 +4,29 @@
 use crate::error::{Error, Result};
 use crate::mapper::query::{Obj, Query};
 use crate::render::Rendered;
-use crate::sql::{Statement as SqlStatement, Value};
+use crate::sql::Value;
 use std::collections::BTreeMap;
 
-/// One SQL statement as sent to SQLite.
+/// One SQL statement as sent to the database: its rendered text and values, and what happened.
+/// It reads as the [`Rendered`] statement it holds (`executed.display`, `executed.statement`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Executed {
-    /// The text with `?` placeholders.
-    pub text: String,
-    /// The bound values.
-    pub params: Vec<Value>,
-    /// The text with values inlined.
-    pub display: String,
+    /// The statement as rendered: text, bound values, display text and its tree.
+    pub rendered: Rendered,
     /// Rows returned (a query) or changed (a write).
     pub rows: u64,
-    /// How long SQLite took.
+    /// How long the database took.
     pub elapsed: std::time::Duration,
-    /// Whether SQLite refused or stopped it.
+    /// Whether the database refused or stopped it.
     pub failed: bool,
-    /// The statement tree it was rendered from, to render it for another dialect (none for
-    /// raw SQL from `:sql`).
-    pub statement: Option<SqlStatement>,
+}
+
+impl std::ops::Deref for Executed {
+    type Target = Rendered;
+
+    fn deref(&self) -> &Rendered {
+        &self.rendered
+    }
 }
 
 /// What a statement gave.
@@ -153,13 +155,10 @@ impl Trace {
     fn push(&mut self, sql: &Rendered, rows: u64, failed: bool) {
         let elapsed = self.started.take().map(|t| t.elapsed()).unwrap_or_default();
         self.sql.push(Executed {
-            text: sql.text.clone(),
-            params: sql.params.clone(),
-            display: sql.display.clone(),
+            rendered: sql.clone(),
             rows,
             elapsed,
             failed,
-            statement: sql.statement.clone(),
         });
     }
 }

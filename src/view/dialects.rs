@@ -14,10 +14,7 @@ use crate::view::{self, panels, Painter, Settings};
 pub fn executed_in(executed: &Executed, dialect: Dialect, metadata: &MetaData) -> Executed {
     let mut out = executed.clone();
     if let Some(tree) = &executed.statement {
-        let rendered = render_in(tree, dialect, metadata);
-        out.text = rendered.text;
-        out.params = rendered.params;
-        out.display = rendered.display;
+        out.rendered = render_in(tree, dialect, metadata);
     }
     out
 }
