@@ -23,7 +23,6 @@ pub mod shell;
 pub mod sql;
 pub mod syntax;
 pub mod transcript;
-pub mod translate;
 pub mod view;
 
 /// The stack size of the thread that runs statements: deep but bounded nesting must parse

@@ -6,7 +6,7 @@ use ormscope::dialect::Choice;
 use ormscope::session::{Options, Session};
 use ormscope::shell::Shell;
 use ormscope::view::{Layout, Painter, Settings};
-use ormscope::{repl, syntax, translate, view};
+use ormscope::{repl, syntax, view};
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -175,7 +175,9 @@ fn run(cli: Cli) -> u8 {
         }) => {
             let settings = settings(&cli, false);
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
-            return translate::sql_command(statements, *dialect, &settings, &mut out, &mut err);
+            return view::dialects::sql_command(
+                statements, *dialect, &settings, &mut out, &mut err,
+            );
         }
         None => {}
     }

@@ -3,7 +3,7 @@
 
 use ormscope::dialect::Dialect;
 use ormscope::session::{Executed, Options, Session};
-use ormscope::translate::sql_in;
+use ormscope::view::dialects::sql_in;
 use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 

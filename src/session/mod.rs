@@ -245,7 +245,7 @@ impl Session {
     pub fn close(&mut self) -> bool {
         let open = self.db.in_transaction();
         if open {
-            let _ = self.db.control("ROLLBACK");
+            let _ = self.db.rollback();
         }
         open
     }
@@ -458,7 +458,7 @@ impl Session {
     /// Throws the database away and makes the School again; names are forgotten.
     pub fn reset(&mut self) -> Result<()> {
         if self.db.in_transaction() {
-            let _ = self.db.control("ROLLBACK");
+            let _ = self.db.rollback();
         }
         let students = self.options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
         let meta = &self.registry.metadata;

@@ -4,7 +4,7 @@
 use super::{Context, Entry, Record};
 use crate::session::Outcome;
 use crate::sql::Value;
-use crate::translate::statement_runs;
+use crate::view::dialects::statement_runs;
 use crate::view::{self, table, Painter, Settings};
 use crate::view::{object_caption, rows_caption};
 
