@@ -9,8 +9,8 @@
 mod forms;
 
 use ormscope::dialect::Dialect;
-use ormscope::session::{Options, Session};
 use ormscope::render::render_in;
+use ormscope::session::{Options, Session};
 use ormscope::sql::{Statement, Value};
 use ormscope::view::dialects::sql_in;
 use std::path::{Path, PathBuf};
