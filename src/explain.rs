@@ -5,6 +5,7 @@
 //! The statement is run in a savepoint and undone ([`Session::preview`]) to learn its SQL;
 //! then each SQL statement is planned (not run) with its bound values.
 
+use crate::render::explain_query_plan;
 use crate::schema::MetaData;
 use crate::session::{Executed, Response, Session};
 use std::collections::HashMap;
@@ -60,7 +61,10 @@ pub fn plan(session: &Session, executed: &Executed) -> Result<Plan, PlanError> {
     };
     let connection = session.database().connection();
     let mut statement = connection
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", executed.text))
+        .prepare(&explain_query_plan(
+            executed.statement.as_ref(),
+            &executed.text,
+        ))
         .map_err(failure)?;
     let rows = statement
         .query_map(rusqlite::params_from_iter(executed.params.iter()), |row| {

@@ -5,7 +5,6 @@ use clap::Parser;
 use ormscope::dialect::Choice;
 use ormscope::session::{Options, Session};
 use ormscope::shell::Shell;
-use ormscope::view::dialects as translate;
 use ormscope::view::{Layout, Painter, Settings};
 use ormscope::{repl, syntax, view};
 use std::io::{IsTerminal, Read, Write};
@@ -176,7 +175,9 @@ fn run(cli: Cli) -> u8 {
         }) => {
             let settings = settings(&cli, false);
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
-            return translate::sql_command(statements, *dialect, &settings, &mut out, &mut err);
+            return view::dialects::sql_command(
+                statements, *dialect, &settings, &mut out, &mut err,
+            );
         }
         None => {}
     }

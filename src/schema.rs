@@ -47,17 +47,6 @@ pub enum OnDelete {
     SetNull,
 }
 
-impl OnDelete {
-    /// The SQL clause, or nothing for the default.
-    pub fn sql(self) -> Option<&'static str> {
-        match self {
-            OnDelete::Restrict => None,
-            OnDelete::Cascade => Some("ON DELETE CASCADE"),
-            OnDelete::SetNull => Some("ON DELETE SET NULL"),
-        }
-    }
-}
-
 /// A column's reference to another table's key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForeignKey {
@@ -210,67 +199,29 @@ impl Table {
             .filter_map(|c| c.foreign_key.as_ref().map(|fk| (c, fk)))
     }
 
-    /// The `CREATE TABLE` statement for this table.
-    pub fn create_sql(&self) -> String {
-        let mut lines: Vec<String> = Vec::new();
-        let single_key = self.primary_key.len() == 1;
-        let width = self.columns.iter().map(|c| c.name.len()).max().unwrap_or(0);
-        for col in &self.columns {
-            let mut line = format!("  {:width$} {}", col.name, col.ty.sql_name());
-            if single_key && self.primary_key[0] == col.name {
-                line.push_str(" PRIMARY KEY");
-            } else if !col.nullable {
-                line.push_str(" NOT NULL");
-            }
-            if col.unique {
-                line.push_str(" UNIQUE");
-            }
-            if let Some(default) = &col.default {
-                line.push_str(&format!(" DEFAULT {default}"));
-            }
-            if let Some(check) = &col.check {
-                line.push_str(&format!(" CHECK ({})", check.sql));
-            }
-            if let Some(fk) = &col.foreign_key {
-                line.push_str(&format!(" REFERENCES {}({})", fk.table, fk.column));
-                if let Some(rule) = fk.on_delete.sql() {
-                    line.push(' ');
-                    line.push_str(rule);
-                }
-            }
-            lines.push(line);
-        }
-        if !single_key {
-            lines.push(format!("  PRIMARY KEY ({})", self.primary_key.join(", ")));
-        }
-        let mut body = String::new();
-        for (i, line) in lines.iter().enumerate() {
-            body.push_str(line);
-            if i + 1 < lines.len() {
-                body.push(',');
-            }
-            if let Some(comment) = self.columns.get(i).and_then(|c| c.comment.as_ref()) {
-                body.push_str(&format!("  -- {comment}"));
-            }
-            body.push('\n');
-        }
-        format!("CREATE TABLE {} (\n{body})", self.name)
-    }
-
-    /// The `CREATE INDEX` statements that give every foreign key column an index, except a
+    /// The indexes the schema gives this table: one on every foreign key column, except a
     /// column that already leads the primary key (SQLite indexes that one by itself).
-    pub fn index_sql(&self) -> Vec<String> {
+    pub fn indexes(&self) -> Vec<Index> {
         self.foreign_keys()
             .filter(|(c, _)| self.primary_key.first() != Some(&c.name))
-            .map(|(c, _)| {
-                format!(
-                    "CREATE INDEX ix_{t}_{c} ON {t} ({c})",
-                    t = self.name,
-                    c = c.name
-                )
+            .map(|(c, _)| Index {
+                name: format!("ix_{}_{}", self.name, c.name),
+                table: self.name.clone(),
+                columns: vec![c.name.clone()],
             })
             .collect()
     }
+}
+
+/// An index on columns of a table, named as SQLAlchemy names them (`ix_table_column`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// The index's name.
+    pub name: String,
+    /// The table.
+    pub table: String,
+    /// The indexed columns, in order.
+    pub columns: Vec<String>,
 }
 
 /// The collection of tables the program knows: SQLAlchemy's `MetaData`.
@@ -343,19 +294,14 @@ mod tests {
     }
 
     #[test]
-    fn composite_key_is_a_table_constraint() {
-        let sql = memberships().create_sql();
-        assert!(sql.contains("PRIMARY KEY (student_id, club_id)"), "{sql}");
-        assert!(
-            sql.contains("student_id INTEGER NOT NULL REFERENCES students(id) ON DELETE CASCADE,")
-        );
-    }
-
-    #[test]
     fn leading_key_column_gets_no_extra_index() {
         assert_eq!(
-            memberships().index_sql(),
-            vec!["CREATE INDEX ix_memberships_club_id ON memberships (club_id)".to_string()]
+            memberships().indexes(),
+            vec![Index {
+                name: "ix_memberships_club_id".into(),
+                table: "memberships".into(),
+                columns: vec!["club_id".into()],
+            }]
         );
     }
 }

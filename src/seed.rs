@@ -11,7 +11,10 @@
 
 use std::fmt::Write as _;
 
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, params_from_iter, Connection, Transaction};
+
+use crate::render::render;
+use crate::sql::{ColumnRef, CompareOp, Expr, Insert, Order, Select, Statement, Value};
 
 /// How many students the default School has.
 pub const DEFAULT_STUDENTS: u64 = 40;
@@ -242,28 +245,66 @@ fn fill(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()>
 fn drop_indexes(tx: &Transaction<'_>) -> rusqlite::Result<Vec<String>> {
     let mut found: Vec<(String, String)> = Vec::new();
     {
-        let mut stmt = tx.prepare(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
-             AND tbl_name IN ('teachers', 'students', 'classes', 'clubs', 'memberships') \
-             ORDER BY rowid",
-        )?;
-        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        let query = render(&Statement::Select(made_indexes()));
+        let mut stmt = tx.prepare(&query.text)?;
+        let rows = stmt.query_map(params_from_iter(query.params.iter()), |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
         for row in rows {
             found.push(row?);
         }
     }
     let mut sqls = Vec::with_capacity(found.len());
     for (name, sql) in found {
-        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        tx.execute_batch(&render(&Statement::DropIndex(name)).text)?;
         sqls.push(sql);
     }
     Ok(sqls)
 }
 
+/// The School's tables, in creation order.
+const SCHOOL_TABLES: [&str; 5] = ["teachers", "students", "classes", "clubs", "memberships"];
+
+/// The query for the indexes made with SQL (not those SQLite makes for a key) on the
+/// School's tables, in creation order: their names and SQL.
+fn made_indexes() -> Select {
+    let master = |column: &str| Expr::Column(ColumnRef::new("sqlite_master", column));
+    let text = |t: &str| Expr::value(Value::Text(t.to_string()));
+    let mut query = Select::columns("sqlite_master", &["name", "sql"]);
+    query.filter = Expr::all(vec![
+        Expr::Compare(
+            Box::new(master("type")),
+            CompareOp::Eq,
+            Box::new(text("index")),
+        ),
+        Expr::IsNull(Box::new(master("sql")), true),
+        Expr::InList(
+            Box::new(master("tbl_name")),
+            SCHOOL_TABLES.iter().map(|t| text(t)).collect(),
+            false,
+        ),
+    ]);
+    query.order_by = vec![Order {
+        expr: master("rowid"),
+        descending: false,
+    }];
+    query
+}
+
+/// `INSERT INTO table (columns) VALUES (?, ...)`, prepared once and run for each row.
+fn insert_sql(table: &str, columns: &[&str]) -> String {
+    let insert = Insert {
+        table: table.to_string(),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        values: vec![Expr::value(Value::Null); columns.len()],
+    };
+    render(&Statement::Insert(insert)).text
+}
+
 /// Teachers 1..T: department cycling through [`DEPARTMENTS`], so teacher `t` teaches in
 /// `DEPARTMENTS[(t - 1) % 4]`; every third one is a "Dr.".
 fn insert_teachers(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare("INSERT INTO teachers (id, name, department) VALUES (?1, ?2, ?3)")?;
+    let mut stmt = tx.prepare(&insert_sql("teachers", &["id", "name", "department"]))?;
     let mut name = String::new();
     for id in 1..=sizes.teachers {
         let n = id - 1;
@@ -289,9 +330,10 @@ fn insert_teachers(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
 /// (with the id added past 400, so emails stay unique at any scale), year 1..4, and an advisor
 /// except for every seventh student.
 fn insert_students(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare(
-        "INSERT INTO students (id, name, email, year, advisor_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let mut stmt = tx.prepare(&insert_sql(
+        "students",
+        &["id", "name", "email", "year", "advisor_id"],
+    ))?;
     let first_lower: Vec<String> = FIRST_NAMES.iter().map(|s| s.to_ascii_lowercase()).collect();
     let last_lower: Vec<String> = LAST_NAMES.iter().map(|s| s.to_ascii_lowercase()).collect();
     let mut name = String::new();
@@ -328,10 +370,18 @@ fn insert_students(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
 /// different courses, `(7i + 5j) % 12` for j = 0, 1, ...; the teacher is one of the course's
 /// department (none for every ninth class), the grade A–D or NULL (in progress) for about 1 in 5.
 fn insert_classes(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare(
-        "INSERT INTO classes (id, student_id, teacher_id, name, abbreviation, credits, grade) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
+    let mut stmt = tx.prepare(&insert_sql(
+        "classes",
+        &[
+            "id",
+            "student_id",
+            "teacher_id",
+            "name",
+            "abbreviation",
+            "credits",
+            "grade",
+        ],
+    ))?;
     // Teachers of department d are d + 1, d + 5, d + 9, ... up to T (there are at least 6).
     let per_department: Vec<u64> = (0..DEPARTMENTS.len() as u64)
         .map(|d| (sizes.teachers - d - 1) / DEPARTMENTS.len() as u64 + 1)
@@ -366,7 +416,7 @@ fn insert_classes(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
 
 /// Clubs 1..K: the five named ones, then "Chess 2", "Drama 2", ..., "Chess 3", ... at scale.
 fn insert_clubs(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare("INSERT INTO clubs (id, name) VALUES (?1, ?2)")?;
+    let mut stmt = tx.prepare(&insert_sql("clubs", &["id", "name"]))?;
     let mut name = String::new();
     for id in 1..=sizes.clubs {
         let n = id - 1;
@@ -383,7 +433,7 @@ fn insert_clubs(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
 
 /// Memberships: student `i` joins `CLUBS_PER_STUDENT[i % 8]` different clubs (0, 1 or 2).
 fn insert_memberships(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare("INSERT INTO memberships (student_id, club_id) VALUES (?1, ?2)")?;
+    let mut stmt = tx.prepare(&insert_sql("memberships", &["student_id", "club_id"]))?;
     for student in 1..=sizes.students {
         let count = CLUBS_PER_STUDENT[pick(student, CLUBS_PER_STUDENT.len())];
         if count == 0 {
@@ -412,16 +462,15 @@ mod tests {
     use std::collections::{BTreeMap, HashSet};
 
     /// The School's tables in creation order.
-    const TABLES: [&str; 5] = ["teachers", "students", "classes", "clubs", "memberships"];
+    const TABLES: [&str; 5] = SCHOOL_TABLES;
 
     /// An in-memory database with the School's tables and indexes, foreign keys enforced.
     fn school() -> rusqlite::Result<Connection> {
         let conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", true)?;
         for table in crate::school::metadata().tables() {
-            conn.execute_batch(&table.create_sql())?;
-            for sql in table.index_sql() {
-                conn.execute_batch(&sql)?;
+            for statement in crate::render::create_table(table) {
+                conn.execute_batch(&statement.text)?;
             }
         }
         Ok(conn)

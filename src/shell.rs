@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Span};
 use crate::explain;
 use crate::session::{Outcome, Response, Session};
 use crate::transcript::{Context, Entry, Record, Transcript, TranscriptError};
-use crate::view::dialects as translate;
+use crate::view::dialects;
 use crate::view::{self, Layout, Settings};
 use std::path::Path;
 
@@ -133,11 +133,11 @@ impl Shell {
                 view::statement_view(response, registry, &self.settings)
             }
             Choice::One(dialect) => view::statement_view(
-                &translate::response_in(response, dialect, &registry.metadata),
+                &dialects::response_in(response, dialect, &registry.metadata),
                 registry,
                 &self.settings,
             ),
-            Choice::All => translate::all_dialects_view(
+            Choice::All => dialects::all_dialects_view(
                 response,
                 registry,
                 &self.settings,
@@ -171,7 +171,7 @@ impl Shell {
             .choice_for(response)
             .dialects()
             .into_iter()
-            .map(|d| (d, translate::sql_in(&response.sql, d, metadata)))
+            .map(|d| (d, dialects::sql_in(&response.sql, d, metadata)))
             .collect();
         let entry = Entry::Statement(Box::new(Record {
             response: response.clone(),

@@ -3,6 +3,8 @@
 //! Like SQLAlchemy's expression language, nothing here is text: identifiers come from the schema
 //! and values stay values until the renderer binds or inlines them.
 
+use crate::schema::{Index, Table};
+
 /// A value travelling to or from SQLite.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -310,6 +312,28 @@ impl Select {
         }
     }
 
+    /// `SELECT count(*) FROM table`.
+    pub fn count(table: &str) -> Select {
+        Select {
+            items: vec![SelectItem::Expr(
+                Expr::Aggregate(Aggregate::Count, None),
+                None,
+            )],
+            ..Select::star(table)
+        }
+    }
+
+    /// `SELECT columns FROM table`.
+    pub fn columns(table: &str, columns: &[&str]) -> Select {
+        Select {
+            items: columns
+                .iter()
+                .map(|c| SelectItem::Expr(Expr::column(table, c), None))
+                .collect(),
+            ..Select::star(table)
+        }
+    }
+
     /// The tables this SELECT reads at its own level (FROM and JOINs).
     pub fn own_tables(&self) -> Vec<&str> {
         let mut tables: Vec<&str> = match &self.from {
@@ -352,7 +376,17 @@ pub struct Delete {
     pub filter: Option<Expr>,
 }
 
-/// Any statement the mapper emits.
+/// `PRAGMA name` (reads a setting) or `PRAGMA name = ON/OFF` (sets one): SQLite's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pragma {
+    /// The setting, e.g. `foreign_keys`.
+    pub name: String,
+    /// The value it is set to, or none to read it.
+    pub set: Option<bool>,
+}
+
+/// Any statement the program sends: the mapper's reads and writes, transaction control,
+/// and the schema's and the database's own (DDL, settings, savepoints, query plans).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Statement {
     /// A query.
@@ -369,12 +403,91 @@ pub enum Statement {
     Commit,
     /// `ROLLBACK`.
     Rollback,
+    /// `SAVEPOINT name`.
+    Savepoint(String),
+    /// `RELEASE name`: keeps what was done since the savepoint.
+    Release(String),
+    /// `ROLLBACK TO name`: undoes what was done since the savepoint.
+    RollbackTo(String),
+    /// `CREATE TABLE`, from the schema's metadata.
+    CreateTable(Table),
+    /// `CREATE INDEX`, from the schema's metadata.
+    CreateIndex(Index),
+    /// `DROP TABLE [IF EXISTS] name`.
+    DropTable {
+        /// The table.
+        table: String,
+        /// Whether a missing table is no error.
+        if_exists: bool,
+    },
+    /// `DROP INDEX name`.
+    DropIndex(String),
+    /// A setting of SQLite's.
+    Pragma(Pragma),
+    /// `EXPLAIN QUERY PLAN statement`: how SQLite would run it.
+    ExplainQueryPlan(Box<Statement>),
+}
+
+/// What kind of work a statement does, as the view reports it ("3 rows", "1 row changed",
+/// "done") and as the writer words it ("inserted into", "deleted from").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementKind {
+    /// Returns rows: SELECT, and also PRAGMA, EXPLAIN, WITH and VALUES typed with `:sql`.
+    Query,
+    /// Adds rows.
+    Insert,
+    /// Changes rows.
+    Update,
+    /// Removes rows.
+    Delete,
+    /// Defines or controls: DDL, transactions, savepoints, settings.
+    Definition,
+    /// Something else typed with `:sql` (counted as changing rows).
+    Other,
+}
+
+impl StatementKind {
+    /// Whether statements of this kind return rows.
+    pub fn returns_rows(self) -> bool {
+        self == StatementKind::Query
+    }
+
+    /// The kind of SQL typed as text with `:sql`, read from its first word (there is no tree).
+    pub fn of_text(sql: &str) -> StatementKind {
+        let first = sql.split_whitespace().next().unwrap_or("");
+        let is = |words: &[&str]| words.iter().any(|w| first.eq_ignore_ascii_case(w));
+        if is(&["SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES"]) {
+            StatementKind::Query
+        } else if is(&["CREATE", "DROP", "ALTER", "BEGIN", "COMMIT", "ROLLBACK"]) {
+            StatementKind::Definition
+        } else if is(&["INSERT"]) {
+            StatementKind::Insert
+        } else if is(&["UPDATE"]) {
+            StatementKind::Update
+        } else if is(&["DELETE"]) {
+            StatementKind::Delete
+        } else {
+            StatementKind::Other
+        }
+    }
 }
 
 impl Statement {
     /// Whether running it returns rows.
     pub fn returns_rows(&self) -> bool {
-        matches!(self, Statement::Select(_))
+        self.kind().returns_rows()
+    }
+
+    /// What kind of work it does.
+    pub fn kind(&self) -> StatementKind {
+        match self {
+            Statement::Select(_) | Statement::ExplainQueryPlan(_) => StatementKind::Query,
+            Statement::Pragma(p) if p.set.is_none() => StatementKind::Query,
+            Statement::Insert(_) => StatementKind::Insert,
+            Statement::Update(_) => StatementKind::Update,
+            Statement::Delete(_) => StatementKind::Delete,
+            _ => StatementKind::Definition,
+        }
     }
 }
 

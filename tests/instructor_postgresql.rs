@@ -9,8 +9,9 @@
 mod forms;
 
 use ormscope::dialect::Dialect;
+use ormscope::render::render_in;
 use ormscope::session::{Options, Session};
-use ormscope::sql::Value;
+use ormscope::sql::{Statement, Value};
 use ormscope::view::dialects::sql_in;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -202,9 +203,11 @@ fn school_sql(session: &Session) -> String {
         .unwrap_or_else(|e| panic!("{}", e.message));
     let mut sql = String::new();
     for table in metadata.tables() {
-        sql.push_str(&format!("{};\n", table.create_sql()));
-        for index in table.index_sql() {
-            sql.push_str(&format!("{index};\n"));
+        let mut ddl = vec![Statement::CreateTable(table.clone())];
+        ddl.extend(table.indexes().into_iter().map(Statement::CreateIndex));
+        for statement in ddl {
+            let created = render_in(&statement, Dialect::Postgresql, metadata);
+            sql.push_str(&format!("{};\n", created.display));
         }
         let Some(table_rows) = rows.get(&table.name).filter(|r| !r.is_empty()) else {
             continue;

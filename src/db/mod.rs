@@ -8,10 +8,10 @@ pub mod sandbox;
 
 pub use crate::result::{compare_rows, Changes, Rows};
 
-use crate::render::Rendered;
+use crate::render::{self, render, Rendered};
 use crate::schema::MetaData;
 use crate::seed;
-use crate::sql::Value;
+use crate::sql::{Pragma, Select, Statement, Value};
 use rusqlite::hooks::Action;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql};
@@ -69,6 +69,18 @@ pub struct Database {
     timed_out: Arc<AtomicBool>,
 }
 
+/// The name of the savepoint each statement runs in.
+const SAVEPOINT: &str = "statement";
+
+/// `PRAGMA name = ON` (or `OFF`), as SQL text.
+fn setting(name: &str, on: bool) -> String {
+    render(&Statement::Pragma(Pragma {
+        name: name.into(),
+        set: Some(on),
+    }))
+    .text
+}
+
 /// How long a statement may run before it is stopped, unless changed with `:timeout`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -84,8 +96,9 @@ impl Database {
     pub fn file(path: &Path, meta: &MetaData, students: u64) -> Result<Database, DbError> {
         if path.exists() {
             let db = Database::wrap(Connection::open(path)?)?;
+            let probe = render(&Statement::Select(Select::count("sqlite_master")));
             db.conn
-                .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+                .query_row(&probe.text, [], |_| Ok(()))
                 .map_err(|e| DbError {
                     code: e.sqlite_error_code(),
                     message: format!("{} is not an SQLite database ({e})", path.display()),
@@ -104,7 +117,7 @@ impl Database {
     }
 
     fn wrap(conn: Connection) -> Result<Database, DbError> {
-        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        conn.execute_batch(&setting("foreign_keys", true))?;
         let mut db = Database {
             conn,
             changes: Arc::default(),
@@ -227,9 +240,8 @@ impl Database {
     pub fn create(&mut self, meta: &MetaData, students: u64) -> Result<(), DbError> {
         let tx = self.conn.transaction()?;
         for table in meta.tables() {
-            tx.execute_batch(&table.create_sql())?;
-            for index in table.index_sql() {
-                tx.execute_batch(&index)?;
+            for statement in render::create_table(table) {
+                tx.execute_batch(&statement.text)?;
             }
         }
         tx.commit()?;
@@ -243,9 +255,13 @@ impl Database {
     /// Drops the given tables (children first) so they can be created again.
     pub fn drop_tables(&mut self, meta: &MetaData) -> Result<(), DbError> {
         let tx = self.conn.transaction()?;
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        tx.execute_batch(&setting("defer_foreign_keys", true))?;
         for table in meta.tables().iter().rev() {
-            tx.execute_batch(&format!("DROP TABLE IF EXISTS {}", table.name))?;
+            let drop = Statement::DropTable {
+                table: table.name.clone(),
+                if_exists: true,
+            };
+            tx.execute_batch(&render(&drop).text)?;
         }
         tx.commit()?;
         Ok(())
@@ -341,27 +357,35 @@ impl Database {
     /// Opens a savepoint around one statement.
     pub fn savepoint(&self) -> Result<(), DbError> {
         self.conn
-            .prepare_cached("SAVEPOINT statement")?
+            .prepare_cached(&render(&Statement::Savepoint(SAVEPOINT.into())).text)?
             .execute([])?;
         Ok(())
     }
 
     /// Keeps what the statement did.
     pub fn release(&self) -> Result<(), DbError> {
-        self.conn.prepare_cached("RELEASE statement")?.execute([])?;
+        self.conn
+            .prepare_cached(&render(&Statement::Release(SAVEPOINT.into())).text)?
+            .execute([])?;
         Ok(())
     }
 
     /// Undoes what the statement did.
     pub fn rollback_to(&self) -> Result<(), DbError> {
-        Ok(self
-            .conn
-            .execute_batch("ROLLBACK TO statement; RELEASE statement")?)
+        self.conn
+            .execute_batch(&render(&Statement::RollbackTo(SAVEPOINT.into())).text)?;
+        self.release()
     }
 
-    /// Runs a transaction-control statement (`BEGIN`, `COMMIT`, `ROLLBACK`).
+    /// Runs a transaction-control or schema statement (`BEGIN`, `COMMIT`, `CREATE TABLE`),
+    /// rendered from its tree.
     pub fn control(&self, sql: &str) -> Result<(), DbError> {
         Ok(self.conn.execute_batch(sql)?)
+    }
+
+    /// Rolls back the open transaction.
+    pub fn rollback(&self) -> Result<(), DbError> {
+        self.control(&render(&Statement::Rollback).text)
     }
 
     /// Whether an explicit transaction is open.
@@ -374,7 +398,7 @@ impl Database {
         let mut out = BTreeMap::new();
         for table in tables {
             let mut rows = self
-                .query_text(&format!("SELECT * FROM {table}"), &[])?
+                .query(&render(&Statement::Select(Select::star(table))))?
                 .rows;
             rows.sort_by(|a, b| compare_rows(a, b));
             out.insert(table.clone(), rows);

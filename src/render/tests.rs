@@ -210,3 +210,190 @@ fn mysql_reads_a_limited_subquery_through_a_derived_table() {
         "SELECT * FROM classes WHERE student_id IN (SELECT id FROM (SELECT id FROM students LIMIT 5) AS anon_1)"
     );
 }
+
+fn memberships() -> Table {
+    crate::school::metadata()
+        .table("memberships")
+        .cloned()
+        .expect("the School has memberships")
+}
+
+#[test]
+fn create_table_lays_out_columns_keys_and_comments() {
+    let students = school().table("students").cloned().expect("students");
+    let sql = create_table_sql(&students);
+    assert!(sql.starts_with("CREATE TABLE students (\n  id "), "{sql}");
+    assert!(sql.contains("id         INTEGER PRIMARY KEY,"), "{sql}");
+    assert!(sql.contains("year       INTEGER NOT NULL"), "{sql}");
+    assert!(sql.ends_with("\n)"), "{sql}");
+    let sql = create_table_sql(&memberships());
+    assert!(
+        sql.contains("  PRIMARY KEY (student_id, club_id)\n)"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("student_id INTEGER NOT NULL REFERENCES students(id) ON DELETE CASCADE,"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn a_table_is_created_with_its_indexes_after_it() {
+    let texts: Vec<String> = create_table(&memberships())
+        .into_iter()
+        .map(|r| r.text)
+        .collect();
+    assert_eq!(texts.len(), 2);
+    assert_eq!(
+        texts[1],
+        "CREATE INDEX ix_memberships_club_id ON memberships (club_id)"
+    );
+    assert_eq!(create_index_sql(&memberships()), texts[1..].to_vec());
+}
+
+#[test]
+fn ddl_names_the_integer_key_each_dialects_way_and_quotes_names() {
+    let clubs = school().table("clubs").cloned().expect("clubs");
+    let create = Statement::CreateTable(clubs);
+    let in_ = |d| render_in(&create, d, &school()).display;
+    assert!(in_(Dialect::Sqlite).contains("id   INTEGER PRIMARY KEY,"));
+    assert!(in_(Dialect::Postgresql).contains("id   SERIAL PRIMARY KEY,"));
+    assert!(in_(Dialect::Mysql).contains("id   INTEGER PRIMARY KEY AUTO_INCREMENT,"));
+    let odd = Table::new(
+        "order",
+        vec![crate::schema::Column::new(
+            "Name",
+            crate::schema::ColumnType::Real,
+        )],
+        &["Name"],
+    );
+    assert_eq!(
+        render_in(&Statement::CreateTable(odd), Dialect::Mysql, &school()).display,
+        "CREATE TABLE `order` (\n  `Name` REAL PRIMARY KEY\n)"
+    );
+}
+
+#[test]
+fn the_databases_own_statements() {
+    let text = |s: Statement| render(&s).text;
+    assert_eq!(
+        text(Statement::Savepoint("statement".into())),
+        "SAVEPOINT statement"
+    );
+    assert_eq!(
+        text(Statement::Release("statement".into())),
+        "RELEASE statement"
+    );
+    assert_eq!(
+        text(Statement::RollbackTo("statement".into())),
+        "ROLLBACK TO statement"
+    );
+    assert_eq!(
+        text(Statement::Pragma(Pragma {
+            name: "foreign_keys".into(),
+            set: Some(true),
+        })),
+        "PRAGMA foreign_keys = ON"
+    );
+    assert_eq!(
+        text(Statement::DropTable {
+            table: "clubs".into(),
+            if_exists: true,
+        }),
+        "DROP TABLE IF EXISTS clubs"
+    );
+    assert_eq!(text(Statement::DropIndex("Ix".into())), "DROP INDEX \"Ix\"");
+    assert_eq!(
+        text(Statement::Select(Select::count("students"))),
+        "SELECT count(*) FROM students"
+    );
+}
+
+#[test]
+fn a_query_plan_is_asked_of_the_tree_or_of_typed_text() {
+    let mut s = Select::star("students");
+    s.filter = Some(Expr::eq(Expr::column("students", "id"), int(13)));
+    let tree = Statement::Select(s);
+    assert_eq!(
+        explain_query_plan(Some(&tree), "ignored"),
+        "EXPLAIN QUERY PLAN SELECT * FROM students WHERE id = ?"
+    );
+    assert_eq!(
+        explain_query_plan(None, "select 1"),
+        "EXPLAIN QUERY PLAN select 1"
+    );
+}
+
+#[test]
+fn pieces_spell_the_display_text_and_tag_each_part() {
+    let mut s = Select::star("students");
+    s.filter = Some(Expr::eq(
+        Expr::column("students", "name"),
+        Expr::value(Value::Text("Ava".into())),
+    ));
+    s.order_by = vec![Order {
+        expr: Expr::column("students", "name"),
+        descending: false,
+    }];
+    let r = render(&Statement::Select(s));
+    assert_eq!(piece::text_of(r.pieces()), r.display);
+    let tagged: Vec<(PieceKind, &str)> = r
+        .pieces()
+        .iter()
+        .filter(|p| !matches!(p.kind, PieceKind::Space | PieceKind::ClauseBreak))
+        .map(|p| (p.kind, p.text.as_str()))
+        .collect();
+    assert_eq!(
+        tagged,
+        vec![
+            (PieceKind::Keyword, "SELECT"),
+            (PieceKind::Punctuation, "*"),
+            (PieceKind::Keyword, "FROM"),
+            (PieceKind::Identifier, "students"),
+            (PieceKind::Keyword, "WHERE"),
+            (PieceKind::Identifier, "name"),
+            (PieceKind::Operator, "="),
+            (PieceKind::Value, "'Ava'"),
+            (PieceKind::Keyword, "ORDER"),
+            (PieceKind::Keyword, "BY"),
+            (PieceKind::Identifier, "name"),
+        ]
+    );
+    assert_eq!(
+        piece::broken_at_clauses(r.pieces()),
+        "SELECT *\nFROM students\nWHERE name = 'Ava'\nORDER BY name"
+    );
+}
+
+#[test]
+fn only_the_outermost_statement_breaks_at_its_clauses() {
+    let mut inner = Select::columns("students", &["id"]);
+    inner.filter = Some(Expr::eq(Expr::column("students", "year"), int(2)));
+    let mut outer = Select::star("classes");
+    outer.filter = Some(Expr::InSelect(
+        Box::new(Expr::column("classes", "student_id")),
+        Box::new(inner),
+        false,
+    ));
+    let r = render(&Statement::Select(outer));
+    assert_eq!(
+        piece::broken_at_clauses(r.pieces()),
+        "SELECT *\nFROM classes\nWHERE student_id IN (SELECT id FROM students WHERE year = 2)"
+    );
+}
+
+#[test]
+fn returns_rows_comes_from_the_tree_or_the_typed_words() {
+    assert!(render(&Statement::Select(Select::star("clubs"))).returns_rows());
+    assert!(!render(&Statement::Begin).returns_rows());
+    assert_eq!(render(&Statement::Commit).kind(), StatementKind::Definition);
+    assert!(Rendered::raw("  pragma table_info(clubs)").returns_rows());
+    assert_eq!(
+        Rendered::raw("insert into clubs (name) values ('Go')").kind(),
+        StatementKind::Insert
+    );
+    assert_eq!(
+        Rendered::raw("REPLACE INTO clubs").kind(),
+        StatementKind::Other
+    );
+}

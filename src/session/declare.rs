@@ -5,7 +5,7 @@
 use super::{Outcome, Session, Trace};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::declare::Declaration;
-use crate::render::Rendered;
+use crate::render::{self, Rendered};
 use crate::schema::Table;
 
 impl Session {
@@ -38,12 +38,10 @@ impl Session {
 
     /// Creates the table (and its foreign-key indexes) in the database, showing the SQL.
     fn create(&mut self, table: &Table, trace: &mut Trace) -> Result<()> {
-        let mut statements = vec![table.create_sql()];
-        statements.extend(table.index_sql());
-        for sql in statements {
-            let record = Rendered::raw(&sql);
+        for sql in render::create_table(table) {
+            let record = Rendered::raw(&sql.display);
             trace.start();
-            if let Err(e) = self.db.control(&sql) {
+            if let Err(e) = self.db.control(&sql.text) {
                 trace.record_failure(&record);
                 return Err(Error::new(ErrorKind::Sql, Span::default(), e.message));
             }

@@ -4,7 +4,8 @@
 use super::{Outcome, Session, Trace};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::mapper::{python, Link};
-use crate::render::Rendered;
+use crate::render::{self, Rendered};
+use crate::sql::{Select, Statement};
 
 /// Every meta command, with what it does.
 pub const COMMANDS: &[(&str, &str)] = &[
@@ -226,9 +227,11 @@ fn tables(session: &Session, trace: &mut Trace) -> Result<Outcome> {
         let count: i64 = session
             .database()
             .connection()
-            .query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                &render::render(&Statement::Select(Select::count(&table.name))).text,
+                [],
+                |r| r.get(0),
+            )
             .unwrap_or(-1);
         text.push_str(&format!("  {:12} {:22} {count} rows\n", table.name, class));
     }
@@ -256,9 +259,9 @@ fn schema(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Resu
     };
     let mut text = String::new();
     for table in tables {
-        text.push_str(&table.create_sql());
+        text.push_str(&render::create_table_sql(table));
         text.push_str(";\n");
-        for index in table.index_sql() {
+        for index in render::create_index_sql(table) {
             text.push_str(&index);
             text.push_str(";\n");
         }
@@ -426,8 +429,8 @@ fn faces(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Resul
         which,
         Span::new(span.end + 1, span.end + 1 + which.len()),
     )?;
-    let mut sql = format!("{};", table.create_sql());
-    for index in table.index_sql() {
+    let mut sql = format!("{};", render::create_table_sql(table));
+    for index in render::create_index_sql(table) {
         sql.push_str(&format!("\n{index};"));
     }
     trace

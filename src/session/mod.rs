@@ -93,7 +93,7 @@ impl Session {
     pub fn close(&mut self) -> bool {
         let open = self.db.in_transaction();
         if open {
-            let _ = self.db.control("ROLLBACK");
+            let _ = self.db.rollback();
         }
         open
     }
@@ -307,7 +307,7 @@ impl Session {
     /// Throws the database away and makes the School again; names are forgotten.
     pub fn reset(&mut self) -> Result<()> {
         if self.db.in_transaction() {
-            let _ = self.db.control("ROLLBACK");
+            let _ = self.db.rollback();
         }
         let students = self.options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
         let meta = &self.registry.metadata;

@@ -1,10 +1,10 @@
-//! The SQL a statement sent, written again for another dialect from the statement trees it
+//! A view of dialects: the SQL a statement sent, written again for another dialect from the statement trees it
 //! kept: for `ormscope sql`, `:translate`, the REPL's `:dialect`, and transcripts. Nothing is
 //! run again; the rows and changes reported are SQLite's.
 
 use crate::dialect::{Choice, Dialect};
 use crate::mapper::Registry;
-use crate::render::render_in;
+use crate::render::{render_in, statement_kind};
 use crate::schema::MetaData;
 use crate::session::{Executed, Response};
 use crate::view::highlight::{self, Kind, Run};
@@ -250,7 +250,7 @@ fn ran_on_sqlite(sql: &[Executed]) -> String {
         .map(|e| {
             if e.failed {
                 "failed".to_string()
-            } else if e.display.trim_start().starts_with("SELECT") {
+            } else if statement_kind(e.statement.as_ref(), &e.display).returns_rows() {
                 plural(e.rows, "row")
             } else {
                 format!("{} changed", plural(e.rows, "row"))

@@ -11,6 +11,8 @@ pub mod table;
 use crate::answer::{Executed, Outcome, Response};
 use crate::error::Error;
 use crate::mapper::Registry;
+use crate::render::statement_kind;
+use crate::sql::StatementKind;
 use highlight::{push, Kind, Run};
 pub use json::{to_json, value_json};
 pub use panels::Layout;
@@ -179,14 +181,9 @@ fn sql_summary(s: &Executed, settings: &Settings) -> String {
     if s.failed {
         return "failed: rolled back".to_string();
     }
-    let first = s.display.split_whitespace().next().unwrap_or("");
-    let reads = ["SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES"]
-        .iter()
-        .any(|k| first.eq_ignore_ascii_case(k));
-    let defines = ["CREATE", "DROP", "ALTER", "BEGIN", "COMMIT", "ROLLBACK"]
-        .iter()
-        .any(|k| first.eq_ignore_ascii_case(k));
-    if defines && !s.failed {
+    let kind = statement_kind(s.statement.as_ref(), &s.display);
+    let reads = kind.returns_rows();
+    if kind == StatementKind::Definition {
         return "done".to_string();
     }
     let rows = match (s.rows, reads) {
@@ -248,10 +245,10 @@ pub fn outcome_text(response: &Response, registry: &Registry, settings: &Setting
             let verb = match response
                 .sql
                 .last()
-                .and_then(|s| s.display.split_whitespace().next())
+                .map(|s| statement_kind(s.statement.as_ref(), &s.display))
             {
-                Some("INSERT") => "inserted into",
-                Some("DELETE") => "deleted from",
+                Some(StatementKind::Insert) => "inserted into",
+                Some(StatementKind::Delete) => "deleted from",
                 _ => "changed in",
             };
             let id = id.map_or_else(String::new, |id| format!(", id {id}"));

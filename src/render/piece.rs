@@ -1,0 +1,68 @@
+//! The writer's output as tagged pieces: what each bit of the SQL is (a keyword, a name, a
+//! value...), so a view can colour it and break it into lines without reading the text again.
+
+/// What a piece of SQL is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PieceKind {
+    /// A word of SQL: `SELECT`, `FROM`, `PRIMARY KEY`'s words, `NULL` in `IS NULL`.
+    Keyword,
+    /// A table, column, index or alias name, quoted as the dialect needs.
+    Identifier,
+    /// A value written inline: `13`, `'Biology 301'`, `NULL`.
+    Value,
+    /// A bound value's placeholder: `?`, `$1`.
+    Placeholder,
+    /// A number or word that is part of the SQL itself, not a value of the learner's:
+    /// `count(*)`'s `*`, `LIMIT -1`, `1` in `SELECT 1`.
+    Literal,
+    /// An operator: `=`, `!=`, `<=`.
+    Operator,
+    /// Parentheses, commas, dots, `*`, `;`.
+    Punctuation,
+    /// A function's name: `count`, `avg`.
+    Function,
+    /// A space between pieces.
+    Space,
+    /// The space before a main clause of the outermost statement (`FROM`, `WHERE`,
+    /// `ORDER BY`...): where a long statement may be broken into lines.
+    ClauseBreak,
+    /// A new line and indentation inside a statement (`CREATE TABLE`'s columns).
+    Newline,
+    /// A comment: `-- ...`.
+    Comment,
+}
+
+/// One tagged piece of SQL text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// What it is.
+    pub kind: PieceKind,
+    /// Its text.
+    pub text: String,
+}
+
+impl Piece {
+    /// A piece of the given kind.
+    pub fn new(kind: PieceKind, text: impl Into<String>) -> Piece {
+        Piece {
+            kind,
+            text: text.into(),
+        }
+    }
+}
+
+/// The text of pieces, one after another.
+pub fn text_of(pieces: &[Piece]) -> String {
+    pieces.iter().map(|p| p.text.as_str()).collect()
+}
+
+/// The pieces with every clause break turned into a new line: one main clause a line.
+pub fn broken_at_clauses(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p.kind {
+            PieceKind::ClauseBreak => "\n",
+            _ => p.text.as_str(),
+        })
+        .collect()
+}
