@@ -4,6 +4,7 @@
 //! navigable direction between two classes (`Student.classes`, `Class.student`). Both are data in a
 //! [`Registry`], so classes can be added while the program runs.
 
+pub mod methods;
 pub mod python;
 pub mod query;
 

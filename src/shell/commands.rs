@@ -1,261 +1,394 @@
-//! Meta commands (`:help`, `:tables`, `:schema`, `:sql`, `:reset`, `:quit`): about the tool
-//! and the database rather than statements of the language.
+//! The one registry of meta commands (`:help`, `:tables`, `:schema`, `:sql`, `:rows`, …):
+//! each command's name, aliases, syntax, help and what runs it. Dispatch, tab completion and
+//! `:help` all read [`COMMANDS`], so a command is added in one place.
 
-use super::{Outcome, Session, Trace};
-use crate::error::{suggestion, Error, ErrorKind, Result, Span};
-use crate::mapper::{python, Link};
-use crate::render::Rendered;
+use super::{help, Shell};
+use crate::error::{suggestion, Error, ErrorKind, Span};
+use crate::mapper::{python, Link, Registry};
+use crate::session::{Outcome, Response, Session};
 
-/// Every meta command, with what it does.
-pub const COMMANDS: &[(&str, &str)] = &[
-    (
-        ":timeout [SECONDS]",
-        "stop statements that run longer (default 10; 0 for no limit)",
-    ),
-    (
-        ":help [topic]",
-        "this list, or one form of the language explained (:help where)",
-    ),
-    (
-        ":tables",
-        "the tables and the classes mapped to them, with row counts",
-    ),
-    (
-        ":schema [table]",
-        "CREATE TABLE statements and relationships; for one table its three faces: SQL, Core, ORM",
-    ),
-    (
-        ":session on|off",
-        "session mode: writes wait as pending changes until flush or commit (the unit of work)",
-    ),
-    (
-        ":mapping Class",
-        "the classical mapper(Class, table, properties={...}) form of a mapped class",
-    ),
-    (
-        ":sql <raw SQL>",
-        "run one SQL statement as it is, and show its result",
-    ),
-    (
-        ":reset",
-        "make the School database again as it was at the start",
-    ),
-    (":quit", "leave ormscope"),
-];
-
-/// The language forms, each with one example, for `:help` and `:help <topic>`.
-pub const FORMS: &[(&str, &str, &str)] = &[
-    (
-        "collection",
-        "students",
-        "every row: SELECT * FROM students",
-    ),
-    (
-        "key",
-        "students[13]",
-        "one object by primary key (also students.13, students.get(13))",
-    ),
-    ("attribute", "students[13].name", "one value of one object"),
-    (
-        "relationship",
-        "students[13].classes",
-        "related rows: SELECT * FROM classes WHERE student_id = 13",
-    ),
-    (
-        "where",
-        "students.where(year == 2 and name.startswith('A'))",
-        "filtered rows (alias filter): WHERE ...",
-    ),
-    (
-        "filter_by",
-        "students.filter_by(year=2)",
-        "equality filters",
-    ),
-    (
-        "order_by",
-        "students.order_by(year.desc(), name)",
-        "ordered rows (-year also means descending)",
-    ),
-    (
-        "limit",
-        "students.order_by(name).limit(5).offset(10)",
-        "paging: LIMIT and OFFSET",
-    ),
-    (
-        "first",
-        "students.where(year == 3).first()",
-        "one object, or None",
-    ),
-    (
-        "count",
-        "students[13].classes.count()",
-        "a number: SELECT count(*) ... (also sum, avg, min, max)",
-    ),
-    (
-        "select",
-        "teachers.select(department).distinct()",
-        "rows of some columns",
-    ),
-    (
-        "group_by",
-        "students.group_by(year).count()",
-        "one row per group",
-    ),
-    (
-        "any",
-        "students.where(classes.any(credits >= 4))",
-        "a test on related rows: EXISTS (...)",
-    ),
-    (
-        "append",
-        "students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})",
-        "a related row: INSERT with the foreign key filled in",
-    ),
-    (
-        "add",
-        "students.create(name='Ada', email='ada@school.edu', year=1)",
-        "a new row (also students.add({...}), Student(...))",
-    ),
-    (
-        "update",
-        "students[13].name = 'Ann'",
-        "UPDATE ... WHERE id = 13 (also .update(year=3), and on a whole collection)",
-    ),
-    (
-        "delete",
-        "students[13].delete()",
-        "DELETE, with what ON DELETE rules cascade (also del students[13])",
-    ),
-    (
-        "remove",
-        "students[13].clubs.remove(clubs[2])",
-        "unlink: DELETE FROM memberships ...",
-    ),
-    (
-        "names",
-        "s = students[13]",
-        "a name for later statements: s.classes",
-    ),
-    (
-        "transaction",
-        "begin",
-        "begin ... commit / rollback keep statements together",
-    ),
-];
-
-/// Runs a meta command.
-pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Result<Outcome> {
-    let (command, rest) = match input.find(char::is_whitespace) {
-        Some(i) => (&input[..i], input[i..].trim()),
-        None => (input, ""),
-    };
-    let span = Span::new(0, command.len());
-    match command {
-        ":help" | ":h" | ":?" => help(session, rest, span, trace),
-        ":tables" => tables(session, trace),
-        ":schema" if !rest.is_empty() => faces(session, rest, span, trace),
-        ":schema" => schema(session, rest, span, trace),
-        ":mapping" => mapping(session, rest, span, trace),
-        ":sql" => raw_sql(session, rest, span, trace),
-        ":timeout" => timeout(session, rest, span, trace),
-        ":session" => session.session_switch(rest, span, trace),
-        ":reset" => {
-            session.reset()?;
-            trace
-                .notes
-                .push("the School database is as it was at the start".into());
-            Ok(Outcome::None)
-        }
-        ":quit" | ":q" | ":exit" => Ok(Outcome::None),
-        other => {
-            let names: Vec<&str> = COMMANDS
-                .iter()
-                .map(|(c, _)| c.split_whitespace().next().unwrap_or(c))
-                .collect();
-            Err(Error::name(span, format!("no meta command '{other}'"))
-                .with_hint(suggestion(other, names.iter().copied())))
-        }
-    }
+/// One use of a meta command: the input, the command word and what follows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// The whole input, as typed.
+    pub input: &'a str,
+    /// What follows the command word, trimmed.
+    pub rest: &'a str,
+    /// The byte where `rest` starts in `input`.
+    pub offset: usize,
+    /// The command word's place in `input`.
+    pub span: Span,
 }
 
-fn help(session: &mut Session, topic: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
-    let mut text = String::new();
-    if topic.is_empty() {
-        text.push_str("Statements (one per line; Python-like, as an ORM is used):\n");
-        for (_, example, what) in FORMS {
-            text.push_str(&format!("  {example}\n      {what}\n"));
+impl<'a> Call<'a> {
+    /// Splits `input` into the command word and the rest; `None` when it is not a meta command.
+    pub fn parse(input: &'a str) -> Option<(&'a str, Call<'a>)> {
+        let lead = input.len() - input.trim_start().len();
+        let trimmed = input.trim();
+        if !trimmed.starts_with(':') {
+            return None;
         }
-        text.push_str("\nMeta commands:\n");
-        for (command, what) in COMMANDS {
-            text.push_str(&format!("  {command:18} {what}\n"));
-        }
-        text.push_str("\n:help <topic> explains one form; topics: ");
-        text.push_str(
-            &FORMS
-                .iter()
-                .map(|(t, _, _)| *t)
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-    } else {
-        let Some((name, example, what)) = FORMS.iter().find(|(t, _, _)| *t == topic) else {
-            return Err(Error::name(span, format!("no help topic '{topic}'"))
-                .with_hint(suggestion(topic, FORMS.iter().map(|(t, _, _)| *t))));
+        let word = trimmed.split_whitespace().next().unwrap_or(trimmed);
+        let after = &input[lead + word.len()..];
+        let rest_lead = after.len() - after.trim_start().len();
+        Some((
+            word,
+            Call {
+                input,
+                rest: after.trim(),
+                offset: lead + word.len() + rest_lead,
+                span: Span::new(lead, lead + word.len()),
+            },
+        ))
+    }
+
+    /// The first word of the argument, if any.
+    pub fn argument(&self) -> Option<&'a str> {
+        self.rest.split_whitespace().next()
+    }
+
+    /// The span of the argument in the input (or just after the command when there is none).
+    pub fn rest_span(&self) -> Span {
+        Span::new(self.offset, self.offset + self.rest.len().max(1))
+    }
+
+    /// An answer to this call: `text` to show, or the error.
+    pub fn answer(&self, result: Result<Option<String>, Error>) -> Response {
+        let (outcome, text) = match result {
+            Ok(text) => (Ok(Outcome::None), text),
+            Err(e) => (Err(e), None),
         };
-        text.push_str(&format!("{name}: {what}\n\n  {example}\n"));
-        let preview = session.preview(example);
-        if let Some(step) = preview.mapping.last() {
-            text.push_str(&format!("  ({step})\n"));
-        }
-        text.push_str("\nbecomes this SQL (run here and undone, so nothing changed):\n\n");
-        for sql in &preview.sql {
-            text.push_str(&format!("  {}\n", sql.display));
+        Response {
+            input: self.input.to_string(),
+            outcome,
+            sql: Vec::new(),
+            notes: Vec::new(),
+            mapping: Vec::new(),
+            faces: Vec::new(),
+            text,
         }
     }
-    trace.text = Some(text);
-    Ok(Outcome::None)
+
+    /// An answer with one note.
+    pub fn noted(&self, note: impl Into<String>) -> Response {
+        let mut response = self.answer(Ok(None));
+        response.notes.push(note.into());
+        response
+    }
 }
 
-fn tables(session: &Session, trace: &mut Trace) -> Result<Outcome> {
+/// What runs a command.
+#[derive(Clone, Copy)]
+pub enum Action {
+    /// Needs only the session (runs in scripts, lessons and a bare session too).
+    Session(fn(&mut Session, &Call<'_>) -> Response),
+    /// Needs the shell: its view settings, dialect or transcript.
+    Shell(fn(&mut Shell, &Call<'_>) -> Response),
+}
+
+/// Which list of `:help` a command is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// About the tool and the database.
+    Database,
+    /// About how answers are shown, and the instructor's tools.
+    View,
+}
+
+/// One meta command.
+#[derive(Clone, Copy)]
+pub struct Command {
+    /// Its name, with the colon (`:schema`).
+    pub name: &'static str,
+    /// Other names for it (`:h`, `:?`).
+    pub aliases: &'static [&'static str],
+    /// How it is written, with its arguments (`:schema [table]`).
+    pub syntax: &'static str,
+    /// What it does, for `:help`.
+    pub help: &'static str,
+    /// Which `:help` list it is in.
+    pub group: Group,
+    /// Whether its answer goes into a transcript (commands that only change the view do not).
+    pub recorded: bool,
+    /// What runs it.
+    pub action: Action,
+}
+
+impl Command {
+    /// Whether `word` names this command.
+    pub fn is_named(&self, word: &str) -> bool {
+        self.name == word || self.aliases.contains(&word)
+    }
+}
+
+/// Every meta command, in the order `:help` lists them.
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: ":timeout",
+        aliases: &[],
+        syntax: ":timeout [SECONDS]",
+        help: "stop statements that run longer (default 10; 0 for no limit)",
+        group: Group::Database,
+        recorded: true,
+        action: Action::Session(timeout),
+    },
+    Command {
+        name: ":help",
+        aliases: &[":h", ":?"],
+        syntax: ":help [topic]",
+        help: "this list, or one form of the language explained (:help where)",
+        group: Group::Database,
+        recorded: true,
+        action: Action::Session(help::command),
+    },
+    Command {
+        name: ":tables",
+        aliases: &[],
+        syntax: ":tables",
+        help: "the tables and the classes mapped to them, with row counts",
+        group: Group::Database,
+        recorded: true,
+        action: Action::Session(tables),
+    },
+    Command {
+        name: ":schema",
+        aliases: &[],
+        syntax: ":schema [table]",
+        help: "CREATE TABLE statements and relationships; for one table its three faces: SQL, Core, ORM",
+        group: Group::Database,
+        recorded: true,
+        action: Action::Session(schema),
+    },
+    Command {
+        name: ":session",
+        aliases: &[],
+        syntax: ":session on|off",
+        help: "session mode: writes wait as pending changes until flush or commit (the unit of work)",
+        group: Group::Database,
+        recorded: true,
+        action: Action::Session(session_mode),
+    },
+    Command {
+        name: ":mapping",
+        aliases: &[],
+        syntax: ":mapping Class",
+        help: "the classical mapper(Class, table, properties={...}) form of a mapped class",
+        group: Group::Database,
+        recorded: true,
+        action: Action::Session(mapping),
+    },
+    Command {
+        name: ":sql",
+        aliases: &[],
+        syntax: ":sql <raw SQL>",
+        help: "run one SQL statement as it is, and show its result",
+        group: Group::Database,
+        recorded: true,
+        action: Action::Session(raw_sql),
+    },
+    Command {
+        name: ":reset",
+        aliases: &[],
+        syntax: ":reset",
+        help: "make the School database again as it was at the start",
+        group: Group::Database,
+        recorded: true,
+        action: Action::Session(reset),
+    },
+    Command {
+        name: ":quit",
+        aliases: &[":q", ":exit"],
+        syntax: ":quit",
+        help: "leave ormscope",
+        group: Group::Database,
+        recorded: false,
+        action: Action::Session(quit),
+    },
+    Command {
+        name: ":rows",
+        aliases: &[],
+        syntax: ":rows N",
+        help: "show up to N rows of a result (default 20)",
+        group: Group::View,
+        recorded: false,
+        action: Action::Shell(Shell::rows_command),
+    },
+    Command {
+        name: ":params",
+        aliases: &[],
+        syntax: ":params",
+        help: "switch the SQL between values inlined and ? with its bound values",
+        group: Group::View,
+        recorded: false,
+        action: Action::Shell(Shell::params_command),
+    },
+    Command {
+        name: ":layout",
+        aliases: &[],
+        syntax: ":layout side|stacked|auto",
+        help: "place the ORM and SQL panels side by side or one above the other",
+        group: Group::View,
+        recorded: false,
+        action: Action::Shell(Shell::layout_command),
+    },
+    Command {
+        name: ":dialect",
+        aliases: &[],
+        syntax: ":dialect sqlite|postgresql|mysql|all",
+        help: "write the SQL panel for that database (statements still run on SQLite)",
+        group: Group::View,
+        recorded: false,
+        action: Action::Shell(Shell::dialect_command),
+    },
+    Command {
+        name: ":translate",
+        aliases: &[],
+        syntax: ":translate STATEMENT",
+        help: "the statement's SQL for SQLite, PostgreSQL and MySQL, without running it",
+        group: Group::View,
+        recorded: true,
+        action: Action::Shell(Shell::translate_command),
+    },
+    Command {
+        name: ":explain",
+        aliases: &[],
+        syntax: ":explain STATEMENT",
+        help: "SQLite's query plan for the statement's SQL, in plain words",
+        group: Group::View,
+        recorded: true,
+        action: Action::Shell(Shell::explain_command),
+    },
+    Command {
+        name: ":record",
+        aliases: &[],
+        syntax: ":record FILE.md|FILE.html|off",
+        help: "write every statement with its SQL and result to a transcript",
+        group: Group::View,
+        recorded: false,
+        action: Action::Shell(Shell::record_command),
+    },
+];
+
+/// The command `word` names (by its name or an alias).
+pub fn find(word: &str) -> Option<&'static Command> {
+    COMMANDS.iter().find(|c| c.is_named(word))
+}
+
+/// Every command name, for completion.
+pub fn names() -> Vec<&'static str> {
+    COMMANDS.iter().map(|c| c.name).collect()
+}
+
+/// The error for a word that names no command, with the nearest name.
+pub fn unknown(word: &str, span: Span) -> Error {
+    Error::name(span, format!("no meta command '{word}'"))
+        .with_hint(suggestion(word, names()))
+}
+
+/// Runs a meta command on a bare session (a script's replay, a lesson's check); commands that
+/// need the shell's view say so.
+pub fn run_on_session(session: &mut Session, input: &str) -> Response {
+    let Some((word, call)) = Call::parse(input) else {
+        return session.run(input);
+    };
+    match find(word).map(|c| c.action) {
+        Some(Action::Session(run)) => run(session, &call),
+        Some(Action::Shell(_)) => call.answer(Err(Error::name(
+            call.span,
+            format!("{word} changes how answers are shown: it runs at the prompt"),
+        ))),
+        None => call.answer(Err(unknown(word, call.span))),
+    }
+}
+
+fn quit(_: &mut Session, call: &Call<'_>) -> Response {
+    call.answer(Ok(None))
+}
+
+fn reset(session: &mut Session, call: &Call<'_>) -> Response {
+    if session.is_read_only() {
+        return call.answer(Err(Error::new(
+            ErrorKind::Sql,
+            call.span,
+            "this session is read-only: :reset would make the database again",
+        )
+        .with_hint("start ormscope without --read-only to change the database")));
+    }
+    match session.reset() {
+        Ok(()) => call.noted("the School database is as it was at the start"),
+        Err(e) => call.answer(Err(e)),
+    }
+}
+
+fn timeout(session: &mut Session, call: &Call<'_>) -> Response {
+    let said = |limit: Option<std::time::Duration>| match limit {
+        Some(t) => format!("statements are stopped after {} s", t.as_secs()),
+        None => "statements run without a time limit (Ctrl-C still stops one)".into(),
+    };
+    if call.rest.is_empty() {
+        return call.noted(said(session.timeout()));
+    }
+    let Ok(seconds) = call.rest.parse::<u64>() else {
+        return call.answer(Err(Error::new(
+            ErrorKind::Type,
+            call.span,
+            format!(
+                ":timeout takes a whole number of seconds, not '{}'",
+                call.rest
+            ),
+        )
+        .with_hint("e.g. :timeout 30, or :timeout 0 for no limit")));
+    };
+    let limit = (seconds > 0).then(|| std::time::Duration::from_secs(seconds));
+    session.set_timeout(limit);
+    call.noted(said(limit))
+}
+
+fn session_mode(session: &mut Session, call: &Call<'_>) -> Response {
+    session.switch_session_mode(call.input, call.rest, call.span)
+}
+
+fn raw_sql(session: &mut Session, call: &Call<'_>) -> Response {
+    if call.rest.is_empty() {
+        return call.answer(Err(Error::parse(call.span, ":sql needs a statement")
+            .with_hint("e.g. :sql SELECT * FROM students WHERE id = 13")));
+    }
+    let at = Span::new(call.offset, call.offset + 1);
+    session.run_raw_sql(call.input, call.rest, at)
+}
+
+fn tables(session: &mut Session, call: &Call<'_>) -> Response {
+    let reg = session.registry();
     let mut text = String::new();
-    for table in session.registry().metadata.tables() {
-        let class = session.registry().mapper_of(&table.name).map_or_else(
+    for table in reg.metadata.tables() {
+        let class = reg.mapper_of(&table.name).map_or_else(
             || "(association table)".to_string(),
             |m| format!("class {}", m.class_name),
         );
-        let count: i64 = session
-            .database()
-            .connection()
-            .query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| {
-                r.get(0)
-            })
-            .unwrap_or(-1);
+        let count = session.row_count(&table.name).unwrap_or(-1);
         text.push_str(&format!("  {:12} {:22} {count} rows\n", table.name, class));
     }
-    trace.text = Some(text.trim_end().to_string());
-    Ok(Outcome::None)
+    call.answer(Ok(Some(text.trim_end().to_string())))
 }
 
-fn schema(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
+/// The table a `:schema`/`:mapping` argument names (a table or a class).
+fn named_table<'r>(reg: &'r Registry, call: &Call<'_>) -> Result<&'r crate::schema::Table, Error> {
+    let which = call.rest;
+    reg.collection(which).map(|c| c.table).ok_or_else(|| {
+        Error::name(call.rest_span(), format!("no table or class '{which}'"))
+            .with_hint(suggestion(which, reg.collection_names()))
+    })
+}
+
+/// `:schema`: every table's CREATE statements and relationships; `:schema TABLE`: one table's
+/// three faces.
+fn schema(session: &mut Session, call: &Call<'_>) -> Response {
+    if !call.rest.is_empty() {
+        return faces(session, call);
+    }
     let reg = session.registry();
-    let tables: Vec<_> = if which.is_empty() {
-        reg.metadata.tables().iter().collect()
-    } else {
-        let name = reg
-            .collection(which)
-            .map(|c| c.table.name.clone())
-            .ok_or_else(|| {
-                Error::name(span, format!("no table or class '{which}'"))
-                    .with_hint(suggestion(which, reg.collection_names()))
-            })?;
-        reg.metadata
-            .tables()
-            .iter()
-            .filter(|t| t.name == name)
-            .collect()
-    };
     let mut text = String::new();
-    for table in tables {
+    for table in reg.metadata.tables() {
         text.push_str(&table.create_sql());
         text.push_str(";\n");
         for index in table.index_sql() {
@@ -283,198 +416,113 @@ fn schema(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Resu
         }
         text.push('\n');
     }
-    trace.text = Some(text.trim_end().to_string());
-    Ok(Outcome::None)
-}
-
-fn raw_sql(session: &mut Session, sql: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
-    if sql.is_empty() {
-        return Err(Error::parse(span, ":sql needs a statement")
-            .with_hint("e.g. :sql SELECT * FROM students WHERE id = 13"));
-    }
-    let at = Span::new(5, 6);
-    let words = leading_words(sql, 4);
-    let first = words.first().map(String::as_str).unwrap_or("");
-    if ["BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"].contains(&first) {
-        return Err(Error::new(
-            ErrorKind::Sql,
-            at,
-            format!("{first} is not run through :sql: ormscope keeps each statement atomic itself"),
-        )
-        .with_hint("use the statements begin, commit and rollback"));
-    }
-    if first == "VACUUM" {
-        return Err(Error::new(
-            ErrorKind::Sql,
-            at,
-            "VACUUM is refused in raw SQL: it rewrites the database and VACUUM INTO writes new files",
-        ));
-    }
-    let written_table = target_table(&words);
-    session.atomically(trace, |session, trace| {
-        let record = Rendered::raw(sql);
-        trace.start();
-        match session.db.raw(sql) {
-            Ok((Some(rows), _)) => {
-                trace.record(&record, rows.rows.len() as u64);
-                Ok(Outcome::Rows {
-                    table: None,
-                    columns: rows.columns,
-                    rows: rows.rows,
-                })
-            }
-            Ok((None, changes)) => {
-                let rows = written_table.as_ref().map_or(0, |_| changes.affected);
-                trace.record(&record, rows);
-                let Some(table) = written_table else {
-                    return Ok(Outcome::None);
-                };
-                let cascaded = changes
-                    .per_table
-                    .iter()
-                    .filter(|(t, n)| **t != table && **n > 0)
-                    .map(|(t, n)| (t.clone(), *n))
-                    .collect();
-                let id =
-                    (first == "INSERT" || first == "REPLACE").then_some(changes.last_insert_id);
-                Ok(Outcome::Write {
-                    affected: changes.affected,
-                    table,
-                    id,
-                    cascaded,
-                })
-            }
-            Err(e) => {
-                trace.record_failure(&record);
-                Err(super::eval::sql_error(&e, at))
-            }
-        }
-    })
-}
-
-/// The first few words of a SQL statement, upper-cased, skipping `--` comments.
-fn leading_words(sql: &str, n: usize) -> Vec<String> {
-    sql.lines()
-        .map(|l| l.split("--").next().unwrap_or(""))
-        .flat_map(|l| l.split(|c: char| c.is_whitespace() || c == '('))
-        .filter(|w| !w.is_empty())
-        .take(n)
-        .map(|w| w.to_ascii_uppercase())
-        .collect()
-}
-
-/// The table an INSERT, UPDATE, DELETE or REPLACE writes, from its first words.
-fn target_table(words: &[String]) -> Option<String> {
-    let name = match words {
-        [w, rest @ ..] if w == "UPDATE" => rest.iter().find(|w| {
-            *w != "OR" && !["ROLLBACK", "ABORT", "REPLACE", "FAIL", "IGNORE"].contains(&w.as_str())
-        }),
-        [w, rest @ ..] if w == "DELETE" => rest.iter().find(|w| *w != "FROM"),
-        [w, rest @ ..] if w == "INSERT" || w == "REPLACE" => {
-            rest.iter().skip_while(|w| *w != "INTO").nth(1)
-        }
-        _ => None,
-    }?;
-    Some(
-        name.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']')
-            .to_ascii_lowercase(),
-    )
-}
-
-fn timeout(session: &mut Session, rest: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
-    if rest.is_empty() {
-        trace.notes.push(match session.db.timeout() {
-            Some(t) => format!("statements are stopped after {} s", t.as_secs()),
-            None => "statements run without a time limit (Ctrl-C still stops one)".into(),
-        });
-        return Ok(Outcome::None);
-    }
-    let seconds: u64 = rest.parse().map_err(|_| {
-        Error::new(
-            ErrorKind::Type,
-            span,
-            format!(":timeout takes a whole number of seconds, not '{rest}'"),
-        )
-        .with_hint("e.g. :timeout 30, or :timeout 0 for no limit")
-    })?;
-    let limit = (seconds > 0).then(|| std::time::Duration::from_secs(seconds));
-    session.db.set_timeout(limit);
-    trace.notes.push(match limit {
-        Some(_) => format!("statements are stopped after {seconds} s"),
-        None => "statements run without a time limit (Ctrl-C still stops one)".into(),
-    });
-    Ok(Outcome::None)
-}
-
-/// The table a `:schema`/`:mapping` argument names (a table or a class).
-fn named_table<'r>(
-    reg: &'r crate::mapper::Registry,
-    which: &str,
-    span: Span,
-) -> Result<&'r crate::schema::Table> {
-    reg.collection(which).map(|c| c.table).ok_or_else(|| {
-        Error::name(span, format!("no table or class '{which}'"))
-            .with_hint(suggestion(which, reg.collection_names()))
-    })
+    call.answer(Ok(Some(text.trim_end().to_string())))
 }
 
 /// `:schema TABLE`: one table's three faces — the SQL, the Core `Table`, the declarative class.
-fn faces(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
+fn faces(session: &mut Session, call: &Call<'_>) -> Response {
     let reg = session.registry();
-    let table = named_table(
-        reg,
-        which,
-        Span::new(span.end + 1, span.end + 1 + which.len()),
-    )?;
+    let table = match named_table(reg, call) {
+        Ok(t) => t,
+        Err(e) => return call.answer(Err(e)),
+    };
     let mut sql = format!("{};", table.create_sql());
     for index in table.index_sql() {
         sql.push_str(&format!("\n{index};"));
     }
-    trace
+    let mut response = call.answer(Ok(None));
+    response
         .faces
         .push(("SQL: the table in the database".into(), sql));
-    trace
+    response
         .faces
         .push(("Core: Table and Column".into(), python::core_table(table)));
     match python::declarative_class(reg, table) {
-        Some(class) => trace
+        Some(class) => response
             .faces
             .push(("ORM: the declarative class".into(), class)),
-        None => trace.notes.push(format!(
+        None => response.notes.push(format!(
             "{} has no mapped class: it is a plain Core table (an association table)",
             table.name
         )),
     }
-    Ok(Outcome::None)
+    response
 }
 
 /// `:mapping Class`: the classical mapping of a class beside its declarative form.
-fn mapping(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Result<Outcome> {
-    let reg = session.registry();
-    if which.is_empty() {
-        return Err(Error::parse(span, ":mapping needs a class").with_hint("e.g. :mapping Student"));
+fn mapping(session: &mut Session, call: &Call<'_>) -> Response {
+    if call.rest.is_empty() {
+        return call
+            .answer(Err(Error::parse(call.span, ":mapping needs a class")
+                .with_hint("e.g. :mapping Student")));
     }
-    let table = named_table(
-        reg,
-        which,
-        Span::new(span.end + 1, span.end + 1 + which.len()),
-    )?;
+    let reg = session.registry();
+    let table = match named_table(reg, call) {
+        Ok(t) => t,
+        Err(e) => return call.answer(Err(e)),
+    };
     let (Some(classical), Some(declarative)) = (
         python::classical_mapping(reg, table),
         python::declarative_class(reg, table),
     ) else {
-        return Err(Error::name(
-            span,
+        return call.answer(Err(Error::name(
+            call.span,
             format!("{} is a plain table with no mapped class", table.name),
-        ));
+        )));
     };
-    trace.faces.push((
+    let mut response = call.answer(Ok(None));
+    response.faces.push((
         "classical: mapper() over a Core Table".into(),
         format!("{}\n\n{classical}", python::core_table(table)),
     ));
-    trace.faces.push((
+    response.faces.push((
         "declarative: the class declares its table".into(),
         declarative,
     ));
-    Ok(Outcome::None)
+    response
+}
+
+/// The commands of one `:help` list, one a line.
+pub fn help_list(group: Group) -> String {
+    let mut text = String::new();
+    for command in COMMANDS.iter().filter(|c| c.group == group) {
+        text.push_str(&format!("  {:18} {}\n", command.syntax, command.help));
+    }
+    text
+}
+
+/// Whether the view of an input should show one dialect only: every meta command but
+/// `:translate` shows its own output once, whatever `:dialect` says.
+pub fn shows_one_dialect(input: &str) -> bool {
+    Call::parse(input).is_some_and(|(word, _)| word != ":translate")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_and_alias_is_found_once() {
+        let mut words: Vec<&str> = COMMANDS
+            .iter()
+            .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+            .collect();
+        let all = words.len();
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), all);
+        assert_eq!(find(":?").map(|c| c.name), Some(":help"));
+        assert!(find(":nope").is_none());
+    }
+
+    #[test]
+    fn a_call_knows_where_its_argument_starts() {
+        let Some((word, call)) = Call::parse("  :schema  students ") else {
+            panic!("a call")
+        };
+        assert_eq!(word, ":schema");
+        assert_eq!(call.rest, "students");
+        assert_eq!(&call.input[call.offset..call.offset + 8], "students");
+        assert_eq!(call.span, Span::new(2, 9));
+    }
 }
