@@ -281,8 +281,7 @@ pub fn names() -> Vec<&'static str> {
 
 /// The error for a word that names no command, with the nearest name.
 pub fn unknown(word: &str, span: Span) -> Error {
-    Error::name(span, format!("no meta command '{word}'"))
-        .with_hint(suggestion(word, names()))
+    Error::name(span, format!("no meta command '{word}'")).with_hint(suggestion(word, names()))
 }
 
 /// Runs a meta command on a bare session (a script's replay, a lesson's check); commands that

@@ -111,6 +111,7 @@ impl Prompt {
     pub fn new(shell: &Shell, history: Option<PathBuf>) -> Result<Prompt, String> {
         let config = Config::builder()
             .completion_type(CompletionType::List)
+            .completion_show_all_if_ambiguous(true)
             .auto_add_history(false)
             .build();
         let mut editor: Editor<ReplHelper, DefaultHistory> = Editor::with_config(config)
