@@ -3,25 +3,24 @@
 //!
 //! The stages, in the order data flows through them: [`syntax`] → [`mapper`] → [`sql`] →
 //! [`render`] → [`db`] → [`view`]. [`schema`] is the Core metadata under the mapper, and
-//! [`session`] is the one front door the command line and the prompt ([`repl`]) use.
+//! [`session`] is the one front door the command line and the front end ([`shell`]: prompt, completion, meta commands) use.
 
 pub mod answer;
-pub mod complete;
 pub mod db;
 pub mod demo;
 pub mod dialect;
 pub mod error;
-pub mod explain;
 pub mod lessons;
 pub mod mapper;
 pub mod render;
-pub mod repl;
 pub mod result;
 pub mod schema;
 pub mod school;
 pub mod seed;
 pub mod session;
 pub mod shell;
+/// The prompt, completion and `:explain` moved into [`shell`]; their old paths still work.
+pub use shell::{complete, explain, repl};
 pub mod sql;
 pub mod syntax;
 pub mod transcript;

@@ -114,3 +114,51 @@ fn a_damaged_history_file_is_set_aside_with_a_warning() {
     let fresh = std::fs::read_to_string(dir.join("history.txt")).expect("a new history");
     assert!(fresh.contains("students.count()"), "{fresh}");
 }
+
+/// Types `text`, presses Tab once, and expects every one of `wanted` among what is listed
+/// (in the order they appear: the list is printed row by row).
+fn tab_lists(text: &str, wanted: &[&str]) {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut p = prompt(home.path());
+    ready(&mut p);
+    p.send(text).expect("typed");
+    std::thread::sleep(Duration::from_millis(200));
+    p.send("\t").expect("Tab");
+    for want in wanted {
+        p.expect(*want)
+            .unwrap_or_else(|e| panic!("{want} listed after {text} and one Tab: {e}"));
+    }
+    p.send("\x03").expect("Ctrl-C clears the line");
+    ready(&mut p);
+    p.send("\x04").expect("Ctrl-D");
+    p.expect(Eof).expect("the program ends");
+}
+
+#[test]
+fn one_tab_lists_a_relationships_query_methods() {
+    tab_lists("students[13].classes.", &["group_by", "select", "limit"]);
+}
+
+#[test]
+fn one_tab_after_a_relationship_inside_where_lists_its_columns() {
+    tab_lists("students.where(advisor.", &["department"]);
+}
+
+#[test]
+fn one_tab_after_a_loop_variable_lists_its_class() {
+    tab_lists("for s in students: s.", &["advisor", "classes", "email"]);
+}
+
+#[test]
+fn one_tab_inside_a_new_rows_braces_lists_column_names() {
+    tab_lists(
+        "students[13].classes.append({'",
+        &["abbreviation", "teacher_id", "credits"],
+    );
+}
+
+#[test]
+fn one_tab_inside_order_by_lists_relationships() {
+    tab_lists("students.order_by(", &["advisor_id", "clubs"]);
+    tab_lists("students.order_by(advisor.", &["department"]);
+}

@@ -45,7 +45,7 @@ pub type Refusal = Arc<Mutex<Option<String>>>;
 /// The verdict on one action, with the reason when it is refused.
 pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
     if rules.read_only {
-        if let Some(what) = write_of(action) {
+        if let Some(what) = write_of(action).map(|w| schema_words(&w)) {
             return Err(format!(
                 "{what}: this session is read-only (--read-only), so nothing can be changed"
             ));
@@ -97,6 +97,15 @@ pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
 /// PRAGMAs whose argument names a table rather than setting a value.
 fn is_table_argument(name: &str) -> bool {
     name.starts_with("table_") || name.starts_with("index_") || name.starts_with("foreign_key_")
+}
+
+/// A write of SQLite's own schema table said as what it is: a change of the schema.
+fn schema_words(what: &str) -> String {
+    if what.to_ascii_lowercase().contains("sqlite_") {
+        "a change of the schema".to_string()
+    } else {
+        what.to_string()
+    }
 }
 
 fn write_of(action: &AuthAction<'_>) -> Option<String> {

@@ -212,7 +212,7 @@ impl Player {
         match Session::open(self.options.clone()) {
             Ok(mut session) => {
                 for played in &self.history {
-                    session.run(&played.input);
+                    crate::shell::run_in(&mut session, &played.input);
                 }
                 self.shell.session = session;
                 true

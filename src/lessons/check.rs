@@ -34,7 +34,7 @@ pub fn session_before(lesson: &Lesson, step: usize) -> Result<Session, String> {
         statements.extend(current.setup.iter());
     }
     for statement in statements {
-        let response = session.run(statement);
+        let response = crate::shell::run_in(&mut session, statement);
         if let Err(e) = &response.outcome {
             return Err(format!(
                 "'{statement}' failed while preparing the step: {}",
@@ -75,7 +75,7 @@ pub fn judge(
         Ok(s) => s,
         Err(e) => return Verdict::Wrong(vec![format!("this step cannot be checked: {e}")]),
     };
-    let expected = reference.run(&step.solution);
+    let expected = crate::shell::run_in(&mut reference, &step.solution);
     let differences = match step.check {
         CheckKind::Result => match &expected.outcome {
             Ok(want) => compare_results(outcome, want, step.in_order()),
@@ -101,7 +101,7 @@ fn judge_meta(lesson: &Lesson, step_index: usize, response: &Response) -> Verdic
     let Ok(mut reference) = session_before(lesson, step_index) else {
         return Verdict::Wrong(vec!["this step cannot be checked".into()]);
     };
-    let expected = reference.run(&step.solution);
+    let expected = crate::shell::run_in(&mut reference, &step.solution);
     let shown = |r: &Response| (r.outcome.is_ok(), r.text.clone(), r.faces.clone());
     if shown(response) == shown(&expected) {
         Verdict::Right

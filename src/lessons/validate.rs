@@ -64,7 +64,7 @@ fn check_loaded(course: &Course) -> Report {
                     continue;
                 }
             };
-            let response = learner.run(&step.solution);
+            let response = crate::shell::run_in(&mut learner, &step.solution);
             match judge(lesson, i, &response, &learner) {
                 Verdict::Right => report.steps += 1,
                 Verdict::Neutral => report.problems.push(problem(format!(

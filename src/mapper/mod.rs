@@ -6,6 +6,7 @@
 
 pub mod declare;
 pub mod loading;
+pub mod methods;
 pub mod python;
 pub mod query;
 

@@ -2,15 +2,14 @@
 //! through the stages (syntax → mapper → sql → render → db), atomically, and answers with the
 //! result, every SQL statement it sent, and notes for the learner.
 
+mod commands;
 mod connection;
 mod constraint;
 mod declare;
-mod meta;
 mod unit;
 
 pub use crate::answer::{Binding, Executed, Outcome, Response};
 pub use crate::translate::{OBJECT_METHODS, QUERY_METHODS};
-pub use meta::{COMMANDS as META_COMMANDS, FORMS};
 
 use crate::answer::Trace;
 use crate::translate::Eval;
@@ -98,12 +97,12 @@ impl Session {
         open
     }
 
-    /// Runs one statement (or meta command) and answers.
+    /// Runs one statement and answers (meta commands such as `:tables` are the shell's).
     pub fn run(&mut self, input: &str) -> Response {
         let mut trace = Trace::default();
         self.db.start_clock();
         let outcome = if input.trim_start().starts_with(':') {
-            meta::run(self, input.trim(), &mut trace)
+            Err(meta_command_here(input))
         } else {
             self.run_statement(input, &mut trace)
         };
@@ -126,6 +125,9 @@ impl Session {
                     return outcome;
                 }
                 if let Some(span) = declaration_span(&other) {
+                    if self.db.is_read_only() {
+                        return Err(commands::read_only_refusal(span));
+                    }
                     self.outside_transaction(span)?;
                 }
                 self.autobegin(Span::default(), trace)?;
@@ -359,6 +361,16 @@ impl Session {
         }
         Some(self.session_call(&name.name, name.span, trace))
     }
+}
+
+/// Meta commands (`:tables`, `:sql` …) are the shell's: a bare session runs statements only.
+fn meta_command_here(input: &str) -> Error {
+    let command = input.split_whitespace().next().unwrap_or(":");
+    Error::name(
+        Span::new(0, command.len()),
+        format!("{command} is a meta command: the shell runs it, not the session"),
+    )
+    .with_hint("run it through ormscope::shell (Shell::run, or shell::run_in for a bare session)")
 }
 
 /// Notes about work a failed statement did, which its rollback undid.

@@ -1,6 +1,7 @@
 //! Bracket and quote balance of a piece of text: tells whether a statement is complete,
 //! still open (more lines may follow), or broken, before the grammar sees it.
 
+use super::lexer::{tokens, Language, TokenKind};
 use crate::error::{Error, Span};
 
 /// The deepest bracket nesting accepted in one statement.
@@ -24,24 +25,20 @@ pub enum Balance {
 /// Scans `text` for open or mismatched brackets and quotes, skipping `#` comments.
 pub fn scan(text: &str) -> Balance {
     let mut stack: Vec<(usize, char)> = Vec::new();
-    let mut chars = text.char_indices();
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '#' => {
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-            }
-            '\'' | '"' if !skip_string(&mut chars, c) => return Balance::OpenString(at, c),
-            '(' | '[' | '{' => {
+    for token in tokens(text, Language::Orm) {
+        let at = token.span.start;
+        match token.kind {
+            TokenKind::Str {
+                quote,
+                closed: false,
+            } => return Balance::OpenString(at, quote),
+            TokenKind::Open(c) => {
                 stack.push((at, c));
                 if stack.len() > MAX_DEPTH {
                     return Balance::TooDeep(at);
                 }
             }
-            ')' | ']' | '}' => match stack.pop() {
+            TokenKind::Close(c) => match stack.pop() {
                 Some((_, open)) if closer(open) == c => {}
                 other => return Balance::Mismatch(at, c, other),
             },
@@ -52,18 +49,6 @@ pub fn scan(text: &str) -> Balance {
         Some(&(at, c)) => Balance::OpenBracket(at, c),
         None => Balance::Complete,
     }
-}
-
-/// Moves past a string body up to its closing quote; false when the text ends first.
-fn skip_string(chars: &mut std::str::CharIndices<'_>, quote: char) -> bool {
-    while let Some((_, c)) = chars.next() {
-        if c == '\\' {
-            chars.next();
-        } else if c == quote {
-            return true;
-        }
-    }
-    false
 }
 
 /// The bracket that closes `open`.

@@ -3,9 +3,11 @@
 
 pub mod ast;
 pub mod brackets;
+pub mod lexer;
 
 use crate::error::{Error, Result, Span};
 use ast::*;
+use lexer::TokenKind;
 use pest::iterators::Pair;
 use pest::Parser;
 
@@ -48,43 +50,16 @@ pub fn parse(text: &str) -> Result<Statement> {
 /// Refuses long runs of `not`/`-` that would nest the parser too deep.
 fn check_prefix_runs(text: &str) -> Result<()> {
     let mut run = 0;
-    let mut word_start = None;
-    let mut in_string: Option<char> = None;
-    let mut escaped = false;
-    for (at, c) in text.char_indices() {
-        if let Some(quote) = in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == quote {
-                in_string = None;
-            }
-            continue;
-        }
-        if c.is_alphanumeric() || c == '_' {
-            word_start.get_or_insert(at);
-            continue;
-        }
-        if let Some(start) = word_start.take() {
-            run = if &text[start..at] == "not" {
-                run + 1
-            } else {
-                0
-            };
-        }
-        match c {
-            '-' => run += 1,
-            '\'' | '"' => {
-                in_string = Some(c);
-                run = 0;
-            }
-            c if c.is_whitespace() => {}
-            _ => run = 0,
-        }
+    for token in lexer::tokens(text, lexer::Language::Orm) {
+        run = match token.kind {
+            TokenKind::Word if token.text(text) == "not" => run + 1,
+            TokenKind::Punct('-') => run + 1,
+            TokenKind::Space | TokenKind::Comment => run,
+            _ => 0,
+        };
         if run > MAX_PREFIXES {
             return Err(Error::parse(
-                Span::new(at, at + c.len_utf8()),
+                token.span,
                 format!("more than {MAX_PREFIXES} 'not' or '-' in a row"),
             )
             .with_hint("one or two are enough: 'not not x' is just x"));

@@ -33,37 +33,7 @@ pub(crate) enum Val {
     Written(Outcome),
 }
 
-/// Methods of a collection, for suggestions.
-pub const QUERY_METHODS: &[&str] = &[
-    "include",
-    "join_load",
-    "where",
-    "filter",
-    "filter_by",
-    "order_by",
-    "limit",
-    "offset",
-    "first",
-    "all",
-    "get",
-    "count",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "select",
-    "distinct",
-    "group_by",
-    "add",
-    "create",
-    "append",
-    "remove",
-    "update",
-    "delete",
-];
-
-/// Methods of one object, for suggestions.
-pub const OBJECT_METHODS: &[&str] = &["update", "delete"];
+pub use crate::mapper::methods::{OBJECT_METHODS, QUERY_METHODS};
 
 /// The evaluator of one statement.
 pub(crate) struct Eval<'a> {

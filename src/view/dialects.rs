@@ -302,7 +302,11 @@ mod tests {
     #[test]
     fn raw_sql_is_kept_as_typed() {
         let mut s = session();
-        let r = s.run(":sql SELECT 1 LIMIT -1");
+        let r = s.run_raw_sql(
+            ":sql SELECT 1 LIMIT -1",
+            "SELECT 1 LIMIT -1",
+            crate::error::Span::new(5, 6),
+        );
         let meta = &s.registry().metadata;
         assert_eq!(
             sql_in(&r.sql, Dialect::Postgresql, meta)[0].display,

@@ -2,6 +2,7 @@
 //! token it is, so the same runs can be wrapped to a width and then painted (or not).
 
 use crate::mapper::Registry;
+use crate::syntax::lexer::{tokens, Language, TokenKind};
 
 /// What a run of text is, for colouring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +113,7 @@ const ORM_KEYWORDS: &[&str] = &[
 
 /// Splits SQL text into highlighted runs.
 pub fn sql(text: &str) -> Vec<Run> {
-    lex(text, |word, _, _| {
+    classify(text, Language::Sql, |word, _, _| {
         if SQL_KEYWORDS.contains(&word.to_ascii_uppercase().as_str())
             && word.chars().all(|c| !c.is_lowercase())
         {
@@ -125,7 +126,7 @@ pub fn sql(text: &str) -> Vec<Run> {
 
 /// Splits a statement of the language into highlighted runs, knowing the collection names.
 pub fn orm(text: &str, registry: &Registry) -> Vec<Run> {
-    lex(text, |word, before, after| {
+    classify(text, Language::Orm, |word, before, after| {
         if ORM_KEYWORDS.contains(&word) {
             Kind::Keyword
         } else if before != Some('.') && registry.collection(word).is_some() {
@@ -138,52 +139,31 @@ pub fn orm(text: &str, registry: &Registry) -> Vec<Run> {
     })
 }
 
-/// A small lexer shared by both languages: strings, numbers, words (classified by `word_kind`
-/// with the characters just before and after), `?`, and everything else as plain text.
-fn lex(text: &str, word_kind: impl Fn(&str, Option<char>, Option<char>) -> Kind) -> Vec<Run> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+/// The lexer's tokens as runs: strings, numbers, words (classified by `word_kind` with the
+/// characters just before and after), `?`, comments dim, and everything else as plain text.
+fn classify(
+    text: &str,
+    language: Language,
+    word_kind: impl Fn(&str, Option<char>, Option<char>) -> Kind,
+) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
-    let mut i = 0;
-    let end_of = |j: usize| chars.get(j).map_or(text.len(), |(at, _)| *at);
-    while i < chars.len() {
-        let (start, c) = chars[i];
-        let (kind, next) = if c == '\'' || c == '"' {
-            (Kind::Text, string_end(&chars, i, c))
-        } else if c.is_ascii_digit() {
-            let mut j = i;
-            while j < chars.len() && (chars[j].1.is_ascii_alphanumeric() || chars[j].1 == '.') {
-                j += 1;
+    for token in tokens(text, language) {
+        let piece = token.text(text);
+        let kind = match token.kind {
+            TokenKind::Str { .. } => Kind::Text,
+            TokenKind::Number => Kind::Number,
+            TokenKind::Word => {
+                let before = text[..token.span.start].chars().next_back();
+                let after = text[token.span.end..].chars().find(|c| !c.is_whitespace());
+                word_kind(piece, before, after)
             }
-            (Kind::Number, j)
-        } else if c.is_alphabetic() || c == '_' {
-            let mut j = i;
-            while j < chars.len() && (chars[j].1.is_alphanumeric() || chars[j].1 == '_') {
-                j += 1;
-            }
-            let before = text[..start].chars().next_back();
-            let after = text[end_of(j)..].chars().find(|c| !c.is_whitespace());
-            (word_kind(&text[start..end_of(j)], before, after), j)
-        } else if c == '?' {
-            (Kind::Param, i + 1)
-        } else {
-            (Kind::Plain, i + 1)
+            TokenKind::Punct('?') => Kind::Param,
+            TokenKind::Comment => Kind::Dim,
+            _ => Kind::Plain,
         };
-        push(&mut runs, kind, &text[start..end_of(next)]);
-        i = next;
+        push(&mut runs, kind, piece);
     }
     runs
-}
-
-fn string_end(chars: &[(usize, char)], open: usize, quote: char) -> usize {
-    let mut j = open + 1;
-    while j < chars.len() {
-        match chars[j].1 {
-            '\\' => j += 2,
-            c if c == quote => return j + 1,
-            _ => j += 1,
-        }
-    }
-    chars.len()
 }
 
 /// Appends text, merging with the last run when it has the same kind.

@@ -1,10 +1,11 @@
 //! The interactive prompt: statements typed with completion, highlighting, hints and history,
 //! answered with the side-by-side view.
 
-use crate::complete::{self, Shape, Variable};
+use super::commands;
+use super::complete::{self, Shape, Variable};
+use super::Shell;
 use crate::mapper::Registry;
 use crate::session::Binding;
-use crate::shell::{Shell, VIEW_COMMANDS};
 use crate::syntax::brackets::{scan, Balance};
 use crate::view::highlight::{self, Kind};
 use crate::view::Painter;
@@ -23,15 +24,6 @@ use std::sync::{Arc, Mutex};
 pub const PROMPT: &str = "orm> ";
 /// The prompt while brackets or quotes are still open.
 pub const CONTINUATION: &str = "...> ";
-
-/// Every meta command, for completion.
-fn meta_commands() -> Vec<&'static str> {
-    let session = crate::session::META_COMMANDS.iter().map(|(c, _)| *c);
-    session
-        .chain(VIEW_COMMANDS.iter().map(|(c, _)| *c))
-        .map(|c| c.split_whitespace().next().unwrap_or(c))
-        .collect()
-}
 
 /// The line editor's helper: knows the schema and the names bound so far.
 struct ReplHelper {
@@ -119,6 +111,7 @@ impl Prompt {
     pub fn new(shell: &Shell, history: Option<PathBuf>) -> Result<Prompt, String> {
         let config = Config::builder()
             .completion_type(CompletionType::List)
+            .completion_show_all_if_ambiguous(true)
             .auto_add_history(false)
             .build();
         let mut editor: Editor<ReplHelper, DefaultHistory> = Editor::with_config(config)
@@ -128,7 +121,7 @@ impl Prompt {
             variables: Vec::new(),
             painter: shell.settings.painter,
             hinter: HistoryHinter::new(),
-            meta: meta_commands(),
+            meta: commands::names(),
         }));
         load_history(&mut editor, history.as_ref());
         let interrupt = watch_ctrl_c(shell);

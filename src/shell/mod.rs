@@ -1,45 +1,21 @@
 //! The front end shared by scripts, demos and the prompt: a session plus the view's settings,
-//! and the meta commands about how answers are shown rather than about the database — `:rows`,
-//! `:params`, `:layout`, and the instructor's `:dialect`, `:translate`, `:explain` and
-//! `:record`.
+//! the meta commands ([`commands`]: one registry for dispatch, completion and `:help`), the
+//! prompt ([`repl`]), tab completion ([`complete`]) and query plans ([`explain`]).
+
+pub mod commands;
+pub mod complete;
+pub mod explain;
+pub mod help;
+pub mod repl;
 
 use crate::dialect::{Choice, Dialect, CHOICES};
 use crate::error::{Error, ErrorKind, Span};
-use crate::explain;
 use crate::session::{Outcome, Response, Session};
 use crate::transcript::{Context, Entry, Record, Transcript, TranscriptError};
 use crate::view::dialects;
 use crate::view::{self, Layout, Settings};
+use commands::{Action, Call};
 use std::path::Path;
-
-/// View commands handled here rather than by the session.
-pub const VIEW_COMMANDS: &[(&str, &str)] = &[
-    (":rows N", "show up to N rows of a result (default 20)"),
-    (
-        ":params",
-        "switch the SQL between values inlined and ? with its bound values",
-    ),
-    (
-        ":layout side|stacked|auto",
-        "place the ORM and SQL panels side by side or one above the other",
-    ),
-    (
-        ":dialect sqlite|postgresql|mysql|all",
-        "write the SQL panel for that database (statements still run on SQLite)",
-    ),
-    (
-        ":translate STATEMENT",
-        "the statement's SQL for SQLite, PostgreSQL and MySQL, without running it",
-    ),
-    (
-        ":explain STATEMENT",
-        "SQLite's query plan for the statement's SQL, in plain words",
-    ),
-    (
-        ":record FILE.md|FILE.html|off",
-        "write every statement with its SQL and result to a transcript",
-    ),
-];
 
 /// A session with its view settings, the dialect its SQL is shown in, and the transcript
 /// being recorded, if any.
@@ -146,10 +122,13 @@ impl Shell {
         }
     }
 
-    /// `:translate` always shows the three dialects; everything else the chosen one.
+    /// `:translate` always shows the three dialects; other meta commands show their own
+    /// output once (SQLite's, as it ran); statements the chosen dialect.
     fn choice_for(&self, response: &Response) -> Choice {
         if is_translation(&response.input) {
             Choice::All
+        } else if commands::shows_one_dialect(&response.input) {
+            Choice::One(Dialect::Sqlite)
         } else {
             self.dialect
         }
@@ -189,94 +168,84 @@ impl Shell {
 
     /// The answer to one input, before it is recorded.
     fn answer(&mut self, input: &str) -> Response {
-        let trimmed = input.trim();
-        let command = trimmed.split_whitespace().next().unwrap_or("");
-        let (rest, offset) = rest_of(input, command);
-        let argument = rest.split_whitespace().next();
-        let span = Span::new(0, command.len());
-        let result = match command {
-            ":rows" => self.rows(argument),
-            ":params" => {
-                self.settings.params = !self.settings.params;
-                Ok(if self.settings.params {
-                    "SQL is shown with ? and its bound values, as it is sent"
-                } else {
-                    "SQL is shown with the values inlined"
-                }
-                .to_string())
-            }
-            ":layout" => self.layout(argument),
-            ":dialect" => self.dialect_command(argument, span),
-            ":record" => self.record_command(rest, span),
-            ":translate" => return self.translate(input, rest, offset, span),
-            ":explain" => return self.explain(input, rest, offset, span),
-            ":help" | ":h" | ":?" if rest.is_empty() => {
-                let mut response = self.session.run(input);
-                if let Some(text) = &mut response.text {
-                    text.push_str(&view_commands_help());
-                }
-                return response;
-            }
-            _ => return self.session.run(input),
+        let Some((word, call)) = Call::parse(input) else {
+            return self.session.run(input);
         };
-        let said = result.as_ref().ok().cloned();
-        let mut response = answer(input, result.map(|_| Outcome::None), Vec::new());
-        response.text = said;
-        response
-    }
-
-    fn rows(&mut self, argument: Option<&str>) -> Result<String, Error> {
-        match argument.map(str::parse::<usize>) {
-            Some(Ok(n)) if n > 0 => {
-                self.settings.max_rows = n;
-                Ok(format!("results show up to {n} rows"))
-            }
-            _ => Err(Error::new(
-                ErrorKind::Type,
-                Span::new(0, 5),
-                ":rows takes a number of rows",
-            )
-            .with_hint("e.g. :rows 50")),
+        match commands::find(word).map(|c| c.action) {
+            Some(Action::Session(run)) => run(&mut self.session, &call),
+            Some(Action::Shell(run)) => run(self, &call),
+            None => call.answer(Err(commands::unknown(word, call.span))),
         }
     }
 
-    fn layout(&mut self, argument: Option<&str>) -> Result<String, Error> {
-        let layout = match argument {
+    /// `:rows N`.
+    fn rows_command(&mut self, call: &Call<'_>) -> Response {
+        let result = match call.argument().map(str::parse::<usize>) {
+            Some(Ok(n)) if n > 0 => {
+                self.settings.max_rows = n;
+                Ok(Some(format!("results show up to {n} rows")))
+            }
+            _ => Err(
+                Error::new(ErrorKind::Type, call.span, ":rows takes a number of rows")
+                    .with_hint("e.g. :rows 50"),
+            ),
+        };
+        call.answer(result)
+    }
+
+    /// `:params`: switches between values inlined and `?` with the bound values.
+    fn params_command(&mut self, call: &Call<'_>) -> Response {
+        self.settings.params = !self.settings.params;
+        let said = if self.settings.params {
+            "SQL is shown with ? and its bound values, as it is sent"
+        } else {
+            "SQL is shown with the values inlined"
+        };
+        call.answer(Ok(Some(said.to_string())))
+    }
+
+    /// `:layout side|stacked|auto`.
+    fn layout_command(&mut self, call: &Call<'_>) -> Response {
+        let layout = match call.argument() {
             Some("side") => Layout::Side,
             Some("stacked") => Layout::Stacked,
             Some("auto") => Layout::Auto,
             _ => {
-                return Err(Error::new(
+                return call.answer(Err(Error::new(
                     ErrorKind::Type,
-                    Span::new(0, 7),
+                    call.span,
                     ":layout takes side, stacked or auto",
                 )
-                .with_hint("e.g. :layout stacked"))
+                .with_hint("e.g. :layout stacked")))
             }
         };
         self.settings.layout = layout;
-        Ok(format!("panels: {}", argument.unwrap_or("auto")))
+        call.answer(Ok(Some(format!(
+            "panels: {}",
+            call.argument().unwrap_or("auto")
+        ))))
     }
 
     /// `:dialect NAME`: the dialect of the SQL panel; without a name, which one it is.
-    fn dialect_command(&mut self, argument: Option<&str>, span: Span) -> Result<String, Error> {
-        let Some(name) = argument else {
-            return Ok(format!(
+    fn dialect_command(&mut self, call: &Call<'_>) -> Response {
+        let Some(name) = call.argument() else {
+            return call.answer(Ok(Some(format!(
                 "{}; :dialect {} changes it",
                 dialect_words(self.dialect),
                 CHOICES.replace(", ", "|").replace(" or ", "|")
-            ));
+            ))));
         };
-        let choice = Choice::parse(name).ok_or_else(|| {
-            Error::name(span, format!("no dialect '{name}'")).with_hint(format!("choose {CHOICES}"))
-        })?;
+        let Some(choice) = Choice::parse(name) else {
+            return call.answer(Err(Error::name(call.span, format!("no dialect '{name}'"))
+                .with_hint(format!("choose {CHOICES}"))));
+        };
         self.dialect = choice;
-        Ok(dialect_words(choice))
+        call.answer(Ok(Some(dialect_words(choice))))
     }
 
     /// `:record FILE`, `:record off`, or `:record` to ask.
-    fn record_command(&mut self, argument: &str, span: Span) -> Result<String, Error> {
-        match argument {
+    fn record_command(&mut self, call: &Call<'_>) -> Response {
+        let result = match call.rest {
             "" => Ok(match self.recording() {
                 Some(path) => format!("recording to {}; :record off stops", path.display()),
                 None => "not recording; :record FILE.md or :record FILE.html starts".to_string(),
@@ -290,10 +259,21 @@ impl Shell {
                 None => "not recording".to_string(),
             }),
             path => self.start_recording(Path::new(path)).map_err(|e| {
-                Error::new(ErrorKind::Io, span, e.to_string())
+                Error::new(ErrorKind::Io, call.span, e.to_string())
                     .with_hint("e.g. :record class.md or :record class.html")
             }),
-        }
+        };
+        call.answer(result.map(Some))
+    }
+
+    /// `:translate STATEMENT`: the statement run and undone, its SQL shown in every dialect.
+    fn translate_command(&mut self, call: &Call<'_>) -> Response {
+        self.translate(call.input, call.rest, call.offset, call.span)
+    }
+
+    /// `:explain STATEMENT`: SQLite's plan for each SQL statement, in plain words.
+    fn explain_command(&mut self, call: &Call<'_>) -> Response {
+        self.explain(call.input, call.rest, call.offset, call.span)
     }
 
     /// `:translate STATEMENT`: the statement run and undone, its SQL shown in every dialect.
@@ -363,14 +343,6 @@ fn answer(input: &str, outcome: Result<Outcome, Error>, notes: Vec<String>) -> R
     }
 }
 
-/// What follows a command word (trimmed), and the byte offset in `input` where it starts.
-fn rest_of<'a>(input: &'a str, command: &str) -> (&'a str, usize) {
-    let start = input.find(command).map_or(0, |i| i + command.len());
-    let after = &input[start..];
-    let lead = after.len() - after.trim_start().len();
-    (after.trim(), start + lead)
-}
-
 /// Moves an error's span by `offset` bytes, so it points into the command's whole input.
 fn shift_error(response: &mut Response, offset: usize) {
     if let Err(e) = &mut response.outcome {
@@ -386,12 +358,19 @@ fn is_translation(input: &str) -> bool {
 /// Whether an input goes into a transcript: statements and commands that show something,
 /// not the commands that only change the view or the recording.
 fn is_recorded(input: &str) -> bool {
-    let command = input.split_whitespace().next().unwrap_or("");
-    !(input.trim().is_empty()
-        || matches!(
-            command,
-            ":record" | ":rows" | ":params" | ":layout" | ":dialect" | ":quit" | ":q" | ":exit"
-        ))
+    if input.trim().is_empty() {
+        return false;
+    }
+    match Call::parse(input) {
+        Some((word, _)) => commands::find(word).is_none_or(|c| c.recorded),
+        None => true,
+    }
+}
+
+/// Runs a statement or a meta command on a bare session, with no view settings (a lesson's
+/// check, a demo's replay); commands about the view answer that they need the prompt.
+pub fn run_in(session: &mut Session, input: &str) -> Response {
+    commands::run_on_session(session, input)
 }
 
 /// The dialect choice in words.
@@ -407,15 +386,6 @@ fn dialect_words(choice: Choice) -> String {
                 .to_string()
         }
     }
-}
-
-/// The view commands, for `:help`.
-fn view_commands_help() -> String {
-    let mut text = String::from("\n\nView and instructor commands:\n");
-    for (command, what) in VIEW_COMMANDS {
-        text.push_str(&format!("  {command:18} {what}\n"));
-    }
-    text.trim_end().to_string()
 }
 
 #[cfg(test)]
