@@ -224,3 +224,67 @@ fn the_demo_plays_on_its_own_school() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("leave out --db"));
 }
+
+/// `ormscope demo` run in `cwd`, keys as lines of standard input.
+fn play_in(cwd: &std::path::Path, args: &[&str], keys: &str) -> Played {
+    let output = Command::cargo_bin("ormscope")
+        .expect("the ormscope binary is built")
+        .current_dir(cwd)
+        .arg("demo")
+        .args(args)
+        .args(["--width", "80", "--no-color"])
+        .write_stdin(keys)
+        .output()
+        .expect("ormscope runs");
+    Played {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn built_in_demos_play_by_name_from_any_folder() {
+    let elsewhere = tempfile::tempdir().expect("a temporary folder");
+    let p = play_in(elsewhere.path(), &["seed-story"], "\nq\n");
+    assert_eq!(p.status, 0, "{}", p.stderr);
+    assert!(
+        p.stdout
+            .contains("ormscope demo — 01-seed-story.orm: 5 statements"),
+        "{}",
+        p.stdout
+    );
+    assert!(p
+        .stdout
+        .contains("SQL SELECT * FROM students WHERE id = 13"));
+    let p = play_in(elsewhere.path(), &["n-plus-one", "--auto", "0"], "");
+    assert!(p.stdout.contains("LEFT OUTER JOIN"), "{}", p.stdout);
+}
+
+#[test]
+fn a_file_of_ones_own_still_plays_by_path_before_a_built_in_name() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("seed-story"), "# Mine.\nteachers.count()\n").expect("write");
+    let p = play_in(dir.path(), &["seed-story"], "\nq\n");
+    assert!(p.stdout.contains("seed-story: 1 statement"), "{}", p.stdout);
+    assert!(
+        p.stdout.contains("SELECT count(*) FROM teachers"),
+        "{}",
+        p.stdout
+    );
+}
+
+#[test]
+fn demo_without_a_script_lists_the_built_in_demos() {
+    let output = Command::cargo_bin("ormscope")
+        .expect("the ormscope binary is built")
+        .arg("demo")
+        .output()
+        .expect("ormscope runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("seed-story") && text.contains("n-plus-one"),
+        "{text}"
+    );
+}

@@ -172,3 +172,80 @@ fn a_partly_done_lesson_shows_its_progress_in_the_list() {
         "resumes at the next step: {again}"
     );
 }
+
+#[test]
+fn the_built_in_course_is_used_whatever_the_working_folder_holds() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let cwd = tempfile::tempdir().expect("temp dir");
+    let decoy = cwd.path().join("lessons");
+    std::fs::create_dir(&decoy).expect("mkdir");
+    std::fs::write(
+        decoy.join("01-decoy.toml"),
+        "number = 1\ntitle = \"A decoy\"\nintroduction = \"x\"\n",
+    )
+    .expect("write");
+    let output = Command::cargo_bin("ormscope")
+        .expect("the binary")
+        .current_dir(cwd.path())
+        .env("XDG_DATA_HOME", home.path())
+        .env("NO_COLOR", "1")
+        .args(["learn"])
+        .write_stdin(":quit\n")
+        .output()
+        .expect("learn runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("Course: 12 lessons"), "{out}");
+    assert!(!out.contains("A decoy"), "{out}");
+    let keys = progress(home.path())["courses"].clone();
+    assert!(keys.get("built-in").is_some(), "{keys}");
+
+    let own = learn(
+        home.path(),
+        &["--lessons", &decoy.display().to_string()],
+        ":quit\n",
+    );
+    assert!(
+        own.contains("A decoy"),
+        "--lessons DIR runs that course: {own}"
+    );
+}
+
+#[test]
+fn lessons_check_checks_the_built_in_course_from_any_folder() {
+    let cwd = tempfile::tempdir().expect("temp dir");
+    let output = Command::cargo_bin("ormscope")
+        .expect("the binary")
+        .current_dir(cwd.path())
+        .args(["lessons", "check"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.starts_with("12 lessons,") || text.contains("\n12 lessons,"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lessons_check_reports_every_bad_file_and_checks_the_good_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = "number = 1\ntitle = \"x\"\nintroduction = \"y\"\n[[step]]\ntask = \"t\"\nsolution = \"students.count()\"\nhints = [\"h\"]\ncheck = \"result\"\n";
+    std::fs::write(dir.path().join("01-good.toml"), good).expect("write");
+    std::fs::write(dir.path().join("02-bad.toml"), "number = 2\ntitle = 7\n").expect("write");
+    std::fs::write(dir.path().join("03-worse.toml"), "number = \n").expect("write");
+    let output = Command::cargo_bin("ormscope")
+        .expect("the binary")
+        .args(["lessons", "check", "--lessons"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("02-bad.toml:2:"), "{text}");
+    assert!(text.contains("03-worse.toml:1:"), "{text}");
+    assert!(
+        text.contains("1 lessons, 1 steps checked, 0 pending, 2 problems"),
+        "{text}"
+    );
+}

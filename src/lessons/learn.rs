@@ -55,16 +55,14 @@ enum Flow {
 
 /// Runs the course; the exit status.
 pub fn run(course: Course, options: Options) -> u8 {
-    let key = course
-        .dir
-        .canonicalize()
-        .unwrap_or_else(|_| course.dir.clone())
-        .display()
-        .to_string();
+    let key = progress_key(&course);
     let (mut progress, warning) = match &options.progress_path {
         Some(path) => progress::load(path),
         None => (Progress::default(), None),
     };
+    if course.built_in {
+        progress::adopt_folder_progress(&mut progress, &key, &legacy_keys());
+    }
     if let Some(w) = warning {
         eprintln!("ormscope: warning: {w}");
     }
@@ -157,6 +155,38 @@ pub fn run(course: Course, options: Options) -> u8 {
     tutor.save();
     tutor.say("Progress saved; `ormscope learn` resumes here.");
     0
+}
+
+/// The key of a course's progress: `built-in` for the course built into ormscope, else its folder.
+fn progress_key(course: &Course) -> String {
+    if course.built_in {
+        return super::BUILT_IN_KEY.to_string();
+    }
+    course
+        .dir
+        .canonicalize()
+        .unwrap_or_else(|_| course.dir.clone())
+        .display()
+        .to_string()
+}
+
+/// The keys under which earlier versions kept progress in the shipped course: the folder it was
+/// read from (the source tree's `lessons/`, or `lessons/` in the working folder).
+fn legacy_keys() -> Vec<String> {
+    let folders = [
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons")),
+        PathBuf::from("lessons"),
+    ];
+    let mut keys = Vec::new();
+    for folder in folders {
+        if let Ok(canonical) = folder.canonicalize() {
+            keys.push(canonical.display().to_string());
+        }
+        if folder.is_absolute() {
+            keys.push(folder.display().to_string());
+        }
+    }
+    keys
 }
 
 /// The first lesson with an unfinished step (after the position, when there is one).

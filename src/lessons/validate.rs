@@ -2,7 +2,7 @@
 //! number, every step has a hint, and every solution passes its own check on a fresh database.
 
 use super::check::{judge, session_before, Verdict};
-use super::{load, Course, Problem};
+use super::{read_dir, Course, Loaded, Problem};
 use std::path::Path;
 
 /// What checking a course found.
@@ -20,13 +20,16 @@ pub struct Report {
 
 /// Checks the course in `dir`.
 pub fn check_course(dir: &Path) -> Report {
-    match load(dir) {
-        Ok(course) => check_loaded(&course),
-        Err(problems) => Report {
-            problems,
-            ..Report::default()
-        },
-    }
+    check(read_dir(dir))
+}
+
+/// Checks every lesson that read well, and reports the files that did not beside them.
+pub fn check(loaded: Loaded) -> Report {
+    let mut report = check_loaded(&loaded.course);
+    let mut problems = loaded.problems;
+    problems.append(&mut report.problems);
+    report.problems = problems;
+    report
 }
 
 fn check_loaded(course: &Course) -> Report {
