@@ -30,6 +30,47 @@ fn lesson_four_solutions() -> Vec<String> {
         .collect()
 }
 
+/// The model solutions of a built-in lesson, in order.
+fn solutions_of(file: &str) -> Vec<String> {
+    let path = format!("{}/lessons/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("the lesson file");
+    let lesson: toml::Value = toml::from_str(&text).expect("TOML");
+    lesson["step"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["solution"].as_str().expect("a solution").to_string())
+        .collect()
+}
+
+/// Progress in the built-in course with every step of these lessons done.
+fn progress_with_done(data_home: &std::path::Path, lessons: &[(u32, usize)]) {
+    let done: serde_json::Map<String, serde_json::Value> = lessons
+        .iter()
+        .map(|(n, steps)| {
+            (
+                n.to_string(),
+                serde_json::json!((0..*steps).collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    let json = serde_json::json!({"courses": {"built-in": {"done": done, "position": null}}});
+    std::fs::create_dir_all(data_home.join("ormscope")).expect("mkdir");
+    std::fs::write(data_home.join("ormscope/progress.json"), json.to_string()).expect("write");
+}
+
+/// How many steps a built-in lesson has.
+fn steps_of(number: u32) -> usize {
+    let dir = format!("{}/lessons", env!("CARGO_MANIFEST_DIR"));
+    let prefix = format!("{number:02}-");
+    let entry = std::fs::read_dir(dir)
+        .expect("lessons")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .expect("the lesson");
+    solutions_of(&entry.file_name().to_string_lossy()).len()
+}
+
 fn progress(data_home: &std::path::Path) -> serde_json::Value {
     let text =
         std::fs::read_to_string(data_home.join("ormscope/progress.json")).expect("progress file");
@@ -248,4 +289,59 @@ fn lessons_check_reports_every_bad_file_and_checks_the_good_ones() {
         text.contains("1 lessons, 1 steps checked, 0 pending, 2 problems"),
         "{text}"
     );
+}
+
+#[test]
+fn finishing_the_last_lesson_is_not_finishing_the_course() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let answers = solutions_of("12-core-and-orm.toml").join("\n");
+    let out = learn(
+        home.path(),
+        &["--lesson", "12"],
+        &format!("{answers}\n:quit\n"),
+    );
+    assert!(out.contains("✓ Lesson 12 is done."), "{out}");
+    assert!(!out.contains("You have finished the course"), "{out}");
+    assert!(
+        out.contains("11 of 12 lessons are not done yet (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11). On to lesson 1."),
+        "{out}"
+    );
+    let again = learn(home.path(), &[], ":quit\n");
+    assert!(
+        again.contains("learn 1.1>"),
+        "resumes at the first unfinished lesson: {again}"
+    );
+}
+
+#[test]
+fn the_course_is_finished_when_every_lesson_is() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let earlier: Vec<(u32, usize)> = (1..=11).map(|n| (n, steps_of(n))).collect();
+    progress_with_done(home.path(), &earlier);
+    let answers = solutions_of("12-core-and-orm.toml").join("\n");
+    let out = learn(home.path(), &[], &format!("{answers}\n:quit\n"));
+    assert!(
+        out.contains("learn 12.1>"),
+        "resumes at the one lesson left: {out}"
+    );
+    assert!(
+        out.contains("You have finished the course: all 12 lessons are done."),
+        "{out}"
+    );
+}
+
+#[test]
+fn colon_lesson_goes_to_a_lesson() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(home.path(), &[], ":lesson 3\n:lesson 99\n:quit\n");
+    assert!(
+        out.contains("Lesson 3: Filtering, ordering and paging"),
+        "{out}"
+    );
+    assert!(out.contains("learn 3.1>"), "{out}");
+    assert!(
+        out.contains("there is no lesson 99; the lessons are 1, 2,"),
+        "{out}"
+    );
+    assert!(!out.contains("did you mean"), "{out}");
 }

@@ -86,11 +86,11 @@ pub fn run(course: Course, options: Options) -> u8 {
                 return 2;
             }
         },
-        None => resume_lesson(&course, &mine),
+        None => resume_at(&course, &mine).0,
     };
-    let step = match (options.lesson, mine.position) {
-        (None, Some((n, s))) if course.lessons.get(lesson).is_some_and(|l| l.number == n) => s,
-        _ => 0,
+    let step = match options.lesson {
+        None => resume_at(&course, &mine).1,
+        Some(_) => 0,
     };
     let shell = match fresh_shell(&course.lessons[lesson], step, options.settings) {
         Ok(shell) => shell,
@@ -189,17 +189,29 @@ fn legacy_keys() -> Vec<String> {
     keys
 }
 
-/// The first lesson with an unfinished step (after the position, when there is one).
-fn resume_lesson(course: &Course, mine: &CourseProgress) -> usize {
-    if let Some((n, _)) = mine.position {
+/// Where to resume: the saved position while its lesson is unfinished, else the first unfinished
+/// step of the first unfinished lesson (the first lesson when all are done).
+fn resume_at(course: &Course, mine: &CourseProgress) -> (usize, usize) {
+    if let Some((n, step)) = mine.position {
         if let Some(i) = course.lessons.iter().position(|l| l.number == n) {
-            return i;
+            if !lesson_done(&course.lessons[i], mine) {
+                return (i, step);
+            }
         }
     }
-    course
-        .lessons
+    match course.lessons.iter().position(|l| !lesson_done(l, mine)) {
+        Some(i) => (i, first_unfinished_step(&course.lessons[i], mine)),
+        None => (0, 0),
+    }
+}
+
+/// The first step of `lesson` that is neither done nor pending (0 when there is none).
+fn first_unfinished_step(lesson: &Lesson, mine: &CourseProgress) -> usize {
+    lesson
+        .steps
         .iter()
-        .position(|l| !lesson_done(l, mine))
+        .enumerate()
+        .position(|(i, s)| !s.is_pending() && !mine.is_done(lesson.number, i))
         .unwrap_or(0)
 }
 
@@ -293,7 +305,9 @@ impl Tutor {
                 lesson.number, lesson.title
             ));
         }
-        text.push_str("Commands: :hint, :solution, :next, :back, :restart, :lessons, :quit\n");
+        text.push_str(
+            "Commands: :hint, :solution, :next, :back, :restart, :lessons, :lesson N, :quit\n",
+        );
         text
     }
 
@@ -341,19 +355,91 @@ impl Tutor {
         self.save();
     }
 
+    /// At the end of a lesson: says whether it is done, then goes on to the next lesson, or, after
+    /// the last one, to the first unfinished one; the course is finished only when every lesson is.
     fn finish_lesson(&mut self) {
-        let number = self.current().number;
-        self.say_as(Kind::Heading, &format!("\n✓ Lesson {number} is done."));
+        let mine = self.mine().clone();
+        let lesson = self.current();
+        let number = lesson.number;
+        let open: Vec<String> = lesson
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| !s.is_pending() && !mine.is_done(number, *i))
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if open.is_empty() {
+            self.say_as(Kind::Heading, &format!("\n✓ Lesson {number} is done."));
+        } else {
+            self.say_as(
+                Kind::Heading,
+                &format!(
+                    "\nEnd of lesson {number}; step{} {} not done yet (:lesson {number} goes back to it).",
+                    if open.len() == 1 { "" } else { "s" },
+                    open.join(", ")
+                ),
+            );
+        }
+        let unfinished: Vec<usize> = (0..self.course.lessons.len())
+            .filter(|i| !lesson_done(&self.course.lessons[*i], &mine))
+            .collect();
         if self.lesson + 1 < self.course.lessons.len() {
             self.lesson += 1;
             self.step = 0;
             self.enter_step(true);
+        } else if let Some(&first) = unfinished.first() {
+            let numbers: Vec<String> = unfinished
+                .iter()
+                .map(|i| self.course.lessons[*i].number.to_string())
+                .collect();
+            self.say(&format!(
+                "That was the last lesson, but the course is not finished: {} of {} lessons are not done yet ({}). On to lesson {}.",
+                unfinished.len(),
+                self.course.lessons.len(),
+                numbers.join(", "),
+                self.course.lessons[first].number
+            ));
+            self.lesson = first;
+            self.step = first_unfinished_step(&self.course.lessons[first], &mine);
+            self.enter_step(true);
         } else {
             self.step = self.current().steps.len().saturating_sub(1);
-            self.say(
-                "You have finished the course. :lessons shows it; :restart does this lesson again.",
-            );
+            self.say(&format!(
+                "You have finished the course: all {} lessons are done. :lessons shows it; :lesson N takes one again.",
+                self.course.lessons.len()
+            ));
             self.save();
+        }
+    }
+
+    /// `:lesson N`: to the first step of lesson N, its database made afresh.
+    fn go_to_lesson(&mut self, argument: &str) {
+        let numbers: Vec<String> = self
+            .course
+            .lessons
+            .iter()
+            .map(|l| l.number.to_string())
+            .collect();
+        let found = argument
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .and_then(|n| self.course.lessons.iter().position(|l| l.number == n));
+        match found {
+            Some(i) => {
+                self.lesson = i;
+                self.step = 0;
+                self.enter_step(true);
+            }
+            None if argument.trim().is_empty() => self.say(&format!(
+                ":lesson N goes to lesson N; the lessons are {}",
+                numbers.join(", ")
+            )),
+            None => self.say(&format!(
+                "there is no lesson {}; the lessons are {}",
+                argument.trim(),
+                numbers.join(", ")
+            )),
         }
     }
 
@@ -369,6 +455,8 @@ impl Tutor {
                 self.enter_step(true);
             }
             ":lessons" => self.say(&self.course_overview()),
+            ":lesson" => self.go_to_lesson(""),
+            _ if input.starts_with(":lesson ") => self.go_to_lesson(&input[":lesson ".len()..]),
             _ => self.attempt(input),
         }
         Flow::Continue
