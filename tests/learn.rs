@@ -345,3 +345,56 @@ fn colon_lesson_goes_to_a_lesson() {
     );
     assert!(!out.contains("did you mean"), "{out}");
 }
+
+#[test]
+fn a_loop_is_judged_by_what_it_finds_not_by_its_variables_name() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(
+        home.path(),
+        &["--lesson", "10"],
+        ":next\nfor student in students.where(year == 2): student.classes\n:quit\n",
+    );
+    assert!(out.contains("learn 10.2> for student"), "{out}");
+    assert!(!out.contains("✗ Not yet"), "{out}");
+    assert!(out.contains("✓ Right. 7 queries"), "{out}");
+}
+
+#[test]
+fn a_step_that_asks_for_an_order_wants_order_by() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(
+        home.path(),
+        &["--lesson", "5"],
+        ":next\n:next\n:next\nstudents[13].classes\nstudents[13].classes.order_by(id)\n:quit\n",
+    );
+    assert!(out.contains("in the order of their ids"), "{out}");
+    let wrong = out
+        .find("only by chance")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(out[wrong..].contains("✓ Right."), "{out}");
+}
+
+#[test]
+fn session_mode_the_learner_began_carries_over_to_the_next_step() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(
+        home.path(),
+        &["--lesson", "11"],
+        "session.begin()\nstudents[14].name = 'Ann'\nstudents[13].name = 'Ann'\n:quit\n",
+    );
+    let step_two = out.find("learn 11.2>").unwrap_or_else(|| panic!("{out}"));
+    let rest = &out[step_two..];
+    assert!(
+        rest.contains("pending in session.dirty, not sent yet"),
+        "the write waits, as in session mode: {rest}"
+    );
+    assert!(
+        rest.contains("✗ Not yet"),
+        "the wrong student is caught: {rest}"
+    );
+    assert!(rest.contains("✓ Right."), "{rest}");
+    assert!(
+        !rest.contains("UPDATE students SET name = 'Ann' WHERE id = 13\n    → 1 row"),
+        "{rest}"
+    );
+}

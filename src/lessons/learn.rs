@@ -1,7 +1,7 @@
 //! `ormscope learn`: the course as a front end over the session. Each statement is shown as at
 //! the prompt and then checked against the current step; progress is saved as the learner goes.
 
-use super::check::{judge, session_before, Verdict};
+use super::check::{judge_after, model_statements, replay, session_before, Verdict};
 use super::progress::{self, CourseProgress, Progress};
 use super::{Course, Lesson};
 use crate::repl::Prompt;
@@ -45,6 +45,23 @@ struct Tutor {
     shell: Shell,
     tries: usize,
     hints: usize,
+    /// The statements that made the learner's database at the start of this step: the model's
+    /// when the step was entered afresh, the learner's own right answers when they led here.
+    replay: Vec<String>,
+    /// The learner's statements in this step that were not answers (a name bound, a mode set),
+    /// kept when a wrong answer puts the database back.
+    step_inputs: Vec<String>,
+}
+
+/// How a step is arrived at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arrival {
+    /// Moved to (`:next`, `:lesson`, a new lesson): the database is made by the model solutions.
+    Afresh,
+    /// The session was just made for this step.
+    Ready,
+    /// After a right answer: the learner's session carries on, with the step's setup run in it.
+    Carried,
 }
 
 /// What to do after a command.
@@ -109,7 +126,10 @@ pub fn run(course: Course, options: Options) -> u8 {
         shell,
         tries: 0,
         hints: 0,
+        replay: Vec::new(),
+        step_inputs: Vec::new(),
     };
+    tutor.replay = model_statements(tutor.current(), tutor.step);
     let mut input = if options.interactive {
         match Prompt::new(&tutor.shell, None) {
             Ok(p) => Input::Terminal(Box::new(p)),
@@ -132,7 +152,7 @@ pub fn run(course: Course, options: Options) -> u8 {
         );
         tutor.say_as(Kind::Heading, &text);
     }
-    tutor.enter_step(false);
+    tutor.enter_step(Arrival::Ready);
     loop {
         let prompt = tutor.prompt();
         let line = match &mut input {
@@ -312,9 +332,10 @@ impl Tutor {
     }
 
     /// Shows the current step (and the lesson's introduction when it starts), skipping pending steps.
-    fn enter_step(&mut self, rebuild: bool) {
+    fn enter_step(&mut self, arrival: Arrival) {
         self.tries = 0;
         self.hints = 0;
+        self.step_inputs.clear();
         while let Some(step) = self.current().steps.get(self.step) {
             if !step.is_pending() {
                 break;
@@ -324,17 +345,19 @@ impl Tutor {
                 Kind::Dim,
                 &format!("(step {} comes later: {why})", self.step + 1),
             );
+            if arrival == Arrival::Carried {
+                self.run_setup(self.step);
+            }
             self.step += 1;
         }
         if self.step >= self.current().steps.len() {
             self.finish_lesson();
             return;
         }
-        if rebuild {
-            match fresh_shell(self.current(), self.step, self.shell.settings) {
-                Ok(shell) => self.shell = shell,
-                Err(e) => self.say_as(Kind::Error, &e),
-            }
+        match arrival {
+            Arrival::Afresh => self.make_afresh(),
+            Arrival::Carried => self.run_setup(self.step),
+            Arrival::Ready => {}
         }
         let lesson = self.current();
         if self.step == 0 {
@@ -357,6 +380,25 @@ impl Tutor {
 
     /// At the end of a lesson: says whether it is done, then goes on to the next lesson, or, after
     /// the last one, to the first unfinished one; the course is finished only when every lesson is.
+    /// The learner's database made again as the model leaves it before this step.
+    fn make_afresh(&mut self) {
+        self.replay = model_statements(self.current(), self.step);
+        match session_before(self.current(), self.step) {
+            Ok(session) => self.shell.session = session,
+            Err(e) => self.say_as(Kind::Error, &e),
+        }
+    }
+
+    /// Runs the setup of step `index` in the learner's own session (what their statements set up
+    /// carries on; a setup that does not apply to it, such as `begin` in session mode, is passed over).
+    fn run_setup(&mut self, index: usize) {
+        let setup = self.current().steps[index].setup.clone();
+        for statement in setup {
+            self.shell.session.run(&statement);
+            self.replay.push(statement);
+        }
+    }
+
     fn finish_lesson(&mut self) {
         let mine = self.mine().clone();
         let lesson = self.current();
@@ -386,7 +428,7 @@ impl Tutor {
         if self.lesson + 1 < self.course.lessons.len() {
             self.lesson += 1;
             self.step = 0;
-            self.enter_step(true);
+            self.enter_step(Arrival::Afresh);
         } else if let Some(&first) = unfinished.first() {
             let numbers: Vec<String> = unfinished
                 .iter()
@@ -401,7 +443,7 @@ impl Tutor {
             ));
             self.lesson = first;
             self.step = first_unfinished_step(&self.course.lessons[first], &mine);
-            self.enter_step(true);
+            self.enter_step(Arrival::Afresh);
         } else {
             self.step = self.current().steps.len().saturating_sub(1);
             self.say(&format!(
@@ -429,7 +471,7 @@ impl Tutor {
             Some(i) => {
                 self.lesson = i;
                 self.step = 0;
-                self.enter_step(true);
+                self.enter_step(Arrival::Afresh);
             }
             None if argument.trim().is_empty() => self.say(&format!(
                 ":lesson N goes to lesson N; the lessons are {}",
@@ -452,7 +494,7 @@ impl Tutor {
             ":back" => self.move_by(-1),
             ":restart" => {
                 self.step = 0;
-                self.enter_step(true);
+                self.enter_step(Arrival::Afresh);
             }
             ":lessons" => self.say(&self.course_overview()),
             ":lesson" => self.go_to_lesson(""),
@@ -510,22 +552,32 @@ impl Tutor {
         } else {
             self.step = target as usize;
         }
-        self.enter_step(true);
+        self.enter_step(Arrival::Afresh);
     }
 
     fn attempt(&mut self, input: &str) {
         let response = self.shell.run(input);
         print!("{}", self.shell.show(&response));
         let lesson = self.current().clone();
-        match judge(&lesson, self.step, &response, &self.shell.session) {
-            Verdict::Neutral => {}
+        let mut before = self.replay.clone();
+        before.extend(self.step_inputs.iter().cloned());
+        let step = &lesson.steps[self.step];
+        match judge_after(step, &before, &response, &self.shell.session) {
+            Verdict::Neutral => {
+                if response.ok() && sets_something_up(input) {
+                    self.step_inputs.push(input.to_string());
+                }
+            }
             Verdict::Right => {
-                let explain = lesson.steps[self.step].explain.clone().unwrap_or_default();
+                let explain = step.explain.clone().unwrap_or_default();
                 self.say_as(Kind::Heading, &format!("✓ Right. {}", explain.trim()));
-                let (number, step) = (lesson.number, self.step);
-                self.mine().finish(number, step);
+                let (number, index) = (lesson.number, self.step);
+                self.mine().finish(number, index);
+                let inputs = std::mem::take(&mut self.step_inputs);
+                self.replay.extend(inputs);
+                self.replay.push(input.to_string());
                 self.step += 1;
-                self.enter_step(true);
+                self.enter_step(Arrival::Carried);
             }
             Verdict::Wrong(differences) => {
                 self.tries += 1;
@@ -544,11 +596,19 @@ impl Tutor {
                         "(:hint for a hint{offer}; the database is as it was before this step)"
                     ),
                 );
-                if let Ok(shell) = fresh_shell(&lesson, self.step, self.shell.settings) {
-                    self.shell = shell;
+                if let Ok(session) = replay(&before, false) {
+                    self.shell.session = session;
                 }
             }
         }
         println!();
     }
+}
+
+/// Whether a statement that was not an answer may have set something up that later statements
+/// rely on (a name, session mode, a change made with `:sql`), so it is kept when the database
+/// is made again.
+fn sets_something_up(input: &str) -> bool {
+    let input = input.trim_start();
+    !input.starts_with(':') || input.starts_with(":session") || input.starts_with(":sql")
 }

@@ -53,6 +53,9 @@ fn check_loaded(course: &Course) -> Report {
             if step.hints.is_empty() {
                 report.problems.push(problem(format!("{name} has no hint")));
             }
+            if let Some(why) = order_mismatch(step) {
+                report.problems.push(problem(format!("{name}: {why}")));
+            }
             if step.is_pending() {
                 report.pending.push(format!(
                     "{name}: {}",
@@ -82,6 +85,41 @@ fn check_loaded(course: &Course) -> Report {
         }
     }
     report
+}
+
+/// Words in a task that ask for an order.
+const ORDER_WORDS: &[&str] = &[
+    "order",
+    "alphabetical",
+    "sorted",
+    "ascending",
+    "descending",
+    "by name",
+];
+
+/// Whether a task asks for the rows in an order ("in alphabetical order", "by name").
+pub fn names_an_order(task: &str) -> bool {
+    let task = task.to_lowercase().replace("in order to", "");
+    ORDER_WORDS.iter().any(|w| task.contains(w))
+}
+
+/// Why a step's task and its check disagree about order, if they do: a task that names an order
+/// must be checked in order (and the learner's SQL must then order), and a step checked in order
+/// must say so in its task.
+fn order_mismatch(step: &super::Step) -> Option<String> {
+    match (names_an_order(&step.task), step.in_order()) {
+        (true, false) => Some(
+            "the task asks for an order but the step does not check it: order the solution with \
+             order_by(...), or set ordered = true"
+                .into(),
+        ),
+        (false, true) => Some(
+            "the step checks the order of the rows but its task does not ask for one: say the \
+             order in the task"
+                .into(),
+        ),
+        _ => None,
+    }
 }
 
 impl Report {
@@ -132,6 +170,24 @@ mod tests {
         assert!(report.problems[0]
             .message
             .contains("does not pass its own check"));
+    }
+
+    #[test]
+    fn a_task_that_names_an_order_must_check_it() {
+        let dir = course("task = \"List the students in alphabetical order.\"\nsolution = \"students\"\nhints = [\"h\"]\ncheck = \"result\"");
+        let report = check_course(dir.path());
+        assert!(
+            report.text().contains("the task asks for an order"),
+            "{}",
+            report.text()
+        );
+        let dir = course("task = \"List the students.\"\nsolution = \"students.order_by(name)\"\nhints = [\"h\"]\ncheck = \"result\"");
+        let report = check_course(dir.path());
+        assert!(
+            report.text().contains("its task does not ask for one"),
+            "{}",
+            report.text()
+        );
     }
 
     #[test]
