@@ -398,3 +398,45 @@ fn session_mode_the_learner_began_carries_over_to_the_next_step() {
         "{rest}"
     );
 }
+
+/// `learn` at a given width.
+fn learn_at(data_home: &std::path::Path, width: &str, args: &[&str], input: &str) -> String {
+    let output = Command::cargo_bin("ormscope")
+        .expect("the binary")
+        .env("XDG_DATA_HOME", data_home)
+        .env("NO_COLOR", "1")
+        .args(["--width", width, "learn"])
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("learn runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn lesson_text_is_wrapped_at_spaces_to_the_screen() {
+    use unicode_width::UnicodeWidthStr;
+    let home = tempfile::tempdir().expect("temp dir");
+    let input = "students[15].classes\nstudents\n:quit\n";
+    let out = learn_at(home.path(), "60", &["--lesson", "10"], input);
+    let tables = ['┌', '│', '╞', '├', '└'];
+    for line in out.lines() {
+        if line.starts_with(tables) || line.starts_with("learn ") {
+            continue;
+        }
+        assert!(
+            line.width() <= 60,
+            "{} columns: {line}\n{out}",
+            line.width()
+        );
+    }
+    assert!(
+        out.contains("✓ Right. One SELECT ... WHERE student_id = 15. A loop"),
+        "{out}"
+    );
+    let wide = learn_at(home.path(), "120", &["--lesson", "10"], ":quit\n");
+    assert!(
+        wide.contains("Whenever the ORM needs data it does not have yet, it sends a query. Relationships are loaded lazily, by"),
+        "paragraphs fill the width: {wide}"
+    );
+}

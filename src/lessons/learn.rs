@@ -3,6 +3,7 @@
 
 use super::check::{judge_after, model_statements, replay, session_before, Verdict};
 use super::progress::{self, CourseProgress, Progress};
+use super::text::{reflow, wrap};
 use super::{Course, Lesson};
 use crate::repl::Prompt;
 use crate::shell::Shell;
@@ -256,12 +257,15 @@ impl Tutor {
         self.progress.courses.entry(self.key.clone()).or_default()
     }
 
+    /// Prints lesson text wrapped at spaces to the screen's width.
     fn say(&self, text: &str) {
-        println!("{text}");
+        println!("{}", wrap(text, self.shell.settings.width));
     }
 
+    /// Prints lesson text in a style, wrapped at spaces to the screen's width.
     fn say_as(&self, kind: Kind, text: &str) {
-        println!("{}", self.shell.settings.painter.paint_one(kind, text));
+        let text = wrap(text, self.shell.settings.width);
+        println!("{}", self.shell.settings.painter.paint_one(kind, &text));
     }
 
     fn prompt(&self) -> String {
@@ -362,7 +366,7 @@ impl Tutor {
         let lesson = self.current();
         if self.step == 0 {
             let heading = format!("\nLesson {}: {}\n", lesson.number, lesson.title);
-            let intro = lesson.introduction.trim().to_string();
+            let intro = reflow(lesson.introduction.trim(), self.shell.settings.width);
             self.say_as(Kind::Heading, &heading);
             self.say(&intro);
         }

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod learn;
 pub mod progress;
+pub mod text;
 pub mod validate;
 
 use serde::Deserialize;
