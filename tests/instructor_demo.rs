@@ -288,3 +288,26 @@ fn demo_without_a_script_lists_the_built_in_demos() {
         "{text}"
     );
 }
+
+#[test]
+fn the_closing_narration_is_kept_in_both_transcript_formats() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for name in ["class.md", "class.html"] {
+        let path = dir.path().join(name);
+        let arg = path.display().to_string();
+        let p = play(&[&seed_story(), "--record", &arg], "\n\n\n\n\n\n");
+        assert_eq!(p.status, 0, "{}", p.stderr);
+        let text = std::fs::read_to_string(&path).expect("the transcript is written");
+        let last = text
+            .find("computed by the database, no objects are loaded")
+            .unwrap_or_else(|| panic!("{text}"));
+        let closing = text
+            .find("That is the whole round trip: objects in, SQL out, rows back.")
+            .unwrap_or_else(|| panic!("the closing narration in {name}: {text}"));
+        assert!(last < closing, "{text}");
+        assert!(
+            text.contains("Press b to go back over the append"),
+            "{text}"
+        );
+    }
+}

@@ -103,6 +103,11 @@ impl Player {
             for line in &self.script.closing {
                 self.say(out, Kind::Plain, line);
             }
+            if !self.script.closing.is_empty() {
+                if let Err(e) = self.shell.narrate(&self.script.closing.join("\n")) {
+                    self.say(out, Kind::Error, &format!("transcript: {e}"));
+                }
+            }
             self.say(
                 out,
                 Kind::Dim,
