@@ -311,3 +311,69 @@ fn the_closing_narration_is_kept_in_both_transcript_formats() {
         );
     }
 }
+
+/// The seed story on a pseudo-terminal, as a presenter runs it.
+fn on_a_terminal() -> expectrl::session::OsSession {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ormscope"));
+    cmd.args(["demo", "seed-story", "--width", "100"])
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut session = expectrl::session::OsSession::spawn(cmd).expect("the binary starts on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    session
+}
+
+/// Waits for the demo's prompt, and a moment more so the terminal is in raw mode.
+fn pause(p: &mut expectrl::session::OsSession, prompt: &str) {
+    use expectrl::Expect;
+    p.expect(prompt).expect("the demo's prompt");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+#[test]
+fn presenter_keys_are_single_keys_on_a_terminal() {
+    use expectrl::Expect;
+    let mut p = on_a_terminal();
+    pause(&mut p, "demo 1/5> ");
+    p.send(" ").expect("Space");
+    p.expect("SELECT * FROM students WHERE id = 13")
+        .expect("Space runs the first statement");
+    pause(&mut p, "demo 2/5> ");
+    p.send("\x1b[6~").expect("Page Down");
+    p.expect("SELECT * FROM classes WHERE student_id = 13")
+        .expect("Page Down runs the second");
+    pause(&mut p, "demo 3/5> ");
+    p.send("\x1b[5~").expect("Page Up");
+    p.expect("back before statement 2")
+        .expect("Page Up goes back");
+    pause(&mut p, "demo 2/5> ");
+    p.send("\x1b[C").expect("Right");
+    p.expect("SELECT * FROM classes WHERE student_id = 13")
+        .expect("Right runs it again");
+    pause(&mut p, "demo 3/5> ");
+    p.send("b").expect("b");
+    p.expect("back before statement 2")
+        .expect("b goes back at once");
+    pause(&mut p, "demo 2/5> ");
+    p.send("q").expect("q");
+    p.expect(expectrl::Eof).expect("q quits at once");
+}
+
+#[test]
+fn a_statement_of_ones_own_is_typed_at_a_terminal() {
+    use expectrl::Expect;
+    let mut p = on_a_terminal();
+    pause(&mut p, "demo 1/5> ");
+    p.send("t").expect("the first letter");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send("eachers.count()\r").expect("the rest of it");
+    p.expect("SELECT count(*) FROM teachers")
+        .expect("the whole statement ran");
+    pause(&mut p, "demo 1/5> ");
+    p.send("students.count()\r").expect("typed all at once");
+    p.expect("SELECT count(*) FROM students")
+        .expect("keys typed ahead are kept");
+    pause(&mut p, "demo 1/5> ");
+    p.send("\x04").expect("Ctrl-D");
+    p.expect(expectrl::Eof).expect("the demo ends");
+}

@@ -1,9 +1,11 @@
 //! `ormscope demo FILE.orm` (or a built-in demo by name, `ormscope demo seed-story`): an
-//! instructor's prepared script played one statement at a time in front of a class. Lines starting with `#` are narration shown before the statement that
-//! follows them; Enter runs the next statement, `b` goes back one (the database restored to
-//! how it was before it), `r` restarts, `q` quits, and anything else typed is run as the
-//! instructor's own statement before the script carries on. `--auto SECONDS` advances by
-//! itself.
+//! instructor's prepared script played one statement at a time in front of a class. Lines
+//! starting with `#` are narration shown before the statement that follows them. On a terminal
+//! single keys drive it: Space, Enter, Right, Down or Page Down run the next statement; b, Left,
+//! Up or Page Up go back one (the database restored to how it was before it); r restarts; q
+//! quits; anything else typed starts a statement of the instructor's own, run before the script
+//! carries on. Without a terminal the keys are typed lines (an empty line is Enter).
+//! `--auto SECONDS` advances by itself.
 
 pub mod keys;
 pub mod player;
