@@ -99,6 +99,9 @@ pub struct Lesson {
     /// The file it came from.
     #[serde(skip)]
     pub file: PathBuf,
+    /// The line (1-based) of each step's `[[step]]` in the file, where known.
+    #[serde(skip)]
+    pub step_lines: Vec<usize>,
 }
 
 /// A course: lessons in order of number.
@@ -278,6 +281,12 @@ fn parse_lesson(file: &Path, text: &str) -> Result<Lesson, Problem> {
         message: e.message().to_string(),
     })?;
     lesson.file = file.to_path_buf();
+    lesson.step_lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim() == "[[step]]")
+        .map(|(i, _)| i + 1)
+        .collect();
     Ok(lesson)
 }
 

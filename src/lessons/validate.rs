@@ -43,6 +43,10 @@ fn check_loaded(course: &Course) -> Report {
             line: None,
             message,
         };
+        let step_problem = |i: usize, message: String| Problem {
+            line: lesson.step_lines.get(i).copied(),
+            ..problem(message)
+        };
         if lesson.steps.is_empty() {
             report
                 .problems
@@ -51,10 +55,14 @@ fn check_loaded(course: &Course) -> Report {
         for (i, step) in lesson.steps.iter().enumerate() {
             let name = format!("lesson {} step {}", lesson.number, i + 1);
             if step.hints.is_empty() {
-                report.problems.push(problem(format!("{name} has no hint")));
+                report
+                    .problems
+                    .push(step_problem(i, format!("{name} has no hint")));
             }
             if let Some(why) = order_mismatch(step) {
-                report.problems.push(problem(format!("{name}: {why}")));
+                report
+                    .problems
+                    .push(step_problem(i, format!("{name}: {why}")));
             }
             if step.is_pending() {
                 report.pending.push(format!(
@@ -66,21 +74,29 @@ fn check_loaded(course: &Course) -> Report {
             let mut learner = match session_before(lesson, i) {
                 Ok(s) => s,
                 Err(e) => {
-                    report.problems.push(problem(format!("{name}: {e}")));
+                    report
+                        .problems
+                        .push(step_problem(i, format!("{name}: {e}")));
                     continue;
                 }
             };
             let response = learner.run(&step.solution);
             match judge(lesson, i, &response, &learner) {
                 Verdict::Right => report.steps += 1,
-                Verdict::Neutral => report.problems.push(problem(format!(
-                    "{name}: the solution '{}' is not an answer that can be checked",
-                    step.solution
-                ))),
-                Verdict::Wrong(why) => report.problems.push(problem(format!(
-                    "{name}: the solution does not pass its own check: {}",
-                    why.join("; ")
-                ))),
+                Verdict::Neutral => report.problems.push(step_problem(
+                    i,
+                    format!(
+                        "{name}: the solution '{}' is not an answer that can be checked",
+                        step.solution
+                    ),
+                )),
+                Verdict::Wrong(why) => report.problems.push(step_problem(
+                    i,
+                    format!(
+                        "{name}: the solution does not pass its own check: {}",
+                        why.join("; ")
+                    ),
+                )),
             }
         }
     }
@@ -195,5 +211,6 @@ mod tests {
         let dir = course("task = \"t\"\nsolution = \"students\"\ncheck = \"result\"");
         let report = check_course(dir.path());
         assert!(report.text().contains("has no hint"), "{}", report.text());
+        assert_eq!(report.problems[0].line, Some(5), "{}", report.text());
     }
 }
