@@ -78,11 +78,13 @@ enum Command {
         #[command(subcommand)]
         action: LessonsAction,
     },
-    /// Step through a prepared script in front of a class: narration, then each statement on Enter
-    /// (b goes back, r restarts, q quits, anything else runs as your own statement).
+    /// Step through a prepared script in front of a class: narration, then each statement on a key
+    /// (Space, Enter, Right or Page Down forward; b, Left or Page Up back; r restarts; q quits;
+    /// anything else typed runs as your own statement). Without a script, lists the built-in demos.
     Demo {
-        /// The script: statements, with `#` lines of narration above them.
-        file: PathBuf,
+        /// The script: a file of statements with `#` lines of narration above them, or the name of a
+        /// built-in demo (seed-story, n-plus-one).
+        file: Option<PathBuf>,
         /// Advance by itself every SECONDS.
         #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
         auto: Option<f64>,
@@ -111,8 +113,11 @@ enum Command {
 enum LessonsAction {
     /// Validate a course: every file reads, every step has a hint, every solution passes its own check.
     Check {
-        /// The course folder (default: the shipped lessons/).
+        /// The course folder (default: the course built into ormscope).
         dir: Option<PathBuf>,
+        /// The course folder, as `learn --lessons DIR` takes it.
+        #[arg(long = "lessons", value_name = "DIR", conflicts_with = "dir")]
+        lessons: Option<PathBuf>,
     },
 }
 
@@ -153,10 +158,13 @@ fn run(cli: Cli) -> u8 {
             return learn(&cli, *lesson, lessons.clone(), *reset);
         }
         Some(Command::Lessons {
-            action: LessonsAction::Check { dir },
+            action: LessonsAction::Check { dir, lessons },
         }) => {
-            let dir = dir.clone().unwrap_or_else(ormscope::lessons::default_dir);
-            let report = ormscope::lessons::validate::check_course(&dir);
+            let loaded = match dir.as_ref().or(lessons.as_ref()) {
+                Some(dir) => ormscope::lessons::read_dir(dir),
+                None => ormscope::lessons::built_in(),
+            };
+            let report = ormscope::lessons::validate::check(loaded);
             print!("{}", report.text());
             return u8::from(!report.problems.is_empty());
         }
@@ -167,6 +175,10 @@ fn run(cli: Cli) -> u8 {
             dialect,
             scale,
         }) => {
+            let Some(file) = file else {
+                print!("{}", demo_list());
+                return 0;
+            };
             return demo(&cli, file, *auto, record.clone(), *dialect, *scale);
         }
         Some(Command::Sql {
@@ -260,8 +272,11 @@ fn run(cli: Cli) -> u8 {
 
 /// `ormscope learn`.
 fn learn(cli: &Cli, lesson: Option<u32>, dir: Option<PathBuf>, reset: bool) -> u8 {
-    let dir = dir.unwrap_or_else(ormscope::lessons::default_dir);
-    let course = match ormscope::lessons::load(&dir) {
+    let loaded = match &dir {
+        Some(dir) => ormscope::lessons::read_dir(dir),
+        None => ormscope::lessons::built_in(),
+    };
+    let course = match loaded.into_result() {
         Ok(c) => c,
         Err(problems) => {
             for p in problems {
@@ -308,6 +323,16 @@ fn demo(
         settings: settings(cli, terminal),
         terminal,
     })
+}
+
+/// `ormscope demo` without a script: the built-in demos.
+fn demo_list() -> String {
+    let mut text =
+        String::from("Built-in demos (ormscope demo NAME; a file of your own by its path):\n");
+    for (name, file) in ormscope::demo::built_in() {
+        text.push_str(&format!("  {name:<14} {file}\n"));
+    }
+    text
 }
 
 /// A dialect's name, or `all`.

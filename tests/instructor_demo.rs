@@ -224,3 +224,156 @@ fn the_demo_plays_on_its_own_school() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("leave out --db"));
 }
+
+/// `ormscope demo` run in `cwd`, keys as lines of standard input.
+fn play_in(cwd: &std::path::Path, args: &[&str], keys: &str) -> Played {
+    let output = Command::cargo_bin("ormscope")
+        .expect("the ormscope binary is built")
+        .current_dir(cwd)
+        .arg("demo")
+        .args(args)
+        .args(["--width", "80", "--no-color"])
+        .write_stdin(keys)
+        .output()
+        .expect("ormscope runs");
+    Played {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn built_in_demos_play_by_name_from_any_folder() {
+    let elsewhere = tempfile::tempdir().expect("a temporary folder");
+    let p = play_in(elsewhere.path(), &["seed-story"], "\nq\n");
+    assert_eq!(p.status, 0, "{}", p.stderr);
+    assert!(
+        p.stdout
+            .contains("ormscope demo — 01-seed-story.orm: 5 statements"),
+        "{}",
+        p.stdout
+    );
+    assert!(p
+        .stdout
+        .contains("SQL SELECT * FROM students WHERE id = 13"));
+    let p = play_in(elsewhere.path(), &["n-plus-one", "--auto", "0"], "");
+    assert!(p.stdout.contains("LEFT OUTER JOIN"), "{}", p.stdout);
+}
+
+#[test]
+fn a_file_of_ones_own_still_plays_by_path_before_a_built_in_name() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("seed-story"), "# Mine.\nteachers.count()\n").expect("write");
+    let p = play_in(dir.path(), &["seed-story"], "\nq\n");
+    assert!(p.stdout.contains("seed-story: 1 statement"), "{}", p.stdout);
+    assert!(
+        p.stdout.contains("SELECT count(*) FROM teachers"),
+        "{}",
+        p.stdout
+    );
+}
+
+#[test]
+fn demo_without_a_script_lists_the_built_in_demos() {
+    let output = Command::cargo_bin("ormscope")
+        .expect("the ormscope binary is built")
+        .arg("demo")
+        .output()
+        .expect("ormscope runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("seed-story") && text.contains("n-plus-one"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_closing_narration_is_kept_in_both_transcript_formats() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for name in ["class.md", "class.html"] {
+        let path = dir.path().join(name);
+        let arg = path.display().to_string();
+        let p = play(&[&seed_story(), "--record", &arg], "\n\n\n\n\n\n");
+        assert_eq!(p.status, 0, "{}", p.stderr);
+        let text = std::fs::read_to_string(&path).expect("the transcript is written");
+        let last = text
+            .find("computed by the database, no objects are loaded")
+            .unwrap_or_else(|| panic!("{text}"));
+        let closing = text
+            .find("That is the whole round trip: objects in, SQL out, rows back.")
+            .unwrap_or_else(|| panic!("the closing narration in {name}: {text}"));
+        assert!(last < closing, "{text}");
+        assert!(
+            text.contains("Press b to go back over the append"),
+            "{text}"
+        );
+    }
+}
+
+/// The seed story on a pseudo-terminal, as a presenter runs it.
+fn on_a_terminal() -> expectrl::session::OsSession {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ormscope"));
+    cmd.args(["demo", "seed-story", "--width", "100"])
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut session = expectrl::session::OsSession::spawn(cmd).expect("the binary starts on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    session
+}
+
+/// Waits for the demo's prompt, and a moment more so the terminal is in raw mode.
+fn pause(p: &mut expectrl::session::OsSession, prompt: &str) {
+    use expectrl::Expect;
+    p.expect(prompt).expect("the demo's prompt");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+#[test]
+fn presenter_keys_are_single_keys_on_a_terminal() {
+    use expectrl::Expect;
+    let mut p = on_a_terminal();
+    pause(&mut p, "demo 1/5> ");
+    p.send(" ").expect("Space");
+    p.expect("SELECT * FROM students WHERE id = 13")
+        .expect("Space runs the first statement");
+    pause(&mut p, "demo 2/5> ");
+    p.send("\x1b[6~").expect("Page Down");
+    p.expect("SELECT * FROM classes WHERE student_id = 13")
+        .expect("Page Down runs the second");
+    pause(&mut p, "demo 3/5> ");
+    p.send("\x1b[5~").expect("Page Up");
+    p.expect("back before statement 2")
+        .expect("Page Up goes back");
+    pause(&mut p, "demo 2/5> ");
+    p.send("\x1b[C").expect("Right");
+    p.expect("SELECT * FROM classes WHERE student_id = 13")
+        .expect("Right runs it again");
+    pause(&mut p, "demo 3/5> ");
+    p.send("b").expect("b");
+    p.expect("back before statement 2")
+        .expect("b goes back at once");
+    pause(&mut p, "demo 2/5> ");
+    p.send("q").expect("q");
+    p.expect(expectrl::Eof).expect("q quits at once");
+}
+
+#[test]
+fn a_statement_of_ones_own_is_typed_at_a_terminal() {
+    use expectrl::Expect;
+    let mut p = on_a_terminal();
+    pause(&mut p, "demo 1/5> ");
+    p.send("t").expect("the first letter");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send("eachers.count()\r").expect("the rest of it");
+    p.expect("SELECT count(*) FROM teachers")
+        .expect("the whole statement ran");
+    pause(&mut p, "demo 1/5> ");
+    p.send("students.count()\r").expect("typed all at once");
+    p.expect("SELECT count(*) FROM students")
+        .expect("keys typed ahead are kept");
+    pause(&mut p, "demo 1/5> ");
+    p.send("\x04").expect("Ctrl-D");
+    p.expect(expectrl::Eof).expect("the demo ends");
+}

@@ -30,6 +30,47 @@ fn lesson_four_solutions() -> Vec<String> {
         .collect()
 }
 
+/// The model solutions of a built-in lesson, in order.
+fn solutions_of(file: &str) -> Vec<String> {
+    let path = format!("{}/lessons/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("the lesson file");
+    let lesson: toml::Value = toml::from_str(&text).expect("TOML");
+    lesson["step"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["solution"].as_str().expect("a solution").to_string())
+        .collect()
+}
+
+/// Progress in the built-in course with every step of these lessons done.
+fn progress_with_done(data_home: &std::path::Path, lessons: &[(u32, usize)]) {
+    let done: serde_json::Map<String, serde_json::Value> = lessons
+        .iter()
+        .map(|(n, steps)| {
+            (
+                n.to_string(),
+                serde_json::json!((0..*steps).collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    let json = serde_json::json!({"courses": {"built-in": {"done": done, "position": null}}});
+    std::fs::create_dir_all(data_home.join("ormscope")).expect("mkdir");
+    std::fs::write(data_home.join("ormscope/progress.json"), json.to_string()).expect("write");
+}
+
+/// How many steps a built-in lesson has.
+fn steps_of(number: u32) -> usize {
+    let dir = format!("{}/lessons", env!("CARGO_MANIFEST_DIR"));
+    let prefix = format!("{number:02}-");
+    let entry = std::fs::read_dir(dir)
+        .expect("lessons")
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .expect("the lesson");
+    solutions_of(&entry.file_name().to_string_lossy()).len()
+}
+
 fn progress(data_home: &std::path::Path) -> serde_json::Value {
     let text =
         std::fs::read_to_string(data_home.join("ormscope/progress.json")).expect("progress file");
@@ -170,5 +211,233 @@ fn a_partly_done_lesson_shows_its_progress_in_the_list() {
     assert!(
         again.contains("learn 4.2>"),
         "resumes at the next step: {again}"
+    );
+}
+
+#[test]
+fn the_built_in_course_is_used_whatever_the_working_folder_holds() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let cwd = tempfile::tempdir().expect("temp dir");
+    let decoy = cwd.path().join("lessons");
+    std::fs::create_dir(&decoy).expect("mkdir");
+    std::fs::write(
+        decoy.join("01-decoy.toml"),
+        "number = 1\ntitle = \"A decoy\"\nintroduction = \"x\"\n",
+    )
+    .expect("write");
+    let output = Command::cargo_bin("ormscope")
+        .expect("the binary")
+        .current_dir(cwd.path())
+        .env("XDG_DATA_HOME", home.path())
+        .env("NO_COLOR", "1")
+        .args(["learn"])
+        .write_stdin(":quit\n")
+        .output()
+        .expect("learn runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("Course: 12 lessons"), "{out}");
+    assert!(!out.contains("A decoy"), "{out}");
+    let keys = progress(home.path())["courses"].clone();
+    assert!(keys.get("built-in").is_some(), "{keys}");
+
+    let own = learn(
+        home.path(),
+        &["--lessons", &decoy.display().to_string()],
+        ":quit\n",
+    );
+    assert!(
+        own.contains("A decoy"),
+        "--lessons DIR runs that course: {own}"
+    );
+}
+
+#[test]
+fn lessons_check_checks_the_built_in_course_from_any_folder() {
+    let cwd = tempfile::tempdir().expect("temp dir");
+    let output = Command::cargo_bin("ormscope")
+        .expect("the binary")
+        .current_dir(cwd.path())
+        .args(["lessons", "check"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.starts_with("12 lessons,") || text.contains("\n12 lessons,"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lessons_check_reports_every_bad_file_and_checks_the_good_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = "number = 1\ntitle = \"x\"\nintroduction = \"y\"\n[[step]]\ntask = \"t\"\nsolution = \"students.count()\"\nhints = [\"h\"]\ncheck = \"result\"\n";
+    std::fs::write(dir.path().join("01-good.toml"), good).expect("write");
+    std::fs::write(dir.path().join("02-bad.toml"), "number = 2\ntitle = 7\n").expect("write");
+    std::fs::write(dir.path().join("03-worse.toml"), "number = \n").expect("write");
+    let output = Command::cargo_bin("ormscope")
+        .expect("the binary")
+        .args(["lessons", "check", "--lessons"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("02-bad.toml:2:"), "{text}");
+    assert!(text.contains("03-worse.toml:1:"), "{text}");
+    assert!(
+        text.contains("1 lessons, 1 steps checked, 0 pending, 2 problems"),
+        "{text}"
+    );
+}
+
+#[test]
+fn finishing_the_last_lesson_is_not_finishing_the_course() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let answers = solutions_of("12-core-and-orm.toml").join("\n");
+    let out = learn(
+        home.path(),
+        &["--lesson", "12"],
+        &format!("{answers}\n:quit\n"),
+    );
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("✓ Lesson 12 is done."), "{out}");
+    assert!(!flat.contains("You have finished the course"), "{out}");
+    assert!(
+        flat.contains("11 of 12 lessons are not done yet (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11). On to lesson 1."),
+        "{out}"
+    );
+    let again = learn(home.path(), &[], ":quit\n");
+    assert!(
+        again.contains("learn 1.1>"),
+        "resumes at the first unfinished lesson: {again}"
+    );
+}
+
+#[test]
+fn the_course_is_finished_when_every_lesson_is() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let earlier: Vec<(u32, usize)> = (1..=11).map(|n| (n, steps_of(n))).collect();
+    progress_with_done(home.path(), &earlier);
+    let answers = solutions_of("12-core-and-orm.toml").join("\n");
+    let out = learn(home.path(), &[], &format!("{answers}\n:quit\n"));
+    assert!(
+        out.contains("learn 12.1>"),
+        "resumes at the one lesson left: {out}"
+    );
+    assert!(
+        out.contains("You have finished the course: all 12 lessons are done."),
+        "{out}"
+    );
+}
+
+#[test]
+fn colon_lesson_goes_to_a_lesson() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(home.path(), &[], ":lesson 3\n:lesson 99\n:quit\n");
+    assert!(
+        out.contains("Lesson 3: Filtering, ordering and paging"),
+        "{out}"
+    );
+    assert!(out.contains("learn 3.1>"), "{out}");
+    assert!(
+        out.contains("there is no lesson 99; the lessons are 1, 2,"),
+        "{out}"
+    );
+    assert!(!out.contains("did you mean"), "{out}");
+}
+
+#[test]
+fn a_loop_is_judged_by_what_it_finds_not_by_its_variables_name() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(
+        home.path(),
+        &["--lesson", "10"],
+        ":next\nfor student in students.where(year == 2): student.classes\n:quit\n",
+    );
+    assert!(out.contains("learn 10.2> for student"), "{out}");
+    assert!(!out.contains("✗ Not yet"), "{out}");
+    assert!(out.contains("✓ Right. 7 queries"), "{out}");
+}
+
+#[test]
+fn a_step_that_asks_for_an_order_wants_order_by() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(
+        home.path(),
+        &["--lesson", "5"],
+        ":next\n:next\n:next\nstudents[13].classes\nstudents[13].classes.order_by(id)\n:quit\n",
+    );
+    assert!(out.contains("in the order of their ids"), "{out}");
+    let wrong = out
+        .find("only by chance")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(out[wrong..].contains("✓ Right."), "{out}");
+}
+
+#[test]
+fn session_mode_the_learner_began_carries_over_to_the_next_step() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(
+        home.path(),
+        &["--lesson", "11"],
+        "session.begin()\nstudents[14].name = 'Ann'\nstudents[13].name = 'Ann'\n:quit\n",
+    );
+    let step_two = out.find("learn 11.2>").unwrap_or_else(|| panic!("{out}"));
+    let rest = &out[step_two..];
+    assert!(
+        rest.contains("pending in session.dirty, not sent yet"),
+        "the write waits, as in session mode: {rest}"
+    );
+    assert!(
+        rest.contains("✗ Not yet"),
+        "the wrong student is caught: {rest}"
+    );
+    assert!(rest.contains("✓ Right."), "{rest}");
+    assert!(
+        !rest.contains("UPDATE students SET name = 'Ann' WHERE id = 13\n    → 1 row"),
+        "{rest}"
+    );
+}
+
+/// `learn` at a given width.
+fn learn_at(data_home: &std::path::Path, width: &str, args: &[&str], input: &str) -> String {
+    let output = Command::cargo_bin("ormscope")
+        .expect("the binary")
+        .env("XDG_DATA_HOME", data_home)
+        .env("NO_COLOR", "1")
+        .args(["--width", width, "learn"])
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("learn runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn lesson_text_is_wrapped_at_spaces_to_the_screen() {
+    use unicode_width::UnicodeWidthStr;
+    let home = tempfile::tempdir().expect("temp dir");
+    let input = "students[15].classes\nstudents\n:quit\n";
+    let out = learn_at(home.path(), "60", &["--lesson", "10"], input);
+    let tables = ['┌', '│', '╞', '├', '└'];
+    for line in out.lines() {
+        if line.starts_with(tables) || line.starts_with("learn ") {
+            continue;
+        }
+        assert!(
+            line.width() <= 60,
+            "{} columns: {line}\n{out}",
+            line.width()
+        );
+    }
+    assert!(
+        out.contains("✓ Right. One SELECT ... WHERE student_id = 15. A loop"),
+        "{out}"
+    );
+    let wide = learn_at(home.path(), "120", &["--lesson", "10"], ":quit\n");
+    assert!(
+        wide.contains("Whenever the ORM needs data it does not have yet, it sends a query. Relationships are loaded lazily, by"),
+        "paragraphs fill the width: {wide}"
     );
 }

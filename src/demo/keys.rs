@@ -1,8 +1,11 @@
-//! What the instructor presses during a demo, from a terminal's line editor, from lines of
-//! standard input (so a demo can be driven without a terminal, and tested), or from a clock.
+//! What the instructor presses during a demo: single keys read in raw mode on a terminal (a
+//! presentation remote sends Page Down, Page Up and arrows), lines of standard input (so a demo
+//! can be driven without a terminal, and tested), or a clock.
 
 use crate::repl::{is_unfinished, Prompt};
-use std::io::BufRead;
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::terminal;
+use std::io::{BufRead, Write};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
@@ -40,6 +43,12 @@ impl Key {
 pub trait Keys {
     /// Waits for the next decision; `prompt` is shown where a prompt can be.
     fn next_key(&mut self, prompt: &str) -> Key;
+
+    /// Which keys do what, in a line for the opening words.
+    fn instructions(&self) -> &'static str {
+        "Enter runs the next statement · b goes back one · r restarts · q quits · \
+         anything else runs as your own statement"
+    }
 }
 
 /// Keys as lines of text (an empty line is Enter); a statement continues on more lines
@@ -81,23 +90,139 @@ impl<R: BufRead> Keys for LineKeys<R> {
     }
 }
 
-/// Keys typed at a terminal, with the prompt's completion, highlighting and history.
+/// Single keys at a terminal, read in raw mode: Space, Enter, Right, Down and Page Down go
+/// forward; b, Left, Up and Page Up go back; r restarts; q (or Esc, Ctrl-C, Ctrl-D) quits. Any
+/// other character starts a statement of the instructor's own, typed in the line editor with
+/// its completion, highlighting and history.
 pub struct TerminalKeys {
     prompt: Prompt,
 }
 
+/// What one key press means at a pause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Press {
+    /// A decision made by the key alone.
+    Decided(Key),
+    /// The first character of a statement.
+    Typed(char),
+    /// A key that means nothing here.
+    Ignored,
+}
+
+impl Press {
+    /// What a key event means.
+    pub fn of(event: &KeyEvent) -> Press {
+        if event.kind == KeyEventKind::Release {
+            return Press::Ignored;
+        }
+        let control = event.modifiers.contains(KeyModifiers::CONTROL);
+        match event.code {
+            KeyCode::Char('c' | 'd') if control => Press::Decided(Key::Quit),
+            _ if control => Press::Ignored,
+            KeyCode::Char(' ')
+            | KeyCode::Enter
+            | KeyCode::Right
+            | KeyCode::Down
+            | KeyCode::PageDown => Press::Decided(Key::Next),
+            KeyCode::Char('b' | 'B') | KeyCode::Left | KeyCode::Up | KeyCode::PageUp => {
+                Press::Decided(Key::Back)
+            }
+            KeyCode::Char('r' | 'R') => Press::Decided(Key::Restart),
+            KeyCode::Char('q' | 'Q') | KeyCode::Esc => Press::Decided(Key::Quit),
+            KeyCode::Char(c) => Press::Typed(c),
+            _ => Press::Ignored,
+        }
+    }
+}
+
 impl TerminalKeys {
-    /// Keys from the line editor.
+    /// Keys from the terminal; statements from the line editor.
     pub fn new(prompt: Prompt) -> TerminalKeys {
         TerminalKeys { prompt }
+    }
+
+    /// Waits in raw mode for a key that means something; `None` when the terminal cannot be
+    /// read that way.
+    fn press(&self) -> Option<Press> {
+        terminal::enable_raw_mode().ok()?;
+        let press = loop {
+            match event::read() {
+                Ok(Event::Key(key)) => match Press::of(&key) {
+                    Press::Ignored => continue,
+                    press => break Some(press),
+                },
+                Ok(_) => continue,
+                Err(_) => break None,
+            }
+        };
+        let _ = terminal::disable_raw_mode();
+        press
+    }
+
+    /// The characters typed after `first` that have already arrived (a fast typist, a paste),
+    /// and whether Enter was among them.
+    fn typed_ahead(first: char) -> (String, bool) {
+        let mut text = String::from(first);
+        if terminal::enable_raw_mode().is_err() {
+            return (text, false);
+        }
+        let mut entered = false;
+        while event::poll(Duration::ZERO).unwrap_or(false) {
+            match event::read() {
+                Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => match key.code {
+                    KeyCode::Enter => {
+                        entered = true;
+                        break;
+                    }
+                    KeyCode::Char(c) => text.push(c),
+                    KeyCode::Backspace => {
+                        text.pop();
+                    }
+                    _ => {}
+                },
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        let _ = terminal::disable_raw_mode();
+        (text, entered)
     }
 }
 
 impl Keys for TerminalKeys {
+    fn instructions(&self) -> &'static str {
+        "Space, Enter, → or Page Down: next · b, ← or Page Up: back · r restarts · q quits · \
+         type a statement of your own to run it"
+    }
+
     fn next_key(&mut self, prompt: &str) -> Key {
-        match self.prompt.read(prompt) {
-            Some(line) => Key::from_line(&line),
-            None => Key::End,
+        let mut out = std::io::stdout();
+        let _ = write!(out, "{prompt}");
+        let _ = out.flush();
+        match self.press() {
+            Some(Press::Decided(key)) => {
+                let _ = writeln!(out);
+                key
+            }
+            Some(Press::Typed(first)) => {
+                let (text, entered) = TerminalKeys::typed_ahead(first);
+                let _ = write!(out, "\r");
+                if entered && !is_unfinished(&text) {
+                    let _ = writeln!(out, "{prompt}{text}");
+                    return Key::from_line(&text);
+                }
+                match self.prompt.read_from(prompt, &text) {
+                    Some(line) => Key::from_line(&line),
+                    None => Key::End,
+                }
+            }
+            Some(Press::Ignored) | None => {
+                let _ = write!(out, "\r");
+                match self.prompt.read(prompt) {
+                    Some(line) => Key::from_line(&line),
+                    None => Key::End,
+                }
+            }
         }
     }
 }
@@ -167,6 +292,39 @@ mod tests {
             Key::Statement("students.where(\nyear == 2)".into())
         );
         assert_eq!(keys.next_key(""), Key::End);
+    }
+
+    #[test]
+    fn presenter_keys_step_forward_and_back() {
+        let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        for code in [
+            KeyCode::Char(' '),
+            KeyCode::Enter,
+            KeyCode::Right,
+            KeyCode::Down,
+            KeyCode::PageDown,
+        ] {
+            assert_eq!(Press::of(&key(code)), Press::Decided(Key::Next), "{code:?}");
+        }
+        for code in [
+            KeyCode::Char('b'),
+            KeyCode::Left,
+            KeyCode::Up,
+            KeyCode::PageUp,
+        ] {
+            assert_eq!(Press::of(&key(code)), Press::Decided(Key::Back), "{code:?}");
+        }
+        assert_eq!(
+            Press::of(&key(KeyCode::Char('r'))),
+            Press::Decided(Key::Restart)
+        );
+        assert_eq!(
+            Press::of(&key(KeyCode::Char('q'))),
+            Press::Decided(Key::Quit)
+        );
+        assert_eq!(Press::of(&key(KeyCode::Char('s'))), Press::Typed('s'));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(Press::of(&ctrl_c), Press::Decided(Key::Quit));
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! `ormscope demo FILE.orm`: an instructor's prepared script played one statement at a time
-//! in front of a class. Lines starting with `#` are narration shown before the statement that
-//! follows them; Enter runs the next statement, `b` goes back one (the database restored to
-//! how it was before it), `r` restarts, `q` quits, and anything else typed is run as the
-//! instructor's own statement before the script carries on. `--auto SECONDS` advances by
-//! itself.
+//! `ormscope demo FILE.orm` (or a built-in demo by name, `ormscope demo seed-story`): an
+//! instructor's prepared script played one statement at a time in front of a class. Lines
+//! starting with `#` are narration shown before the statement that follows them. On a terminal
+//! single keys drive it: Space, Enter, Right, Down or Page Down run the next statement; b, Left,
+//! Up or Page Up go back one (the database restored to how it was before it); r restarts; q
+//! quits; anything else typed starts a statement of the instructor's own, run before the script
+//! carries on. Without a terminal the keys are typed lines (an empty line is Enter).
+//! `--auto SECONDS` advances by itself.
 
 pub mod keys;
 pub mod player;
@@ -24,7 +26,7 @@ use std::time::Duration;
 /// Everything `ormscope demo` is given.
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
-    /// The script.
+    /// The script: a file, or the name of a built-in demo.
     pub file: PathBuf,
     /// Advance by itself every so many seconds.
     pub auto: Option<f64>,
@@ -40,12 +42,65 @@ pub struct DemoOptions {
     pub terminal: bool,
 }
 
+/// The demos built into the binary: the name and text of each file of `demos/` at build time.
+static BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/demos.rs"));
+
+/// The built-in demos: their names (the file name without its number and `.orm`) and files.
+pub fn built_in() -> Vec<(&'static str, &'static str)> {
+    BUILT_IN
+        .iter()
+        .map(|(file, _)| (short_name(file), *file))
+        .collect()
+}
+
+/// `01-seed-story.orm` → `seed-story`.
+fn short_name(file: &str) -> &str {
+    let stem = file.strip_suffix(".orm").unwrap_or(file);
+    match stem.split_once('-') {
+        Some((number, rest)) if number.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => stem,
+    }
+}
+
+/// The text of the built-in demo called `name` (`seed-story`, `01-seed-story` or
+/// `01-seed-story.orm`), with its file name.
+pub fn built_in_text(name: &str) -> Option<(&'static str, &'static str)> {
+    BUILT_IN.iter().copied().find(|(file, _)| {
+        *file == name || file.strip_suffix(".orm") == Some(name) || short_name(file) == name
+    })
+}
+
+/// The title and text of a demo: the file at `path` when there is one, else the built-in demo
+/// of that name; else what went wrong, in words.
+pub fn read_script(path: &std::path::Path) -> Result<(String, String), String> {
+    let title = |p: &std::path::Path| {
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    match std::fs::read(path) {
+        Ok(bytes) => Ok((title(path), String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) => {
+            if let Some((file, text)) = path.to_str().and_then(built_in_text) {
+                return Ok((file.to_string(), text.to_string()));
+            }
+            let names: Vec<&str> = built_in().into_iter().map(|(name, _)| name).collect();
+            Err(format!(
+                "cannot read {}: {e}; the built-in demos are {}",
+                path.display(),
+                names.join(", ")
+            ))
+        }
+    }
+}
+
 /// Plays a demo file; the exit status (2 when the file or the transcript cannot be used).
 pub fn run(options: DemoOptions) -> u8 {
-    let text = match std::fs::read(&options.file) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(e) => {
-            eprintln!("ormscope: cannot read {}: {e}", options.file.display());
+    let (title, text) = match read_script(&options.file) {
+        Ok(found) => found,
+        Err(message) => {
+            eprintln!("ormscope: {message}");
             return 2;
         }
     };
@@ -72,10 +127,6 @@ pub fn run(options: DemoOptions) -> u8 {
             return 2;
         }
     }
-    let title = options.file.file_name().map_or_else(
-        || options.file.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
     let mut keys: Box<dyn Keys> = match (options.auto, options.terminal) {
         (Some(seconds), _) => Box::new(keys::AutoKeys::from_stdin(Duration::from_secs_f64(
             seconds.max(0.0),
@@ -94,4 +145,22 @@ pub fn run(options: DemoOptions) -> u8 {
     let mut out = stdout.lock();
     player.play(keys.as_mut(), &mut out, options.auto);
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_demos_are_found_by_short_name_and_file_name() {
+        let names: Vec<&str> = built_in().into_iter().map(|(name, _)| name).collect();
+        assert!(names.contains(&"seed-story"), "{names:?}");
+        assert!(names.contains(&"n-plus-one"), "{names:?}");
+        for name in ["seed-story", "01-seed-story", "01-seed-story.orm"] {
+            let (file, text) = built_in_text(name).expect("found");
+            assert_eq!(file, "01-seed-story.orm");
+            assert!(text.contains("students[13]"));
+        }
+        assert!(built_in_text("seed").is_none());
+    }
 }

@@ -50,7 +50,7 @@ impl Player {
     /// Plays until the script ends (on Enter after the last statement), `q`, or the keys
     /// run out. `auto` says the keys come from a clock, for the opening words.
     pub fn play(&mut self, keys: &mut dyn Keys, out: &mut dyn Write, auto: Option<f64>) {
-        self.intro(out, auto);
+        self.intro(out, auto, keys.instructions());
         loop {
             self.announce(out);
             let total = self.script.steps.len();
@@ -72,7 +72,7 @@ impl Player {
         }
     }
 
-    fn intro(&self, out: &mut dyn Write, auto: Option<f64>) {
+    fn intro(&self, out: &mut dyn Write, auto: Option<f64>, keys: &str) {
         let n = self.script.steps.len();
         let plural = if n == 1 { "" } else { "s" };
         self.say(
@@ -84,9 +84,7 @@ impl Player {
             Some(seconds) => format!(
                 "advancing every {seconds} s; type q and Enter to stop, b to go back, or a statement of your own"
             ),
-            None => "Enter runs the next statement · b goes back one · r restarts · q quits · \
-                     anything else runs as your own statement"
-                .to_string(),
+            None => keys.to_string(),
         };
         self.say(out, Kind::Dim, &how);
         let _ = writeln!(out);
@@ -102,6 +100,11 @@ impl Player {
         let Some(step) = self.script.steps.get(self.position) else {
             for line in &self.script.closing {
                 self.say(out, Kind::Plain, line);
+            }
+            if !self.script.closing.is_empty() {
+                if let Err(e) = self.shell.narrate(&self.script.closing.join("\n")) {
+                    self.say(out, Kind::Error, &format!("transcript: {e}"));
+                }
             }
             self.say(
                 out,

@@ -19,23 +19,36 @@ pub enum Verdict {
     Neutral,
 }
 
-/// A session on the database as it is just before `step` of `lesson`: a fresh School, the
-/// lesson's setup, every earlier step's setup and solution, and this step's setup.
-pub fn session_before(lesson: &Lesson, step: usize) -> Result<Session, String> {
-    let mut session = Session::open(Options::default()).map_err(|e| e.message)?;
-    let mut statements: Vec<&String> = lesson.setup.iter().collect();
+/// The statements that make the database as it is just before `step` of `lesson` by the model:
+/// the lesson's setup, every earlier step's setup and solution, and this step's setup.
+pub fn model_statements(lesson: &Lesson, step: usize) -> Vec<String> {
+    let mut statements: Vec<String> = lesson.setup.clone();
     for earlier in lesson.steps.iter().take(step) {
-        statements.extend(earlier.setup.iter());
+        statements.extend(earlier.setup.iter().cloned());
         if !earlier.is_pending() {
-            statements.push(&earlier.solution);
+            statements.push(earlier.solution.clone());
         }
     }
     if let Some(current) = lesson.steps.get(step) {
-        statements.extend(current.setup.iter());
+        statements.extend(current.setup.iter().cloned());
     }
+    statements
+}
+
+/// A session on the database as it is just before `step` of `lesson`: a fresh School, the
+/// lesson's setup, every earlier step's setup and solution, and this step's setup.
+pub fn session_before(lesson: &Lesson, step: usize) -> Result<Session, String> {
+    replay(&model_statements(lesson, step), true)
+}
+
+/// A fresh School with `statements` run on it in turn; with `strict`, the first one that fails
+/// is an error, else failures are passed over (a step's setup may not apply to what the
+/// learner's own statements set up, such as `begin` in session mode).
+pub fn replay(statements: &[String], strict: bool) -> Result<Session, String> {
+    let mut session = Session::open(Options::default()).map_err(|e| e.message)?;
     for statement in statements {
         let response = crate::shell::run_in(&mut session, statement);
-        if let Err(e) = &response.outcome {
+        if let (Err(e), true) = (&response.outcome, strict) {
             return Err(format!(
                 "'{statement}' failed while preparing the step: {}",
                 e.message
@@ -45,7 +58,8 @@ pub fn session_before(lesson: &Lesson, step: usize) -> Result<Session, String> {
     Ok(session)
 }
 
-/// Judges the learner's `response`, given their session after it ran.
+/// Judges the learner's `response`, given their session after it ran, against the model
+/// database before the step.
 pub fn judge(
     lesson: &Lesson,
     step_index: usize,
@@ -55,10 +69,27 @@ pub fn judge(
     let Some(step) = lesson.steps.get(step_index) else {
         return Verdict::Neutral;
     };
+    judge_after(
+        step,
+        &model_statements(lesson, step_index),
+        response,
+        learner,
+    )
+}
+
+/// Judges the learner's `response` to `step`, given their session after it ran; `before` are
+/// the statements that made the learner's database as it was before the answer (their own
+/// earlier answers, so what they set up, such as session mode, counts for the solution too).
+pub fn judge_after(
+    step: &Step,
+    before: &[String],
+    response: &Response,
+    learner: &Session,
+) -> Verdict {
     let input = response.input.trim();
     if input.starts_with(':') {
         return if step.solution.trim().starts_with(':') {
-            judge_meta(lesson, step_index, response)
+            judge_meta(step, before, response)
         } else {
             Verdict::Neutral
         };
@@ -71,22 +102,32 @@ pub fn judge(
     if binds_a_name && step.check == CheckKind::Result {
         return Verdict::Neutral;
     }
-    let mut reference = match session_before(lesson, step_index) {
+    let mut reference = match replay(before, false) {
         Ok(s) => s,
         Err(e) => return Verdict::Wrong(vec![format!("this step cannot be checked: {e}")]),
     };
     let expected = crate::shell::run_in(&mut reference, &step.solution);
     let differences = match step.check {
         CheckKind::Result => match &expected.outcome {
-            Ok(want) => compare_results(outcome, want, step.in_order()),
+            Ok(want) => compare_results(outcome, want, step.in_order(), (input, &step.solution)),
             Err(e) => vec![format!("the step's own solution failed: {}", e.message)],
         },
+        CheckKind::State if learner.in_session_mode() || reference.in_session_mode() => {
+            compare_settled(before, input, reference)
+        }
         CheckKind::State => compare_states(learner, &reference),
     };
     if !differences.is_empty() {
         return Verdict::Wrong(differences);
     }
-    let unmet = unmet_requirements(step, response);
+    let mut unmet = unmet_requirements(step, response);
+    if step.check == CheckKind::Result && step.in_order() && !orders(response) {
+        unmet.push(
+            "the rows are in that order only by chance: without order_by(...) SQL promises no \
+             order, and this step asks for one"
+                .into(),
+        );
+    }
     if unmet.is_empty() {
         Verdict::Right
     } else {
@@ -94,11 +135,34 @@ pub fn judge(
     }
 }
 
+/// Whether the statement asked the database for an order (an ORDER BY in its SQL).
+fn orders(response: &Response) -> bool {
+    response
+        .sql
+        .iter()
+        .any(|s| s.display.to_uppercase().contains("ORDER BY"))
+}
+
+/// In session mode, changes may wait as pending: the learner's answer is replayed on a copy, and
+/// both databases are compared after a flush, as the next query would send them.
+fn compare_settled(before: &[String], input: &str, mut reference: Session) -> Vec<String> {
+    let mut statements = before.to_vec();
+    statements.push(input.to_string());
+    let Ok(mut learner) = replay(&statements, false) else {
+        return vec!["your database could not be made again to compare it".into()];
+    };
+    for session in [&mut learner, &mut reference] {
+        if session.in_session_mode() {
+            session.run("session.flush()");
+        }
+    }
+    compare_states(&learner, &reference)
+}
+
 /// A step whose answer is a meta command (`:schema students`): right when it shows the same as
 /// the solution does (`:schema Student` shows the same faces).
-fn judge_meta(lesson: &Lesson, step_index: usize, response: &Response) -> Verdict {
-    let step = &lesson.steps[step_index];
-    let Ok(mut reference) = session_before(lesson, step_index) else {
+fn judge_meta(step: &Step, before: &[String], response: &Response) -> Verdict {
+    let Ok(mut reference) = replay(before, false) else {
         return Verdict::Wrong(vec!["this step cannot be checked".into()]);
     };
     let expected = crate::shell::run_in(&mut reference, &step.solution);
@@ -169,6 +233,35 @@ pub fn unmet_requirements(step: &Step, response: &Response) -> Vec<String> {
     unmet
 }
 
+/// Column names as meant: a loop's variable, whatever the learner named it, is written `·`
+/// (`for student in …: student.classes` has the columns `·` and `·.classes`).
+fn names_by_meaning(columns: &[String], input: &str) -> Vec<String> {
+    let Some(variable) = loop_variable(input) else {
+        return columns.to_vec();
+    };
+    columns
+        .iter()
+        .map(|c| {
+            if c == variable {
+                "·".to_string()
+            } else if let Some(rest) = c.strip_prefix(variable).filter(|r| r.starts_with('.')) {
+                format!("·{rest}")
+            } else {
+                c.clone()
+            }
+        })
+        .collect()
+}
+
+/// The variable of a loop statement (`s` in `for s in students: s.classes`).
+fn loop_variable(input: &str) -> Option<&str> {
+    let rest = input.trim_start().strip_prefix("for ")?;
+    let name = rest.split_whitespace().next()?;
+    name.chars()
+        .all(|c| c.is_alphanumeric() || c == '_')
+        .then_some(name)
+}
+
 /// A result reduced to what is compared: columns and rows, or a value.
 #[derive(Debug, PartialEq)]
 enum Shape {
@@ -197,18 +290,32 @@ fn shape_words(s: &Shape) -> &'static str {
     }
 }
 
-/// What differs between the learner's result and the expected one (empty when they agree).
-fn compare_results(got: &Outcome, want: &Outcome, ordered: bool) -> Vec<String> {
+/// What differs between the learner's result and the expected one (empty when they agree);
+/// `inputs` are the learner's statement and the solution, whose loop variables name no column.
+fn compare_results(
+    got: &Outcome,
+    want: &Outcome,
+    ordered: bool,
+    inputs: (&str, &str),
+) -> Vec<String> {
     match (shape(got), shape(want)) {
         (Shape::Rows(gc, gr), Shape::Rows(wc, wr)) => {
-            if gc != wc {
+            if gc.len() != wc.len() {
                 return vec![format!(
                     "your rows have the columns ({}); the step wants ({})",
                     gc.join(", "),
                     wc.join(", ")
                 )];
             }
-            compare_rows_of(&gr, &wr, ordered)
+            let order = column_order(
+                &names_by_meaning(&gc, inputs.0),
+                &names_by_meaning(&wc, inputs.1),
+            );
+            let aligned: Vec<Vec<Value>> = gr
+                .iter()
+                .map(|row| order.iter().map(|&j| row[j].clone()).collect())
+                .collect();
+            compare_rows_of(&aligned, &wr, ordered)
         }
         (Shape::Value(g), Shape::Value(w)) => {
             if same_value(&g, &w) {
@@ -228,6 +335,34 @@ fn compare_results(got: &Outcome, want: &Outcome, ordered: bool) -> Vec<String> 
             shape_words(&w)
         )],
     }
+}
+
+/// For each wanted column, the learner's column that holds it: the one of the same name, else the
+/// next one left in order. Names only pair columns up; the values decide.
+fn column_order(got: &[String], want: &[String]) -> Vec<usize> {
+    let mut used = vec![false; got.len()];
+    let mut order: Vec<Option<usize>> = want
+        .iter()
+        .map(|w| {
+            let j = got
+                .iter()
+                .enumerate()
+                .position(|(j, g)| g == w && !used[j])?;
+            used[j] = true;
+            Some(j)
+        })
+        .collect();
+    for slot in order.iter_mut().filter(|s| s.is_none()) {
+        if let Some(j) = used.iter().position(|u| !u) {
+            used[j] = true;
+            *slot = Some(j);
+        }
+    }
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(i, j)| j.unwrap_or(i))
+        .collect()
 }
 
 fn same_value(a: &Value, b: &Value) -> bool {
@@ -436,16 +571,18 @@ mod tests {
 
     #[test]
     fn same_rows_in_any_order_agree_unless_order_is_asked() {
-        assert!(compare_results(&rows(&[&[1], &[2]]), &rows(&[&[2], &[1]]), false).is_empty());
+        assert!(
+            compare_results(&rows(&[&[1], &[2]]), &rows(&[&[2], &[1]]), false, ("", "")).is_empty()
+        );
         assert_eq!(
-            compare_results(&rows(&[&[1], &[2]]), &rows(&[&[2], &[1]]), true),
+            compare_results(&rows(&[&[1], &[2]]), &rows(&[&[2], &[1]]), true, ("", "")),
             vec!["the right rows, but not in the order the step asks for".to_string()]
         );
     }
 
     #[test]
     fn missing_and_extra_rows_are_named() {
-        let d = compare_results(&rows(&[&[1], &[3]]), &rows(&[&[1], &[2]]), false);
+        let d = compare_results(&rows(&[&[1], &[3]]), &rows(&[&[1], &[2]]), false, ("", ""));
         assert_eq!(
             d,
             vec![
@@ -466,19 +603,68 @@ mod tests {
         );
     }
 
+    fn loop_rows(variable: &str) -> Outcome {
+        Outcome::Rows {
+            table: None,
+            columns: vec![variable.to_string(), format!("{variable}.classes")],
+            rows: vec![
+                vec![Value::Integer(15), Value::Text("[Algebra 101]".into())],
+                vec![Value::Integer(18), Value::Text("[Drama 101]".into())],
+            ],
+        }
+    }
+
+    #[test]
+    fn a_loop_variables_name_never_decides() {
+        let solution = "for s in students.where(year == 2): s.classes";
+        let answer = "for student in students.where(year == 2): student.classes";
+        assert_eq!(
+            compare_results(
+                &loop_rows("student"),
+                &loop_rows("s"),
+                false,
+                (answer, solution)
+            ),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn columns_pair_up_by_name_and_labels_never_decide() {
+        let want = Outcome::Rows {
+            table: None,
+            columns: vec!["name".into(), "email".into()],
+            rows: vec![vec![Value::Text("Ann".into()), Value::Text("a@x".into())]],
+        };
+        let swapped = Outcome::Rows {
+            table: None,
+            columns: vec!["email".into(), "name".into()],
+            rows: vec![vec![Value::Text("a@x".into()), Value::Text("Ann".into())]],
+        };
+        let labelled = Outcome::Rows {
+            table: None,
+            columns: vec!["who".into(), "mail".into()],
+            rows: vec![vec![Value::Text("Ann".into()), Value::Text("a@x".into())]],
+        };
+        assert!(compare_results(&swapped, &want, false, ("", "")).is_empty());
+        assert!(compare_results(&labelled, &want, false, ("", "")).is_empty());
+    }
+
     #[test]
     fn values_compare_as_numbers() {
         assert!(compare_results(
             &Outcome::Value(Value::Integer(3)),
             &Outcome::Value(Value::Real(3.0)),
-            false
+            false,
+            ("", "")
         )
         .is_empty());
         assert_eq!(
             compare_results(
                 &Outcome::Value(Value::Integer(3)),
                 &Outcome::Value(Value::Integer(4)),
-                false
+                false,
+                ("", "")
             ),
             vec!["you got 3; the step wants 4".to_string()]
         );

@@ -1,8 +1,9 @@
 //! `ormscope learn`: the course as a front end over the session. Each statement is shown as at
 //! the prompt and then checked against the current step; progress is saved as the learner goes.
 
-use super::check::{judge, session_before, Verdict};
+use super::check::{judge_after, model_statements, replay, session_before, Verdict};
 use super::progress::{self, CourseProgress, Progress};
+use super::text::{reflow, wrap};
 use super::{Course, Lesson};
 use crate::repl::Prompt;
 use crate::shell::Shell;
@@ -45,6 +46,23 @@ struct Tutor {
     shell: Shell,
     tries: usize,
     hints: usize,
+    /// The statements that made the learner's database at the start of this step: the model's
+    /// when the step was entered afresh, the learner's own right answers when they led here.
+    replay: Vec<String>,
+    /// The learner's statements in this step that were not answers (a name bound, a mode set),
+    /// kept when a wrong answer puts the database back.
+    step_inputs: Vec<String>,
+}
+
+/// How a step is arrived at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Arrival {
+    /// Moved to (`:next`, `:lesson`, a new lesson): the database is made by the model solutions.
+    Afresh,
+    /// The session was just made for this step.
+    Ready,
+    /// After a right answer: the learner's session carries on, with the step's setup run in it.
+    Carried,
 }
 
 /// What to do after a command.
@@ -55,16 +73,14 @@ enum Flow {
 
 /// Runs the course; the exit status.
 pub fn run(course: Course, options: Options) -> u8 {
-    let key = course
-        .dir
-        .canonicalize()
-        .unwrap_or_else(|_| course.dir.clone())
-        .display()
-        .to_string();
+    let key = progress_key(&course);
     let (mut progress, warning) = match &options.progress_path {
         Some(path) => progress::load(path),
         None => (Progress::default(), None),
     };
+    if course.built_in {
+        progress::adopt_folder_progress(&mut progress, &key, &legacy_keys());
+    }
     if let Some(w) = warning {
         eprintln!("ormscope: warning: {w}");
     }
@@ -88,11 +104,11 @@ pub fn run(course: Course, options: Options) -> u8 {
                 return 2;
             }
         },
-        None => resume_lesson(&course, &mine),
+        None => resume_at(&course, &mine).0,
     };
-    let step = match (options.lesson, mine.position) {
-        (None, Some((n, s))) if course.lessons.get(lesson).is_some_and(|l| l.number == n) => s,
-        _ => 0,
+    let step = match options.lesson {
+        None => resume_at(&course, &mine).1,
+        Some(_) => 0,
     };
     let shell = match fresh_shell(&course.lessons[lesson], step, options.settings) {
         Ok(shell) => shell,
@@ -111,7 +127,10 @@ pub fn run(course: Course, options: Options) -> u8 {
         shell,
         tries: 0,
         hints: 0,
+        replay: Vec::new(),
+        step_inputs: Vec::new(),
     };
+    tutor.replay = model_statements(tutor.current(), tutor.step);
     let mut input = if options.interactive {
         match Prompt::new(&tutor.shell, None) {
             Ok(p) => Input::Terminal(Box::new(p)),
@@ -134,7 +153,7 @@ pub fn run(course: Course, options: Options) -> u8 {
         );
         tutor.say_as(Kind::Heading, &text);
     }
-    tutor.enter_step(false);
+    tutor.enter_step(Arrival::Ready);
     loop {
         let prompt = tutor.prompt();
         let line = match &mut input {
@@ -159,17 +178,61 @@ pub fn run(course: Course, options: Options) -> u8 {
     0
 }
 
-/// The first lesson with an unfinished step (after the position, when there is one).
-fn resume_lesson(course: &Course, mine: &CourseProgress) -> usize {
-    if let Some((n, _)) = mine.position {
-        if let Some(i) = course.lessons.iter().position(|l| l.number == n) {
-            return i;
-        }
+/// The key of a course's progress: `built-in` for the course built into ormscope, else its folder.
+fn progress_key(course: &Course) -> String {
+    if course.built_in {
+        return super::BUILT_IN_KEY.to_string();
     }
     course
-        .lessons
+        .dir
+        .canonicalize()
+        .unwrap_or_else(|_| course.dir.clone())
+        .display()
+        .to_string()
+}
+
+/// The keys under which earlier versions kept progress in the shipped course: the folder it was
+/// read from (the source tree's `lessons/`, or `lessons/` in the working folder).
+fn legacy_keys() -> Vec<String> {
+    let folders = [
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons")),
+        PathBuf::from("lessons"),
+    ];
+    let mut keys = Vec::new();
+    for folder in folders {
+        if let Ok(canonical) = folder.canonicalize() {
+            keys.push(canonical.display().to_string());
+        }
+        if folder.is_absolute() {
+            keys.push(folder.display().to_string());
+        }
+    }
+    keys
+}
+
+/// Where to resume: the saved position while its lesson is unfinished, else the first unfinished
+/// step of the first unfinished lesson (the first lesson when all are done).
+fn resume_at(course: &Course, mine: &CourseProgress) -> (usize, usize) {
+    if let Some((n, step)) = mine.position {
+        if let Some(i) = course.lessons.iter().position(|l| l.number == n) {
+            if !lesson_done(&course.lessons[i], mine) {
+                return (i, step);
+            }
+        }
+    }
+    match course.lessons.iter().position(|l| !lesson_done(l, mine)) {
+        Some(i) => (i, first_unfinished_step(&course.lessons[i], mine)),
+        None => (0, 0),
+    }
+}
+
+/// The first step of `lesson` that is neither done nor pending (0 when there is none).
+fn first_unfinished_step(lesson: &Lesson, mine: &CourseProgress) -> usize {
+    lesson
+        .steps
         .iter()
-        .position(|l| !lesson_done(l, mine))
+        .enumerate()
+        .position(|(i, s)| !s.is_pending() && !mine.is_done(lesson.number, i))
         .unwrap_or(0)
 }
 
@@ -194,12 +257,15 @@ impl Tutor {
         self.progress.courses.entry(self.key.clone()).or_default()
     }
 
+    /// Prints lesson text wrapped at spaces to the screen's width.
     fn say(&self, text: &str) {
-        println!("{text}");
+        println!("{}", wrap(text, self.shell.settings.width));
     }
 
+    /// Prints lesson text in a style, wrapped at spaces to the screen's width.
     fn say_as(&self, kind: Kind, text: &str) {
-        println!("{}", self.shell.settings.painter.paint_one(kind, text));
+        let text = wrap(text, self.shell.settings.width);
+        println!("{}", self.shell.settings.painter.paint_one(kind, &text));
     }
 
     fn prompt(&self) -> String {
@@ -263,14 +329,17 @@ impl Tutor {
                 lesson.number, lesson.title
             ));
         }
-        text.push_str("Commands: :hint, :solution, :next, :back, :restart, :lessons, :quit\n");
+        text.push_str(
+            "Commands: :hint, :solution, :next, :back, :restart, :lessons, :lesson N, :quit\n",
+        );
         text
     }
 
     /// Shows the current step (and the lesson's introduction when it starts), skipping pending steps.
-    fn enter_step(&mut self, rebuild: bool) {
+    fn enter_step(&mut self, arrival: Arrival) {
         self.tries = 0;
         self.hints = 0;
+        self.step_inputs.clear();
         while let Some(step) = self.current().steps.get(self.step) {
             if !step.is_pending() {
                 break;
@@ -280,22 +349,24 @@ impl Tutor {
                 Kind::Dim,
                 &format!("(step {} comes later: {why})", self.step + 1),
             );
+            if arrival == Arrival::Carried {
+                self.run_setup(self.step);
+            }
             self.step += 1;
         }
         if self.step >= self.current().steps.len() {
             self.finish_lesson();
             return;
         }
-        if rebuild {
-            match fresh_shell(self.current(), self.step, self.shell.settings) {
-                Ok(shell) => self.shell = shell,
-                Err(e) => self.say_as(Kind::Error, &e),
-            }
+        match arrival {
+            Arrival::Afresh => self.make_afresh(),
+            Arrival::Carried => self.run_setup(self.step),
+            Arrival::Ready => {}
         }
         let lesson = self.current();
         if self.step == 0 {
             let heading = format!("\nLesson {}: {}\n", lesson.number, lesson.title);
-            let intro = lesson.introduction.trim().to_string();
+            let intro = reflow(lesson.introduction.trim(), self.shell.settings.width);
             self.say_as(Kind::Heading, &heading);
             self.say(&intro);
         }
@@ -311,19 +382,110 @@ impl Tutor {
         self.save();
     }
 
+    /// At the end of a lesson: says whether it is done, then goes on to the next lesson, or, after
+    /// the last one, to the first unfinished one; the course is finished only when every lesson is.
+    /// The learner's database made again as the model leaves it before this step.
+    fn make_afresh(&mut self) {
+        self.replay = model_statements(self.current(), self.step);
+        match session_before(self.current(), self.step) {
+            Ok(session) => self.shell.session = session,
+            Err(e) => self.say_as(Kind::Error, &e),
+        }
+    }
+
+    /// Runs the setup of step `index` in the learner's own session (what their statements set up
+    /// carries on; a setup that does not apply to it, such as `begin` in session mode, is passed over).
+    fn run_setup(&mut self, index: usize) {
+        let setup = self.current().steps[index].setup.clone();
+        for statement in setup {
+            crate::shell::run_in(&mut self.shell.session, &statement);
+            self.replay.push(statement);
+        }
+    }
+
     fn finish_lesson(&mut self) {
-        let number = self.current().number;
-        self.say_as(Kind::Heading, &format!("\n✓ Lesson {number} is done."));
+        let mine = self.mine().clone();
+        let lesson = self.current();
+        let number = lesson.number;
+        let open: Vec<String> = lesson
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| !s.is_pending() && !mine.is_done(number, *i))
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if open.is_empty() {
+            self.say_as(Kind::Heading, &format!("\n✓ Lesson {number} is done."));
+        } else {
+            self.say_as(
+                Kind::Heading,
+                &format!(
+                    "\nEnd of lesson {number}; step{} {} not done yet (:lesson {number} goes back to it).",
+                    if open.len() == 1 { "" } else { "s" },
+                    open.join(", ")
+                ),
+            );
+        }
+        let unfinished: Vec<usize> = (0..self.course.lessons.len())
+            .filter(|i| !lesson_done(&self.course.lessons[*i], &mine))
+            .collect();
         if self.lesson + 1 < self.course.lessons.len() {
             self.lesson += 1;
             self.step = 0;
-            self.enter_step(true);
+            self.enter_step(Arrival::Afresh);
+        } else if let Some(&first) = unfinished.first() {
+            let numbers: Vec<String> = unfinished
+                .iter()
+                .map(|i| self.course.lessons[*i].number.to_string())
+                .collect();
+            self.say(&format!(
+                "That was the last lesson, but the course is not finished: {} of {} lessons are not done yet ({}). On to lesson {}.",
+                unfinished.len(),
+                self.course.lessons.len(),
+                numbers.join(", "),
+                self.course.lessons[first].number
+            ));
+            self.lesson = first;
+            self.step = first_unfinished_step(&self.course.lessons[first], &mine);
+            self.enter_step(Arrival::Afresh);
         } else {
             self.step = self.current().steps.len().saturating_sub(1);
-            self.say(
-                "You have finished the course. :lessons shows it; :restart does this lesson again.",
-            );
+            self.say(&format!(
+                "You have finished the course: all {} lessons are done. :lessons shows it; :lesson N takes one again.",
+                self.course.lessons.len()
+            ));
             self.save();
+        }
+    }
+
+    /// `:lesson N`: to the first step of lesson N, its database made afresh.
+    fn go_to_lesson(&mut self, argument: &str) {
+        let numbers: Vec<String> = self
+            .course
+            .lessons
+            .iter()
+            .map(|l| l.number.to_string())
+            .collect();
+        let found = argument
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .and_then(|n| self.course.lessons.iter().position(|l| l.number == n));
+        match found {
+            Some(i) => {
+                self.lesson = i;
+                self.step = 0;
+                self.enter_step(Arrival::Afresh);
+            }
+            None if argument.trim().is_empty() => self.say(&format!(
+                ":lesson N goes to lesson N; the lessons are {}",
+                numbers.join(", ")
+            )),
+            None => self.say(&format!(
+                "there is no lesson {}; the lessons are {}",
+                argument.trim(),
+                numbers.join(", ")
+            )),
         }
     }
 
@@ -336,9 +498,11 @@ impl Tutor {
             ":back" => self.move_by(-1),
             ":restart" => {
                 self.step = 0;
-                self.enter_step(true);
+                self.enter_step(Arrival::Afresh);
             }
             ":lessons" => self.say(&self.course_overview()),
+            ":lesson" => self.go_to_lesson(""),
+            _ if input.starts_with(":lesson ") => self.go_to_lesson(&input[":lesson ".len()..]),
             _ => self.attempt(input),
         }
         Flow::Continue
@@ -392,22 +556,32 @@ impl Tutor {
         } else {
             self.step = target as usize;
         }
-        self.enter_step(true);
+        self.enter_step(Arrival::Afresh);
     }
 
     fn attempt(&mut self, input: &str) {
         let response = self.shell.run(input);
         print!("{}", self.shell.show(&response));
         let lesson = self.current().clone();
-        match judge(&lesson, self.step, &response, &self.shell.session) {
-            Verdict::Neutral => {}
+        let mut before = self.replay.clone();
+        before.extend(self.step_inputs.iter().cloned());
+        let step = &lesson.steps[self.step];
+        match judge_after(step, &before, &response, &self.shell.session) {
+            Verdict::Neutral => {
+                if response.ok() && sets_something_up(input) {
+                    self.step_inputs.push(input.to_string());
+                }
+            }
             Verdict::Right => {
-                let explain = lesson.steps[self.step].explain.clone().unwrap_or_default();
+                let explain = step.explain.clone().unwrap_or_default();
                 self.say_as(Kind::Heading, &format!("✓ Right. {}", explain.trim()));
-                let (number, step) = (lesson.number, self.step);
-                self.mine().finish(number, step);
+                let (number, index) = (lesson.number, self.step);
+                self.mine().finish(number, index);
+                let inputs = std::mem::take(&mut self.step_inputs);
+                self.replay.extend(inputs);
+                self.replay.push(input.to_string());
                 self.step += 1;
-                self.enter_step(true);
+                self.enter_step(Arrival::Carried);
             }
             Verdict::Wrong(differences) => {
                 self.tries += 1;
@@ -426,11 +600,19 @@ impl Tutor {
                         "(:hint for a hint{offer}; the database is as it was before this step)"
                     ),
                 );
-                if let Ok(shell) = fresh_shell(&lesson, self.step, self.shell.settings) {
-                    self.shell = shell;
+                if let Ok(session) = replay(&before, false) {
+                    self.shell.session = session;
                 }
             }
         }
         println!();
     }
+}
+
+/// Whether a statement that was not an answer may have set something up that later statements
+/// rely on (a name, session mode, a change made with `:sql`), so it is kept when the database
+/// is made again.
+fn sets_something_up(input: &str) -> bool {
+    let input = input.trim_start();
+    !input.starts_with(':') || input.starts_with(":session") || input.starts_with(":sql")
 }

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod learn;
 pub mod progress;
+pub mod text;
 pub mod validate;
 
 use serde::Deserialize;
@@ -98,13 +99,18 @@ pub struct Lesson {
     /// The file it came from.
     #[serde(skip)]
     pub file: PathBuf,
+    /// The line (1-based) of each step's `[[step]]` in the file, where known.
+    #[serde(skip)]
+    pub step_lines: Vec<usize>,
 }
 
 /// A course: lessons in order of number.
 #[derive(Debug, Clone)]
 pub struct Course {
-    /// The folder it was read from.
+    /// The folder it was read from (for the built-in course, `lessons`, the folder it was built from).
     pub dir: PathBuf,
+    /// Whether it is the course built into the binary.
+    pub built_in: bool,
     /// The lessons, by number.
     pub lessons: Vec<Lesson>,
 }
@@ -136,81 +142,138 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// The course shipped with ormscope: `lessons/` in the current folder, else the one it was built from.
-pub fn default_dir() -> PathBuf {
-    let here = PathBuf::from("lessons");
-    if here.join("README.md").exists() || has_lessons(&here) {
-        return here;
-    }
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons"))
+/// The course built into the binary: the name and text of each file of `lessons/` at build time.
+static BUILT_IN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
+
+/// The key under which progress in the built-in course is kept.
+pub const BUILT_IN_KEY: &str = "built-in";
+
+/// A course as read, with the problems of the files that could not be read; the lessons that
+/// read well are kept, so a check can go on past a broken file.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The lessons that read well.
+    pub course: Course,
+    /// What is wrong with the others (and with the whole, such as a number used twice).
+    pub problems: Vec<Problem>,
 }
 
-fn has_lessons(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| {
-        entries.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "toml")))
-    })
+impl Loaded {
+    /// The course when nothing is wrong, else every problem.
+    pub fn into_result(self) -> Result<Course, Vec<Problem>> {
+        if self.problems.is_empty() {
+            Ok(self.course)
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// The course built into ormscope, every file read (a build always has it, whatever the folder).
+pub fn built_in() -> Loaded {
+    let files = BUILT_IN
+        .iter()
+        .map(|(name, text)| (Path::new("lessons").join(name), Ok(text.to_string())))
+        .collect();
+    let mut loaded = parse_files(Path::new("lessons"), files);
+    loaded.course.built_in = true;
+    loaded
 }
 
 /// Reads every `*.toml` lesson in `dir`; the problems found instead when any file is wrong.
 pub fn load(dir: &Path) -> Result<Course, Vec<Problem>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        vec![Problem {
-            file: dir.to_path_buf(),
-            line: None,
-            message: format!("cannot read the course folder: {e}"),
-        }]
-    })?;
-    let mut files: Vec<PathBuf> = entries
+    read_dir(dir).into_result()
+}
+
+/// Reads every `*.toml` lesson in `dir`, keeping the lessons that read well beside the problems.
+pub fn read_dir(dir: &Path) -> Loaded {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            return Loaded {
+                course: empty_course(dir),
+                problems: vec![Problem {
+                    file: dir.to_path_buf(),
+                    line: None,
+                    message: format!("cannot read the course folder: {e}"),
+                }],
+            }
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
-    files.sort();
+    paths.sort();
+    let files = paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("cannot read: {e}"));
+            (p, text)
+        })
+        .collect();
+    parse_files(dir, files)
+}
+
+fn empty_course(dir: &Path) -> Course {
+    Course {
+        dir: dir.to_path_buf(),
+        built_in: false,
+        lessons: Vec::new(),
+    }
+}
+
+/// Lessons from the text of their files, in order of number, and every problem found.
+fn parse_files(dir: &Path, files: Vec<(PathBuf, Result<String, String>)>) -> Loaded {
     let mut lessons = Vec::new();
     let mut problems = Vec::new();
-    for file in files {
-        match load_lesson(&file) {
+    for (file, text) in files {
+        let parsed = text
+            .map_err(|message| Problem {
+                file: file.clone(),
+                line: None,
+                message,
+            })
+            .and_then(|text| parse_lesson(&file, &text));
+        match parsed {
             Ok(lesson) => lessons.push(lesson),
             Err(p) => problems.push(p),
         }
     }
     lessons.sort_by_key(|l| l.number);
-    for pair in lessons.windows(2) {
-        if pair[0].number == pair[1].number {
-            problems.push(Problem {
-                file: pair[1].file.clone(),
+    let mut kept: Vec<Lesson> = Vec::new();
+    for lesson in lessons {
+        match kept.last() {
+            Some(last) if last.number == lesson.number => problems.push(Problem {
+                file: lesson.file.clone(),
                 line: None,
                 message: format!(
                     "lesson number {} is also used by {}",
-                    pair[1].number,
-                    pair[0].file.display()
+                    lesson.number,
+                    last.file.display()
                 ),
-            });
+            }),
+            _ => kept.push(lesson),
         }
     }
-    if lessons.is_empty() && problems.is_empty() {
+    if kept.is_empty() && problems.is_empty() {
         problems.push(Problem {
             file: dir.to_path_buf(),
             line: None,
             message: "no lesson files (*.toml) here".into(),
         });
     }
-    if problems.is_empty() {
-        Ok(Course {
-            dir: dir.to_path_buf(),
-            lessons,
-        })
-    } else {
-        Err(problems)
+    Loaded {
+        course: Course {
+            lessons: kept,
+            ..empty_course(dir)
+        },
+        problems,
     }
 }
 
-fn load_lesson(file: &Path) -> Result<Lesson, Problem> {
-    let text = std::fs::read_to_string(file).map_err(|e| Problem {
-        file: file.to_path_buf(),
-        line: None,
-        message: format!("cannot read: {e}"),
-    })?;
-    let mut lesson: Lesson = toml::from_str(&text).map_err(|e| Problem {
+fn parse_lesson(file: &Path, text: &str) -> Result<Lesson, Problem> {
+    let mut lesson: Lesson = toml::from_str(text).map_err(|e| Problem {
         file: file.to_path_buf(),
         line: e
             .span()
@@ -218,6 +281,12 @@ fn load_lesson(file: &Path) -> Result<Lesson, Problem> {
         message: e.message().to_string(),
     })?;
     lesson.file = file.to_path_buf();
+    lesson.step_lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim() == "[[step]]")
+        .map(|(i, _)| i + 1)
+        .collect();
     Ok(lesson)
 }
 
@@ -255,5 +324,29 @@ mod tests {
             "{}",
             problems[0]
         );
+    }
+
+    #[test]
+    fn a_broken_file_does_not_hide_the_good_ones() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("01-a.toml"),
+            "number = 1\ntitle = \"x\"\nintroduction = \"y\"\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("02-b.toml"), "number = 2\ntitle = 3\n").expect("write");
+        std::fs::write(dir.path().join("03-c.toml"), "number = \"three\"\n").expect("write");
+        let loaded = read_dir(dir.path());
+        assert_eq!(loaded.course.lessons.len(), 1);
+        assert_eq!(loaded.problems.len(), 2, "{:?}", loaded.problems);
+    }
+
+    #[test]
+    fn the_built_in_course_reads_without_the_source_folder() {
+        let loaded = built_in();
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert!(loaded.course.built_in);
+        assert!(loaded.course.lessons.len() >= 12);
+        assert!(loaded.course.lessons[0].file.starts_with("lessons"));
     }
 }

@@ -37,6 +37,19 @@ impl CourseProgress {
     }
 }
 
+/// Moves progress kept under one of `old_keys` (a folder the course was read from before it was
+/// built in) to `key`, when there is none under `key` yet.
+pub fn adopt_folder_progress(progress: &mut Progress, key: &str, old_keys: &[String]) {
+    if progress.courses.contains_key(key) {
+        return;
+    }
+    if let Some(old) = old_keys.iter().find(|k| progress.courses.contains_key(*k)) {
+        if let Some(mine) = progress.courses.remove(old) {
+            progress.courses.insert(key.to_string(), mine);
+        }
+    }
+}
+
 /// The progress file in the user's data directory.
 pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "ormscope").map(|d| d.data_dir().join("progress.json"))
@@ -87,6 +100,26 @@ mod tests {
         course.position = Some((4, 2));
         save(&path, &progress).expect("saved");
         assert_eq!(load(&path), (progress, None));
+    }
+
+    #[test]
+    fn progress_under_the_old_folder_key_is_adopted_once() {
+        let mut progress = Progress::default();
+        progress
+            .courses
+            .entry("/src/ormscope/lessons".into())
+            .or_default()
+            .finish(3, 0);
+        adopt_folder_progress(&mut progress, "built-in", &["/src/ormscope/lessons".into()]);
+        assert!(progress.courses["built-in"].is_done(3, 0));
+        assert!(!progress.courses.contains_key("/src/ormscope/lessons"));
+        progress
+            .courses
+            .entry("other".into())
+            .or_default()
+            .finish(1, 0);
+        adopt_folder_progress(&mut progress, "built-in", &["other".into()]);
+        assert!(!progress.courses["built-in"].is_done(1, 0));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! number, every step has a hint, and every solution passes its own check on a fresh database.
 
 use super::check::{judge, session_before, Verdict};
-use super::{load, Course, Problem};
+use super::{read_dir, Course, Loaded, Problem};
 use std::path::Path;
 
 /// What checking a course found.
@@ -20,13 +20,16 @@ pub struct Report {
 
 /// Checks the course in `dir`.
 pub fn check_course(dir: &Path) -> Report {
-    match load(dir) {
-        Ok(course) => check_loaded(&course),
-        Err(problems) => Report {
-            problems,
-            ..Report::default()
-        },
-    }
+    check(read_dir(dir))
+}
+
+/// Checks every lesson that read well, and reports the files that did not beside them.
+pub fn check(loaded: Loaded) -> Report {
+    let mut report = check_loaded(&loaded.course);
+    let mut problems = loaded.problems;
+    problems.append(&mut report.problems);
+    report.problems = problems;
+    report
 }
 
 fn check_loaded(course: &Course) -> Report {
@@ -40,6 +43,10 @@ fn check_loaded(course: &Course) -> Report {
             line: None,
             message,
         };
+        let step_problem = |i: usize, message: String| Problem {
+            line: lesson.step_lines.get(i).copied(),
+            ..problem(message)
+        };
         if lesson.steps.is_empty() {
             report
                 .problems
@@ -48,7 +55,14 @@ fn check_loaded(course: &Course) -> Report {
         for (i, step) in lesson.steps.iter().enumerate() {
             let name = format!("lesson {} step {}", lesson.number, i + 1);
             if step.hints.is_empty() {
-                report.problems.push(problem(format!("{name} has no hint")));
+                report
+                    .problems
+                    .push(step_problem(i, format!("{name} has no hint")));
+            }
+            if let Some(why) = order_mismatch(step) {
+                report
+                    .problems
+                    .push(step_problem(i, format!("{name}: {why}")));
             }
             if step.is_pending() {
                 report.pending.push(format!(
@@ -60,25 +74,68 @@ fn check_loaded(course: &Course) -> Report {
             let mut learner = match session_before(lesson, i) {
                 Ok(s) => s,
                 Err(e) => {
-                    report.problems.push(problem(format!("{name}: {e}")));
+                    report
+                        .problems
+                        .push(step_problem(i, format!("{name}: {e}")));
                     continue;
                 }
             };
             let response = crate::shell::run_in(&mut learner, &step.solution);
             match judge(lesson, i, &response, &learner) {
                 Verdict::Right => report.steps += 1,
-                Verdict::Neutral => report.problems.push(problem(format!(
-                    "{name}: the solution '{}' is not an answer that can be checked",
-                    step.solution
-                ))),
-                Verdict::Wrong(why) => report.problems.push(problem(format!(
-                    "{name}: the solution does not pass its own check: {}",
-                    why.join("; ")
-                ))),
+                Verdict::Neutral => report.problems.push(step_problem(
+                    i,
+                    format!(
+                        "{name}: the solution '{}' is not an answer that can be checked",
+                        step.solution
+                    ),
+                )),
+                Verdict::Wrong(why) => report.problems.push(step_problem(
+                    i,
+                    format!(
+                        "{name}: the solution does not pass its own check: {}",
+                        why.join("; ")
+                    ),
+                )),
             }
         }
     }
     report
+}
+
+/// Words in a task that ask for an order.
+const ORDER_WORDS: &[&str] = &[
+    "order",
+    "alphabetical",
+    "sorted",
+    "ascending",
+    "descending",
+    "by name",
+];
+
+/// Whether a task asks for the rows in an order ("in alphabetical order", "by name").
+pub fn names_an_order(task: &str) -> bool {
+    let task = task.to_lowercase().replace("in order to", "");
+    ORDER_WORDS.iter().any(|w| task.contains(w))
+}
+
+/// Why a step's task and its check disagree about order, if they do: a task that names an order
+/// must be checked in order (and the learner's SQL must then order), and a step checked in order
+/// must say so in its task.
+fn order_mismatch(step: &super::Step) -> Option<String> {
+    match (names_an_order(&step.task), step.in_order()) {
+        (true, false) => Some(
+            "the task asks for an order but the step does not check it: order the solution with \
+             order_by(...), or set ordered = true"
+                .into(),
+        ),
+        (false, true) => Some(
+            "the step checks the order of the rows but its task does not ask for one: say the \
+             order in the task"
+                .into(),
+        ),
+        _ => None,
+    }
 }
 
 impl Report {
@@ -132,9 +189,28 @@ mod tests {
     }
 
     #[test]
+    fn a_task_that_names_an_order_must_check_it() {
+        let dir = course("task = \"List the students in alphabetical order.\"\nsolution = \"students\"\nhints = [\"h\"]\ncheck = \"result\"");
+        let report = check_course(dir.path());
+        assert!(
+            report.text().contains("the task asks for an order"),
+            "{}",
+            report.text()
+        );
+        let dir = course("task = \"List the students.\"\nsolution = \"students.order_by(name)\"\nhints = [\"h\"]\ncheck = \"result\"");
+        let report = check_course(dir.path());
+        assert!(
+            report.text().contains("its task does not ask for one"),
+            "{}",
+            report.text()
+        );
+    }
+
+    #[test]
     fn a_step_without_hints_is_reported() {
         let dir = course("task = \"t\"\nsolution = \"students\"\ncheck = \"result\"");
         let report = check_course(dir.path());
         assert!(report.text().contains("has no hint"), "{}", report.text());
+        assert_eq!(report.problems[0].line, Some(5), "{}", report.text());
     }
 }

@@ -135,7 +135,12 @@ impl Prompt {
     /// Reads one statement (continuing while brackets are open); `None` at end of input.
     /// Ctrl-C gives an empty statement.
     pub fn read(&mut self, prompt: &str) -> Option<String> {
-        match read_statement(&mut self.editor, prompt) {
+        self.read_from(prompt, "")
+    }
+
+    /// Reads one statement as `read` does, the line starting with `initial` already typed.
+    pub fn read_from(&mut self, prompt: &str, initial: &str) -> Option<String> {
+        match read_statement(&mut self.editor, prompt, initial) {
             Ok(line) => {
                 if !line.trim().is_empty() {
                     let _ = self.editor.add_history_entry(line.as_str());
@@ -203,8 +208,9 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
 fn read_statement(
     editor: &mut Editor<ReplHelper, DefaultHistory>,
     prompt: &str,
+    initial: &str,
 ) -> rustyline::Result<String> {
-    let mut text = editor.readline(prompt)?;
+    let mut text = editor.readline_with_initial(prompt, (initial, ""))?;
     if text.starts_with("class ") {
         loop {
             match editor.readline(CONTINUATION) {
