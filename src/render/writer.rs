@@ -310,7 +310,8 @@ impl<'m> Writer<'m> {
 
     fn delete(&mut self, d: &Delete) {
         self.enter(vec![d.table.clone()], false);
-        self.keywords("DELETE FROM");
+        self.keyword("DELETE");
+        self.clause("FROM");
         self.space();
         self.ident(&d.table);
         self.where_clause(d.filter.as_ref());

@@ -225,6 +225,12 @@ pub(crate) trait Backend: Sync {
         ty.sql_name()
     }
 
+    /// Whether a column's `REFERENCES` may be written after it (else a table constraint
+    /// `FOREIGN KEY (column) REFERENCES ...` follows the columns).
+    fn inline_references(&self) -> bool {
+        true
+    }
+
     /// A single integer primary key column's type and key words, numbered by the database
     /// when an insert gives none: `INTEGER PRIMARY KEY` (SQLite's rowid).
     fn write_integer_key(&self, w: &mut Writer<'_>) {
