@@ -53,8 +53,7 @@ impl Backend for Mysql {
     fn write_default_values(&self, w: &mut Writer<'_>) {
         w.space();
         w.punct("()");
-        w.space();
-        w.keyword("VALUES");
+        w.clause("VALUES");
         w.space();
         w.punct("()");
     }
