@@ -1,6 +1,6 @@
 //! SQL dialects: the databases the SQL can be written for, and the small named things that
 //! differ between them, one backend per database as sea-query's `backend/` keeps them:
-//! `sqlite.rs`, `postgres.rs` and `mysql.rs`. The writer ([`super::writer`]) asks its backend
+//! `sqlite.rs`, `postgres.rs` and `mysql.rs`. The writer (`render/writer.rs`) asks its backend
 //! each question by name (how to page, how to write an empty `IN`, whether an insert says
 //! `RETURNING`, ...) instead of comparing dialects inline.
 //!
