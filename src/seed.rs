@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use rusqlite::{params, params_from_iter, Connection, Transaction};
 
 use crate::render::render;
-use crate::sql::{ColumnRef, CompareOp, Expr, Insert, Order, Select, Statement, Value};
+use crate::sql::{ColumnRef, CompareOp, Expr, Insert, Order, Pragma, Select, Statement, Value};
 
 /// How many students the default School has.
 pub const DEFAULT_STUDENTS: u64 = 40;
@@ -208,16 +208,25 @@ pub fn seed(conn: &mut Connection, students: u64) -> rusqlite::Result<()> {
 /// by SQLite as it is inserted, which costs nothing that matters at that size.
 const BULK_STUDENTS: u64 = 10_000;
 
+/// `PRAGMA foreign_keys` (reads whether SQLite enforces them), or sets it on or off.
+fn foreign_keys(set: Option<bool>) -> String {
+    render(&Statement::Pragma(Pragma {
+        name: "foreign_keys".to_string(),
+        set,
+    }))
+    .text
+}
+
 /// [`seed`], with the bulk mode chosen by the caller (the tests run both on the same size).
 fn load(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()> {
     let foreign_keys_were_on =
-        bulk && conn.pragma_query_value(None, "foreign_keys", |row| row.get::<_, bool>(0))?;
+        bulk && conn.query_row(&foreign_keys(None), [], |row| row.get::<_, bool>(0))?;
     if foreign_keys_were_on {
-        conn.pragma_update(None, "foreign_keys", false)?;
+        conn.execute_batch(&foreign_keys(Some(false)))?;
     }
     let loaded = fill(conn, sizes, bulk);
     if foreign_keys_were_on {
-        let restored = conn.pragma_update(None, "foreign_keys", true);
+        let restored = conn.execute_batch(&foreign_keys(Some(true)));
         loaded?;
         return restored;
     }

@@ -3,7 +3,7 @@
 //! `src/` outside `src/render/` and fails, listing `file:line`, where a string literal starts
 //! with SQL (`SELECT ...`, `INSERT INTO`, `CREATE TABLE`, `PRAGMA ...`, a lone `"ROLLBACK"`
 //! passed to a call...). Tests are allowed: files named `tests.rs`, and everything from a
-//! file's `#[cfg(test)]` on (test modules sit at the end of their files). The few literals
+//! file's `#[cfg(test)] mod` on (test modules sit at the end of their files). The few literals
 //! that only look like SQL are listed in [`EXCEPTIONS`] with the reason.
 
 use std::path::{Path, PathBuf};
@@ -72,9 +72,19 @@ struct Literal {
     before: Option<char>,
 }
 
-/// The string literals of Rust source, outside comments, up to its `#[cfg(test)]`.
+/// The source up to its test module (`#[cfg(test)] mod ...`), if it has one.
+fn without_tests(source: &str) -> &str {
+    let end = source
+        .match_indices("#[cfg(test)]")
+        .map(|(at, marker)| at + marker.len())
+        .find(|end| source[*end..].trim_start().starts_with("mod "))
+        .map_or(source.len(), |end| end - "#[cfg(test)]".len());
+    &source[..end]
+}
+
+/// The string literals of Rust source, outside comments and its test module.
 fn literals(source: &str) -> Vec<Literal> {
-    let code = source.split("#[cfg(test)]").next().unwrap_or("");
+    let code = without_tests(source);
     let chars: Vec<char> = code.chars().collect();
     let mut out = Vec::new();
     let mut line = 1;
@@ -241,6 +251,8 @@ fn the_scan_finds_sql_in_code_and_not_in_comments_prose_or_tests() {
             let help = "CREATE TABLE statements and relationships; for one table";
         }
         #[cfg(test)]
+        const ONLY_IN_TESTS: &str = "DELETE FROM clubs";
+        #[cfg(test)]
         mod tests { const Q: &str = "SELECT 1"; }
     "##;
     let lines: Vec<usize> = literals(source)
@@ -248,5 +260,5 @@ fn the_scan_finds_sql_in_code_and_not_in_comments_prose_or_tests() {
         .filter(|l| is_sql(l))
         .map(|l| l.line)
         .collect();
-    assert_eq!(lines, vec![6, 8, 9]);
+    assert_eq!(lines, vec![6, 8, 9, 14]);
 }

@@ -18,7 +18,7 @@ use rusqlite::{Connection, ToSql};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// A failure reported by SQLite.
@@ -71,6 +71,25 @@ pub struct Database {
 
 /// The name of the savepoint each statement runs in.
 const SAVEPOINT: &str = "statement";
+
+/// The SQL of the savepoint around each statement (open, keep, undo), rendered once.
+struct SavepointSql {
+    open: String,
+    release: String,
+    rollback_to: String,
+}
+
+fn savepoint_sql() -> &'static SavepointSql {
+    static SQL: OnceLock<SavepointSql> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let text = |s: Statement| render(&s).text;
+        SavepointSql {
+            open: text(Statement::Savepoint(SAVEPOINT.into())),
+            release: text(Statement::Release(SAVEPOINT.into())),
+            rollback_to: text(Statement::RollbackTo(SAVEPOINT.into())),
+        }
+    })
+}
 
 /// `PRAGMA name = ON` (or `OFF`), as SQL text.
 fn setting(name: &str, on: bool) -> String {
@@ -357,7 +376,7 @@ impl Database {
     /// Opens a savepoint around one statement.
     pub fn savepoint(&self) -> Result<(), DbError> {
         self.conn
-            .prepare_cached(&render(&Statement::Savepoint(SAVEPOINT.into())).text)?
+            .prepare_cached(&savepoint_sql().open)?
             .execute([])?;
         Ok(())
     }
@@ -365,15 +384,14 @@ impl Database {
     /// Keeps what the statement did.
     pub fn release(&self) -> Result<(), DbError> {
         self.conn
-            .prepare_cached(&render(&Statement::Release(SAVEPOINT.into())).text)?
+            .prepare_cached(&savepoint_sql().release)?
             .execute([])?;
         Ok(())
     }
 
     /// Undoes what the statement did.
     pub fn rollback_to(&self) -> Result<(), DbError> {
-        self.conn
-            .execute_batch(&render(&Statement::RollbackTo(SAVEPOINT.into())).text)?;
+        self.conn.execute_batch(&savepoint_sql().rollback_to)?;
         self.release()
     }
 

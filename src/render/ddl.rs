@@ -25,10 +25,19 @@ impl Writer<'_> {
             .map(|c| self.quoted_width(&c.name))
             .max()
             .unwrap_or(0);
-        let lines = table.columns.len() + usize::from(single_key.is_none());
+        let inline_references = self.backend().inline_references();
+        let table_keys: Vec<&Column> = if inline_references {
+            Vec::new()
+        } else {
+            table.foreign_keys().map(|(c, _)| c).collect()
+        };
+        let lines = table.columns.len() + usize::from(single_key.is_none()) + table_keys.len();
         for (i, column) in table.columns.iter().enumerate() {
             self.piece(PieceKind::Space, "  ");
             self.column_definition(column, single_key == Some(column.name.as_str()), width);
+            if inline_references {
+                self.references(column);
+            }
             if i + 1 < lines {
                 self.punct(",");
             }
@@ -38,11 +47,28 @@ impl Writer<'_> {
             }
             self.piece(PieceKind::Newline, "\n");
         }
+        let mut line = table.columns.len();
         if single_key.is_none() {
+            line += 1;
             self.piece(PieceKind::Space, "  ");
             self.keywords("PRIMARY KEY");
             self.space();
             self.ident_list(&table.primary_key);
+            if line < lines {
+                self.punct(",");
+            }
+            self.piece(PieceKind::Newline, "\n");
+        }
+        for column in table_keys {
+            line += 1;
+            self.piece(PieceKind::Space, "  ");
+            self.keywords("FOREIGN KEY");
+            self.space();
+            self.ident_list(std::slice::from_ref(&column.name));
+            self.references(column);
+            if line < lines {
+                self.punct(",");
+            }
             self.piece(PieceKind::Newline, "\n");
         }
         self.punct(")");
@@ -88,6 +114,10 @@ impl Writer<'_> {
             self.piece(PieceKind::Literal, &check.sql);
             self.punct(")");
         }
+    }
+
+    /// ` REFERENCES table(column) [ON DELETE ...]`, when the column is a foreign key.
+    fn references(&mut self, column: &Column) {
         if let Some(fk) = &column.foreign_key {
             self.space();
             self.keyword("REFERENCES");

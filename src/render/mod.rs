@@ -35,6 +35,8 @@
 
 mod ddl;
 pub mod dialect;
+mod dml;
+mod expr;
 pub mod piece;
 pub(crate) mod writer;
 

@@ -1,10 +1,12 @@
-//! A view of dialects: the SQL a statement sent, written again for another dialect from the statement trees it
-//! kept: for `ormscope sql`, `:translate`, the REPL's `:dialect`, and transcripts. Nothing is
-//! run again; the rows and changes reported are SQLite's.
+//! A view of dialects: the SQL a statement sent, written again for another dialect from the
+//! statement trees it kept: for `ormscope sql`, `:translate`, the REPL's `:dialect`, and
+//! transcripts. Nothing is run again; the rows and changes reported are SQLite's. A long
+//! statement is broken into lines where the writer marked its clauses
+//! ([`crate::render::PieceKind::ClauseBreak`]); only raw SQL typed with `:sql` is read again.
 
 use crate::dialect::{Choice, Dialect};
 use crate::mapper::Registry;
-use crate::render::{render_in, statement_kind};
+use crate::render::{piece, render_in, statement_kind, Rendered};
 use crate::schema::MetaData;
 use crate::session::{Executed, Response};
 use crate::view::highlight::{self, Kind, Run};
@@ -33,7 +35,31 @@ pub fn response_in(response: &Response, dialect: Dialect, metadata: &MetaData) -
     out
 }
 
-/// One SQL statement as runs, broken before its main clauses when wider than `width`.
+/// One statement sent, written for `dialect` as runs, broken before its main clauses (where
+/// the writer marked them) when wider than `width`.
+fn executed_runs(
+    executed: &Executed,
+    dialect: Dialect,
+    metadata: &MetaData,
+    width: usize,
+) -> Vec<Run> {
+    match &executed.statement {
+        Some(tree) => rendered_runs(&render_in(tree, dialect, metadata), width),
+        None => statement_runs(&executed.display, width),
+    }
+}
+
+/// A rendered statement as runs, broken at its clause breaks when wider than `width`.
+fn rendered_runs(rendered: &Rendered, width: usize) -> Vec<Run> {
+    let runs = highlight::sql(&rendered.display);
+    if panels::line_width(&runs) > width {
+        highlight::sql(&piece::broken_at_clauses(rendered.pieces()))
+    } else {
+        runs
+    }
+}
+
+/// One SQL statement's text as runs, broken before its main clauses when wider than `width`.
 pub fn statement_runs(text: &str, width: usize) -> Vec<Run> {
     let runs = highlight::sql(text);
     if panels::line_width(&runs) > width {
@@ -63,8 +89,8 @@ pub fn sql_script(
             out.push_str(&painter.paint_one(Kind::Dim, &heading));
             out.push('\n');
         }
-        for executed in sql_in(sql, *dialect, metadata) {
-            let mut runs = statement_runs(&executed.display, width);
+        for executed in sql {
+            let mut runs = executed_runs(executed, *dialect, metadata, width);
             highlight::push(&mut runs, Kind::Plain, ";");
             out.push_str(&painter.paint(&runs));
             out.push('\n');
@@ -83,7 +109,7 @@ pub fn dialect_runs(
 ) -> Vec<Run> {
     let mut runs = Vec::new();
     let numbered = sql.len() > 1;
-    for (n, executed) in sql_in(sql, dialect, metadata).iter().enumerate() {
+    for (n, executed) in sql.iter().enumerate() {
         if n > 0 {
             highlight::push(&mut runs, Kind::Plain, "\n");
         }
@@ -91,8 +117,10 @@ pub fn dialect_runs(
             highlight::push(&mut runs, Kind::Dim, &format!("{}. ", n + 1));
         }
         let prefix = if numbered { 3 } else { 0 };
-        runs.extend(statement_runs(
-            &executed.display,
+        runs.extend(executed_runs(
+            executed,
+            dialect,
+            metadata,
             width.saturating_sub(prefix),
         ));
     }

@@ -1,6 +1,6 @@
 //! SQL dialects: the databases the SQL can be written for, and the small named things that
 //! differ between them, one backend per database as sea-query's `backend/` keeps them:
-//! [`sqlite`], [`postgres`] and [`mysql`]. The writer ([`super::writer`]) asks its backend
+//! `sqlite.rs`, `postgres.rs` and `mysql.rs`. The writer (`render/writer.rs`) asks its backend
 //! each question by name (how to page, how to write an empty `IN`, whether an insert says
 //! `RETURNING`, ...) instead of comparing dialects inline.
 //!
@@ -13,14 +13,15 @@
 //! School's names needs it, so the School's SQL reads the same in every dialect. The reserved
 //! words are data, one file per database in `reserved/`.
 
-pub mod mysql;
-pub mod postgres;
-pub mod sqlite;
+mod mysql;
+mod postgres;
+mod sqlite;
 
 use super::writer::Writer;
 use crate::schema::ColumnType;
 use crate::sql::{format_real, Expr, Value};
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 pub use mysql::MYSQL_NO_LIMIT;
 
@@ -84,10 +85,14 @@ impl Dialect {
     /// Whether `word` is reserved in this dialect (so it must be quoted to be a name).
     pub fn is_reserved(self, word: &str) -> bool {
         let lower = word.to_ascii_lowercase();
-        self.backend()
-            .reserved_words()
-            .lines()
-            .any(|reserved| reserved == lower)
+        self.reserved_words().binary_search(&lower.as_str()).is_ok()
+    }
+
+    /// The dialect's reserved words, sorted, read once from its data file.
+    fn reserved_words(self) -> &'static [&'static str] {
+        static LISTS: [OnceLock<Vec<&'static str>>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        LISTS[self as usize].get_or_init(|| self.backend().reserved_words().lines().collect())
     }
 
     /// Whether a name must be quoted: reserved, upper-case letters, or unusual characters.
@@ -223,6 +228,12 @@ pub(crate) trait Backend: Sync {
     /// The name of a column type in `CREATE TABLE`.
     fn column_type(&self, ty: ColumnType) -> &'static str {
         ty.sql_name()
+    }
+
+    /// Whether a column's `REFERENCES` may be written after it (else a table constraint
+    /// `FOREIGN KEY (column) REFERENCES ...` follows the columns).
+    fn inline_references(&self) -> bool {
+        true
     }
 
     /// A single integer primary key column's type and key words, numbered by the database

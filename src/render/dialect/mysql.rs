@@ -2,6 +2,7 @@
 
 use super::Backend;
 use crate::render::writer::Writer;
+use crate::schema::ColumnType;
 use crate::sql::Expr;
 
 /// MySQL's differences.
@@ -52,8 +53,7 @@ impl Backend for Mysql {
     fn write_default_values(&self, w: &mut Writer<'_>) {
         w.space();
         w.punct("()");
-        w.space();
-        w.keyword("VALUES");
+        w.clause("VALUES");
         w.space();
         w.punct("()");
     }
@@ -62,6 +62,21 @@ impl Backend for Mysql {
     /// an UPDATE or DELETE writes; a derived table is materialized, so it is allowed.
     fn limited_in_needs_derived_table(&self) -> bool {
         true
+    }
+
+    /// MySQL parses a column's own `REFERENCES` and ignores it: foreign keys are table
+    /// constraints there.
+    fn inline_references(&self) -> bool {
+        false
+    }
+
+    /// `VARCHAR(255)` for text: MySQL cannot index or make UNIQUE a `TEXT` column without a
+    /// length, so text columns are SQLAlchemy's `String(255)` there.
+    fn column_type(&self, ty: ColumnType) -> &'static str {
+        match ty {
+            ColumnType::Text => "VARCHAR(255)",
+            other => other.sql_name(),
+        }
     }
 
     /// `INTEGER PRIMARY KEY AUTO_INCREMENT`.
