@@ -106,6 +106,11 @@ impl Eval<'_> {
         if rows.rows.is_empty() {
             self.check_parent(q, span)?;
         }
+        let rows = if q.is_whole_rows() {
+            self.identity_rows(&q.table, rows, span)?
+        } else {
+            rows
+        };
         for (rel, loading) in &q.eager {
             if *loading == Loading::SelectIn {
                 self.select_in(&q.table, &rows, rel, span)?;
