@@ -83,6 +83,12 @@ pub(crate) struct Eval<'a> {
     pub eager_hits: BTreeMap<String, usize>,
     /// The statement's text, for naming what a loop shows.
     pub source: &'a str,
+    /// Which relationship each lazy load was for, by its place in the trace's SQL: the owner's
+    /// table and the relationship's name (to name it in N+1 advice).
+    pub lazy_loads: BTreeMap<usize, (String, String)>,
+    /// Objects a many-to-one will load lazily, by table and key: the relationship that leads
+    /// to them.
+    lazy_targets: BTreeMap<(String, String), (String, String)>,
 }
 
 impl<'a> Eval<'a> {
@@ -104,6 +110,8 @@ impl<'a> Eval<'a> {
             locals: BTreeMap::new(),
             eager_hits: BTreeMap::new(),
             source,
+            lazy_loads: BTreeMap::new(),
+            lazy_targets: BTreeMap::new(),
         }
     }
 
@@ -113,6 +121,24 @@ impl<'a> Eval<'a> {
     pub fn run_query(&mut self, select: Select, span: Span) -> Result<Rows> {
         self.autoflush(span)?;
         self.exec.query(select, self.trace, span)
+    }
+
+    /// Runs a query of `q`'s rows; when `q` is an object's relationship, the statement is
+    /// noted as that relationship's lazy load.
+    pub fn run_lazy(&mut self, q: &Query, select: Select, span: Span) -> Result<Rows> {
+        let rows = self.run_query(select, span)?;
+        if let Some(parent) = &q.parent {
+            let origin = (parent.obj.table.clone(), parent.relationship.name.clone());
+            self.note_lazy_load(origin);
+        }
+        Ok(rows)
+    }
+
+    /// Notes the last statement sent as the lazy load of a relationship (owner table, name).
+    fn note_lazy_load(&mut self, origin: (String, String)) {
+        if let Some(last) = self.trace.sql.len().checked_sub(1) {
+            self.lazy_loads.insert(last, origin);
+        }
     }
 
     /// Adds a step to the plain-words account of what the mapper did.
@@ -150,6 +176,9 @@ impl<'a> Eval<'a> {
             return Ok(row);
         }
         let rows = self.run_query(obj.load_select(), span)?;
+        if let Some(origin) = self.lazy_targets.get(&key).cloned() {
+            self.note_lazy_load(origin);
+        }
         let row = rows
             .rows
             .into_iter()
@@ -576,10 +605,15 @@ impl<'a> Eval<'a> {
                     ));
                     return Ok(Val::Nothing);
                 }
-                Ok(Val::Object(Obj {
+                let target = Obj {
                     table: rel.target.clone(),
                     key: vec![(key_of(self.reg, &rel.target), fk)],
-                }))
+                };
+                self.lazy_targets.insert(
+                    (target.table.clone(), target.key_text()),
+                    (obj.table.clone(), rel.name.clone()),
+                );
+                Ok(Val::Object(target))
             }
             _ => Ok(Val::Query(Box::new(Query::of_object(
                 self.reg, obj, rel, span,
@@ -916,7 +950,7 @@ impl<'a> Eval<'a> {
     }
 
     fn first(&mut self, q: Query, span: Span) -> Result<Val> {
-        let mut rows = self.run_query(q.to_select(), span)?;
+        let mut rows = self.run_lazy(&q, q.to_select(), span)?;
         if q.is_whole_rows() {
             rows = self.identity_rows(&q.table, rows, span)?;
         }
@@ -1005,7 +1039,7 @@ impl<'a> Eval<'a> {
             "{name}(): computed by the database, no objects are loaded"
         ));
         let select = q.aggregate_select(agg, column.as_deref());
-        let rows = self.run_query(select, span)?;
+        let rows = self.run_lazy(&q, select, span)?;
         if !q.group_by.is_empty() {
             if rows.rows.is_empty() {
                 self.check_parent(&q, span)?;
