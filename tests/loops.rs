@@ -104,3 +104,70 @@ fn the_sql_panel_sums_a_loop_up_and_json_keeps_every_statement() {
     let json = mem(&["for s in students: s.classes.count()"]);
     assert_eq!(json.out[0]["sql"].as_array().map(Vec::len), Some(41));
 }
+
+mod ctrl_c {
+    use expectrl::session::OsSession as Session;
+    use expectrl::{Eof, Expect};
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    /// The prompt on a pty, over a School big enough that a loop runs for many seconds.
+    fn big_school(home: &std::path::Path) -> Session {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ormscope"));
+        cmd.args(["--scale", "200000"])
+            .env("XDG_DATA_HOME", home)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1");
+        let mut p = Session::spawn(cmd).expect("the binary starts on a pty");
+        p.set_expect_timeout(Some(Duration::from_secs(120)));
+        ready(&mut p);
+        p.send_line(":timeout 0").expect("typed");
+        ready(&mut p);
+        p
+    }
+
+    fn ready(p: &mut Session) {
+        p.expect("orm> ").expect("the prompt");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    /// Starts `statement`, lets it run a moment, presses Ctrl-C: it must stop within a few
+    /// seconds with the interrupt's message.
+    fn interrupt(p: &mut Session, statement: &str) {
+        p.send_line(statement).expect("typed");
+        std::thread::sleep(Duration::from_millis(2500));
+        let pressed = Instant::now();
+        p.send("\x03").expect("Ctrl-C");
+        p.set_expect_timeout(Some(Duration::from_secs(10)));
+        p.expect("stopped (Ctrl-C)")
+            .expect("the loop stops at once and says so");
+        assert!(
+            pressed.elapsed() < Duration::from_secs(10),
+            "stopped after {:?}",
+            pressed.elapsed()
+        );
+        p.set_expect_timeout(Some(Duration::from_secs(120)));
+        ready(p);
+    }
+
+    #[test]
+    fn ctrl_c_stops_a_loop_of_queries_and_a_loop_of_writes_is_rolled_back() {
+        let home = tempfile::tempdir().expect("temp dir");
+        let mut p = big_school(home.path());
+        interrupt(&mut p, "for s in students: s.classes.count()");
+        interrupt(&mut p, "for s in students: s.name = 'Stopped Here'");
+        p.send_line("students.where(name == 'Stopped Here').count()")
+            .expect("typed");
+        p.expect("SELECT count(*) FROM students WHERE name = 'Stopped Here'")
+            .expect("ran");
+        p.expect(regex_zero())
+            .expect("nothing of the loop was kept");
+        ready(&mut p);
+        p.send("\x04").expect("Ctrl-D");
+        p.expect(Eof).expect("the program ends");
+    }
+
+    fn regex_zero() -> expectrl::Regex<&'static str> {
+        expectrl::Regex(r"\n\s*0\s*\r?\n")
+    }
+}

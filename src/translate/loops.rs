@@ -203,6 +203,7 @@ impl Eval<'_> {
         let count = owners.len();
         let mut out = Vec::new();
         for (obj, row) in owners {
+            self.exec.stopped(iterable.span)?;
             self.remember(&obj, row);
             self.locals.insert(var.name.clone(), obj.clone());
             let mut cells = vec![obj
