@@ -641,6 +641,7 @@ impl<'a> Eval<'a> {
             Some(c) if c.mapper.is_some_and(|m| m.class_name == name) => {
                 let table = c.table.name.clone();
                 let values = self.keyword_values(args, span, name)?;
+                self.new_object_step(&table, &format!("{name}(...)"));
                 self.insert(&table, values, Vec::new(), span).map(write_val)
             }
             Some(c) => Err(
