@@ -67,6 +67,7 @@ pub struct Database {
     timeout: Option<Duration>,
     deadline: Arc<Mutex<Option<Instant>>>,
     timed_out: Arc<AtomicBool>,
+    interrupted: Arc<AtomicBool>,
 }
 
 /// The name of the savepoint each statement runs in.
@@ -99,6 +100,27 @@ fn setting(name: &str, on: bool) -> String {
     }))
     .text
 }
+
+/// Stops the statement that is running, from another thread (Ctrl-C): SQLite stops the SQL
+/// it is running, and every later SQL of the same statement is refused before it starts, so
+/// a loop of many short queries stops at once too. The session then rolls the statement back.
+#[derive(Clone)]
+pub struct Interrupter {
+    handle: Arc<rusqlite::InterruptHandle>,
+    interrupted: Arc<AtomicBool>,
+}
+
+impl Interrupter {
+    /// Stops the running statement.
+    pub fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::SeqCst);
+        self.handle.interrupt();
+    }
+}
+
+/// What an interrupted statement says.
+pub const INTERRUPTED: &str =
+    "the statement was stopped (Ctrl-C) before it finished; nothing was changed";
 
 /// How long a statement may run before it is stopped, unless changed with `:timeout`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -146,12 +168,17 @@ impl Database {
             timeout: Some(DEFAULT_TIMEOUT),
             deadline: Arc::default(),
             timed_out: Arc::default(),
+            interrupted: Arc::default(),
         };
         db.count_changes(true)?;
         let (deadline, timed_out) = (Arc::clone(&db.deadline), Arc::clone(&db.timed_out));
+        let interrupted = Arc::clone(&db.interrupted);
         db.conn.progress_handler(
             10_000,
             Some(move || {
+                if interrupted.load(Ordering::SeqCst) {
+                    return true;
+                }
                 let late = deadline
                     .lock()
                     .map(|d| d.is_some_and(|d| Instant::now() > d))
@@ -191,9 +218,38 @@ impl Database {
         self.timeout
     }
 
-    /// Starts the clock for a statement's time limit.
+    /// What stops this database's running statement from another thread (Ctrl-C).
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter {
+            handle: Arc::new(self.conn.get_interrupt_handle()),
+            interrupted: Arc::clone(&self.interrupted),
+        }
+    }
+
+    /// The reason the running statement must stop now (Ctrl-C, or its time is up), checked
+    /// before each SQL statement and between a loop's rounds.
+    pub fn stopped(&self) -> Result<(), DbError> {
+        let late = self
+            .deadline
+            .lock()
+            .map(|d| d.is_some_and(|d| Instant::now() > d))
+            .unwrap_or(false);
+        if !self.interrupted.load(Ordering::SeqCst) && !late {
+            return Ok(());
+        }
+        if late {
+            self.timed_out.store(true, Ordering::SeqCst);
+        }
+        Err(self.fail(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT),
+            None,
+        )))
+    }
+
+    /// Starts the clock for a statement's time limit (and forgets an earlier Ctrl-C).
     pub fn start_clock(&self) {
         self.timed_out.store(false, Ordering::SeqCst);
+        self.interrupted.store(false, Ordering::SeqCst);
         if let Ok(mut d) = self.deadline.lock() {
             *d = self.timeout.and_then(|t| Instant::now().checked_add(t));
         }
@@ -228,6 +284,10 @@ impl Database {
         let mut err = DbError::from(e);
         if let Some(why) = self.refusal.lock().ok().and_then(|mut r| r.take()) {
             err.message = why;
+            err.explained = true;
+        } else if self.interrupted.load(Ordering::SeqCst) {
+            err.code = Some(rusqlite::ErrorCode::OperationInterrupted);
+            err.message = INTERRUPTED.to_string();
             err.explained = true;
         } else if self.timed_out.swap(false, Ordering::SeqCst) {
             let limit = self.timeout.map_or(0, |t| t.as_secs());
@@ -292,6 +352,7 @@ impl Database {
     }
 
     fn query_text(&self, text: &str, params: &[Value]) -> Result<Rows, DbError> {
+        self.stopped()?;
         self.read_rows(text, params).map_err(|e| self.fail(e))
     }
 
@@ -313,6 +374,7 @@ impl Database {
 
     /// Runs a write and reports what it changed.
     pub fn execute(&self, sql: &Rendered) -> Result<Changes, DbError> {
+        self.stopped()?;
         self.take_changes();
         let affected = self
             .conn
@@ -391,8 +453,12 @@ impl Database {
 
     /// Undoes what the statement did.
     pub fn rollback_to(&self) -> Result<(), DbError> {
-        self.conn.execute_batch(&savepoint_sql().rollback_to)?;
-        self.release()
+        let undo = || -> Result<(), DbError> {
+            self.conn.execute_batch(&savepoint_sql().rollback_to)?;
+            self.release()
+        };
+        // A Ctrl-C that lands on the rollback itself must not leave the statement half done.
+        undo().or_else(|_| undo())
     }
 
     /// Runs a transaction-control or schema statement (`BEGIN`, `COMMIT`, `CREATE TABLE`),

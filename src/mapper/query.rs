@@ -107,6 +107,9 @@ pub struct Query {
     pub group_by: Vec<String>,
     /// The owner, when this is an object's relationship.
     pub parent: Option<Parent>,
+    /// The object a path of relationships started from (`students[13]` in
+    /// `students[13].clubs.members`), to say so when it does not exist.
+    pub origin: Option<Parent>,
     /// Relationships loaded eagerly with the rows, and how.
     pub eager: Vec<(Relationship, Loading)>,
 }
@@ -135,8 +138,14 @@ impl Query {
             distinct: false,
             group_by: Vec::new(),
             parent: None,
+            origin: None,
             eager: Vec::new(),
         }
+    }
+
+    /// The object this query's rows hang from, directly or through other relationships.
+    pub fn owner(&self) -> Option<&Parent> {
+        self.parent.as_ref().or(self.origin.as_ref())
     }
 
     /// Whether it reads whole rows of its table (no projection or grouping).
@@ -206,6 +215,8 @@ impl Query {
         let mut s = self.base_select(items);
         s.group_by = self.group_by.iter().map(|c| self.column(c)).collect();
         s.order_by = self.order_by.clone();
+        s.limit = self.limit.map(|n| Expr::value(Value::Integer(n)));
+        s.offset = self.offset.map(|n| Expr::value(Value::Integer(n)));
         s
     }
 
@@ -270,6 +281,7 @@ impl Query {
             }
         };
         q.filters.push(filter);
+        q.origin = self.owner().cloned();
         q
     }
 }
@@ -364,6 +376,22 @@ mod tests {
         assert_eq!(
             display(q.aggregate_select(Aggregate::Count, None)),
             "SELECT year, count(*) AS count FROM students GROUP BY year"
+        );
+    }
+
+    #[test]
+    fn group_counts_keep_their_page() {
+        let mut q = Query::all("students");
+        q.group_by = vec!["year".into()];
+        q.order_by = vec![Order {
+            expr: Expr::column("students", "year"),
+            descending: false,
+        }];
+        q.limit = Some(2);
+        q.offset = Some(1);
+        assert_eq!(
+            display(q.aggregate_select(Aggregate::Count, None)),
+            "SELECT year, count(*) AS count FROM students GROUP BY year ORDER BY year LIMIT 2 OFFSET 1"
         );
     }
 

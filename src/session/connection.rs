@@ -79,6 +79,10 @@ impl Executor for Connection<'_> {
     fn session_mode(&self) -> bool {
         self.unit.is_some()
     }
+
+    fn stopped(&self, span: Span) -> Result<()> {
+        self.db.stopped().map_err(|e| sql_error(&e, span))
+    }
 }
 
 /// Session mode: a write waits in the unit of work, and the learner is told so.

@@ -3,7 +3,7 @@
 
 use crate::db::DbError;
 use crate::error::{Error, ErrorKind, Span};
-use crate::mapper::Registry;
+use crate::mapper::{Link, Registry};
 use crate::schema::Table;
 use crate::translate::Assignment;
 
@@ -47,6 +47,9 @@ pub(crate) fn explain(
             .map(|c| given(c).map_or_else(|| "?".to_string(), |a| a.value.sql_literal()))
             .collect();
         let first = columns.first().copied().unwrap_or("");
+        if let Some(linked) = already_linked(reg, table, written) {
+            return linked;
+        }
         let text = if columns.len() == 1 {
             format!(
                 "{}.{first} must be unique, and another {class} already has {first} = {}",
@@ -98,6 +101,38 @@ pub(crate) fn explain(
         ErrorKind::Constraint,
         span,
         format!("a rule of {} failed: {message}", table.name),
+    )
+}
+
+/// A link appended twice through a many-to-many relationship (`students[13].clubs.append(
+/// clubs[3])` when Student 13 is in Club 3 already), said in the relationship's terms.
+fn already_linked(reg: &Registry, table: &Table, written: &[Assignment]) -> Option<Error> {
+    let [owner, target] = written else {
+        return None;
+    };
+    let rel = reg.metadata.tables().iter().find_map(|t| {
+        reg.relationships_of(&t.name).into_iter().find(|r| {
+            matches!(&r.link, Link::ManyToMany { secondary, owner_column, target_column }
+                if *secondary == table.name
+                    && *owner_column == owner.column
+                    && *target_column == target.column)
+        })
+    })?;
+    let (owner_class, target_class) = (reg.class_name(&rel.owner), reg.class_name(&rel.target));
+    let (owner_key, target_key) = (owner.value.sql_literal(), target.value.sql_literal());
+    Some(
+        Error::new(
+            ErrorKind::Constraint,
+            target.span,
+            format!(
+                "{owner_class} {owner_key} already has {target_class} {target_key} among its {}: {} already links them, and a link is kept once",
+                rel.name, table.name
+            ),
+        )
+        .with_hint(format!(
+            "nothing to add; {}[{owner_key}].{} lists them, and .remove({}[{target_key}]) would unlink them",
+            rel.owner, rel.name, rel.target
+        )),
     )
 }
 

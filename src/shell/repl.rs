@@ -156,7 +156,7 @@ impl Prompt {
     /// Tells the prompt about the session's current names and database, before a statement runs.
     pub fn prepare(&mut self, shell: &Shell) {
         if let Ok(mut handle) = self.interrupt.lock() {
-            *handle = Some(shell.session.database().connection().get_interrupt_handle());
+            *handle = Some(shell.session.database().interrupter());
         }
         if let Some(helper) = self.editor.helper_mut() {
             helper.variables = variables(shell);
@@ -285,14 +285,13 @@ fn save_history(editor: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&P
     }
 }
 
-type SharedInterrupt = Arc<Mutex<Option<rusqlite::InterruptHandle>>>;
+type SharedInterrupt = Arc<Mutex<Option<crate::db::Interrupter>>>;
 
 /// Ctrl-C while a statement runs interrupts it (the statement is rolled back); while typing,
 /// the line editor clears the line instead.
 fn watch_ctrl_c(shell: &Shell) -> SharedInterrupt {
-    let shared: SharedInterrupt = Arc::new(Mutex::new(Some(
-        shell.session.database().connection().get_interrupt_handle(),
-    )));
+    let shared: SharedInterrupt =
+        Arc::new(Mutex::new(Some(shell.session.database().interrupter())));
     let handle = Arc::clone(&shared);
     let _ = ctrlc::set_handler(move || {
         if let Ok(guard) = handle.lock() {

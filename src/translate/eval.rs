@@ -53,6 +53,12 @@ pub(crate) struct Eval<'a> {
     pub eager_hits: BTreeMap<String, usize>,
     /// The statement's text, for naming what a loop shows.
     pub source: &'a str,
+    /// Which relationship each lazy load was for, by its place in the trace's SQL: the owner's
+    /// table and the relationship's name (to name it in N+1 advice).
+    pub lazy_loads: BTreeMap<usize, (String, String)>,
+    /// Objects a many-to-one will load lazily, by table and key: the relationship that leads
+    /// to them.
+    lazy_targets: BTreeMap<(String, String), (String, String)>,
 }
 
 impl<'a> Eval<'a> {
@@ -74,6 +80,8 @@ impl<'a> Eval<'a> {
             locals: BTreeMap::new(),
             eager_hits: BTreeMap::new(),
             source,
+            lazy_loads: BTreeMap::new(),
+            lazy_targets: BTreeMap::new(),
         }
     }
 
@@ -83,6 +91,24 @@ impl<'a> Eval<'a> {
     pub fn run_query(&mut self, select: Select, span: Span) -> Result<Rows> {
         self.autoflush(span)?;
         self.exec.query(select, self.trace, span)
+    }
+
+    /// Runs a query of `q`'s rows; when `q` is an object's relationship, the statement is
+    /// noted as that relationship's lazy load.
+    pub fn run_lazy(&mut self, q: &Query, select: Select, span: Span) -> Result<Rows> {
+        let rows = self.run_query(select, span)?;
+        if let Some(parent) = &q.parent {
+            let origin = (parent.obj.table.clone(), parent.relationship.name.clone());
+            self.note_lazy_load(origin);
+        }
+        Ok(rows)
+    }
+
+    /// Notes the last statement sent as the lazy load of a relationship (owner table, name).
+    fn note_lazy_load(&mut self, origin: (String, String)) {
+        if let Some(last) = self.trace.sql.len().checked_sub(1) {
+            self.lazy_loads.insert(last, origin);
+        }
     }
 
     /// Adds a step to the plain-words account of what the mapper did.
@@ -120,6 +146,9 @@ impl<'a> Eval<'a> {
             return Ok(row);
         }
         let rows = self.run_query(obj.load_select(), span)?;
+        if let Some(origin) = self.lazy_targets.get(&key).cloned() {
+            self.note_lazy_load(origin);
+        }
         let row = rows
             .rows
             .into_iter()
@@ -130,11 +159,47 @@ impl<'a> Eval<'a> {
     }
 
     /// Keeps a loaded row for the rest of the statement (and, in session mode, in the
-    /// identity map for later statements).
+    /// identity map for later statements). An object the identity map holds already keeps the
+    /// map's row, as SQLAlchemy's identity map does until expire or commit.
     pub fn remember(&mut self, obj: &Obj, row: Vec<Value>) {
         let key = (obj.table.clone(), obj.key_text());
-        self.exec.keep(&key.0, &key.1, row.clone());
+        let row = match self.exec.identity(&key.0, &key.1) {
+            Some(kept) => kept,
+            None => {
+                self.exec.keep(&key.0, &key.1, row.clone());
+                row
+            }
+        };
         self.loaded.insert(key, row);
+    }
+
+    /// Whole rows of `table` a query read: in session mode, an object the identity map holds
+    /// already is given as the map has it (SQLAlchemy returns the object it has, until expire
+    /// or commit), and the learner is told when that differs from what the database sent.
+    pub fn identity_rows(&mut self, table: &str, mut rows: Rows, span: Span) -> Result<Rows> {
+        if !self.exec.session_mode() {
+            return Ok(rows);
+        }
+        let t = self.table(table, span)?;
+        let mut differ = Vec::new();
+        for row in &mut rows.rows {
+            let obj = Obj::from_row(t, &rows.columns, row);
+            if let Some(kept) = self.exec.identity(table, &obj.key_text()) {
+                if kept.len() == row.len() && kept != *row {
+                    differ.push(obj.key_text());
+                    *row = kept;
+                }
+            }
+        }
+        if !differ.is_empty() {
+            let it = if differ.len() == 1 { "it" } else { "them" };
+            self.trace.notes.push(format!(
+                "already in the session: {} {} — the query gives the session's values for {it}, not the database's (session.expire_all() or commit reads {it} again)",
+                self.class_of(table),
+                differ.join(", "),
+            ));
+        }
+        Ok(rows)
     }
 
     /// In session mode, sends pending changes before a query reads (autoflush), and says so.
@@ -510,10 +575,15 @@ impl<'a> Eval<'a> {
                     ));
                     return Ok(Val::Nothing);
                 }
-                Ok(Val::Object(Obj {
+                let target = Obj {
                     table: rel.target.clone(),
                     key: vec![(key_of(self.reg, &rel.target), fk)],
-                }))
+                };
+                self.lazy_targets.insert(
+                    (target.table.clone(), target.key_text()),
+                    (obj.table.clone(), rel.name.clone()),
+                );
+                Ok(Val::Object(target))
             }
             _ => Ok(Val::Query(Box::new(Query::of_object(
                 self.reg, obj, rel, span,
@@ -541,6 +611,7 @@ impl<'a> Eval<'a> {
             Some(c) if c.mapper.is_some_and(|m| m.class_name == name) => {
                 let table = c.table.name.clone();
                 let values = self.keyword_values(args, span, name)?;
+                self.new_object_step(&table, &format!("{name}(...)"));
                 self.insert(&table, values, Vec::new(), span).map(write_val)
             }
             Some(c) => Err(
@@ -728,7 +799,7 @@ impl<'a> Eval<'a> {
             }
             "first" => {
                 no_arguments(args, "first")?;
-                q.limit = Some(1);
+                q.limit = Some(q.limit.map_or(1, |n| n.min(1)));
                 self.first(q, span)
             }
             "all" => {
@@ -747,10 +818,12 @@ impl<'a> Eval<'a> {
                 } else {
                     Loading::Joined
                 };
+                self.no_eager_load_of_columns(&q, method)?;
                 self.eager_loading(&mut q, loading, args, span)?;
                 Ok(Val::Query(Box::new(q)))
             }
             "select" => {
+                self.no_eager_load_of_columns(&q, method)?;
                 let columns = self.column_arguments(&q.table, args, "select", span)?;
                 q.columns = Some(columns);
                 Ok(Val::Query(Box::new(q)))
@@ -761,6 +834,7 @@ impl<'a> Eval<'a> {
                 Ok(Val::Query(Box::new(q)))
             }
             "group_by" => {
+                self.no_eager_load_of_columns(&q, method)?;
                 q.group_by = self.column_arguments(&q.table, args, "group_by", span)?;
                 Ok(Val::Query(Box::new(q)))
             }
@@ -797,6 +871,41 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// `include`/`join_load` load related objects into the rows' objects: a query of columns
+    /// or groups has no objects to load them into (SQLAlchemy refuses it too).
+    fn no_eager_load_of_columns(&self, q: &Query, method: &Ident) -> Result<()> {
+        let eager = q.eager.first().map(|(rel, loading)| {
+            let how = match loading {
+                Loading::SelectIn => "include",
+                Loading::Joined => "join_load",
+            };
+            format!("{how}({})", rel.name)
+        });
+        let shaped = if !q.group_by.is_empty() {
+            Some("group_by(...)")
+        } else {
+            q.columns.as_ref().map(|_| "select(...)")
+        };
+        let (loader, columns) = match (method.name.as_str(), eager, shaped) {
+            ("include" | "join_load", _, Some(columns)) => {
+                (format!("{}(...)", method.name), columns)
+            }
+            ("select", Some(loader), _) => (loader, "select(...)"),
+            ("group_by", Some(loader), _) => (loader, "group_by(...)"),
+            _ => return Ok(()),
+        };
+        Err(Error::type_error(
+            method.span,
+            format!(
+                "{loader} loads related objects into whole {} objects, and {columns} gives columns, not objects: there is nothing to load them into",
+                self.class_of(&q.table)
+            ),
+        )
+        .with_hint(format!(
+            "drop {loader}, or drop {columns} to get whole objects with their related ones"
+        )))
+    }
+
     fn no_filter_after_paging(&self, q: &Query, method: &Ident) -> Result<()> {
         if q.limit.is_some() || q.offset.is_some() {
             return Err(Error::type_error(
@@ -812,7 +921,10 @@ impl<'a> Eval<'a> {
     }
 
     fn first(&mut self, q: Query, span: Span) -> Result<Val> {
-        let rows = self.run_query(q.to_select(), span)?;
+        let mut rows = self.run_lazy(&q, q.to_select(), span)?;
+        if q.is_whole_rows() {
+            rows = self.identity_rows(&q.table, rows, span)?;
+        }
         let Some(row) = rows.rows.into_iter().next() else {
             self.check_parent(&q, span)?;
             return Ok(Val::Nothing);
@@ -839,9 +951,10 @@ impl<'a> Eval<'a> {
         Ok(Obj::from_row(self.table(table, span)?, columns, row))
     }
 
-    /// When an object's relationship came back empty, makes sure the object exists.
+    /// When an object's relationship (or a relationship reached from it) came back empty,
+    /// makes sure the object exists.
     pub fn check_parent(&mut self, q: &Query, span: Span) -> Result<()> {
-        if let Some(parent) = &q.parent {
+        if let Some(parent) = q.owner() {
             let obj = parent.obj.clone();
             let at = if parent.span == Span::default() {
                 span
@@ -897,8 +1010,11 @@ impl<'a> Eval<'a> {
             "{name}(): computed by the database, no objects are loaded"
         ));
         let select = q.aggregate_select(agg, column.as_deref());
-        let rows = self.run_query(select, span)?;
+        let rows = self.run_lazy(&q, select, span)?;
         if !q.group_by.is_empty() {
+            if rows.rows.is_empty() {
+                self.check_parent(&q, span)?;
+            }
             return Ok(Val::Rows(rows));
         }
         let value = rows

@@ -45,4 +45,8 @@ pub trait Executor {
 
     /// Whether writes wait in a unit of work (session mode).
     fn session_mode(&self) -> bool;
+
+    /// An error when the statement must stop now (Ctrl-C, or its time is up): a loop asks
+    /// between rounds.
+    fn stopped(&self, span: Span) -> Result<()>;
 }

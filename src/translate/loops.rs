@@ -3,7 +3,7 @@
 //! for all of them, SQLAlchemy's `selectinload`) or `join_load` (joined into the first query).
 
 use super::eval::{eager_key, Eval, Val};
-use crate::answer::Outcome;
+use crate::answer::{Executed, Outcome};
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::loading::joined::JoinedLoad;
 use crate::mapper::loading::selectin::SelectIn;
@@ -11,8 +11,7 @@ use crate::mapper::query::{Loading, Obj, Query};
 use crate::mapper::Relationship;
 use crate::result::Rows;
 use crate::sql::Value;
-use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, LoopBody, Member};
-use std::collections::BTreeMap;
+use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, LoopBody};
 
 /// A statement repeated this many times in one loop is reported as N+1.
 const N_PLUS_ONE_AT: usize = 3;
@@ -101,11 +100,16 @@ impl Eval<'_> {
         let rows = if q.eager.iter().any(|(_, l)| *l == Loading::Joined) {
             self.joined_load(q, span)?
         } else {
-            self.run_query(q.to_select(), span)?
+            self.run_lazy(q, q.to_select(), span)?
         };
         if rows.rows.is_empty() {
             self.check_parent(q, span)?;
         }
+        let rows = if q.is_whole_rows() {
+            self.identity_rows(&q.table, rows, span)?
+        } else {
+            rows
+        };
         for (rel, loading) in &q.eager {
             if *loading == Loading::SelectIn {
                 self.select_in(&q.table, &rows, rel, span)?;
@@ -199,6 +203,7 @@ impl Eval<'_> {
         let count = owners.len();
         let mut out = Vec::new();
         for (obj, row) in owners {
+            self.exec.stopped(iterable.span)?;
             self.remember(&obj, row);
             self.locals.insert(var.name.clone(), obj.clone());
             let mut cells = vec![obj
@@ -228,7 +233,7 @@ impl Eval<'_> {
         self.step(format!(
             "for: one query for the {class} objects, then the body runs once for each of the {count}"
         ));
-        self.note_queries(&q, var, iterable, body, before, out.len());
+        self.note_queries(&q, iterable, before, out.len());
         let mut columns = vec![var.name.clone()];
         match body {
             LoopBody::Values(exprs) => columns.extend(exprs.iter().map(|e| self.text_of(e.span))),
@@ -289,25 +294,9 @@ impl Eval<'_> {
         })
     }
 
-    /// The query count of a loop, and the N+1 note when one statement ran once per object.
-    fn note_queries(
-        &mut self,
-        q: &Query,
-        var: &Ident,
-        iterable: &Expr,
-        body: &LoopBody,
-        before: usize,
-        objects: usize,
-    ) {
+    /// The query count of a loop, and an N+1 note for each statement that ran once per object.
+    fn note_queries(&mut self, q: &Query, iterable: &Expr, before: usize, objects: usize) {
         let total = self.trace.sql.len();
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for s in &self.trace.sql[before..] {
-            *counts.entry(s.text.as_str()).or_default() += 1;
-        }
-        let repeated = counts
-            .into_iter()
-            .max_by_key(|(_, n)| *n)
-            .filter(|(_, n)| *n >= N_PLUS_ONE_AT);
         let mut notes = vec![format!(
             "this statement sent {total} SQL statement{}",
             if total == 1 { "" } else { "s" }
@@ -317,49 +306,61 @@ impl Eval<'_> {
                 "{what} of {hits} objects came from the eager load: no query for them"
             ));
         }
-        if let Some((text, n)) = repeated {
-            let rel = body_relationship(self, q, var, body);
-            let iter_text = self.text_of(iterable.span);
-            let fix = match &rel {
-                Some(r) => format!(
-                    " {iter_text}.include({r}) would load them in 2 queries; {iter_text}.join_load({r}) in 1."
-                ),
-                None => String::new(),
+        for (text, places) in repeated_shapes(&self.trace.sql[before..], before) {
+            let n = places.len();
+            let origin = places.iter().find_map(|i| self.lazy_loads.get(i)).cloned();
+            let advice = self.n_plus_one_advice(q, iterable, origin);
+            let class = self.class_of(&q.table);
+            let each = if n == objects {
+                format!("once for each of the {objects} {class} objects")
+            } else {
+                format!(
+                    "for the {objects} {class} objects (an object already read is not read again)"
+                )
             };
             notes.push(format!(
-                "N+1 queries: \"{text}\" ran {n} times, once for each of the {objects} {} objects — 1 query for the loop plus {n} more.{fix}",
-                self.class_of(&q.table)
+                "N+1 queries: \"{text}\" ran {n} times, {each} — 1 query for the loop plus {n} more.{advice}"
             ));
         }
         self.trace.notes.extend(notes);
     }
-}
 
-/// The relationship of the loop's object that the body follows (`s.classes` → classes).
-fn body_relationship(ev: &Eval<'_>, q: &Query, var: &Ident, body: &LoopBody) -> Option<String> {
-    let exprs: Vec<&Expr> = match body {
-        LoopBody::Values(e) => e.iter().collect(),
-        LoopBody::Assign { target, value } => vec![target, value],
-    };
-    exprs
-        .into_iter()
-        .find_map(|e| find_relationship(ev, q, var, e))
-}
-
-fn find_relationship(ev: &Eval<'_>, q: &Query, var: &Ident, e: &Expr) -> Option<String> {
-    match &e.kind {
-        ExprKind::Member(base, Member::Name(attr)) => {
-            if matches!(&base.kind, ExprKind::Name(n) if *n == var.name)
-                && ev.reg.relationship(&q.table, &attr.name).is_some()
-            {
-                return Some(attr.name.clone());
-            }
-            find_relationship(ev, q, var, base)
+    /// How to load the relationship that repeated with the loop's own query, when it is a
+    /// relationship of the loop's objects; never one loaded eagerly already.
+    fn n_plus_one_advice(
+        &self,
+        q: &Query,
+        iterable: &Expr,
+        origin: Option<(String, String)>,
+    ) -> String {
+        let Some((_, rel)) = origin.filter(|(owner, _)| *owner == q.table) else {
+            return String::new();
+        };
+        if q.eager.iter().any(|(r, _)| r.name == rel) {
+            return format!(
+                " {rel} is loaded eagerly already, but what the body asks of it (a filter, an order, a page) is a query of its own each time."
+            );
         }
-        ExprKind::Call(callee, _) => find_relationship(ev, q, var, callee),
-        ExprKind::Index(base, _) => find_relationship(ev, q, var, base),
-        _ => None,
+        let iter_text = self.text_of(iterable.span);
+        format!(
+            " {iter_text}.include({rel}) would load them in 2 queries; {iter_text}.join_load({rel}) in 1."
+        )
     }
+}
+
+/// The statements of a loop that ran at least [`N_PLUS_ONE_AT`] times, by their text with `?`
+/// placeholders, in the order each first ran, with their places in the trace (counted from
+/// `first`).
+fn repeated_shapes(sql: &[Executed], first: usize) -> Vec<(String, Vec<usize>)> {
+    let mut shapes: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, s) in sql.iter().enumerate() {
+        match shapes.iter_mut().find(|(text, _)| *text == s.text) {
+            Some((_, places)) => places.push(first + i),
+            None => shapes.push((s.text.clone(), vec![first + i])),
+        }
+    }
+    shapes.retain(|(_, places)| places.len() >= N_PLUS_ONE_AT);
+    shapes
 }
 
 /// A short label for a row: its name (or title) when it has one, else its key.

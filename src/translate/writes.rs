@@ -363,7 +363,10 @@ impl Eval<'_> {
                 parent.span,
             ),
             None if q.filters.is_empty() && q.joins.is_empty() => match item {
-                Val::Dict(values) => self.insert(&q.table, values, Vec::new(), span),
+                Val::Dict(values) => {
+                    self.new_object_step(&q.table, &format!("{method}(...)"));
+                    self.insert(&q.table, values, Vec::new(), span)
+                }
                 _ => Err(Error::type_error(
                     item_span,
                     format!("{method}() on {} takes a dict of column values", q.table),
@@ -379,6 +382,14 @@ impl Eval<'_> {
                 q.table
             ))),
         }
+    }
+
+    /// The step that says a new object is made and how it is written.
+    pub fn new_object_step(&mut self, table: &str, how: &str) {
+        self.step(format!(
+            "{how}: a new {} object, which the mapper writes as one INSERT INTO {table}",
+            self.class_of(table)
+        ));
     }
 
     fn append(
@@ -562,6 +573,25 @@ impl Eval<'_> {
         }
         let owner_key = parent.obj.single_key().cloned().unwrap_or(Value::Null);
         let target_key = target.single_key().cloned().unwrap_or(Value::Null);
+        let how = match &rel.link {
+            Link::ManyToMany { secondary, .. } => {
+                format!("the row of {secondary} that links them is deleted; both objects stay")
+            }
+            Link::OneToMany { column } => format!(
+                "the mapper sets {}.{column} to NULL; the {} stays",
+                rel.target,
+                self.class_of(&rel.target)
+            ),
+            Link::ManyToOne { .. } => String::new(),
+        };
+        self.step(format!(
+            "{} {}.{}.remove({} {}): {how}",
+            self.class_of(&parent.obj.table),
+            parent.obj.key_text(),
+            rel.name,
+            self.class_of(&target.table),
+            target.key_text()
+        ));
         let (table, statement, written) = match &rel.link {
             Link::ManyToMany {
                 secondary,

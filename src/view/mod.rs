@@ -99,17 +99,43 @@ pub fn orm_panel(response: &Response, registry: &Registry) -> Vec<Run> {
     runs
 }
 
+/// Statements of one shape (the same text with `?`) shown before the rest are only counted.
+pub const SAME_SHAPE_SHOWN: usize = 3;
+
+/// A shape is summed up only when it ran more than this many times (a loop's N+1).
+const SAME_SHAPE_SUMMED_UP: usize = 5;
+
 /// The SQL panel's runs: each statement sent (broken before its clauses when wider than
-/// `width`), with the rows it gave.
+/// `width`), with the rows it gave. A shape that ran many times (a loop) shows its first
+/// [`SAME_SHAPE_SHOWN`] and a count of the rest; a failed statement is always shown.
 pub fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run> {
     let mut runs = Vec::new();
     if sql.is_empty() {
         push(&mut runs, Kind::Dim, "(no SQL sent)");
     }
+    let shown = shown_statements(sql);
+    let mut first_line = true;
     for (i, s) in sql.iter().enumerate() {
-        if i > 0 {
+        match &shown[i] {
+            Shown::Yes => {}
+            Shown::No => continue,
+            Shown::Summary { hidden, like } => {
+                if !first_line {
+                    push(&mut runs, Kind::Plain, "\n");
+                }
+                first_line = false;
+                push(
+                    &mut runs,
+                    Kind::Dim,
+                    &format!("… {hidden} more of the same shape as {}", like + 1),
+                );
+                continue;
+            }
+        }
+        if !first_line {
             push(&mut runs, Kind::Plain, "\n");
         }
+        first_line = false;
         if sql.len() > 1 {
             push(&mut runs, Kind::Dim, &format!("{}. ", i + 1));
         }
@@ -142,6 +168,48 @@ pub fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run
         }
     }
     runs
+}
+
+/// Whether the SQL panel shows a statement, or in its place the count of those of its shape
+/// left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shown {
+    Yes,
+    No,
+    /// The last one left out of a shape: `hidden` were, like statement `like` (0-based).
+    Summary {
+        hidden: usize,
+        like: usize,
+    },
+}
+
+fn shown_statements(sql: &[Executed]) -> Vec<Shown> {
+    use std::collections::HashMap;
+    let mut totals: HashMap<&str, usize> = HashMap::new();
+    for s in sql {
+        *totals.entry(s.text.as_str()).or_default() += 1;
+    }
+    let mut shown = Vec::with_capacity(sql.len());
+    // Per shape: how many met, the first one's place, how many left out, the last left out.
+    let mut shapes: HashMap<&str, (usize, usize, usize, usize)> = HashMap::new();
+    for (i, s) in sql.iter().enumerate() {
+        let total = totals.get(s.text.as_str()).copied().unwrap_or(0);
+        let shape = shapes.entry(s.text.as_str()).or_insert((0, i, 0, i));
+        shape.0 += 1;
+        if total > SAME_SHAPE_SUMMED_UP && shape.0 > SAME_SHAPE_SHOWN && !s.failed {
+            shape.2 += 1;
+            shape.3 = i;
+            shown.push(Shown::No);
+        } else {
+            shown.push(Shown::Yes);
+        }
+    }
+    for (_, like, hidden, last) in shapes.into_values() {
+        if hidden > 0 {
+            shown[last] = Shown::Summary { hidden, like };
+        }
+    }
+    shown
 }
 
 /// Puts each main clause of a long statement on its own line (outside parentheses).

@@ -64,3 +64,43 @@ fn captions_count_rows_and_name_objects() {
         "one memberships object (a row of memberships)"
     );
 }
+
+fn executed(text: &str, failed: bool) -> Executed {
+    Executed {
+        rendered: crate::render::Rendered::raw(text),
+        rows: 1,
+        elapsed: std::time::Duration::default(),
+        failed,
+    }
+}
+
+#[test]
+fn a_loop_shows_the_first_few_of_a_shape_and_counts_the_rest() {
+    let mut sql = vec![executed("SELECT * FROM students", false)];
+    for _ in 0..40 {
+        sql.push(executed(
+            "SELECT count(*) FROM classes WHERE student_id = ?",
+            false,
+        ));
+        sql.push(executed("SELECT * FROM teachers WHERE id = ?", false));
+    }
+    let text: String = sql_panel(&sql, &Settings::default(), 200)
+        .iter()
+        .map(|r| r.text.as_str())
+        .collect();
+    let numbered = text.lines().filter(|l| l.contains(". SELECT")).count();
+    assert_eq!(numbered, 1 + 2 * SAME_SHAPE_SHOWN, "{text}");
+    assert!(text.contains("… 37 more of the same shape as 2"), "{text}");
+    assert!(text.contains("… 37 more of the same shape as 3"), "{text}");
+}
+
+#[test]
+fn a_few_repeats_and_a_failed_statement_are_all_shown() {
+    let few: Vec<Executed> = (0..5).map(|_| executed("SELECT 1", false)).collect();
+    assert!(shown_statements(&few).iter().all(|s| *s == Shown::Yes));
+    let mut stopped: Vec<Executed> = (0..10).map(|_| executed("SELECT 1", false)).collect();
+    stopped.push(executed("SELECT 1", true));
+    let shown = shown_statements(&stopped);
+    assert_eq!(shown.last(), Some(&Shown::Yes), "the failure is shown");
+    assert_eq!(shown[9], Shown::Summary { hidden: 7, like: 0 });
+}
