@@ -180,6 +180,12 @@ pub fn built_in() -> Loaded {
     loaded
 }
 
+/// The folder the built-in course was built from (for tools and tests that read the files
+/// themselves; `learn` and `lessons check` use the copy built into the binary).
+pub fn default_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons"))
+}
+
 /// Reads every `*.toml` lesson in `dir`; the problems found instead when any file is wrong.
 pub fn load(dir: &Path) -> Result<Course, Vec<Problem>> {
     read_dir(dir).into_result()
