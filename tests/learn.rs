@@ -469,3 +469,22 @@ fn lesson_text_is_wrapped_at_spaces_to_the_screen() {
         "paragraphs fill the width: {wide}"
     );
 }
+
+#[test]
+fn a_lesson_without_steps_does_not_crash_the_course() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("01-empty.toml"),
+        "number = 1\ntitle = \"Empty\"\nintroduction = \"Nothing to do.\"\n",
+    )
+    .expect("write");
+    let course = dir.path().display().to_string();
+    let out = learn(
+        home.path(),
+        &["--lessons", &course],
+        ":hint\n:solution\nstudents.count()\n:next\n:back\n:quit\n",
+    );
+    assert!(out.contains("This lesson has no steps."), "{out}");
+    assert!(out.contains("SELECT count(*) FROM students"), "{out}");
+}
