@@ -2,6 +2,7 @@
 //! does, not by how it is spelled. The format is documented in `lessons/README.md`.
 
 pub mod check;
+pub mod compare;
 pub mod learn;
 pub mod progress;
 pub mod text;
