@@ -59,16 +59,25 @@ fn progress_with_done(data_home: &std::path::Path, lessons: &[(u32, usize)]) {
     std::fs::write(data_home.join("ormscope/progress.json"), json.to_string()).expect("write");
 }
 
-/// How many steps a built-in lesson has.
-fn steps_of(number: u32) -> usize {
+/// The built-in course's lessons, by number: (number, file name), so the tests follow the course
+/// as lessons are added.
+fn course() -> Vec<(u32, String)> {
     let dir = format!("{}/lessons", env!("CARGO_MANIFEST_DIR"));
-    let prefix = format!("{number:02}-");
-    let entry = std::fs::read_dir(dir)
+    let mut lessons: Vec<(u32, String)> = std::fs::read_dir(dir)
         .expect("lessons")
         .filter_map(Result::ok)
-        .find(|e| e.file_name().to_string_lossy().starts_with(&prefix))
-        .expect("the lesson");
-    solutions_of(&entry.file_name().to_string_lossy()).len()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".toml"))
+        .map(|name| {
+            let path = format!("{}/lessons/{name}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(path).expect("the lesson file");
+            let lesson: toml::Value = toml::from_str(&text).expect("TOML");
+            let number = lesson["number"].as_integer().expect("a number");
+            (u32::try_from(number).expect("a lesson number"), name)
+        })
+        .collect();
+    lessons.sort();
+    lessons
 }
 
 fn progress(data_home: &std::path::Path) -> serde_json::Value {
@@ -235,7 +244,8 @@ fn the_built_in_course_is_used_whatever_the_working_folder_holds() {
         .output()
         .expect("learn runs");
     let out = String::from_utf8_lossy(&output.stdout);
-    assert!(out.contains("Course: 12 lessons"), "{out}");
+    let built_in = format!("Course: {} lessons", course().len());
+    assert!(out.contains(&built_in), "{out}");
     assert!(!out.contains("A decoy"), "{out}");
     let keys = progress(home.path())["courses"].clone();
     assert!(keys.get("built-in").is_some(), "{keys}");
@@ -263,7 +273,8 @@ fn lessons_check_checks_the_built_in_course_from_any_folder() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{text}");
     assert!(
-        text.starts_with("12 lessons,") || text.contains("\n12 lessons,"),
+        text.lines()
+            .any(|l| l.starts_with(&format!("{} lessons,", course().len()))),
         "{text}"
     );
 }
@@ -294,22 +305,32 @@ fn lessons_check_reports_every_bad_file_and_checks_the_good_ones() {
 #[test]
 fn finishing_the_last_lesson_is_not_finishing_the_course() {
     let home = tempfile::tempdir().expect("temp dir");
-    let answers = solutions_of("12-core-and-orm.toml").join("\n");
+    let lessons = course();
+    let (last, file) = lessons.last().cloned().expect("a lesson");
+    let answers = solutions_of(&file).join("\n");
     let out = learn(
         home.path(),
-        &["--lesson", "12"],
+        &["--lesson", &last.to_string()],
         &format!("{answers}\n:quit\n"),
     );
-    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("✓ Lesson 12 is done."), "{out}");
-    assert!(!flat.contains("You have finished the course"), "{out}");
-    assert!(
-        flat.contains("11 of 12 lessons are not done yet (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11). On to lesson 1."),
-        "{out}"
+    assert!(out.contains(&format!("✓ Lesson {last} is done.")), "{out}");
+    assert!(!out.contains("You have finished the course"), "{out}");
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let others: Vec<String> = lessons[..lessons.len() - 1]
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    let left = format!(
+        "{} of {} lessons are not done yet ({}). On to lesson {}.",
+        others.len(),
+        lessons.len(),
+        others.join(", "),
+        lessons[0].0
     );
+    assert!(words.contains(&left), "{left} in {out}");
     let again = learn(home.path(), &[], ":quit\n");
     assert!(
-        again.contains("learn 1.1>"),
+        again.contains(&format!("learn {}.1>", lessons[0].0)),
         "resumes at the first unfinished lesson: {again}"
     );
 }
@@ -317,18 +338,25 @@ fn finishing_the_last_lesson_is_not_finishing_the_course() {
 #[test]
 fn the_course_is_finished_when_every_lesson_is() {
     let home = tempfile::tempdir().expect("temp dir");
-    let earlier: Vec<(u32, usize)> = (1..=11).map(|n| (n, steps_of(n))).collect();
+    let lessons = course();
+    let (last, file) = lessons.last().cloned().expect("a lesson");
+    let earlier: Vec<(u32, usize)> = lessons[..lessons.len() - 1]
+        .iter()
+        .map(|(n, file)| (*n, solutions_of(file).len()))
+        .collect();
     progress_with_done(home.path(), &earlier);
-    let answers = solutions_of("12-core-and-orm.toml").join("\n");
+    let answers = solutions_of(&file).join("\n");
     let out = learn(home.path(), &[], &format!("{answers}\n:quit\n"));
     assert!(
-        out.contains("learn 12.1>"),
+        out.contains(&format!("learn {last}.1>")),
         "resumes at the one lesson left: {out}"
     );
-    assert!(
-        out.contains("You have finished the course: all 12 lessons are done."),
-        "{out}"
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let finished = format!(
+        "You have finished the course: all {} lessons are done.",
+        lessons.len()
     );
+    assert!(words.contains(&finished), "{out}");
 }
 
 #[test]
@@ -440,4 +468,23 @@ fn lesson_text_is_wrapped_at_spaces_to_the_screen() {
         wide.contains("Whenever the ORM needs data it does not have yet, it sends a query. Relationships are loaded lazily, by"),
         "paragraphs fill the width: {wide}"
     );
+}
+
+#[test]
+fn a_lesson_without_steps_does_not_crash_the_course() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("01-empty.toml"),
+        "number = 1\ntitle = \"Empty\"\nintroduction = \"Nothing to do.\"\n",
+    )
+    .expect("write");
+    let course = dir.path().display().to_string();
+    let out = learn(
+        home.path(),
+        &["--lessons", &course],
+        ":hint\n:solution\nstudents.count()\n:next\n:back\n:quit\n",
+    );
+    assert!(out.contains("This lesson has no steps."), "{out}");
+    assert!(out.contains("SELECT count(*) FROM students"), "{out}");
 }

@@ -46,7 +46,7 @@ pub trait Keys {
 
     /// Which keys do what, in a line for the opening words.
     fn instructions(&self) -> &'static str {
-        "Enter runs the next statement · b goes back one · r restarts · q quits · \
+        "Enter runs the next statement\u{a0}· b goes back one\u{a0}· r restarts\u{a0}· q quits\u{a0}· \
          anything else runs as your own statement"
     }
 }
@@ -191,7 +191,7 @@ impl TerminalKeys {
 
 impl Keys for TerminalKeys {
     fn instructions(&self) -> &'static str {
-        "Space, Enter, → or Page Down: next · b, ← or Page Up: back · r restarts · q quits · \
+        "Space, Enter, → or Page Down: next\u{a0}· b, ← or Page Up: back\u{a0}· r restarts\u{a0}· q quits\u{a0}· \
          type a statement of your own to run it"
     }
 

@@ -3,6 +3,7 @@
 
 use super::keys::{Key, Keys};
 use super::script::Script;
+use crate::lessons::text::wrap;
 use crate::session::{Options, Session};
 use crate::shell::Shell;
 use crate::view::highlight::{self, Kind};
@@ -231,7 +232,13 @@ impl Player {
         }
     }
 
+    /// Writes a line of the demo's own text, wrapped at spaces to the screen's width.
     fn say(&self, out: &mut dyn Write, kind: Kind, text: &str) {
-        let _ = writeln!(out, "{}", self.shell.settings.painter.paint_one(kind, text));
+        let text = wrap(text, self.shell.settings.width);
+        let _ = writeln!(
+            out,
+            "{}",
+            self.shell.settings.painter.paint_one(kind, &text)
+        );
     }
 }

@@ -509,7 +509,10 @@ impl Tutor {
     }
 
     fn hint(&mut self) {
-        let step = &self.current().steps[self.step];
+        let Some(step) = self.current().steps.get(self.step) else {
+            self.say("This lesson has no steps.");
+            return;
+        };
         match step.hints.get(self.hints) {
             Some(h) => {
                 let text = format!("hint {}/{}: {h}", self.hints + 1, step.hints.len());
@@ -529,10 +532,11 @@ impl Tutor {
             ));
             return;
         }
-        let text = format!(
-            "A model answer: {}",
-            self.current().steps[self.step].solution
-        );
+        let Some(step) = self.current().steps.get(self.step) else {
+            self.say("This lesson has no steps.");
+            return;
+        };
+        let text = format!("A model answer: {}", step.solution);
         self.say_as(Kind::Hint, &text);
     }
 
@@ -565,7 +569,10 @@ impl Tutor {
         let lesson = self.current().clone();
         let mut before = self.replay.clone();
         before.extend(self.step_inputs.iter().cloned());
-        let step = &lesson.steps[self.step];
+        let Some(step) = lesson.steps.get(self.step) else {
+            println!();
+            return;
+        };
         match judge_after(step, &before, &response, &self.shell.session) {
             Verdict::Neutral => {
                 if response.ok() && sets_something_up(input) {

@@ -2,6 +2,7 @@
 //! does, not by how it is spelled. The format is documented in `lessons/README.md`.
 
 pub mod check;
+pub mod compare;
 pub mod learn;
 pub mod progress;
 pub mod text;
@@ -178,6 +179,12 @@ pub fn built_in() -> Loaded {
     let mut loaded = parse_files(Path::new("lessons"), files);
     loaded.course.built_in = true;
     loaded
+}
+
+/// The folder the built-in course was built from (for tools and tests that read the files
+/// themselves; `learn` and `lessons check` use the copy built into the binary).
+pub fn default_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons"))
 }
 
 /// Reads every `*.toml` lesson in `dir`; the problems found instead when any file is wrong.
