@@ -84,6 +84,17 @@ pub fn dialect_runs(
     metadata: &MetaData,
     width: usize,
 ) -> Vec<Run> {
+    dialect_runs_shown(sql, dialect, metadata, width, false)
+}
+
+/// [`dialect_runs`], with `?` and the bound values when `params` is on (`:params`).
+fn dialect_runs_shown(
+    sql: &[Executed],
+    dialect: Dialect,
+    metadata: &MetaData,
+    width: usize,
+    params: bool,
+) -> Vec<Run> {
     let mut runs = Vec::new();
     let numbered = sql.len() > 1;
     for (n, executed) in sql_in(sql, dialect, metadata).iter().enumerate() {
@@ -94,10 +105,20 @@ pub fn dialect_runs(
             highlight::push(&mut runs, Kind::Dim, &format!("{}. ", n + 1));
         }
         let prefix = if numbered { 3 } else { 0 };
-        runs.extend(statement_runs(
-            &executed.display,
-            width.saturating_sub(prefix),
-        ));
+        let text = if params {
+            &executed.text
+        } else {
+            &executed.display
+        };
+        runs.extend(statement_runs(text, width.saturating_sub(prefix)));
+        if params && !executed.params.is_empty() {
+            let values: Vec<String> = executed.params.iter().map(|v| v.sql_literal()).collect();
+            highlight::push(
+                &mut runs,
+                Kind::Dim,
+                &format!("\nparams ({})", values.join(", ")),
+            );
+        }
     }
     runs
 }
@@ -186,7 +207,7 @@ pub fn all_dialects_view(
         .map(|d| {
             (
                 format!("SQL · {}", d.title()),
-                dialect_runs(&response.sql, *d, metadata, column),
+                dialect_runs_shown(&response.sql, *d, metadata, column, settings.params),
             )
         })
         .collect();

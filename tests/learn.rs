@@ -172,3 +172,16 @@ fn a_partly_done_lesson_shows_its_progress_in_the_list() {
         "resumes at the next step: {again}"
     );
 }
+
+#[test]
+fn solution_is_shown_once_the_last_hint_has_been_given() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let input = ":hint\n:hint\n:solution\n:quit\n";
+    let out = learn(home.path(), &["--lesson", "4"], input);
+    assert!(out.contains("hint 2/2:"), "{out}");
+    assert!(!out.contains("more time"), "{out}");
+    assert!(
+        out.contains("A model answer: students[13].classes"),
+        "{out}"
+    );
+}

@@ -352,12 +352,13 @@ impl Tutor {
                 self.say_as(Kind::Hint, &text);
                 self.hints += 1;
             }
-            None => self.say("No more hints; :solution shows a model answer after two tries."),
+            None => self.say("No more hints; :solution shows a model answer."),
         }
     }
 
     fn solution(&mut self) {
-        if self.tries < TRIES_BEFORE_SOLUTION {
+        let hints_all_shown = self.hints >= self.current().steps[self.step].hints.len();
+        if self.tries < TRIES_BEFORE_SOLUTION && !hints_all_shown {
             let left = TRIES_BEFORE_SOLUTION - self.tries;
             self.say(&format!(
                 "Try {left} more time{} first — :hint helps.",

@@ -474,10 +474,9 @@ fn mapping(session: &mut Session, call: &Call<'_>) -> Response {
         "classical: mapper() over a Core Table".into(),
         format!("{}\n\n{classical}", python::core_table(table)),
     ));
-    response.faces.push((
-        "declarative: the class declares its table".into(),
-        declarative,
-    ));
+    response
+        .faces
+        .push(("declarative: class and table in one".into(), declarative));
     response
 }
 

@@ -71,7 +71,7 @@ fn outcome_json(outcome: &Outcome) -> Json {
 }
 
 fn error_json(e: &Error, input: &str) -> Json {
-    let (line, column) = e.span.line_column(input);
+    let (line, column) = e.line_column(input);
     json!({"kind": e.kind.as_str(), "message": e.full_message(), "line": line, "column": column})
 }
 

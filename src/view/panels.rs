@@ -244,25 +244,45 @@ fn stacked(
     out
 }
 
-/// Each line of `text` wrapped to `width`, continuation lines indented under the first.
-fn wrap_text(text: &str, width: usize) -> Vec<String> {
+/// Each line of `text` wrapped at spaces to `width` columns. A continued line keeps the
+/// line's indentation and, for a comment (`# …`, `-- …`), its marker, then is indented a
+/// little more (code lines by four, comments by two), so no line is wider than `width`.
+pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
-        let indent = line.len() - line.trim_start().len();
-        let pieces = wrap(
-            &[Run::new(Kind::Plain, line.trim_start())],
-            width.saturating_sub(indent + 2).max(8),
-        );
+        let (first, more) = continued_prefix(line);
+        let body = &line[first.len()..];
+        let room = width.saturating_sub(more.width()).max(8);
+        let pieces = wrap(&[Run::new(Kind::Plain, body)], room);
         for (i, piece) in pieces.iter().enumerate() {
             let body: String = piece.iter().map(|r| r.text.as_str()).collect();
-            let pad = if i == 0 { indent } else { indent + 4 };
-            out.push(format!("{}{body}", " ".repeat(pad)));
+            let prefix = if i == 0 { first } else { more.as_str() };
+            out.push(format!("{prefix}{body}"));
         }
         if pieces.is_empty() {
-            out.push(String::new());
+            out.push(line.trim_end().to_string());
         }
     }
     out
+}
+
+/// A line's own prefix (indentation, and a comment marker with its spaces), and the prefix
+/// its continued lines take.
+fn continued_prefix(line: &str) -> (&str, String) {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    let marker = ["# ", "-- ", "#", "--"]
+        .iter()
+        .find(|m| rest.starts_with(**m))
+        .map_or(0, |m| m.len());
+    if marker == 0 {
+        return (&line[..indent], " ".repeat(indent + 4));
+    }
+    let after = &rest[marker..];
+    let spaces = after.len() - after.trim_start().len();
+    let first = &line[..indent + marker + spaces];
+    let more = format!("{}{}  ", &line[..indent + marker], &after[..spaces]);
+    (first, more)
 }
 
 /// Texts under titles, side by side when they fit in `width` (wrapped when needed), else one
@@ -282,7 +302,8 @@ pub fn columns(faces: &[(String, String)], width: usize, painter: &Painter) -> S
     let total: usize = widths.iter().sum::<usize>() + separators;
     let mut out = String::new();
     let share = width.saturating_sub(separators) / faces.len().max(1);
-    if total <= width || share >= 36 {
+    let titles: usize = faces.iter().map(|(t, _)| t.width()).sum::<usize>() + separators;
+    if titles <= width && (total <= width || share >= 36) {
         let wrapped: Vec<Vec<String>> = faces
             .iter()
             .zip(&widths)
@@ -335,8 +356,11 @@ pub fn columns(faces: &[(String, String)], width: usize, painter: &Painter) -> S
     for (title, text) in faces {
         out.push_str(&painter.paint_one(Kind::Heading, &format!("── {title}")));
         out.push('\n');
-        out.push_str(text);
-        out.push_str("\n\n");
+        for line in wrap_text(text, width) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push('\n');
     }
     out
 }
