@@ -76,6 +76,7 @@ fn a_wrapped_class_declaration_keeps_its_indentation() {
             line.starts_with("    "),
             "{line:?} lost its indentation:\n{out}"
         );
+        assert!(line.width() <= 60, "{line:?} is wider than 60 columns");
     }
 }
 
@@ -96,6 +97,7 @@ fn a_scripts_error_names_the_scripts_line() {
     assert_eq!(json.out[1]["error"]["line"], 4, "{}", json.out[1]);
     assert_eq!(json.out[1]["error"]["column"], 10, "{}", json.out[1]);
     assert_eq!(json.out[2]["error"]["line"], 6, "{}", json.out[2]);
+    assert_eq!(json.out[2]["error"]["statement_line"], 2, "{}", json.out[2]);
 }
 
 #[test]
