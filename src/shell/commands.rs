@@ -482,9 +482,11 @@ fn mapping(session: &mut Session, call: &Call<'_>) -> Response {
 
 /// The commands of one `:help` list, one a line.
 pub fn help_list(group: Group) -> String {
+    let listed: Vec<&Command> = COMMANDS.iter().filter(|c| c.group == group).collect();
+    let column = listed.iter().map(|c| c.syntax.len()).max().unwrap_or(0);
     let mut text = String::new();
-    for command in COMMANDS.iter().filter(|c| c.group == group) {
-        text.push_str(&format!("  {:18} {}\n", command.syntax, command.help));
+    for command in listed {
+        text.push_str(&format!("  {:column$}  {}\n", command.syntax, command.help));
     }
     text
 }
