@@ -442,7 +442,7 @@ mod tests {
         );
         assert_eq!(
             wrap_text("  :rows N  show up to N rows of a result", 30),
-            vec!["  :rows N  show up to N rows", "            of a result"]
+            vec!["  :rows N  show up to N rows", "           of a result"]
         );
         assert_eq!(wrap_text("a\n\nb", 10), vec!["a", "", "b"]);
     }
