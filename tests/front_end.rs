@@ -169,3 +169,25 @@ fn sql_json_is_a_flag_wherever_it_stands() {
         );
     }
 }
+
+#[test]
+fn a_transcript_under_dialect_all_has_raw_sql_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("class.md");
+    let file = path.to_string_lossy().into_owned();
+    let r = run_args(
+        &[
+            "--no-color",
+            "--dialect",
+            "all",
+            "--record",
+            &file,
+            "-e",
+            ":sql SELECT 1",
+        ],
+        false,
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(&path).expect("the transcript");
+    assert_eq!(text.matches("SELECT 1;").count(), 1, "{text}");
+}
