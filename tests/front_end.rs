@@ -191,3 +191,20 @@ fn a_transcript_under_dialect_all_has_raw_sql_once() {
     let text = std::fs::read_to_string(&path).expect("the transcript");
     assert_eq!(text.matches("SELECT 1;").count(), 1, "{text}");
 }
+
+#[test]
+fn help_has_topics_for_loops_loading_the_session_classes_reset_and_contains() {
+    for (topic, says) in [
+        ("loops", "for s in students"),
+        ("include", "selectinload"),
+        ("join_load", "joinedload"),
+        ("session", "session.commit()"),
+        ("class", "__tablename__"),
+        ("reset", "as it was at the start"),
+        ("contains", "ASCII letters only"),
+    ] {
+        let r = run_args(&["--no-color", "-e", &format!(":help {topic}")], false);
+        assert_eq!(r.status, 0, ":help {topic}: {}", r.stdout);
+        assert!(r.stdout.contains(says), ":help {topic}: {}", r.stdout);
+    }
+}
