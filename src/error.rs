@@ -86,6 +86,9 @@ pub struct Error {
     pub span: Span,
     /// How to fix it, when that can be guessed.
     pub hint: Option<String>,
+    /// Lines before the statement in the script it came from (0 for a statement on its own),
+    /// so the error names the script's line.
+    pub line_offset: usize,
 }
 
 impl Error {
@@ -96,6 +99,7 @@ impl Error {
             message: message.into(),
             span,
             hint: None,
+            line_offset: 0,
         }
     }
 
@@ -122,6 +126,19 @@ impl Error {
     /// The same error with a hint on how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Error {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// The 1-based line (in the script, when it came from one) and column where the error is
+    /// in `input`, the statement's text.
+    pub fn line_column(&self, input: &str) -> (usize, usize) {
+        let (line, column) = self.span.line_column(input);
+        (line + self.line_offset, column)
+    }
+
+    /// The same error, for a statement that starts on line `first_line` of a script.
+    pub fn from_line(mut self, first_line: usize) -> Error {
+        self.line_offset = first_line.saturating_sub(1);
         self
     }
 

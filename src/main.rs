@@ -101,11 +101,15 @@ enum Command {
     /// Print the SQL of statements without changing anything (for slides), in one dialect or all.
     Sql {
         /// The statements.
-        #[arg(required = true, value_name = "STATEMENT", allow_hyphen_values = true)]
+        #[arg(required = true, value_name = "STATEMENT")]
         statements: Vec<String>,
         /// sqlite (what runs), postgresql, mysql, or all.
         #[arg(long, value_name = "DIALECT", value_parser = parse_dialect, default_value = "sqlite")]
         dialect: Choice,
+        /// One JSON object per statement: the answer of the statement run and undone, and its
+        /// SQL in each dialect chosen.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -184,7 +188,11 @@ fn run(cli: Cli) -> u8 {
         Some(Command::Sql {
             statements,
             dialect,
+            json,
         }) => {
+            if *json || cli.json {
+                return sql_json(statements, *dialect);
+            }
             let settings = settings(&cli, false);
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
             return view::dialects::sql_command(
@@ -210,7 +218,7 @@ fn run(cli: Cli) -> u8 {
         Err(e) => {
             let message = format!("could not open the database: {}", e.message);
             if cli.json {
-                for statement in statements.iter().flatten() {
+                for (_, statement) in statements.iter().flatten() {
                     let failed = ormscope::session::Response {
                         input: statement.clone(),
                         outcome: Err(ormscope::error::Error::new(e.kind, e.span, message.clone())),
@@ -246,8 +254,8 @@ fn run(cli: Cli) -> u8 {
     };
     let mut failed = false;
     let mut stdout = std::io::stdout().lock();
-    for statement in statements {
-        let response = shell.run(&statement);
+    for (first_line, statement) in statements {
+        let response = shell.run_at(&statement, first_line);
         failed |= !response.ok();
         let text = if cli.json {
             format!("{}\n", view::to_json(&response))
@@ -266,6 +274,41 @@ fn run(cli: Cli) -> u8 {
         } else {
             let _ = writeln!(stdout, "note: {message}");
         }
+    }
+    u8::from(failed)
+}
+
+/// `ormscope sql --json`: each statement run and undone, as JSON with its SQL per dialect.
+fn sql_json(statements: &[String], choice: Choice) -> u8 {
+    let mut session = match Session::open(Options::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ormscope: could not open the database: {}", e.message);
+            return 1;
+        }
+    };
+    let mut failed = false;
+    for statement in statements {
+        let response = session.preview(statement);
+        failed |= !response.ok();
+        let mut answer = view::to_json(&response);
+        let metadata = &session.registry().metadata;
+        let dialects: serde_json::Map<String, serde_json::Value> = choice
+            .dialects()
+            .into_iter()
+            .map(|d| {
+                let texts: Vec<String> =
+                    ormscope::view::dialects::sql_in(&response.sql, d, metadata)
+                        .into_iter()
+                        .map(|e| e.display.clone())
+                        .collect();
+                (d.name().to_string(), serde_json::json!(texts))
+            })
+            .collect();
+        if let Some(object) = answer.as_object_mut() {
+            object.insert("dialects".into(), serde_json::Value::Object(dialects));
+        }
+        println!("{answer}");
     }
     u8::from(failed)
 }
@@ -368,19 +411,20 @@ fn settings(cli: &Cli, interactive: bool) -> Settings {
     }
 }
 
-/// The statements to run, or `None` for the interactive prompt.
-fn gather(cli: &Cli) -> Result<Option<Vec<String>>, String> {
+/// The statements to run, each with the line of the script it starts on, or `None` for the
+/// interactive prompt.
+fn gather(cli: &Cli) -> Result<Option<Vec<(usize, String)>>, String> {
     if !cli.execute.is_empty() {
         if cli.script.is_some() {
             return Err("give either -e statements or a script, not both".into());
         }
-        return Ok(Some(cli.execute.clone()));
+        return Ok(Some(cli.execute.iter().map(|s| (1, s.clone())).collect()));
     }
     if let Some(path) = &cli.script {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let text = String::from_utf8_lossy(&bytes);
-        return Ok(Some(syntax::split_statements(&text)));
+        return Ok(Some(syntax::split_statements_at(&text)));
     }
     if !std::io::stdin().is_terminal() {
         let mut bytes = Vec::new();
@@ -388,7 +432,7 @@ fn gather(cli: &Cli) -> Result<Option<Vec<String>>, String> {
             .read_to_end(&mut bytes)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
         let text = String::from_utf8_lossy(&bytes);
-        return Ok(Some(syntax::split_statements(&text)));
+        return Ok(Some(syntax::split_statements_at(&text)));
     }
     Ok(None)
 }

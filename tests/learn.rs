@@ -488,3 +488,16 @@ fn a_lesson_without_steps_does_not_crash_the_course() {
     assert!(out.contains("This lesson has no steps."), "{out}");
     assert!(out.contains("SELECT count(*) FROM students"), "{out}");
 }
+
+#[test]
+fn solution_is_shown_once_the_last_hint_has_been_given() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let input = ":hint\n:hint\n:solution\n:quit\n";
+    let out = learn(home.path(), &["--lesson", "4"], input);
+    assert!(out.contains("hint 2/2:"), "{out}");
+    assert!(!out.contains("more time"), "{out}");
+    assert!(
+        out.contains("A model answer: students[13].classes"),
+        "{out}"
+    );
+}

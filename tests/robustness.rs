@@ -47,7 +47,13 @@ fn check_answer(stmt: &str, v: &Value) -> Result<bool, TestCaseError> {
             "message: {}",
             v
         );
-        let line = e["line"].as_u64().unwrap_or(0);
+        let script_line = e["line"].as_u64().unwrap_or(0);
+        let line = e["statement_line"].as_u64().unwrap_or(script_line);
+        prop_assert!(
+            script_line >= line,
+            "a script's line is at or after the statement's: {}",
+            v
+        );
         let col = e["column"].as_u64().unwrap_or(0);
         prop_assert!(line >= 1 && col >= 1, "1-based line/column: {}", v);
         let lines: Vec<&str> = stmt.split('\n').collect();

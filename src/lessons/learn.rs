@@ -519,12 +519,17 @@ impl Tutor {
                 self.say_as(Kind::Hint, &text);
                 self.hints += 1;
             }
-            None => self.say("No more hints; :solution shows a model answer after two tries."),
+            None => self.say("No more hints; :solution shows a model answer."),
         }
     }
 
     fn solution(&mut self) {
-        if self.tries < TRIES_BEFORE_SOLUTION {
+        let Some(step) = self.current().steps.get(self.step) else {
+            self.say("This lesson has no steps.");
+            return;
+        };
+        let hints_all_shown = self.hints >= step.hints.len();
+        if self.tries < TRIES_BEFORE_SOLUTION && !hints_all_shown {
             let left = TRIES_BEFORE_SOLUTION - self.tries;
             self.say(&format!(
                 "Try {left} more time{} first — :hint helps.",
@@ -532,10 +537,6 @@ impl Tutor {
             ));
             return;
         }
-        let Some(step) = self.current().steps.get(self.step) else {
-            self.say("This lesson has no steps.");
-            return;
-        };
         let text = format!("A model answer: {}", step.solution);
         self.say_as(Kind::Hint, &text);
     }

@@ -475,18 +475,19 @@ fn mapping(session: &mut Session, call: &Call<'_>) -> Response {
         "classical: mapper() over a Core Table".into(),
         format!("{}\n\n{classical}", python::core_table(table)),
     ));
-    response.faces.push((
-        "declarative: the class declares its table".into(),
-        declarative,
-    ));
+    response
+        .faces
+        .push(("declarative: class and table in one".into(), declarative));
     response
 }
 
 /// The commands of one `:help` list, one a line.
 pub fn help_list(group: Group) -> String {
+    let listed: Vec<&Command> = COMMANDS.iter().filter(|c| c.group == group).collect();
+    let column = listed.iter().map(|c| c.syntax.len()).max().unwrap_or(0);
     let mut text = String::new();
-    for command in COMMANDS.iter().filter(|c| c.group == group) {
-        text.push_str(&format!("  {:18} {}\n", command.syntax, command.help));
+    for command in listed {
+        text.push_str(&format!("  {:column$}  {}\n", command.syntax, command.help));
     }
     text
 }

@@ -539,6 +539,21 @@ mod tests {
         assert_eq!(names("x = '"), Vec::<String>::new());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_and_cursor_complete_without_panicking(
+            line in "[a-z_\\[\\](){}'\".:=, 0-9é#\\\\-]{0,40}",
+            cut in 0usize..48,
+        ) {
+            let reg = school::registry();
+            let (start, found) = complete(&line, cut, &reg, &[], &[":help"]);
+            proptest::prop_assert!(start <= cut.min(line.len()), "the word starts before the cursor");
+            for name in found {
+                proptest::prop_assert!(!name.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn meta_commands_after_a_colon() {
         assert_eq!(names(":t"), vec![":tables"]);

@@ -89,7 +89,16 @@ impl Shell {
 
     /// Runs a statement or a meta command, and records it when a transcript is on.
     pub fn run(&mut self, input: &str) -> Response {
+        self.run_at(input, 1)
+    }
+
+    /// [`Shell::run`] for a statement that starts on line `first_line` of a script: its
+    /// error names the script's line.
+    pub fn run_at(&mut self, input: &str, first_line: usize) -> Response {
         let mut response = self.answer(input);
+        if let Err(e) = &mut response.outcome {
+            e.line_offset = first_line.saturating_sub(1);
+        }
         if is_recorded(input) {
             if let Err(e) = self.record(&response) {
                 self.recorder = None;
@@ -311,14 +320,15 @@ impl Shell {
         }
         match plans {
             Ok(plans) => {
-                response.text = Some(explain::plans_text(&plans));
+                response.text = Some(format!(
+                    "{}\n\n{}",
+                    explain::plans_text(&plans),
+                    "The statement was run and undone to learn its SQL (nothing changed); \
+                     SQLite then planned each SQL statement without running it."
+                ));
                 response.sql = Vec::new();
                 response.outcome = Ok(Outcome::None);
-                response.notes = vec![
-                    "the statement was run and undone to learn its SQL (nothing changed); \
-                     SQLite then planned each SQL statement without running it"
-                        .to_string(),
-                ];
+                response.notes = Vec::new();
                 response
             }
             Err(e) => answer(

@@ -499,9 +499,18 @@ mod tests;
 /// Splits a script into statements: one per line, a line continuing while brackets or quotes
 /// are open; blank and comment-only lines are skipped.
 pub fn split_statements(script: &str) -> Vec<String> {
+    split_statements_at(script)
+        .into_iter()
+        .map(|(_, statement)| statement)
+        .collect()
+}
+
+/// [`split_statements`], each statement with the 1-based line of the script it starts on.
+pub fn split_statements_at(script: &str) -> Vec<(usize, String)> {
     let mut statements = Vec::new();
     let mut current = String::new();
-    for line in script.lines() {
+    let mut first_line = 1;
+    for (index, line) in script.lines().enumerate() {
         let in_block = current.starts_with("class ")
             && (line.starts_with([' ', '\t']) || line.trim().is_empty());
         if in_block {
@@ -510,12 +519,14 @@ pub fn split_statements(script: &str) -> Vec<String> {
             continue;
         }
         if current.starts_with("class ") {
-            statements.push(std::mem::take(&mut current));
+            statements.push((first_line, std::mem::take(&mut current)));
         }
         if current.is_empty() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
             continue;
         }
-        if !current.is_empty() {
+        if current.is_empty() {
+            first_line = index + 1;
+        } else {
             current.push('\n');
         }
         current.push_str(line);
@@ -524,11 +535,11 @@ pub fn split_statements(script: &str) -> Vec<String> {
             brackets::Balance::OpenBracket(..) | brackets::Balance::OpenString(..)
         ) || current.starts_with("class ");
         if !open || current.trim_start().starts_with(':') {
-            statements.push(std::mem::take(&mut current));
+            statements.push((first_line, std::mem::take(&mut current)));
         }
     }
     if !current.is_empty() {
-        statements.push(current);
+        statements.push((first_line, current));
     }
     statements
 }

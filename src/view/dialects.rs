@@ -107,6 +107,17 @@ pub fn dialect_runs(
     metadata: &MetaData,
     width: usize,
 ) -> Vec<Run> {
+    dialect_runs_shown(sql, dialect, metadata, width, false)
+}
+
+/// [`dialect_runs`], with `?` and the bound values when `params` is on (`:params`).
+fn dialect_runs_shown(
+    sql: &[Executed],
+    dialect: Dialect,
+    metadata: &MetaData,
+    width: usize,
+    params: bool,
+) -> Vec<Run> {
     let mut runs = Vec::new();
     let numbered = sql.len() > 1;
     for (n, executed) in sql.iter().enumerate() {
@@ -117,12 +128,28 @@ pub fn dialect_runs(
             highlight::push(&mut runs, Kind::Dim, &format!("{}. ", n + 1));
         }
         let prefix = if numbered { 3 } else { 0 };
-        runs.extend(executed_runs(
-            executed,
-            dialect,
-            metadata,
-            width.saturating_sub(prefix),
-        ));
+        let width = width.saturating_sub(prefix);
+        if params {
+            let rendered = match &executed.statement {
+                Some(tree) => render_in(tree, dialect, metadata),
+                None => executed.rendered.clone(),
+            };
+            runs.extend(statement_runs(&rendered.text, width));
+            if !rendered.params.is_empty() {
+                let values: Vec<String> = rendered.params.iter().map(|v| v.sql_literal()).collect();
+                highlight::push(
+                    &mut runs,
+                    Kind::Dim,
+                    &format!(
+                        "
+params ({})",
+                        values.join(", ")
+                    ),
+                );
+            }
+        } else {
+            runs.extend(executed_runs(executed, dialect, metadata, width));
+        }
     }
     runs
 }
@@ -211,7 +238,7 @@ pub fn all_dialects_view(
         .map(|d| {
             (
                 format!("SQL · {}", d.title()),
-                dialect_runs(&response.sql, *d, metadata, column),
+                dialect_runs_shown(&response.sql, *d, metadata, column, settings.params),
             )
         })
         .collect();

@@ -71,8 +71,12 @@ fn outcome_json(outcome: &Outcome) -> Json {
 }
 
 fn error_json(e: &Error, input: &str) -> Json {
-    let (line, column) = e.span.line_column(input);
-    json!({"kind": e.kind.as_str(), "message": e.full_message(), "line": line, "column": column})
+    let (line, column) = e.line_column(input);
+    let mut error = json!({"kind": e.kind.as_str(), "message": e.full_message(), "line": line, "column": column});
+    if e.line_offset > 0 {
+        error["statement_line"] = json!(line - e.line_offset);
+    }
+    error
 }
 
 fn sql_json(s: &Executed) -> Json {

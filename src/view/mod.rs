@@ -56,8 +56,10 @@ pub fn statement_view(response: &Response, registry: &Registry, settings: &Setti
     let painter = &settings.painter;
     let mut out = String::new();
     if let Some(text) = &response.text {
-        out.push_str(text);
-        out.push('\n');
+        for line in panels::wrap_text(text, settings.width) {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     if !response.faces.is_empty() {
         out.push_str(&panels::columns(&response.faces, settings.width, painter));
@@ -355,7 +357,11 @@ fn plural(n: u64, word: &str) -> String {
 /// An error with the statement, a caret under the fault, and the hint.
 pub fn error_text(e: &Error, input: &str, painter: &Painter) -> String {
     let (line, column) = e.span.line_column(input);
-    let head = format!("{} error at line {line}, column {column}:", e.kind.as_str());
+    let (script_line, _) = e.line_column(input);
+    let head = format!(
+        "{} error at line {script_line}, column {column}:",
+        e.kind.as_str()
+    );
     let mut text = format!("{} {}\n", painter.paint_one(Kind::Error, &head), e.message);
     if let Some(source_line) = input.lines().nth(line - 1) {
         let rest = source_line

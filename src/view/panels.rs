@@ -244,25 +244,68 @@ fn stacked(
     out
 }
 
-/// Each line of `text` wrapped to `width`, continuation lines indented under the first.
-fn wrap_text(text: &str, width: usize) -> Vec<String> {
+/// Each line of `text` wrapped at spaces to `width` columns. A continued line keeps the
+/// line's indentation and, for a comment (`# …`, `-- …`), its marker, then is indented a
+/// little more (code lines by four, comments by two), so no line is wider than `width`.
+pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
-        let indent = line.len() - line.trim_start().len();
-        let pieces = wrap(
-            &[Run::new(Kind::Plain, line.trim_start())],
-            width.saturating_sub(indent + 2).max(8),
+        let (first, more) = continued_prefix(line, width);
+        let body = &line[first.len()..];
+        let head = wrap(
+            &[Run::new(Kind::Plain, body)],
+            width.saturating_sub(first.width()).max(8),
         );
-        for (i, piece) in pieces.iter().enumerate() {
-            let body: String = piece.iter().map(|r| r.text.as_str()).collect();
-            let pad = if i == 0 { indent } else { indent + 4 };
-            out.push(format!("{}{body}", " ".repeat(pad)));
+        let Some(head) = head.first() else {
+            out.push(line.trim_end().to_string());
+            continue;
+        };
+        let head: String = head.iter().map(|r| r.text.as_str()).collect();
+        out.push(format!("{first}{head}"));
+        let rest = body.strip_prefix(head.as_str()).unwrap_or("").trim_start();
+        if rest.is_empty() {
+            continue;
         }
-        if pieces.is_empty() {
-            out.push(String::new());
+        let room = width.saturating_sub(more.width()).max(8);
+        for piece in wrap(&[Run::new(Kind::Plain, rest)], room) {
+            let text: String = piece.iter().map(|r| r.text.as_str()).collect();
+            out.push(format!("{more}{text}"));
         }
     }
     out
+}
+
+/// A line's own prefix (indentation, and a comment marker with its spaces), and the prefix
+/// its continued lines take: under the text after a column gap of two spaces or more (a
+/// command beside its description) when that is in the left half, else four spaces in.
+fn continued_prefix(line: &str, width: usize) -> (&str, String) {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    let marker = ["# ", "-- ", "#", "--"]
+        .iter()
+        .find(|m| rest.starts_with(**m))
+        .map_or(0, |m| m.len());
+    if marker == 0 {
+        let hang = column_gap(line)
+            .filter(|&column| column <= width / 2)
+            .unwrap_or(indent + 4);
+        return (&line[..indent], " ".repeat(hang));
+    }
+    let after = &rest[marker..];
+    let spaces = after.len() - after.trim_start().len();
+    let first = &line[..indent + marker + spaces];
+    let more = format!("{}{}  ", &line[..indent + marker], &after[..spaces]);
+    (first, more)
+}
+
+/// The display column where the text after the last gap of two or more spaces starts.
+fn column_gap(line: &str) -> Option<usize> {
+    let body = line.trim_start();
+    let lead = line.len() - body.len();
+    let gap = body.trim_end().rfind("  ")?;
+    let after = &body[gap..];
+    let start = lead + gap + (after.len() - after.trim_start().len());
+    Some(line[..start].width())
 }
 
 /// Texts under titles, side by side when they fit in `width` (wrapped when needed), else one
@@ -282,7 +325,8 @@ pub fn columns(faces: &[(String, String)], width: usize, painter: &Painter) -> S
     let total: usize = widths.iter().sum::<usize>() + separators;
     let mut out = String::new();
     let share = width.saturating_sub(separators) / faces.len().max(1);
-    if total <= width || share >= 36 {
+    let titles: usize = faces.iter().map(|(t, _)| t.width()).sum::<usize>() + separators;
+    if titles <= width && (total <= width || share >= 36) {
         let wrapped: Vec<Vec<String>> = faces
             .iter()
             .zip(&widths)
@@ -335,8 +379,11 @@ pub fn columns(faces: &[(String, String)], width: usize, painter: &Painter) -> S
     for (title, text) in faces {
         out.push_str(&painter.paint_one(Kind::Heading, &format!("── {title}")));
         out.push('\n');
-        out.push_str(text);
-        out.push_str("\n\n");
+        for line in wrap_text(text, width) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push('\n');
     }
     out
 }
@@ -378,6 +425,26 @@ mod tests {
     fn a_word_longer_than_the_line_is_split() {
         let runs = vec![Run::new(Kind::Plain, "abcdefghij")];
         assert_eq!(plain(&wrap(&runs, 4)), vec!["abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn wrapped_text_keeps_comment_markers_indentation_and_columns() {
+        assert_eq!(
+            wrap_text("# SQLAlchemy 2 spells this registry.map_imperatively", 30),
+            vec![
+                "# SQLAlchemy 2 spells this",
+                "#   registry.map_imperatively"
+            ]
+        );
+        assert_eq!(
+            wrap_text("    advisor = relationship(Teacher)", 30),
+            vec!["    advisor =", "        relationship(Teacher)"]
+        );
+        assert_eq!(
+            wrap_text("  :rows N  show up to N rows of a result", 30),
+            vec!["  :rows N  show up to N rows", "           of a result"]
+        );
+        assert_eq!(wrap_text("a\n\nb", 10), vec!["a", "", "b"]);
     }
 
     #[test]
