@@ -181,6 +181,10 @@ impl<'m> Writer<'m> {
             self.push(" GROUP BY ");
             self.list(&s.group_by);
         }
+        if let Some(having) = &s.having {
+            self.push(" HAVING ");
+            self.expr(having);
+        }
         if !s.order_by.is_empty() {
             self.push(" ORDER BY ");
             for (i, o) in s.order_by.iter().enumerate() {
@@ -425,6 +429,17 @@ impl<'m> Writer<'m> {
                 self.select(select);
                 self.push(")");
             }
+            Expr::Arith(l, op, r) => self.arith(l, *op, r),
+            Expr::Neg(x) => {
+                self.push("-");
+                let wrap = !matches!(**x, Expr::Column(_) | Expr::Aggregate(..) | Expr::Floor(_));
+                self.maybe_parens(x, wrap);
+            }
+            Expr::Floor(x) => {
+                self.push("FLOOR(");
+                self.expr(x);
+                self.push(")");
+            }
             Expr::Aggregate(agg, arg) => {
                 self.push(agg.name());
                 self.push("(");
@@ -435,6 +450,52 @@ impl<'m> Writer<'m> {
                 self.push(")");
             }
         }
+    }
+
+    /// Arithmetic as SQLAlchemy 2 writes it for the dialect: true division makes the divisor
+    /// a decimal (`a / (b + 0.0)` in SQLite, `CAST(b AS NUMERIC)` in PostgreSQL).
+    fn arith(&mut self, l: &Expr, op: ArithOp, r: &Expr) {
+        let rank = |o: ArithOp| u8::from(o.is_multiplicative());
+        let left_wrap = matches!(l, Expr::Arith(_, inner, _) if rank(*inner) < rank(op));
+        let right_wrap = matches!(r, Expr::Arith(_, inner, _)
+            if rank(*inner) < rank(op)
+                || (rank(*inner) == rank(op)
+                    && (*inner != op || !matches!(op, ArithOp::Add | ArithOp::Mul | ArithOp::Concat))));
+        self.arith_operand(l, left_wrap);
+        self.push(match op {
+            ArithOp::Add => " + ",
+            ArithOp::Sub => " - ",
+            ArithOp::Mul => " * ",
+            ArithOp::TrueDiv | ArithOp::Div
+                if self.dialect == Dialect::Mysql && op == ArithOp::Div =>
+            {
+                " DIV "
+            }
+            ArithOp::TrueDiv | ArithOp::Div => " / ",
+            ArithOp::Mod => " % ",
+            ArithOp::Concat => " || ",
+        });
+        match (op, self.dialect) {
+            (ArithOp::TrueDiv, Dialect::Sqlite) => {
+                self.push("(");
+                self.arith_operand(r, right_wrap);
+                self.push(" + 0.0)");
+            }
+            (ArithOp::TrueDiv, Dialect::Postgresql) => {
+                self.push("CAST(");
+                self.expr(r);
+                self.push(" AS NUMERIC)");
+            }
+            _ => self.arith_operand(r, right_wrap),
+        }
+    }
+
+    fn arith_operand(&mut self, e: &Expr, wrap: bool) {
+        let condition = matches!(
+            e,
+            Expr::And(_) | Expr::Or(_) | Expr::Not(_) | Expr::Compare(..) | Expr::Between(..)
+        );
+        self.maybe_parens(e, wrap || condition);
     }
 
     /// `x IN (a, b)`. An empty list is valid only in SQLite; elsewhere it is written as
@@ -573,6 +634,11 @@ fn visit_columns(e: &Expr, f: &mut dyn FnMut(&ColumnRef)) {
                 visit_columns(a, f);
             }
         }
+        Expr::Arith(l, _, r) => {
+            visit_columns(l, f);
+            visit_columns(r, f);
+        }
+        Expr::Neg(x) | Expr::Floor(x) => visit_columns(x, f),
     }
 }
 

@@ -86,6 +86,8 @@ pub struct Query {
     pub distinct: bool,
     /// GROUP BY columns.
     pub group_by: Vec<String>,
+    /// Conditions on each group (HAVING), joined with AND.
+    pub having: Vec<Expr>,
     /// The owner, when this is an object's relationship.
     pub parent: Option<Parent>,
     /// Relationships loaded eagerly with the rows, and how.
@@ -115,6 +117,7 @@ impl Query {
             columns: None,
             distinct: false,
             group_by: Vec::new(),
+            having: Vec::new(),
             parent: None,
             eager: Vec::new(),
         }
@@ -159,6 +162,7 @@ impl Query {
         let mut s = self.base_select(items);
         s.distinct = self.distinct;
         s.group_by = self.group_by.iter().map(|c| self.column(c)).collect();
+        s.having = Expr::all(self.having.clone()).map(Box::new);
         s.order_by = self.order_by.clone();
         s.limit = self.limit.map(|n| Expr::value(Value::Integer(n)));
         s.offset = self.offset.map(|n| Expr::value(Value::Integer(n)));
@@ -186,7 +190,12 @@ impl Query {
         items.push(SelectItem::Expr(call, alias));
         let mut s = self.base_select(items);
         s.group_by = self.group_by.iter().map(|c| self.column(c)).collect();
+        s.having = Expr::all(self.having.clone()).map(Box::new);
         s.order_by = self.order_by.clone();
+        if !self.group_by.is_empty() {
+            s.limit = self.limit.map(|n| Expr::value(Value::Integer(n)));
+            s.offset = self.offset.map(|n| Expr::value(Value::Integer(n)));
+        }
         s
     }
 

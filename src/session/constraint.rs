@@ -16,6 +16,18 @@ pub(crate) struct Assignment {
     pub value: Value,
     /// Where the value was given.
     pub span: Span,
+    /// A value the database computes from the row (`credits + 1`), instead of `value`.
+    pub computed: Option<crate::sql::Expr>,
+}
+
+impl Assignment {
+    /// The value given, as SQL: `5`, `'Ann'`, or `year + 1` for a computed one.
+    fn given_text(&self) -> String {
+        match &self.computed {
+            Some(expr) => crate::render::render_condition(expr),
+            None => self.value.sql_literal(),
+        }
+    }
 }
 
 /// The learner's explanation of a constraint failure of a write to `table`.
@@ -55,7 +67,7 @@ pub(crate) fn explain(
             .collect();
         let values: Vec<String> = columns
             .iter()
-            .map(|c| given(c).map_or_else(|| "?".to_string(), |a| a.value.sql_literal()))
+            .map(|c| given(c).map_or_else(|| "?".to_string(), |a| a.given_text()))
             .collect();
         let first = columns.first().copied().unwrap_or("");
         let text = if columns.len() == 1 {
@@ -87,9 +99,8 @@ pub(crate) fn explain(
                 .map(|ch| (c, ch))
         });
         if let Some((column, check)) = rule {
-            let you_gave = given(&column.name).map_or_else(String::new, |a| {
-                format!("; you gave {}", a.value.sql_literal())
-            });
+            let you_gave = given(&column.name)
+                .map_or_else(String::new, |a| format!("; you gave {}", a.given_text()));
             return err(
                 &column.name,
                 format!("{} (CHECK {}){you_gave}", check.explain, check.sql),
@@ -190,6 +201,7 @@ mod tests {
             column: column.into(),
             value,
             span: Span::new(5, 9),
+            computed: None,
         }
     }
 

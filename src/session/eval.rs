@@ -32,10 +32,15 @@ pub(crate) enum Val {
     Rows(Rows),
     /// What a write did.
     Written(Outcome),
+    /// A value the database computes from each row's columns (`credits + 1` in an update).
+    Computed(crate::sql::Expr),
 }
 
 /// Methods of a collection, for suggestions.
 pub const QUERY_METHODS: &[&str] = &[
+    "one",
+    "one_or_none",
+    "having",
     "include",
     "join_load",
     "where",
@@ -84,6 +89,10 @@ pub(crate) struct Eval<'a> {
     pub source: &'a str,
     /// The unit of work and identity map, in session mode.
     pub unit: Option<&'a mut UnitOfWork>,
+    /// The table whose rows an update changes: its columns may be named in the new values.
+    pub row_table: Option<String>,
+    /// Whether a `having(...)` condition is being compiled (aggregates of each group allowed).
+    pub grouping: bool,
 }
 
 impl<'a> Eval<'a> {
@@ -106,6 +115,8 @@ impl<'a> Eval<'a> {
             eager_hits: BTreeMap::new(),
             source,
             unit,
+            row_table: None,
+            grouping: false,
         }
     }
 
@@ -271,6 +282,8 @@ impl<'a> Eval<'a> {
                 self.index(base_val, key_val, key.span)
             }
             ExprKind::Call(callee, args) => self.call(callee, args, expr.span),
+            ExprKind::Arith(..) => self.arith_value(expr),
+            ExprKind::Neg(_) if self.row_table.is_some() => self.arith_value(expr),
             ExprKind::Neg(inner) => match self.eval(inner)? {
                 Val::Scalar(Value::Integer(i)) => Ok(Val::Scalar(Value::Integer(i.wrapping_neg()))),
                 Val::Scalar(Value::Real(r)) => Ok(Val::Scalar(Value::Real(-r))),
@@ -310,6 +323,9 @@ impl<'a> Eval<'a> {
             ));
             return Ok(Val::Query(Box::new(Query::all(&collection.table.name))));
         }
+        if let Some(column) = self.row_column(name) {
+            return Ok(column);
+        }
         Err(self.unknown_name(name, span))
     }
 
@@ -335,6 +351,9 @@ impl<'a> Eval<'a> {
 
     /// The error for a name that is neither a collection nor a variable.
     pub fn unknown_name(&self, name: &str, span: Span) -> Error {
+        if let Some((what, instead)) = crate::syntax::sqlalchemy::nearest_form(name) {
+            return Error::name(span, what).with_hint(instead);
+        }
         let mut known: Vec<&str> = self.reg.collection_names();
         known.extend(self.vars.keys().map(|k| k.as_str()));
         Error::name(span, format!("no collection or name '{name}'"))
@@ -342,6 +361,11 @@ impl<'a> Eval<'a> {
     }
 
     fn index(&mut self, base: Val, key: Val, span: Span) -> Result<Val> {
+        if let Val::Query(q) = &base {
+            if q.parent.is_some() {
+                return self.position(q, key, span);
+            }
+        }
         let Val::Query(query) = base else {
             return Err(
                 Error::type_error(span, "only a collection can be indexed by key")
@@ -506,10 +530,9 @@ impl<'a> Eval<'a> {
                     v.type_name()
                 ),
             )),
-            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) => Err(Error::type_error(
-                ident.span,
-                format!("this has no '{name}'"),
-            )),
+            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) | Val::Computed(_) => Err(
+                Error::type_error(ident.span, format!("this has no '{name}'")),
+            ),
         }
     }
 
@@ -672,8 +695,10 @@ impl<'a> Eval<'a> {
         let span = Span::new(method.span.start, span.end);
         match method.name.as_str() {
             "update" => {
-                let values = self.keyword_values(args, span, "update")?;
-                self.update_object(&obj, values, base_span).map(write_val)
+                self.row_table = Some(obj.table.clone());
+                let values = self.keyword_values(args, span, "update");
+                self.row_table = None;
+                self.update_object(&obj, values?, base_span).map(write_val)
             }
             "delete" => {
                 no_arguments(args, "delete")?;
@@ -700,6 +725,21 @@ impl<'a> Eval<'a> {
                 Err(err)
             }
         }
+    }
+
+    /// Calls a collection method by name (for forms that reuse one).
+    pub(crate) fn method_on_query(
+        &mut self,
+        q: Query,
+        name: &str,
+        args: &[Argument],
+        span: Span,
+    ) -> Result<Val> {
+        let method = Ident {
+            name: name.to_string(),
+            span,
+        };
+        self.query_method(q, &method, args, span)
     }
 
     fn query_method(
@@ -788,6 +828,12 @@ impl<'a> Eval<'a> {
                 no_arguments(args, "all")?;
                 Ok(Val::Query(Box::new(q)))
             }
+            "get" if args.len() == 2 => self.get_or_default(q, args, span),
+            "one" | "one_or_none" => {
+                no_arguments(args, name)?;
+                self.one(q, name == "one", span)
+            }
+            "having" => self.having(q, args, span),
             "get" => {
                 let key = self.single_argument(args, "get", span)?;
                 let key_val = self.eval(key)?;
@@ -825,8 +871,10 @@ impl<'a> Eval<'a> {
                     .map(write_val)
             }
             "update" => {
-                let values = self.keyword_values(args, span, "update")?;
-                self.update_query(&q, values, span).map(write_val)
+                self.row_table = Some(q.table.clone());
+                let values = self.keyword_values(args, span, "update");
+                self.row_table = None;
+                self.update_query(&q, values?, span).map(write_val)
             }
             "delete" => {
                 no_arguments(args, "delete")?;
@@ -1102,7 +1150,8 @@ impl<'a> Eval<'a> {
                 rows: rows.rows,
             }),
             Val::Written(outcome) => Ok(outcome),
-            Val::List(_) | Val::Dict(_) => Err(Error::type_error(
+            Val::List(items) => self.list_outcome(items, span),
+            Val::Dict(_) | Val::Computed(_) => Err(Error::type_error(
                 span,
                 "a list or dict on its own is not a result",
             )
@@ -1140,7 +1189,7 @@ impl<'a> Eval<'a> {
                 key: vec![(key_of(self.reg, &table), Value::Integer(id))],
                 table,
             }),
-            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) => {
+            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) | Val::Computed(_) => {
                 return Err(Error::type_error(
                     value.span,
                     "a name can hold an object, a collection or a value, not this",

@@ -2,12 +2,14 @@
 //! through the stages (syntax → mapper → sql → render → db), atomically, and answers with the
 //! result, every SQL statement it sent, and notes for the learner.
 
+mod arith;
 mod conditions;
 mod constraint;
 mod declare;
 mod eval;
 mod loops;
 mod meta;
+mod sqlalchemy_in;
 mod unit;
 mod writes;
 

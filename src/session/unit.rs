@@ -129,6 +129,9 @@ impl Session {
         span: Span,
         trace: &mut Trace,
     ) -> Result<Outcome> {
+        if self.unit.is_none() && matches!(name, "commit" | "rollback" | "flush") {
+            return self.session_call_outside(name, span, trace);
+        }
         if name != "begin" && self.unit.is_none() {
             return Err(Error::new(
                 ErrorKind::Sql,

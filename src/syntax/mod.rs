@@ -3,6 +3,8 @@
 
 pub mod ast;
 pub mod brackets;
+mod display;
+pub mod sqlalchemy;
 
 use crate::error::{Error, Result, Span};
 use ast::*;
@@ -41,7 +43,7 @@ pub fn parse(text: &str) -> Result<Statement> {
     let first = statement.and_then(|mut inner| inner.find(|p| p.as_rule() != Rule::EOI));
     match first {
         None => Ok(Statement::Empty),
-        Some(pair) => build_statement(pair),
+        Some(pair) => sqlalchemy::desugar(build_statement(pair)?),
     }
 }
 
@@ -195,6 +197,7 @@ fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
             }
         }
         Rule::comparison => build_comparison(pair),
+        Rule::sum | Rule::product => build_arith(pair),
         Rule::unary => {
             let mut inner = pair.into_inner();
             let first = expect(inner.next(), span)?;
@@ -237,6 +240,34 @@ fn build_chain(pair: Pair<'_, Rule>) -> Result<Expr> {
             ExprKind::And(Box::new(left), Box::new(right))
         };
         left = node(kind, both);
+    }
+    Ok(left)
+}
+
+fn build_arith(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let mut left = build_expr(expect(inner.next(), span)?)?;
+    let mut terms = 0;
+    while let Some(op) = inner.next() {
+        terms += 1;
+        if terms > MAX_CONDITIONS {
+            return Err(Error::parse(
+                span_of(&op),
+                format!("more than {MAX_CONDITIONS} terms in one sum or product"),
+            ));
+        }
+        let op = match op.into_inner().next().map(|p| p.as_rule()) {
+            Some(Rule::plus) => ArithOp::Add,
+            Some(Rule::minus) => ArithOp::Sub,
+            Some(Rule::times) => ArithOp::Mul,
+            Some(Rule::divide) => ArithOp::Div,
+            Some(Rule::floor_div) => ArithOp::FloorDiv,
+            _ => ArithOp::Mod,
+        };
+        let right = build_expr(expect(inner.next(), span)?)?;
+        let both = left.span.to(right.span);
+        left = node(ExprKind::Arith(Box::new(left), op, Box::new(right)), both);
     }
     Ok(left)
 }
