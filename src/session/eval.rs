@@ -507,7 +507,7 @@ impl<'a> Eval<'a> {
                         ident.span,
                         format!("'{name}' is a column of each {}, not of the whole collection", self.class_of(&query.table)),
                     )
-                    .with_hint(format!("use .select({name}) for that column of every row, or pick one object first")));
+                    .with_hint(format!("{0}.select({name}) lists it for every row (SQLAlchemy: select({1}.{name})); one object's: {0}[1].{name}", query.table, self.class_of(&query.table))));
                 }
                 let mut err = self
                     .reg

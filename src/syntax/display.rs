@@ -211,3 +211,6 @@ impl Display for Statement {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

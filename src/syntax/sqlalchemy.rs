@@ -354,6 +354,10 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
             }
             Ok((name_expr(&agg.name, agg.span), Mode::Plain))
         }
+        _ if called && !is_class_like(name) => match nearest_form(name) {
+            Some((what, instead)) => Err(Error::name(span, what).with_hint(instead)),
+            None => Ok((root, Mode::Plain)),
+        },
         _ => Ok((root, Mode::Plain)),
     }
 }
@@ -574,13 +578,8 @@ fn nearest_session_error(m: &Ident) -> Error {
     let key = format!("session.{}", m.name);
     match nearest_form(&key) {
         Some((message, hint)) => Error::name(m.span, message).with_hint(hint),
-        None => Error::name(m.span, format!("ormscope's session has no {}()", m.name)).with_hint(
-            format!(
-                "{}; the session offers {}",
-                suggestion(&m.name, SESSION_METHODS.iter().copied()),
-                SESSION_METHODS.join(", ")
-            ),
-        ),
+        None => Error::name(m.span, format!("ormscope's session has no {}()", m.name))
+            .with_hint(suggestion(&m.name, SESSION_METHODS.iter().copied())),
     }
 }
 
@@ -831,3 +830,6 @@ pub fn nearest_form(name: &str) -> Option<(String, String)> {
     };
     Some((what.to_string(), instead.to_string()))
 }
+
+#[cfg(test)]
+mod tests;
