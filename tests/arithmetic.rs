@@ -151,3 +151,17 @@ fn groups_are_filtered_with_having_and_paged() {
     db.fails("students.having(count() > 9)", "type");
     db.fails("students.where(count() > 9)", "type");
 }
+
+#[test]
+fn selected_values_may_be_computed_from_each_row() {
+    let db = Db::new();
+    let v = db.ok("students.where(id < 4).select(name, year + 1, year / 2)");
+    assert_eq!(
+        v["result"]["columns"],
+        json!(["name", "year + 1", "year / 2"])
+    );
+    assert_eq!(
+        rows(&v),
+        db.query("SELECT name, year + 1, year / 2.0 FROM students WHERE id < 4")
+    );
+}

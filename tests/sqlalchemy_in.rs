@@ -157,6 +157,10 @@ fn qualified_columns_stand_wherever_a_column_stands() {
         "students.where(year == 2).select(name)",
     );
     same(
+        "session.execute(select(Student.name, Student.year * 10).where(Student.id < 3)).all()",
+        "students.where(id < 3).select(name, year * 10)",
+    );
+    same(
         "classes.where(grade is None).update(credits=Class.credits + 1)",
         "classes.where(grade is None).update(credits=credits + 1)",
     );

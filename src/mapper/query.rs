@@ -88,6 +88,8 @@ pub struct Query {
     pub group_by: Vec<String>,
     /// Conditions on each group (HAVING), joined with AND.
     pub having: Vec<Expr>,
+    /// Selected values computed from each row (`year + 1`), by the name they are selected as.
+    pub computed: Vec<(String, Expr)>,
     /// The owner, when this is an object's relationship.
     pub parent: Option<Parent>,
     /// Relationships loaded eagerly with the rows, and how.
@@ -118,6 +120,7 @@ impl Query {
             distinct: false,
             group_by: Vec::new(),
             having: Vec::new(),
+            computed: Vec::new(),
             parent: None,
             eager: Vec::new(),
         }
@@ -142,7 +145,10 @@ impl Query {
     }
 
     fn column(&self, name: &str) -> Expr {
-        Expr::column(&self.table, name)
+        match self.computed.iter().find(|(label, _)| label == name) {
+            Some((_, expr)) => expr.clone(),
+            None => Expr::column(&self.table, name),
+        }
     }
 
     /// The SELECT that reads the query's rows.
@@ -150,7 +156,10 @@ impl Query {
         let items = match &self.columns {
             Some(cols) => cols
                 .iter()
-                .map(|c| SelectItem::Expr(self.column(c), None))
+                .map(|c| {
+                    let label = self.computed.iter().any(|(l, _)| l == c).then(|| c.clone());
+                    SelectItem::Expr(self.column(c), label)
+                })
                 .collect(),
             None if !self.group_by.is_empty() => self
                 .group_by

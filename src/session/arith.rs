@@ -5,9 +5,10 @@
 
 use super::eval::{Eval, Val};
 use crate::error::{Error, Result, Span};
+use crate::mapper::query::Query;
 use crate::schema::ColumnType;
 use crate::sql::{Aggregate, ArithOp as SqlOp, Expr as Sql, Value};
-use crate::syntax::ast::{ArithOp, Expr, ExprKind, Literal};
+use crate::syntax::ast::{Argument, ArithOp, Expr, ExprKind, Literal};
 
 /// Aggregates a grouped query's `having(...)` may use.
 const GROUP_AGGREGATES: &[&str] = &["count", "sum", "avg", "min", "max"];
@@ -77,6 +78,33 @@ impl Eval<'_> {
             ExprKind::Literal(Literal::Text(s)) => Ok(Sql::Value(Value::Text(s.clone()))),
             _ => self.operand_as_sql(expr, table),
         }
+    }
+
+    /// The arguments of `select(...)`: columns named bare, and values computed from each row
+    /// (`year + 1`), selected under the name they were written as.
+    pub(crate) fn select_arguments(
+        &mut self,
+        q: &mut Query,
+        args: &[Argument],
+        span: Span,
+    ) -> Result<Vec<String>> {
+        let plain = |a: &Argument| !matches!(a.value.kind, ExprKind::Arith(..) | ExprKind::Neg(_));
+        if args.iter().all(plain) {
+            return self.column_arguments(&q.table, args, "select", span);
+        }
+        let mut names = Vec::new();
+        for arg in args {
+            if plain(arg) {
+                names.push(self.column_name(&q.table, &arg.value)?);
+                continue;
+            }
+            let table = q.table.clone();
+            let sql = self.row_expr(&arg.value, &table)?;
+            let label = arg.value.to_string();
+            q.computed.push((label.clone(), sql));
+            names.push(label);
+        }
+        Ok(names)
     }
 
     /// `count()`, `sum(credits)`, … of each group, in `having(...)`.

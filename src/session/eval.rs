@@ -850,7 +850,7 @@ impl<'a> Eval<'a> {
                 Ok(Val::Query(Box::new(q)))
             }
             "select" => {
-                let columns = self.column_arguments(&q.table, args, "select", span)?;
+                let columns = self.select_arguments(&mut q, args, span)?;
                 q.columns = Some(columns);
                 Ok(Val::Query(Box::new(q)))
             }
@@ -1069,7 +1069,8 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn column_arguments(
+    /// The columns of `group_by(...)` or `select(...)`, each named bare (or as a string).
+    pub(crate) fn column_arguments(
         &self,
         table: &str,
         args: &[Argument],

@@ -648,6 +648,15 @@ impl Projection {
                     .push(positional(name_expr(&col.name, col.span)));
                 Ok(())
             }
+            ExprKind::Arith(..) | ExprKind::Neg(_) => {
+                let mut classes = Vec::new();
+                qualifiers(&v, &mut classes);
+                for class in &classes {
+                    self.set_base(class)?;
+                }
+                self.columns.push(positional(expr(v, true)?));
+                Ok(())
+            }
             ExprKind::Call(callee, args) => {
                 let ExprKind::Member(func, Member::Name(agg)) = &callee.kind else {
                     return Err(select_error(span));
@@ -671,6 +680,22 @@ impl Projection {
             }
             _ => Err(select_error(span)),
         }
+    }
+}
+
+/// The classes named in qualified columns (`Student.year`) inside an expression.
+fn qualifiers(e: &Expr, out: &mut Vec<Expr>) {
+    match &e.kind {
+        ExprKind::Member(base, Member::Name(_)) => match &base.kind {
+            ExprKind::Name(n) if is_class_like(n) => out.push((**base).clone()),
+            _ => qualifiers(base, out),
+        },
+        ExprKind::Arith(l, _, r) | ExprKind::Compare(l, _, r) => {
+            qualifiers(l, out);
+            qualifiers(r, out);
+        }
+        ExprKind::Neg(x) | ExprKind::Not(x) => qualifiers(x, out),
+        _ => {}
     }
 }
 
