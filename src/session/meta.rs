@@ -189,18 +189,23 @@ fn help(session: &mut Session, topic: &str, span: Span, trace: &mut Trace) -> Re
         for (command, what) in COMMANDS {
             text.push_str(&format!("  {command:18} {what}\n"));
         }
+        text.push_str(super::help_sqlalchemy::OVERVIEW);
         text.push_str("\n:help <topic> explains one form; topics: ");
         text.push_str(
-            &FORMS
-                .iter()
+            &super::help_sqlalchemy::all_forms()
                 .map(|(t, _, _)| *t)
                 .collect::<Vec<_>>()
                 .join(", "),
         );
     } else {
-        let Some((name, example, what)) = FORMS.iter().find(|(t, _, _)| *t == topic) else {
-            return Err(Error::name(span, format!("no help topic '{topic}'"))
-                .with_hint(suggestion(topic, FORMS.iter().map(|(t, _, _)| *t))));
+        let topics = super::help_sqlalchemy::all_forms;
+        let Some((name, example, what)) = topics().find(|(t, _, _)| *t == topic) else {
+            return Err(
+                Error::name(span, format!("no help topic '{topic}'")).with_hint(suggestion(
+                    topic,
+                    topics().map(|(t, _, _)| *t).collect::<Vec<_>>(),
+                )),
+            );
         };
         text.push_str(&format!("{name}: {what}\n\n  {example}\n"));
         let preview = session.preview(example);

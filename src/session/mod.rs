@@ -7,6 +7,7 @@ mod conditions;
 mod constraint;
 mod declare;
 mod eval;
+mod help_sqlalchemy;
 mod loops;
 mod meta;
 mod sqlalchemy_in;

@@ -158,7 +158,7 @@ impl Eval<'_> {
         one.offset = (offset > 0).then_some(offset);
         one.limit = Some(1);
         self.step(format!(
-            "[{i}]: position {i} of the related rows, as in a Python list (with [0], .first())"
+            "[{i}]: position {i} of the related rows, as in a Python list ([0] is .first())"
         ));
         let found = if beyond_page {
             Val::Nothing
