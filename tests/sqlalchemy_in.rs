@@ -368,3 +368,25 @@ fn spellings_outside_ormscope_name_the_nearest_form_in_both_spellings() {
     assert!(message.contains("students[13]"), "{message}");
     assert!(message.contains("session.get(Student, 13)"), "{message}");
 }
+
+/// The course judges steps by result, so SQLAlchemy's spelling of a step is accepted.
+#[test]
+fn lesson_steps_accept_the_sqlalchemy_spelling() {
+    use ormscope::lessons::{self, check};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let course = lessons::load(&dir).expect("the course loads");
+    for (number, step, answer) in [
+        (4, 2, "len(students[13].classes)"),
+        (12, 0, "Student.filter(Student.year == 2)"),
+    ] {
+        let lesson = course.lesson(number).expect("the lesson exists");
+        let mut learner = check::session_before(lesson, step).expect("the step's session");
+        let response = learner.run(answer);
+        let verdict = check::judge(lesson, step, &response, &learner);
+        assert!(
+            matches!(verdict, check::Verdict::Right),
+            "lesson {number} step {}: {answer}: {verdict:?}",
+            step + 1
+        );
+    }
+}
