@@ -236,8 +236,8 @@ impl<'a> Eval<'a> {
             ),
         )
         .with_hint(format!(
-            "{}.select({key_name}) lists the keys there are",
-            obj.table
+            "{}.select({key_name}) lists the keys there are; [...] on a table's collection is a key, not a position (the first row: {}.first())",
+            obj.table, obj.table
         ))
     }
 
@@ -409,6 +409,9 @@ impl<'a> Eval<'a> {
                     self.class_of(&query.table),
                     obj.key_text()
                 ),
+            )
+            .with_hint(
+                "[...] here is a key; a position needs an object's relationship (students[13].classes[0]), or .offset(i).first()",
             ));
         }
         Ok(Val::Object(obj))

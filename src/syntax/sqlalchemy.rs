@@ -376,8 +376,12 @@ fn func_error(span: Span) -> Error {
 fn logic(name: &str, args: Vec<Argument>, span: Span) -> Result<Expr> {
     let mut values = args.into_iter().map(|a| a.value);
     let first = values.next().ok_or_else(|| {
-        Error::type_error(span, format!("{name}() needs at least one argument"))
-            .with_hint("e.g. and_(Student.year == 2, Student.advisor_id == 3)")
+        let example = if name == "len" {
+            "e.g. len(students[13].classes)"
+        } else {
+            "e.g. and_(Student.year == 2, Student.advisor_id == 3)"
+        };
+        Error::type_error(span, format!("{name}() needs an argument")).with_hint(example)
     })?;
     let node = |kind| Expr { kind, span };
     Ok(match name {
@@ -830,6 +834,30 @@ pub fn nearest_form(name: &str) -> Option<(String, String)> {
         "session.connection" | "session.bind" | "text" => (
             "raw SQL is typed after :sql in ormscope",
             "in ormscope: `:sql SELECT * FROM students WHERE year = 2`; or `students.where(year == 2)`, `session.scalars(select(Student).where(Student.year == 2))`",
+        ),
+        "session" => (
+            "session is the SQLAlchemy session ormscope keeps for you: call one of its methods",
+            "in ormscope: `students[13]`, `students.where(year == 2)`; or `session.get(Student, 13)`, `session.scalars(select(Student).where(Student.year == 2)).all()`",
+        ),
+        "select" | "selectinload" | "joinedload" => (
+            "select(...) and the loader options take a class or its attributes, and run through the session",
+            "in ormscope: `students.include(classes)`; or `session.scalars(select(Student).options(selectinload(Student.classes))).all()`",
+        ),
+        "func" => (
+            "func.count(), func.sum(...) belong inside select(...) or having(...)",
+            "in ormscope: `students.count()`, `classes.sum(credits)`; or `session.scalar(select(func.count()).select_from(Student))`",
+        ),
+        "len" => (
+            "len(...) counts a collection",
+            "in ormscope: `students[13].classes.count()`; or `len(students[13].classes)`",
+        ),
+        "and_" | "or_" | "not_" => (
+            "and_, or_ and not_ join conditions inside where(...)",
+            "in ormscope: `students.where(year == 2 and advisor_id == 3)`; or `select(Student).where(and_(Student.year == 2, Student.advisor_id == 3))`",
+        ),
+        "update" | "delete" | "insert" => (
+            "update(...), delete(...) and insert(...) take a class and run through session.execute(...)",
+            "in ormscope: `students.where(year == 4).update(year=3)`; or `session.execute(update(Student).where(Student.year == 4).values(year=3))`",
         ),
         "print" => (
             "ormscope shows every statement's result: no print() needed",
