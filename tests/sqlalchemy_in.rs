@@ -133,6 +133,10 @@ fn sqlalchemy_1_query_chains() {
     );
     same("session.query(Student).get(13)", "students[13]");
     same(
+        "session.query(Student).order_by(Student.name).all()[2]",
+        "students.order_by(name).offset(2).first()",
+    );
+    same(
         "session.query(Student).filter(Student.year == 2).offset(2).limit(1).all()",
         "students.where(year == 2).offset(2).limit(1)",
     );

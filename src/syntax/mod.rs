@@ -76,7 +76,7 @@ fn check_prefix_runs(text: &str) -> Result<()> {
             };
         }
         match c {
-            '-' => run += 1,
+            '-' | '~' => run += 1,
             '\'' | '"' => {
                 in_string = Some(c);
                 run = 0;
@@ -189,7 +189,7 @@ fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
         Rule::not_expr => {
             let mut inner = pair.into_inner();
             let first = expect(inner.next(), span)?;
-            if first.as_rule() == Rule::kw_not {
+            if matches!(first.as_rule(), Rule::kw_not | Rule::tilde) {
                 let operand = build_expr(expect(inner.next(), span)?)?;
                 Ok(node(ExprKind::Not(Box::new(operand)), span))
             } else {
@@ -220,9 +220,12 @@ fn node(kind: ExprKind, span: Span) -> Expr {
 fn build_chain(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span = span_of(&pair);
     let is_or = pair.as_rule() == Rule::or_expr;
-    let mut inner = pair
-        .into_inner()
-        .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and));
+    let mut inner = pair.into_inner().filter(|p| {
+        !matches!(
+            p.as_rule(),
+            Rule::kw_or | Rule::kw_and | Rule::pipe | Rule::amp
+        )
+    });
     let mut left = build_expr(expect(inner.next(), span)?)?;
     for (n, next) in inner.enumerate() {
         if n >= MAX_CONDITIONS {

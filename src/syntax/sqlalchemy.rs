@@ -66,6 +66,9 @@ const SESSION_METHODS: &[&str] = &[
     "deleted",
 ];
 
+/// Loader options, read inside `options(...)`.
+const LOADERS: &[&str] = &["selectinload", "subqueryload", "joinedload", "lazyload"];
+
 /// Methods of a `select(...)`, `update(...)`, `delete(...)` or `insert(...)` being built.
 const BUILDER_METHODS: &[&str] = &[
     "where",
@@ -340,7 +343,7 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
             let (args, call_span) = take_call(rest).unwrap_or_default();
             builder(name, args, span.to(call_span), rest)
         }
-        "and_" | "or_" | "not_" | "len" if called => {
+        "and_" | "or_" | "not_" | "len" | "desc" | "asc" if called => {
             let (args, call_span) = take_call(rest).unwrap_or_default();
             let whole = span.to(call_span);
             Ok((logic(name, args_of(args)?, whole)?, Mode::Plain))
@@ -354,10 +357,12 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
             }
             Ok((name_expr(&agg.name, agg.span), Mode::Plain))
         }
-        _ if called && !is_class_like(name) => match nearest_form(name) {
-            Some((what, instead)) => Err(Error::name(span, what).with_hint(instead)),
-            None => Ok((root, Mode::Plain)),
-        },
+        _ if called && !is_class_like(name) && !(in_args && LOADERS.contains(&name)) => {
+            match nearest_form(name) {
+                Some((what, instead)) => Err(Error::name(span, what).with_hint(instead)),
+                None => Ok((root, Mode::Plain)),
+            }
+        }
         _ => Ok((root, Mode::Plain)),
     }
 }
@@ -387,6 +392,7 @@ fn logic(name: &str, args: Vec<Argument>, span: Span) -> Result<Expr> {
     Ok(match name {
         "not_" => node(ExprKind::Not(Box::new(first))),
         "len" => method(first, "count", Vec::new(), span),
+        "desc" | "asc" => method(first, name, Vec::new(), span),
         _ => {
             let mut joined = first;
             for next in values {
@@ -420,6 +426,14 @@ fn step(current: Expr, suffix: Suffix, rest: &mut Rest, mode: Mode) -> Result<(E
         ));
     };
     let args = args_of(args)?;
+    if name.name == "all" && mode != Mode::Plain && matches!(rest.peek(), Some(Suffix::Index(..))) {
+        if let Some(Suffix::Index(key, _)) = rest.next() {
+            return Ok((
+                position_of(current, expr(key, false)?, name.span),
+                Mode::Plain,
+            ));
+        }
+    }
     if let Mode::Result { aggregate } = mode {
         let fetch = match name.name.as_str() {
             "all" | "fetchall" | "scalars" | "unique" => Some(None),
@@ -460,6 +474,15 @@ fn step(current: Expr, suffix: Suffix, rest: &mut Rest, mode: Mode) -> Result<(E
             Ok((apply(callee, Suffix::Call(args, call_span)), next))
         }
     }
+}
+
+/// `....all()[i]`, a position in the list of rows: `.offset(i).first()` (`.first()` for 0).
+fn position_of(current: Expr, key: Expr, span: Span) -> Expr {
+    if matches!(key.kind, ExprKind::Literal(Literal::Integer(0))) {
+        return method(current, "first", Vec::new(), span);
+    }
+    let paged = method(current, "offset", vec![positional(key)], span);
+    method(paged, "first", Vec::new(), span)
 }
 
 /// `.options(selectinload(Student.classes), joinedload(Student.advisor))` as

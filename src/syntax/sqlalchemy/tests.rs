@@ -72,6 +72,11 @@ fn sqlalchemy_1_query_chains_become_short_forms() {
             "Student.select(name).filter_by(year=2).first()",
         ),
         ("session.query(Student).count()", "Student.count()"),
+        ("session.query(Student).all()[0]", "Student.first()"),
+        (
+            "session.scalars(select(Student).order_by(Student.name)).all()[2]",
+            "Student.order_by(name).offset(2).first()",
+        ),
     ] {
         assert_eq!(short(spelling), short_form, "{spelling}");
     }
@@ -97,6 +102,14 @@ fn columns_tests_and_helpers_read_as_conditions() {
         ),
         ("memberships.where(memberships.c.club_id == 2)", "memberships.where(club_id == 2)"),
         ("len(students[13].classes)", "students[13].classes.count()"),
+        (
+            "students.where((Student.year == 2) & ~Student.name.like('A%') | (Student.id == 1))",
+            "students.where(year == 2 and not name.like('A%') or id == 1)",
+        ),
+        (
+            "students.order_by(desc(Student.year), asc(Student.name))",
+            "students.order_by(year.desc(), name.asc())",
+        ),
         (
             "session.add(Student(name='Ada', email='ada@school.edu', year=1))",
             "Student(name='Ada', email='ada@school.edu', year=1)",
