@@ -275,6 +275,13 @@ fn session_verbs_in_session_mode_are_the_short_forms() {
     assert!(pending["notes"][0]
         .as_str()
         .is_some_and(|n| n.contains("session.new")));
+    let both = answer(
+        &["session.begin()"],
+        "session.add_all([Club(name='Go'), Club(name='Art')])",
+    );
+    assert_eq!(both["ok"], json!(true), "{both}");
+    assert_eq!(both["sql"], json!([]), "both pending: {both}");
+    assert_eq!(both["notes"].as_array().map(Vec::len), Some(2));
 }
 
 #[test]

@@ -181,7 +181,12 @@ impl Eval<'_> {
     /// `session.add_all([Student(...), Student(...)])`: the new rows, as one write.
     pub(crate) fn list_outcome(&mut self, items: Vec<Val>, span: Span) -> Result<Outcome> {
         let mut total: Option<Outcome> = None;
+        let mut pending = 0;
         for item in items {
+            if matches!(item, Val::Written(Outcome::None)) {
+                pending += 1;
+                continue;
+            }
             let Val::Written(Outcome::Write {
                 affected,
                 table,
@@ -219,6 +224,9 @@ impl Eval<'_> {
                     cascaded,
                 },
             });
+        }
+        if total.is_none() && pending > 0 {
+            return Ok(Outcome::None);
         }
         total.ok_or_else(|| {
             Error::type_error(span, "an empty list on its own is not a result")
