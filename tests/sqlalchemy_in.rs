@@ -225,6 +225,10 @@ fn writes_in_sqlalchemy_spelling() {
         "students.where(year == 4).update(year=year - 1)",
     );
     same(
+        "session.query(Student).filter(Student.year == 4).update({'year': Student.year - 1})",
+        "students.where(year == 4).update(year=year - 1)",
+    );
+    same(
         "session.execute(delete(Class).where(Class.grade == None))",
         "classes.where(grade is None).delete()",
     );
@@ -366,7 +370,7 @@ fn spellings_outside_ormscope_name_the_nearest_form_in_both_spellings() {
         "session.merge(students[13])",
         "session.refresh(students[13])",
         "session.query(Student).join(Class)",
-        "print(students)",
+        "sorted(students)",
         "session.execute(text('SELECT * FROM students'))",
     ] {
         let v = db.fails(stmt, "name");

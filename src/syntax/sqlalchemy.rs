@@ -88,7 +88,13 @@ const BUILDER_METHODS: &[&str] = &[
 /// Rewrites the SQLAlchemy spellings in a statement into short forms.
 pub fn desugar(statement: Statement) -> Result<Statement> {
     Ok(match statement {
-        Statement::Expr(e) => Statement::Expr(expr(e, false)?),
+        Statement::Expr(e) => {
+            let span = e.span;
+            match printed(e).as_slice() {
+                [one] => Statement::Expr(expr(one.clone(), false)?),
+                _ => return Err(print_error(span)),
+            }
+        }
         Statement::Assign { target, value } => Statement::Assign {
             target: expr(target, false)?,
             value: expr(value, false)?,
@@ -105,6 +111,7 @@ pub fn desugar(statement: Statement) -> Result<Statement> {
                 LoopBody::Values(values) => LoopBody::Values(
                     values
                         .into_iter()
+                        .flat_map(printed)
                         .map(|v| expr(v, false))
                         .collect::<Result<_>>()?,
                 ),
@@ -116,6 +123,25 @@ pub fn desugar(statement: Statement) -> Result<Statement> {
         },
         other => other,
     })
+}
+
+/// The values `print(a, b)` shows, which ormscope shows by itself: `a`, `b`; any other
+/// expression is itself.
+fn printed(e: Expr) -> Vec<Expr> {
+    match e.kind {
+        ExprKind::Call(callee, args)
+            if matches!(&callee.kind, ExprKind::Name(n) if n == "print")
+                && args.iter().all(|a| a.keyword.is_none()) =>
+        {
+            args.into_iter().map(|a| a.value).collect()
+        }
+        kind => vec![Expr { kind, span: e.span }],
+    }
+}
+
+fn print_error(span: Span) -> Error {
+    Error::type_error(span, "print(...) of several values stands in a loop's body")
+        .with_hint("in ormscope: `students[13].name`, or `for s in students: s.name, s.year`")
 }
 
 /// One step after the start of a chain: `.name`, `.13`, `[key]` or `(args)`, with the span of
@@ -461,6 +487,10 @@ fn step(current: Expr, suffix: Suffix, rest: &mut Rest, mode: Mode) -> Result<(E
             Ok((method(current, "get", args, name.span), Mode::Query1x))
         }
         "options" => Ok((options(current, args)?, mode)),
+        "update" | "delete" if args.iter().any(is_synchronize) || is_one_dict(&args) => {
+            let args = update_arguments(args);
+            Ok((method(current, &name.name, args, name.span), Mode::Plain))
+        }
         "ilike" => Ok((method(current, "like", args, name.span), Mode::Plain)),
         "notin_" => Ok((method(current, "not_in", args, name.span), Mode::Plain)),
         "join" | "outerjoin" | "join_from" => Err(join_error(name.span)),
@@ -483,6 +513,39 @@ fn position_of(current: Expr, key: Expr, span: Span) -> Expr {
     }
     let paged = method(current, "offset", vec![positional(key)], span);
     method(paged, "first", Vec::new(), span)
+}
+
+fn is_synchronize(a: &Argument) -> bool {
+    a.keyword
+        .as_ref()
+        .is_some_and(|k| k.name == "synchronize_session")
+}
+
+fn is_one_dict(args: &[Argument]) -> bool {
+    matches!(args, [only] if only.keyword.is_none() && matches!(only.value.kind, ExprKind::Dict(_)))
+}
+
+/// SQLAlchemy 1.x's `.update({'year': 3}, synchronize_session=False)` as `.update(year=3)`.
+fn update_arguments(args: Vec<Argument>) -> Vec<Argument> {
+    let mut out = Vec::new();
+    for a in args.into_iter().filter(|a| !is_synchronize(a)) {
+        match (a.keyword, a.value.kind) {
+            (None, ExprKind::Dict(entries)) => {
+                out.extend(entries.into_iter().map(|(k, v)| Argument {
+                    keyword: Some(k),
+                    value: v,
+                }))
+            }
+            (keyword, kind) => out.push(Argument {
+                keyword,
+                value: Expr {
+                    kind,
+                    span: a.value.span,
+                },
+            }),
+        }
+    }
+    out
 }
 
 /// `.options(selectinload(Student.classes), joinedload(Student.advisor))` as
@@ -883,8 +946,8 @@ pub fn nearest_form(name: &str) -> Option<(String, String)> {
             "in ormscope: `students.where(year == 4).update(year=3)`; or `session.execute(update(Student).where(Student.year == 4).values(year=3))`",
         ),
         "print" => (
-            "ormscope shows every statement's result: no print() needed",
-            "in ormscope: `students.where(year == 2)`; or `session.scalars(select(Student).where(Student.year == 2)).all()`",
+            "ormscope shows every result itself: print(...) takes plain values only",
+            "in ormscope: `students[13].name`; or `print(session.get(Student, 13).name)`",
         ),
         "list" | "sorted" | "tuple" => (
             "a collection is already a list of rows in ormscope",

@@ -119,6 +119,15 @@ fn columns_tests_and_helpers_read_as_conditions() {
             "[Club(name='Go'), Club(name='Art')]",
         ),
         ("session.delete(session.get(Student, 13))", "Student.get(13, None).delete()"),
+        ("print(students[13].name)", "students[13].name"),
+        (
+            "for s in session.scalars(select(Student)): print(s.name, len(s.classes))",
+            "for s in Student: s.name, s.classes.count()",
+        ),
+        (
+            "session.query(Student).filter(Student.year == 4).update({'year': Student.year - 1}, synchronize_session=False)",
+            "Student.filter(year == 4).update(year=year - 1)",
+        ),
     ] {
         assert_eq!(short(spelling), short_form, "{spelling}");
     }
