@@ -122,6 +122,17 @@ fn select_error(span: Span) -> Error {
     .with_hint("e.g. select(Student), select(Student.name, Student.email), select(func.count()).select_from(Student)")
 }
 
+/// A statement being built: what it reads and the builder methods called on it, in order.
+struct Built {
+    projection: Projection,
+    steps: Vec<(Ident, Vec<Argument>)>,
+    values: Option<Vec<Argument>>,
+    distinct: bool,
+    grouped: bool,
+    /// The statement's span up to its last builder method.
+    end: Span,
+}
+
 /// `select(...)`, `update(...)`, `delete(...)`, `insert(...)` and the builder methods after
 /// them, as one short-form chain.
 pub(super) fn builder(
@@ -140,85 +151,118 @@ pub(super) fn builder(
                 .with_hint(format!("e.g. {verb}(Student)")),
         );
     }
-    let mut steps: Vec<(Ident, Vec<Argument>)> = Vec::new();
-    let mut values: Option<Vec<Argument>> = None;
-    let mut distinct = false;
-    let mut grouped = false;
-    let mut end = span;
-    while let Some(name) = peek_member(rest) {
-        if !BUILDER_METHODS.contains(&name) {
-            if ["join", "outerjoin", "join_from"].contains(&name) {
-                let m = take_member(rest).map_or(end, |m| m.span);
-                return Err(join_error(m));
+    let mut built = Built {
+        projection,
+        steps: Vec::new(),
+        values: None,
+        distinct: false,
+        grouped: false,
+        end: span,
+    };
+    built.read_methods(rest)?;
+    built.finish(verb, span)
+}
+
+impl Built {
+    /// Takes the builder methods that follow (`.where(...)`, `.select_from(...)`, …).
+    fn read_methods(&mut self, rest: &mut Rest) -> Result<()> {
+        while let Some(name) = peek_member(rest) {
+            if !BUILDER_METHODS.contains(&name) {
+                if ["join", "outerjoin", "join_from"].contains(&name) {
+                    let m = take_member(rest).map_or(self.end, |m| m.span);
+                    return Err(join_error(m));
+                }
+                return Ok(());
             }
-            break;
+            let Some(m) = take_member(rest) else {
+                return Ok(());
+            };
+            let Some((call_args, call_span)) = take_call(rest) else {
+                return Err(Error::type_error(
+                    m.span,
+                    format!("{} is a method: call it with ()", m.name),
+                ));
+            };
+            self.end = self.end.to(call_span);
+            match m.name.as_str() {
+                "select_from" => {
+                    let [only] = call_args.as_slice() else {
+                        return Err(Error::type_error(m.span, "select_from() takes one class")
+                            .with_hint("e.g. select(func.count()).select_from(Student)"));
+                    };
+                    self.projection.set_base(&only.value)?;
+                }
+                "distinct" => self.distinct = true,
+                "values" => self.values = Some(args_of(call_args)?),
+                "options" => self.steps.push((m, call_args)),
+                other => {
+                    self.grouped |= other == "group_by";
+                    self.steps.push((m, args_of(call_args)?));
+                }
+            }
         }
-        let Some(m) = take_member(rest) else { break };
-        let Some((call_args, call_span)) = take_call(rest) else {
-            return Err(Error::type_error(
-                m.span,
-                format!("{} is a method: call it with ()", m.name),
-            ));
+        Ok(())
+    }
+
+    /// The short-form chain: the class, its steps, then what the statement does.
+    fn finish(mut self, verb: &str, span: Span) -> Result<(Expr, Mode)> {
+        let end = self.end;
+        let mut e = self.projection.base.clone().ok_or_else(|| {
+            Error::type_error(span, "this select(...) does not say which class it reads").with_hint(
+                "add .select_from(Student), e.g. select(func.count()).select_from(Student)",
+            )
+        })?;
+        for (m, args) in std::mem::take(&mut self.steps) {
+            e = if m.name == "options" {
+                options(e, args_of(args)?)?
+            } else {
+                method(e, &m.name, args, m.span)
+            };
+        }
+        let values = |what: &str, example: &str| {
+            self.values.clone().ok_or_else(|| {
+                Error::type_error(end, format!("{what}(...) needs .values(column=value)"))
+                    .with_hint(format!("e.g. {example}"))
+            })
         };
-        end = end.to(call_span);
-        match m.name.as_str() {
-            "select_from" => {
-                let [only] = call_args.as_slice() else {
-                    return Err(Error::type_error(m.span, "select_from() takes one class")
-                        .with_hint("e.g. select(func.count()).select_from(Student)"));
-                };
-                projection.set_base(&only.value)?;
-            }
-            "distinct" => distinct = true,
-            "values" => values = Some(args_of(call_args)?),
-            "options" => steps.push((ident("options", m.span), call_args)),
-            other => {
-                grouped |= other == "group_by";
-                steps.push((m, args_of(call_args)?));
-            }
-        }
-    }
-    let base = projection.base.clone().ok_or_else(|| {
-        Error::type_error(span, "this select(...) does not say which class it reads")
-            .with_hint("add .select_from(Student), e.g. select(func.count()).select_from(Student)")
-    })?;
-    let mut e = base;
-    for (m, args) in steps {
-        e = if m.name == "options" {
-            options(e, args_of(args)?)?
-        } else {
-            method(e, &m.name, args, m.span)
+        let done = match verb {
+            "update" => method(
+                e,
+                "update",
+                values(
+                    "update",
+                    "update(Student).where(Student.year == 4).values(year=3)",
+                )?,
+                end,
+            ),
+            "delete" => method(e, "delete", Vec::new(), end),
+            "insert" => method(
+                e,
+                "create",
+                values(
+                    "insert",
+                    "insert(Student).values(name='Ada', email='ada@school.edu', year=1)",
+                )?,
+                end,
+            ),
+            _ => return Ok(self.projected(e)),
         };
+        Ok((done, Mode::Result { aggregate: false }))
     }
-    let mut aggregate = false;
-    match verb {
-        "update" => {
-            let values = values.ok_or_else(|| {
-                Error::type_error(end, "update(...) needs .values(column=value)")
-                    .with_hint("e.g. update(Student).where(Student.year == 4).values(year=3)")
-            })?;
-            e = method(e, "update", values, end);
+
+    /// A select's rows: whole objects, columns, or an aggregate (per group when grouped).
+    fn projected(self, mut e: Expr) -> (Expr, Mode) {
+        let end = self.end;
+        let mut aggregate = false;
+        if let Some((agg, inner)) = self.projection.aggregate {
+            aggregate = !self.grouped;
+            e = method(e, &agg.name, inner, agg.span);
+        } else if !self.projection.columns.is_empty() && !self.grouped {
+            e = method(e, "select", self.projection.columns, end);
         }
-        "delete" => e = method(e, "delete", Vec::new(), end),
-        "insert" => {
-            let values = values.ok_or_else(|| {
-                Error::type_error(end, "insert(...) needs .values(column=value)").with_hint(
-                    "e.g. insert(Student).values(name='Ada', email='ada@school.edu', year=1)",
-                )
-            })?;
-            e = method(e, "create", values, end);
+        if self.distinct {
+            e = method(e, "distinct", Vec::new(), end);
         }
-        _ => {
-            if let Some((agg, inner)) = projection.aggregate {
-                aggregate = !grouped;
-                e = method(e, &agg.name, inner, agg.span);
-            } else if !projection.columns.is_empty() && !grouped {
-                e = method(e, "select", projection.columns, end);
-            }
-            if distinct {
-                e = method(e, "distinct", Vec::new(), end);
-            }
-        }
+        (e, Mode::Result { aggregate })
     }
-    Ok((e, Mode::Result { aggregate }))
 }
