@@ -884,6 +884,11 @@ impl<'a> Eval<'a> {
                 self.delete_query(&q, span).map(write_val)
             }
             other => {
+                if let Some((what, instead)) =
+                    crate::syntax::sqlalchemy::nearest_form(&format!(".{other}"))
+                {
+                    return Err(Error::name(method.span, what).with_hint(instead));
+                }
                 let table = self.table(&q.table, method.span)?;
                 let mut known: Vec<&str> = QUERY_METHODS.to_vec();
                 known.extend(

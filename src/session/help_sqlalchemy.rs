@@ -109,3 +109,33 @@ mod tests {
         assert_eq!(names.len(), count, "a topic is named twice");
     }
 }
+
+#[cfg(test)]
+mod nearest_tests {
+    use crate::session::{Options, Session};
+    use crate::syntax::sqlalchemy::NEAREST;
+
+    /// The forms an answer offers instead must themselves work.
+    #[test]
+    fn every_nearest_form_offered_runs() {
+        let mut session = Session::open(Options::default()).expect("the School opens");
+        for (names, _, instead) in NEAREST {
+            assert!(
+                instead.starts_with("in ormscope: `"),
+                "{names:?}: {instead}"
+            );
+            for (i, form) in instead.split('`').enumerate() {
+                if i % 2 == 0 || form.starts_with(':') {
+                    continue;
+                }
+                let answer = session.run(form);
+                assert!(
+                    answer.ok(),
+                    "{names:?}: `{form}` fails: {:?}",
+                    answer.outcome
+                );
+                session.reset().expect("reset");
+            }
+        }
+    }
+}

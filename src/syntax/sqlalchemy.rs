@@ -476,6 +476,16 @@ fn step(current: Expr, suffix: Suffix, rest: &mut Rest, mode: Mode) -> Result<(E
             Ok((method(current, &name.name, args, name.span), Mode::Plain))
         }
         "ilike" => Ok((method(current, "like", args, name.span), Mode::Plain)),
+        "icontains" | "istartswith" | "iendswith" => Ok((
+            method(current, &name.name[1..], args, name.span),
+            Mode::Plain,
+        )),
+        "not_like" | "notlike" | "not_ilike" | "notilike" => {
+            let like = method(current, "like", args, name.span);
+            let span = like.span;
+            let not = ExprKind::Not(Box::new(like));
+            Ok((Expr { kind: not, span }, Mode::Plain))
+        }
         "notin_" => Ok((method(current, "not_in", args, name.span), Mode::Plain)),
         "join" | "outerjoin" | "join_from" => Err(join_error(name.span)),
         _ => {
@@ -565,7 +575,7 @@ mod builder;
 mod nearest;
 mod session;
 
-pub use nearest::nearest_form;
+pub use nearest::{nearest_form, NEAREST};
 
 #[cfg(test)]
 mod tests;

@@ -97,6 +97,14 @@ fn columns_tests_and_helpers_read_as_conditions() {
         ("students.where(Student.name.ilike('a%'))", "students.where(name.like('a%'))"),
         ("students.where(Student.id.notin_([1]))", "students.where(id.not_in([1]))"),
         (
+            "students.where(Student.name.icontains('an'))",
+            "students.where(name.contains('an'))",
+        ),
+        (
+            "students.where(Student.name.not_like('A%'))",
+            "students.where(not name.like('A%'))",
+        ),
+        (
             "students.where(Student.advisor.has(Teacher.department == 'Arts'))",
             "students.where(advisor.has(department == 'Arts'))",
         ),
