@@ -165,3 +165,21 @@ fn selected_values_may_be_computed_from_each_row() {
         db.query("SELECT name, year + 1, year / 2.0 FROM students WHERE id < 4")
     );
 }
+
+#[test]
+fn groups_are_ordered_by_their_aggregates() {
+    let db = Db::new();
+    let v = db.ok("students.group_by(year).order_by(-count(), year).count()");
+    assert_eq!(
+        rows(&v),
+        db.query("SELECT year, count(*) FROM students GROUP BY year ORDER BY count(*) DESC, year")
+    );
+    let v = db.ok("classes.group_by(student_id).having(sum(credits) / count() > 3).count()");
+    assert_same_rows(
+        rows(&v),
+        db.query(
+            "SELECT student_id, count(*) FROM classes GROUP BY student_id HAVING sum(credits) * 1.0 / count(*) > 3",
+        ),
+    );
+    db.fails("students.order_by(count())", "type");
+}

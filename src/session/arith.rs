@@ -121,7 +121,7 @@ impl Eval<'_> {
         if !self.grouping {
             return Err(Error::type_error(
                 expr.span,
-                format!("{name}() of each group belongs in having(...), after group_by(...)"),
+                format!("{name}() of each group belongs after group_by(...), in having(...) or order_by(...)"),
             )
             .with_hint("e.g. students.group_by(year).having(count() > 9); a row's related rows: classes.count() > 3"));
         }

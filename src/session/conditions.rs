@@ -111,6 +111,12 @@ impl Eval<'_> {
 
     /// One ORDER BY term: `name`, `-year`, `year.desc()`, `name.asc()`.
     pub fn order_term(&mut self, expr: &Expr, table: &str) -> Result<Order> {
+        if let Some(aggregate) = self.group_aggregate(expr, table)? {
+            return Ok(Order {
+                expr: aggregate,
+                descending: false,
+            });
+        }
         match &expr.kind {
             ExprKind::Neg(inner) => {
                 let mut order = self.order_term(inner, table)?;

@@ -807,10 +807,13 @@ impl<'a> Eval<'a> {
                         "order_by() needs at least one column",
                     ));
                 }
+                self.grouping = !q.group_by.is_empty();
                 for arg in args {
-                    let order = self.order_term(&arg.value, &q.table)?;
-                    q.order_by.push(order);
+                    let order = self.order_term(&arg.value, &q.table);
+                    q.order_by
+                        .push(order.inspect_err(|_| self.grouping = false)?);
                 }
+                self.grouping = false;
                 Ok(Val::Query(Box::new(q)))
             }
             "limit" | "offset" => {
