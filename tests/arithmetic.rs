@@ -183,3 +183,28 @@ fn groups_are_ordered_by_their_aggregates() {
     );
     db.fails("students.order_by(count())", "type");
 }
+
+#[test]
+fn each_dialect_writes_arithmetic_as_sqlalchemy_2_does() {
+    let stmt = "classes.where(credits / 2 > 1 and -(credits + 1) * 2 < credits - (1 - credits)).select(id, credits // 2, credits // 2.5)";
+    let sql = |dialect: &str| run_args(&["sql", "--dialect", dialect, stmt], false).stdout;
+    let sqlite = sql("sqlite");
+    assert!(sqlite.contains("credits / (2 + 0.0) > 1"), "{sqlite}");
+    assert!(
+        sqlite.contains("-(credits + 1) * 2 < credits - (1 - credits)"),
+        "{sqlite}"
+    );
+    assert!(
+        sqlite.contains("credits / 2 AS \"credits // 2\""),
+        "{sqlite}"
+    );
+    assert!(sqlite.contains("FLOOR(credits / 2.5)"), "{sqlite}");
+    let postgresql = sql("postgresql");
+    assert!(
+        postgresql.contains("credits / CAST(2 AS NUMERIC) > 1"),
+        "{postgresql}"
+    );
+    let mysql = sql("mysql");
+    assert!(mysql.contains("credits DIV 2"), "{mysql}");
+    assert!(mysql.contains("credits / 2 > 1"), "{mysql}");
+}
