@@ -149,6 +149,30 @@ impl Suffix {
     }
 }
 
+/// `sa.select(...)`, `sqlalchemy.func.count()`: SQLAlchemy's names, with the module they
+/// come from left out (in arguments too).
+fn unprefixed(e: Expr) -> Expr {
+    let span = e.span;
+    let kind = match e.kind {
+        ExprKind::Member(base, Member::Name(ident)) if matches!(&base.kind, ExprKind::Name(m) if m == "sa" || m == "sqlalchemy") => {
+            ExprKind::Name(ident.name)
+        }
+        ExprKind::Member(base, member) => ExprKind::Member(Box::new(unprefixed(*base)), member),
+        ExprKind::Index(base, key) => ExprKind::Index(Box::new(unprefixed(*base)), key),
+        ExprKind::Call(callee, args) => ExprKind::Call(
+            Box::new(unprefixed(*callee)),
+            args.into_iter()
+                .map(|a| Argument {
+                    keyword: a.keyword,
+                    value: unprefixed(a.value),
+                })
+                .collect(),
+        ),
+        kind => kind,
+    };
+    Expr { kind, span }
+}
+
 /// Splits `a.b(c)[d]` into its start `a` and the steps after it.
 fn flatten(e: Expr) -> (Expr, Vec<Suffix>) {
     let mut suffixes = Vec::new();
@@ -282,7 +306,7 @@ fn args_of(args: Vec<Argument>) -> Result<Vec<Argument>> {
 
 /// Rewrites a chain `start.step.step(...)...`, saying how a following step should be read.
 fn chain(e: Expr, in_args: bool) -> Result<(Expr, Mode)> {
-    let (root, suffixes) = flatten(e);
+    let (root, suffixes) = flatten(unprefixed(e));
     let mut rest = suffixes.into_iter().peekable();
     let (mut current, mut mode) = match &root.kind {
         ExprKind::Name(name) => {
@@ -345,6 +369,18 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
         let _ = take_member(rest);
         if let Some(column) = take_member(rest) {
             return Ok((name_expr(&column.name, column.span), Mode::Plain));
+        }
+    }
+    let prefix = matches!(name, "sa" | "sqlalchemy")
+        || (name == "db" && peek_member(rest) == Some("session"));
+    if prefix && peek_member(rest).is_some() {
+        if let Some(inner) = take_member(rest) {
+            return head(
+                name_expr(&inner.name, inner.span),
+                &inner.name,
+                rest,
+                in_args,
+            );
         }
     }
     match name {

@@ -72,6 +72,11 @@ fn sqlalchemy_1_query_chains_become_short_forms() {
             "Student.select(name).filter_by(year=2).first()",
         ),
         ("session.query(Student).count()", "Student.count()"),
+        ("db.session.query(Student).count()", "Student.count()"),
+        (
+            "session.scalar(sa.select(sa.func.count()).select_from(Student))",
+            "Student.count()",
+        ),
         ("session.query(Student).all()[0]", "Student.first()"),
         (
             "session.scalars(select(Student).order_by(Student.name)).all()[2]",
