@@ -185,6 +185,41 @@ pub enum Expr {
     Aggregate(Aggregate, Option<Box<Expr>>),
     /// A subquery giving one value: `(SELECT count(*) FROM ...)`.
     Scalar(Box<Select>),
+    /// `left OP right`: arithmetic, or `||` joining text.
+    Arith(Box<Expr>, ArithOp, Box<Expr>),
+    /// `-x`.
+    Neg(Box<Expr>),
+    /// `FLOOR(x)`: Python's `//` when an operand is not a whole number.
+    Floor(Box<Expr>),
+}
+
+/// Arithmetic operators of SQL, as SQLAlchemy 2 writes Python's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// Python's `/`: true division even between whole numbers (SQLite: `a / (b + 0.0)`).
+    TrueDiv,
+    /// SQL's own `/` (whole numbers give a whole number): Python's `//` between whole numbers.
+    Div,
+    /// `%`
+    Mod,
+    /// `||`: Python's `+` between texts.
+    Concat,
+}
+
+impl ArithOp {
+    /// Whether it binds like `*` (tighter than `+`, `-` and `||`).
+    pub fn is_multiplicative(self) -> bool {
+        matches!(
+            self,
+            ArithOp::Mul | ArithOp::TrueDiv | ArithOp::Div | ArithOp::Mod
+        )
+    }
 }
 
 impl Expr {
@@ -288,6 +323,8 @@ pub struct Select {
     pub filter: Option<Expr>,
     /// GROUP BY terms.
     pub group_by: Vec<Expr>,
+    /// The HAVING condition on groups.
+    pub having: Option<Box<Expr>>,
     /// ORDER BY terms.
     pub order_by: Vec<Order>,
     /// LIMIT.
@@ -306,6 +343,7 @@ impl Select {
             joins: Vec::new(),
             filter: None,
             group_by: Vec::new(),
+            having: None,
             order_by: Vec::new(),
             limit: None,
             offset: None,

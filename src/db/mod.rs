@@ -4,6 +4,7 @@
 //! SQLite's update hook, so a delete can say what cascaded. Raw SQL runs under the [`sandbox`]
 //! rules, and a statement that runs too long is stopped.
 
+mod math;
 pub mod sandbox;
 
 pub use crate::result::{compare_rows, Changes, Rows};
@@ -159,6 +160,7 @@ impl Database {
 
     fn wrap(conn: Connection) -> Result<Database, DbError> {
         conn.execute_batch(&setting("foreign_keys", true))?;
+        math::register(&conn)?;
         let mut db = Database {
             conn,
             changes: Arc::default(),

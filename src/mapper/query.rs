@@ -105,6 +105,10 @@ pub struct Query {
     pub distinct: bool,
     /// GROUP BY columns.
     pub group_by: Vec<String>,
+    /// Conditions on each group (HAVING), joined with AND.
+    pub having: Vec<Expr>,
+    /// Selected values computed from each row (`year + 1`), by the name they are selected as.
+    pub computed: Vec<(String, Expr)>,
     /// The owner, when this is an object's relationship.
     pub parent: Option<Parent>,
     /// The object a path of relationships started from (`students[13]` in
@@ -137,6 +141,8 @@ impl Query {
             columns: None,
             distinct: false,
             group_by: Vec::new(),
+            having: Vec::new(),
+            computed: Vec::new(),
             parent: None,
             origin: None,
             eager: Vec::new(),
@@ -167,7 +173,10 @@ impl Query {
     }
 
     fn column(&self, name: &str) -> Expr {
-        Expr::column(&self.table, name)
+        match self.computed.iter().find(|(label, _)| label == name) {
+            Some((_, expr)) => expr.clone(),
+            None => Expr::column(&self.table, name),
+        }
     }
 
     /// The SELECT that reads the query's rows.
@@ -175,7 +184,10 @@ impl Query {
         let items = match &self.columns {
             Some(cols) => cols
                 .iter()
-                .map(|c| SelectItem::Expr(self.column(c), None))
+                .map(|c| {
+                    let label = self.computed.iter().any(|(l, _)| l == c).then(|| c.clone());
+                    SelectItem::Expr(self.column(c), label)
+                })
                 .collect(),
             None if !self.group_by.is_empty() => self
                 .group_by
@@ -187,6 +199,7 @@ impl Query {
         let mut s = self.base_select(items);
         s.distinct = self.distinct;
         s.group_by = self.group_by.iter().map(|c| self.column(c)).collect();
+        s.having = Expr::all(self.having.clone()).map(Box::new);
         s.order_by = self.order_by.clone();
         s.limit = self.limit.map(|n| Expr::value(Value::Integer(n)));
         s.offset = self.offset.map(|n| Expr::value(Value::Integer(n)));
@@ -214,6 +227,7 @@ impl Query {
         items.push(SelectItem::Expr(call, alias));
         let mut s = self.base_select(items);
         s.group_by = self.group_by.iter().map(|c| self.column(c)).collect();
+        s.having = Expr::all(self.having.clone()).map(Box::new);
         s.order_by = self.order_by.clone();
         s.limit = self.limit.map(|n| Expr::value(Value::Integer(n)));
         s.offset = self.offset.map(|n| Expr::value(Value::Integer(n)));

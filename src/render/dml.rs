@@ -57,6 +57,11 @@ impl Writer<'_> {
             self.space();
             self.list(&s.group_by);
         }
+        if let Some(having) = &s.having {
+            self.clause("HAVING");
+            self.space();
+            self.expr(having);
+        }
         if !s.order_by.is_empty() {
             self.clause("ORDER BY");
             self.space();
@@ -227,5 +232,10 @@ fn visit_columns(e: &Expr, f: &mut dyn FnMut(&ColumnRef)) {
                 visit_columns(a, f);
             }
         }
+        Expr::Arith(l, _, r) => {
+            visit_columns(l, f);
+            visit_columns(r, f);
+        }
+        Expr::Neg(x) | Expr::Floor(x) => visit_columns(x, f),
     }
 }

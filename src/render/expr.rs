@@ -94,6 +94,18 @@ impl Writer<'_> {
                 self.select(select);
                 self.punct(")");
             }
+            Expr::Arith(l, op, r) => self.arith(l, *op, r),
+            Expr::Neg(x) => {
+                self.piece(PieceKind::Operator, "-");
+                let wrap = !matches!(**x, Expr::Column(_) | Expr::Aggregate(..) | Expr::Floor(_));
+                self.maybe_parens(x, wrap);
+            }
+            Expr::Floor(x) => {
+                self.piece(PieceKind::Function, "FLOOR");
+                self.punct("(");
+                self.expr(x);
+                self.punct(")");
+            }
             Expr::Aggregate(agg, arg) => {
                 self.piece(PieceKind::Function, agg.name());
                 self.punct("(");
@@ -247,6 +259,45 @@ impl Writer<'_> {
         } else {
             self.operand(x);
         }
+    }
+
+    /// Arithmetic as SQLAlchemy 2 writes it for the database: operators by precedence, and
+    /// true division with a divisor the database reads as a decimal.
+    fn arith(&mut self, l: &Expr, op: ArithOp, r: &Expr) {
+        let rank = |o: ArithOp| u8::from(o.is_multiplicative());
+        let left_wrap = matches!(l, Expr::Arith(_, inner, _) if rank(*inner) < rank(op));
+        let right_wrap = matches!(r, Expr::Arith(_, inner, _)
+            if rank(*inner) < rank(op)
+                || (rank(*inner) == rank(op)
+                    && (*inner != op || !matches!(op, ArithOp::Add | ArithOp::Mul | ArithOp::Concat))));
+        self.arith_operand(l, left_wrap);
+        self.space();
+        let backend = self.backend;
+        let operator = match op {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::TrueDiv => "/",
+            ArithOp::Div => backend.floor_division_operator(),
+            ArithOp::Mod => "%",
+            ArithOp::Concat => "||",
+        };
+        self.piece(PieceKind::Operator, operator);
+        self.space();
+        if op == ArithOp::TrueDiv {
+            backend.write_true_divisor(self, r, right_wrap);
+        } else {
+            self.arith_operand(r, right_wrap);
+        }
+    }
+
+    /// An operand of arithmetic: conditions, and looser operators, get parentheses.
+    pub(crate) fn arith_operand(&mut self, e: &Expr, wrap: bool) {
+        let condition = matches!(
+            e,
+            Expr::And(_) | Expr::Or(_) | Expr::Not(_) | Expr::Compare(..) | Expr::Between(..)
+        );
+        self.maybe_parens(e, wrap || condition);
     }
 
     /// An operand of a comparison: compound conditions get parentheses.

@@ -7,6 +7,14 @@ use crate::mapper::{Link, Registry};
 use crate::schema::Table;
 use crate::translate::Assignment;
 
+/// The value a write gave, as SQL: `5`, `'Ann'`, or `year + 1` for a computed one.
+fn given_text(assignment: &Assignment) -> String {
+    match &assignment.computed {
+        Some(expr) => crate::render::render_condition(expr),
+        None => assignment.value.sql_literal(),
+    }
+}
+
 /// The learner's explanation of a constraint failure of a write to `table`.
 pub(crate) fn explain(
     reg: &Registry,
@@ -44,7 +52,7 @@ pub(crate) fn explain(
             .collect();
         let values: Vec<String> = columns
             .iter()
-            .map(|c| given(c).map_or_else(|| "?".to_string(), |a| a.value.sql_literal()))
+            .map(|c| given(c).map_or_else(|| "?".to_string(), given_text))
             .collect();
         let first = columns.first().copied().unwrap_or("");
         if let Some(linked) = already_linked(reg, table, written) {
@@ -79,9 +87,8 @@ pub(crate) fn explain(
                 .map(|ch| (c, ch))
         });
         if let Some((column, check)) = rule {
-            let you_gave = given(&column.name).map_or_else(String::new, |a| {
-                format!("; you gave {}", a.value.sql_literal())
-            });
+            let you_gave = given(&column.name)
+                .map_or_else(String::new, |a| format!("; you gave {}", given_text(a)));
             return err(
                 &column.name,
                 format!("{} (CHECK {}){you_gave}", check.explain, check.sql),
@@ -215,6 +222,7 @@ mod tests {
             column: column.into(),
             value,
             span: Span::new(5, 9),
+            computed: None,
         }
     }
 

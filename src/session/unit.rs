@@ -130,6 +130,9 @@ impl Session {
         span: Span,
         trace: &mut Trace,
     ) -> Result<Outcome> {
+        if self.unit.is_none() && matches!(name, "commit" | "rollback" | "flush") {
+            return self.session_call_outside(name, span, trace);
+        }
         if name != "begin" && self.unit.is_none() {
             return Err(Error::new(
                 ErrorKind::Sql,
@@ -319,6 +322,37 @@ pub(crate) fn flush_pending(
     unit.pending.clear();
     unit.identity.clear();
     Ok(ordered.len())
+}
+
+impl Session {
+    /// `session.commit()`, `session.rollback()`, `session.flush()` outside session mode, as
+    /// SQLAlchemy does them: an open transaction (`begin`) ends; with none, each statement
+    /// was already saved as it ran, so there is nothing to do.
+    pub(crate) fn session_call_outside(
+        &mut self,
+        name: &str,
+        span: Span,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        let verb = match name {
+            "commit" => crate::syntax::ast::TransactionVerb::Commit,
+            "rollback" => crate::syntax::ast::TransactionVerb::Rollback,
+            _ => {
+                trace.notes.push(
+                    "flush: nothing is pending outside session mode; each statement is sent as it runs"
+                        .into(),
+                );
+                return Ok(Outcome::None);
+            }
+        };
+        if self.db.in_transaction() {
+            return self.transaction(verb, span, trace);
+        }
+        trace.notes.push(format!(
+            "session.{name}(): nothing to do: outside session mode (:session on or session.begin()) each statement is saved as it runs"
+        ));
+        Ok(Outcome::None)
+    }
 }
 
 #[cfg(test)]

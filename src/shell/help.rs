@@ -4,6 +4,7 @@
 //! the shell's.
 
 use super::commands::{self, Call, Group, COMMANDS};
+use super::help_sqlalchemy;
 use crate::error::{suggestion, Error};
 use crate::mapper::methods;
 use crate::session::{Response, Session};
@@ -181,14 +182,23 @@ pub const FORMS: &[Form] = &[
     ),
 ];
 
+/// Every form `:help` explains: the short forms', then SQLAlchemy's spellings.
+pub fn all_forms() -> impl Iterator<Item = Form> {
+    FORMS.iter().copied().chain(
+        help_sqlalchemy::SQLALCHEMY_FORMS
+            .iter()
+            .map(|(topic, example, what)| form(topic, example, what)),
+    )
+}
+
 /// `:help` and `:help TOPIC`.
 pub fn command(session: &mut Session, call: &Call<'_>) -> Response {
     let topic = call.rest.trim_start_matches(':');
     if topic.is_empty() {
         return call.answer(Ok(Some(overview())));
     }
-    if let Some(form) = FORMS.iter().find(|f| f.topic == topic) {
-        return call.answer(Ok(Some(form_text(session, form))));
+    if let Some(form) = all_forms().find(|f| f.topic == topic) {
+        return call.answer(Ok(Some(form_text(session, &form))));
     }
     if let Some(command) = commands::find(&format!(":{topic}")) {
         return call.answer(Ok(Some(format!(
@@ -209,7 +219,7 @@ pub fn command(session: &mut Session, call: &Call<'_>) -> Response {
 
 /// Every topic `:help` knows: the forms, then the methods and commands not already named.
 pub fn topics() -> Vec<&'static str> {
-    let mut all: Vec<&'static str> = FORMS.iter().map(|f| f.topic).collect();
+    let mut all: Vec<&'static str> = all_forms().map(|f| f.topic).collect();
     for name in methods::METHODS.iter().map(|m| m.name) {
         if !all.contains(&name) {
             all.push(name);
@@ -224,10 +234,11 @@ fn overview() -> String {
     for form in FORMS {
         text.push_str(&format!("  {}\n      {}\n", form.example, form.what));
     }
+    text.push_str(help_sqlalchemy::OVERVIEW);
     text.push_str("\nMeta commands:\n");
     text.push_str(&commands::help_list(Group::Database));
     text.push_str("\n:help <topic> explains one form; topics: ");
-    text.push_str(&FORMS.iter().map(|f| f.topic).collect::<Vec<_>>().join(", "));
+    text.push_str(&all_forms().map(|f| f.topic).collect::<Vec<_>>().join(", "));
     text.push_str(" (and any method or meta command: :help include, :help reset)");
     text.push_str("\n\nView and instructor commands:\n");
     text.push_str(&commands::help_list(Group::View));

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod complete;
 pub mod explain;
 pub mod help;
+mod help_sqlalchemy;
 pub mod repl;
 
 use crate::dialect::{Choice, Dialect, CHOICES};

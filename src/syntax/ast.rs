@@ -103,6 +103,44 @@ pub enum ExprKind {
     Not(Box<Expr>),
     /// `-a`.
     Neg(Box<Expr>),
+    /// `left OP right` for arithmetic: `credits + 1`, `credits / 2`.
+    Arith(Box<Expr>, ArithOp, Box<Expr>),
+}
+
+/// Arithmetic operators, with Python's (and SQLAlchemy 2's) meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`: true division, even between whole numbers.
+    Div,
+    /// `//`: floor division.
+    FloorDiv,
+    /// `%`: remainder.
+    Mod,
+}
+
+impl ArithOp {
+    /// The operator as typed.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+            ArithOp::FloorDiv => "//",
+            ArithOp::Mod => "%",
+        }
+    }
+
+    /// Whether it binds like `*` (tighter than `+` and `-`).
+    pub fn is_multiplicative(self) -> bool {
+        !matches!(self, ArithOp::Add | ArithOp::Sub)
+    }
 }
 
 /// What follows a dot.

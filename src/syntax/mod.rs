@@ -3,7 +3,9 @@
 
 pub mod ast;
 pub mod brackets;
+mod display;
 pub mod lexer;
+pub mod sqlalchemy;
 
 use crate::error::{Error, Result, Span};
 use ast::*;
@@ -43,7 +45,7 @@ pub fn parse(text: &str) -> Result<Statement> {
     let first = statement.and_then(|mut inner| inner.find(|p| p.as_rule() != Rule::EOI));
     match first {
         None => Ok(Statement::Empty),
-        Some(pair) => build_statement(pair),
+        Some(pair) => sqlalchemy::desugar(build_statement(pair)?),
     }
 }
 
@@ -53,7 +55,7 @@ fn check_prefix_runs(text: &str) -> Result<()> {
     for token in lexer::tokens(text, lexer::Language::Orm) {
         run = match token.kind {
             TokenKind::Word if token.text(text) == "not" => run + 1,
-            TokenKind::Punct('-') => run + 1,
+            TokenKind::Punct('-' | '~') => run + 1,
             TokenKind::Space | TokenKind::Comment => run,
             _ => 0,
         };
@@ -162,7 +164,7 @@ fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
         Rule::not_expr => {
             let mut inner = pair.into_inner();
             let first = expect(inner.next(), span)?;
-            if first.as_rule() == Rule::kw_not {
+            if matches!(first.as_rule(), Rule::kw_not | Rule::tilde) {
                 let operand = build_expr(expect(inner.next(), span)?)?;
                 Ok(node(ExprKind::Not(Box::new(operand)), span))
             } else {
@@ -170,6 +172,7 @@ fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
             }
         }
         Rule::comparison => build_comparison(pair),
+        Rule::sum | Rule::product => build_arith(pair),
         Rule::unary => {
             let mut inner = pair.into_inner();
             let first = expect(inner.next(), span)?;
@@ -192,9 +195,12 @@ fn node(kind: ExprKind, span: Span) -> Expr {
 fn build_chain(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span = span_of(&pair);
     let is_or = pair.as_rule() == Rule::or_expr;
-    let mut inner = pair
-        .into_inner()
-        .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and));
+    let mut inner = pair.into_inner().filter(|p| {
+        !matches!(
+            p.as_rule(),
+            Rule::kw_or | Rule::kw_and | Rule::pipe | Rule::amp
+        )
+    });
     let mut left = build_expr(expect(inner.next(), span)?)?;
     for (n, next) in inner.enumerate() {
         if n >= MAX_CONDITIONS {
@@ -212,6 +218,34 @@ fn build_chain(pair: Pair<'_, Rule>) -> Result<Expr> {
             ExprKind::And(Box::new(left), Box::new(right))
         };
         left = node(kind, both);
+    }
+    Ok(left)
+}
+
+fn build_arith(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let mut left = build_expr(expect(inner.next(), span)?)?;
+    let mut terms = 0;
+    while let Some(op) = inner.next() {
+        terms += 1;
+        if terms > MAX_CONDITIONS {
+            return Err(Error::parse(
+                span_of(&op),
+                format!("more than {MAX_CONDITIONS} terms in one sum or product"),
+            ));
+        }
+        let op = match op.into_inner().next().map(|p| p.as_rule()) {
+            Some(Rule::plus) => ArithOp::Add,
+            Some(Rule::minus) => ArithOp::Sub,
+            Some(Rule::times) => ArithOp::Mul,
+            Some(Rule::divide) => ArithOp::Div,
+            Some(Rule::floor_div) => ArithOp::FloorDiv,
+            _ => ArithOp::Mod,
+        };
+        let right = build_expr(expect(inner.next(), span)?)?;
+        let both = left.span.to(right.span);
+        left = node(ExprKind::Arith(Box::new(left), op, Box::new(right)), both);
     }
     Ok(left)
 }

@@ -47,6 +47,7 @@ fn shape(e: &Expr) -> String {
         ExprKind::Or(l, r) => format!("({} or {})", shape(l), shape(r)),
         ExprKind::Not(x) => format!("(not {})", shape(x)),
         ExprKind::Neg(x) => format!("-{}", shape(x)),
+        ExprKind::Arith(l, op, r) => format!("({} {} {})", shape(l), op.symbol(), shape(r)),
     }
 }
 

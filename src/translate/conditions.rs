@@ -111,6 +111,12 @@ impl Eval<'_> {
 
     /// One ORDER BY term: `name`, `-year`, `year.desc()`, `name.asc()`.
     pub fn order_term(&mut self, expr: &Expr, table: &str) -> Result<Order> {
+        if let Some(aggregate) = self.group_aggregate(expr, table)? {
+            return Ok(Order {
+                expr: aggregate,
+                descending: false,
+            });
+        }
         match &expr.kind {
             ExprKind::Neg(inner) => {
                 let mut order = self.order_term(inner, table)?;
@@ -127,6 +133,10 @@ impl Eval<'_> {
             },
             ExprKind::Name(_) | ExprKind::Literal(Literal::Text(_)) => Ok(Order {
                 expr: Sql::column(table, &self.column_name(table, expr)?),
+                descending: false,
+            }),
+            ExprKind::Arith(..) => Ok(Order {
+                expr: self.row_expr(expr, table)?,
                 descending: false,
             }),
             _ => Err(order_error(expr.span)),
@@ -417,8 +427,25 @@ impl Eval<'_> {
         }
     }
 
+    /// A value expression in rows of `table` as SQL (NULL for None).
+    pub(super) fn operand_as_sql(&mut self, expr: &Expr, table: &str) -> Result<Sql> {
+        let operand = self.operand(expr, table)?;
+        Ok(self
+            .operand_sql(operand, expr.span)?
+            .unwrap_or(Sql::Value(Value::Null)))
+    }
+
     /// One side of a comparison in rows of `table`.
     fn operand(&mut self, expr: &Expr, table: &str) -> Result<Operand> {
+        if let Some(aggregate) = self.group_aggregate(expr, table)? {
+            return Ok(Operand::Sql(aggregate));
+        }
+        if matches!(expr.kind, ExprKind::Arith(..) | ExprKind::Neg(_)) {
+            return Ok(match self.row_expr(expr, table)? {
+                Sql::Value(Value::Null) => Operand::Null,
+                sql => Operand::Sql(sql),
+            });
+        }
         if let ExprKind::Call(callee, args) = &expr.kind {
             if let ExprKind::Member(base, Member::Name(method)) = &callee.kind {
                 if let ExprKind::Name(name) = &base.kind {

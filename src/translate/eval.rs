@@ -31,6 +31,8 @@ pub(crate) enum Val {
     Rows(Rows),
     /// What a write did.
     Written(Outcome),
+    /// A value the database computes from each row's columns (`credits + 1` in an update).
+    Computed(crate::sql::Expr),
 }
 
 pub use crate::mapper::methods::{OBJECT_METHODS, QUERY_METHODS};
@@ -59,6 +61,10 @@ pub(crate) struct Eval<'a> {
     /// Objects a many-to-one will load lazily, by table and key: the relationship that leads
     /// to them.
     lazy_targets: BTreeMap<(String, String), (String, String)>,
+    /// The table whose rows an update changes: its columns may be named in the new values.
+    pub row_table: Option<String>,
+    /// Whether a `having(...)` condition is being compiled (aggregates of each group allowed).
+    pub grouping: bool,
 }
 
 impl<'a> Eval<'a> {
@@ -82,6 +88,8 @@ impl<'a> Eval<'a> {
             source,
             lazy_loads: BTreeMap::new(),
             lazy_targets: BTreeMap::new(),
+            row_table: None,
+            grouping: false,
         }
     }
 
@@ -237,8 +245,8 @@ impl<'a> Eval<'a> {
             ),
         )
         .with_hint(format!(
-            "{}.select({key_name}) lists the keys there are",
-            obj.table
+            "{}.select({key_name}) lists the keys there are; [...] on a table's collection is a key, not a position (the first row: {}.first())",
+            obj.table, obj.table
         ))
     }
 
@@ -283,6 +291,8 @@ impl<'a> Eval<'a> {
                 self.index(base_val, key_val, key.span)
             }
             ExprKind::Call(callee, args) => self.call(callee, args, expr.span),
+            ExprKind::Arith(..) => self.arith_value(expr),
+            ExprKind::Neg(_) if self.row_table.is_some() => self.arith_value(expr),
             ExprKind::Neg(inner) => match self.eval(inner)? {
                 Val::Scalar(Value::Integer(i)) => Ok(Val::Scalar(Value::Integer(i.wrapping_neg()))),
                 Val::Scalar(Value::Real(r)) => Ok(Val::Scalar(Value::Real(-r))),
@@ -322,6 +332,9 @@ impl<'a> Eval<'a> {
             ));
             return Ok(Val::Query(Box::new(Query::all(&collection.table.name))));
         }
+        if let Some(column) = self.row_column(name) {
+            return Ok(column);
+        }
         Err(self.unknown_name(name, span))
     }
 
@@ -347,6 +360,9 @@ impl<'a> Eval<'a> {
 
     /// The error for a name that is neither a collection nor a variable.
     pub fn unknown_name(&self, name: &str, span: Span) -> Error {
+        if let Some((what, instead)) = crate::syntax::sqlalchemy::nearest_form(name) {
+            return Error::name(span, what).with_hint(instead);
+        }
         let mut known: Vec<&str> = self.reg.collection_names();
         known.extend(self.vars.keys().map(|k| k.as_str()));
         Error::name(span, format!("no collection or name '{name}'"))
@@ -354,6 +370,11 @@ impl<'a> Eval<'a> {
     }
 
     fn index(&mut self, base: Val, key: Val, span: Span) -> Result<Val> {
+        if let Val::Query(q) = &base {
+            if q.parent.is_some() {
+                return self.position(q, key, span);
+            }
+        }
         let Val::Query(query) = base else {
             return Err(
                 Error::type_error(span, "only a collection can be indexed by key")
@@ -397,6 +418,9 @@ impl<'a> Eval<'a> {
                     self.class_of(&query.table),
                     obj.key_text()
                 ),
+            )
+            .with_hint(
+                "[...] here is a key; a position needs an object's relationship (students[13].classes[0]), or .offset(i).first()",
             ));
         }
         Ok(Val::Object(obj))
@@ -495,7 +519,7 @@ impl<'a> Eval<'a> {
                         ident.span,
                         format!("'{name}' is a column of each {}, not of the whole collection", self.class_of(&query.table)),
                     )
-                    .with_hint(format!("use .select({name}) for that column of every row, or pick one object first")));
+                    .with_hint(format!("{0}.select({name}) lists it for every row (SQLAlchemy: select({1}.{name})); one object's: {0}[1].{name}", query.table, self.class_of(&query.table))));
                 }
                 let mut err = self
                     .reg
@@ -518,10 +542,9 @@ impl<'a> Eval<'a> {
                     v.type_name()
                 ),
             )),
-            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) => Err(Error::type_error(
-                ident.span,
-                format!("this has no '{name}'"),
-            )),
+            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) | Val::Computed(_) => Err(
+                Error::type_error(ident.span, format!("this has no '{name}'")),
+            ),
         }
     }
 
@@ -690,8 +713,10 @@ impl<'a> Eval<'a> {
         let span = Span::new(method.span.start, span.end);
         match method.name.as_str() {
             "update" => {
-                let values = self.keyword_values(args, span, "update")?;
-                self.update_object(&obj, values, base_span).map(write_val)
+                self.row_table = Some(obj.table.clone());
+                let values = self.keyword_values(args, span, "update");
+                self.row_table = None;
+                self.update_object(&obj, values?, base_span).map(write_val)
             }
             "delete" => {
                 no_arguments(args, "delete")?;
@@ -718,6 +743,21 @@ impl<'a> Eval<'a> {
                 Err(err)
             }
         }
+    }
+
+    /// Calls a collection method by name (for forms that reuse one).
+    pub(crate) fn method_on_query(
+        &mut self,
+        q: Query,
+        name: &str,
+        args: &[Argument],
+        span: Span,
+    ) -> Result<Val> {
+        let method = Ident {
+            name: name.to_string(),
+            span,
+        };
+        self.query_method(q, &method, args, span)
     }
 
     fn query_method(
@@ -782,10 +822,13 @@ impl<'a> Eval<'a> {
                         "order_by() needs at least one column",
                     ));
                 }
+                self.grouping = !q.group_by.is_empty();
                 for arg in args {
-                    let order = self.order_term(&arg.value, &q.table)?;
-                    q.order_by.push(order);
+                    let order = self.order_term(&arg.value, &q.table);
+                    q.order_by
+                        .push(order.inspect_err(|_| self.grouping = false)?);
                 }
+                self.grouping = false;
                 Ok(Val::Query(Box::new(q)))
             }
             "limit" | "offset" => {
@@ -806,6 +849,12 @@ impl<'a> Eval<'a> {
                 no_arguments(args, "all")?;
                 Ok(Val::Query(Box::new(q)))
             }
+            "get" if args.len() == 2 => self.get_or_default(q, args, span),
+            "one" | "one_or_none" => {
+                no_arguments(args, name)?;
+                self.one(q, name == "one", span)
+            }
+            "having" => self.having(q, args, span),
             "get" => {
                 let key = self.single_argument(args, "get", span)?;
                 let key_val = self.eval(key)?;
@@ -824,7 +873,7 @@ impl<'a> Eval<'a> {
             }
             "select" => {
                 self.no_eager_load_of_columns(&q, method)?;
-                let columns = self.column_arguments(&q.table, args, "select", span)?;
+                let columns = self.select_arguments(&mut q, args, span)?;
                 q.columns = Some(columns);
                 Ok(Val::Query(Box::new(q)))
             }
@@ -846,14 +895,21 @@ impl<'a> Eval<'a> {
                     .map(write_val)
             }
             "update" => {
-                let values = self.keyword_values(args, span, "update")?;
-                self.update_query(&q, values, span).map(write_val)
+                self.row_table = Some(q.table.clone());
+                let values = self.keyword_values(args, span, "update");
+                self.row_table = None;
+                self.update_query(&q, values?, span).map(write_val)
             }
             "delete" => {
                 no_arguments(args, "delete")?;
                 self.delete_query(&q, span).map(write_val)
             }
             other => {
+                if let Some((what, instead)) =
+                    crate::syntax::sqlalchemy::nearest_form(&format!(".{other}"))
+                {
+                    return Err(Error::name(method.span, what).with_hint(instead));
+                }
                 let table = self.table(&q.table, method.span)?;
                 let mut known: Vec<&str> = QUERY_METHODS.to_vec();
                 known.extend(
@@ -1069,7 +1125,8 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn column_arguments(
+    /// The columns of `group_by(...)` or `select(...)`, each named bare (or as a string).
+    pub(crate) fn column_arguments(
         &self,
         table: &str,
         args: &[Argument],
@@ -1150,7 +1207,8 @@ impl<'a> Eval<'a> {
                 rows: rows.rows,
             }),
             Val::Written(outcome) => Ok(outcome),
-            Val::List(_) | Val::Dict(_) => Err(Error::type_error(
+            Val::List(items) => self.list_outcome(items, span),
+            Val::Dict(_) | Val::Computed(_) => Err(Error::type_error(
                 span,
                 "a list or dict on its own is not a result",
             )
@@ -1188,7 +1246,7 @@ impl<'a> Eval<'a> {
                 key: vec![(key_of(self.reg, &table), Value::Integer(id))],
                 table,
             }),
-            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) => {
+            Val::List(_) | Val::Dict(_) | Val::Rows(_) | Val::Written(_) | Val::Computed(_) => {
                 return Err(Error::type_error(
                     value.span,
                     "a name can hold an object, a collection or a value, not this",

@@ -16,6 +16,8 @@ pub struct Assignment {
     pub value: Value,
     /// Where the value was given.
     pub span: Span,
+    /// A value the database computes from the row (`credits + 1`), instead of `value`.
+    pub computed: Option<crate::sql::Expr>,
 }
 
 /// What the translator needs from a database and a session.

@@ -8,10 +8,12 @@
 //!   `update`, `remove` and `delete`.
 //! - [`executor`]: the one narrow door to the database, which the session implements.
 
+mod arith;
 mod conditions;
 mod eval;
 mod executor;
 mod loops;
+mod sqlalchemy_in;
 mod writes;
 
 pub(crate) use eval::Eval;

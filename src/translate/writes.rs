@@ -31,6 +31,15 @@ impl Eval<'_> {
         let t = self.table(table, Span::default())?;
         let mut out: Vec<Assignment> = Vec::new();
         for (key, val) in values {
+            if let (Val::Computed(sql), Some(col)) = (&val, t.column(&key.name)) {
+                out.push(Assignment {
+                    column: col.name.clone(),
+                    value: Value::Null,
+                    span: key.span,
+                    computed: Some(sql.clone()),
+                });
+                continue;
+            }
             let (column, value) =
                 match (t.column(&key.name), self.reg.relationship(table, &key.name)) {
                     (Some(col), _) => (
@@ -60,6 +69,7 @@ impl Eval<'_> {
                 column,
                 value,
                 span: key.span,
+                computed: None,
             });
         }
         Ok(out)
@@ -176,6 +186,7 @@ impl Eval<'_> {
                 column,
                 value,
                 span,
+                computed: None,
             })
             .collect();
         for a in self.assignments(table, values)? {
@@ -445,6 +456,7 @@ impl Eval<'_> {
                     column: column.clone(),
                     value: owner_key.clone(),
                     span: item_span,
+                    computed: None,
                 }];
                 let statement = update_statement(&rel.target, &set, Some(obj.key_filter()));
                 let changes = self.run_write(statement, &rel.target, &set, item_span)?;
@@ -487,11 +499,13 @@ impl Eval<'_> {
                         column: owner_column.clone(),
                         value: owner_key.clone(),
                         span: owner_span,
+                        computed: None,
                     },
                     Assignment {
                         column: target_column.clone(),
                         value: target.single_key().cloned().unwrap_or(Value::Null),
                         span: item_span,
+                        computed: None,
                     },
                 ];
                 let statement = Statement::Insert(Insert {
@@ -619,6 +633,7 @@ impl Eval<'_> {
                     column: column.clone(),
                     value: Value::Null,
                     span: item_span,
+                    computed: None,
                 }];
                 let filter = Sql::all(vec![
                     target.key_filter(),
@@ -720,7 +735,10 @@ fn update_statement(table: &str, set: &[Assignment], filter: Option<Sql>) -> Sta
         table: table.to_string(),
         set: set
             .iter()
-            .map(|a| (a.column.clone(), Sql::Value(a.value.clone())))
+            .map(|a| {
+                let value = a.computed.clone().unwrap_or(Sql::Value(a.value.clone()));
+                (a.column.clone(), value)
+            })
             .collect(),
         filter,
     })

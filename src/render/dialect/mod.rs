@@ -162,6 +162,18 @@ pub(crate) trait Backend: Sync {
         format!("X'{hex}'")
     }
 
+    /// The operator of division between whole numbers that gives a whole number (Python's
+    /// `//` on integers): SQL's own `/`.
+    fn floor_division_operator(&self) -> &'static str {
+        "/"
+    }
+
+    /// The divisor of a true division (Python's `/`), so that whole numbers divide into a
+    /// decimal: as it is, where the database's `/` already does that.
+    fn write_true_divisor(&self, w: &mut Writer<'_>, divisor: &Expr, wrap: bool) {
+        w.arith_operand(divisor, wrap);
+    }
+
     /// LIMIT and OFFSET: `LIMIT n OFFSET m`; an offset alone as [`Backend::offset_alone`].
     fn write_paging(&self, w: &mut Writer<'_>, limit: Option<&Expr>, offset: Option<&Expr>) {
         match (limit, offset) {

@@ -13,6 +13,11 @@ pub struct Mysql;
 pub const MYSQL_NO_LIMIT: &str = "18446744073709551615";
 
 impl Backend for Mysql {
+    /// `DIV`: MySQL's `/` always gives a decimal, so whole-number division has its own word.
+    fn floor_division_operator(&self) -> &'static str {
+        "DIV"
+    }
+
     /// Backquotes.
     fn quote_char(&self) -> char {
         '`'

@@ -3,11 +3,23 @@
 use super::Backend;
 use crate::render::writer::Writer;
 use crate::schema::ColumnType;
+use crate::sql::Expr;
 
 /// PostgreSQL's differences.
 pub struct Postgres;
 
 impl Backend for Postgres {
+    /// `a / CAST(b AS NUMERIC)`: PostgreSQL divides whole numbers into a whole number, so the
+    /// divisor is cast, as SQLAlchemy 2 writes true division there.
+    fn write_true_divisor(&self, w: &mut Writer<'_>, divisor: &Expr, _wrap: bool) {
+        w.piece(crate::render::piece::PieceKind::Function, "CAST");
+        w.punct("(");
+        w.expr(divisor);
+        w.space();
+        w.keywords("AS NUMERIC");
+        w.punct(")");
+    }
+
     /// PostgreSQL's reserved words (and those reserved as names of tables and columns), as
     /// SQLAlchemy's PostgreSQL dialect lists them.
     fn reserved_words(&self) -> &'static str {

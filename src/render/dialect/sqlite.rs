@@ -29,6 +29,18 @@ impl Backend for Sqlite {
         true
     }
 
+    /// `a / (b + 0.0)`: SQLite divides whole numbers into a whole number, so the divisor is
+    /// made a decimal, as SQLAlchemy 2 writes true division there.
+    fn write_true_divisor(&self, w: &mut Writer<'_>, divisor: &Expr, wrap: bool) {
+        w.punct("(");
+        w.arith_operand(divisor, wrap);
+        w.space();
+        w.piece(crate::render::piece::PieceKind::Operator, "+");
+        w.space();
+        w.number("0.0");
+        w.punct(")");
+    }
+
     /// SQLite reads a backslash in a pattern as itself.
     fn like_backslash_escapes(&self) -> bool {
         false

@@ -1,0 +1,407 @@
+//! SQLAlchemy spelled as SQLAlchemy, read in (contract section 4, "In"): each SQLAlchemy 2.x or
+//! 1.x spelling gives the same SQL and the same result as its short form, run by the real
+//! binary on a fresh School; where SQLAlchemy behaves differently (`session.get` of a missing
+//! key is None), ormscope does as SQLAlchemy does.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+/// The answer to the last of `setup` then `stmt`, on a fresh in-memory School.
+fn answer(setup: &[&str], stmt: &str) -> Value {
+    let mut all: Vec<&str> = setup.to_vec();
+    all.push(stmt);
+    let run = mem(&all);
+    assert_eq!(
+        run.out.len(),
+        all.len(),
+        "one answer per statement: {run:?}"
+    );
+    for (i, a) in run.out.iter().enumerate().take(setup.len()) {
+        assert_eq!(a["ok"], json!(true), "setup {:?} failed: {a}", setup[i]);
+    }
+    run.out.last().cloned().unwrap_or(Value::Null)
+}
+
+/// The SQL an answer sent, as `(text, params)` pairs.
+fn sent(v: &Value) -> Vec<(Value, Value)> {
+    v["sql"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|s| (s["text"].clone(), s["params"].clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `spelling` succeeds, and gives the same SQL and result as `short`.
+fn same_with(setup: &[&str], spelling: &str, short: &str) -> Value {
+    let a = answer(setup, spelling);
+    let b = answer(setup, short);
+    assert_eq!(a["ok"], json!(true), "{spelling} should succeed: {a}");
+    assert_eq!(b["ok"], json!(true), "{short} should succeed: {b}");
+    assert!(
+        !sent(&b).is_empty() || setup.iter().any(|s| s.contains("begin")),
+        "{short} sends SQL"
+    );
+    assert_eq!(sent(&a), sent(&b), "same SQL for {spelling} and {short}");
+    assert_eq!(
+        a["result"], b["result"],
+        "same result for {spelling} and {short}"
+    );
+    a
+}
+
+fn same(spelling: &str, short: &str) -> Value {
+    same_with(&[], spelling, short)
+}
+
+#[test]
+fn the_done_when_query_gives_the_short_form_s_sql_and_rows() {
+    let v = same(
+        "session.scalars(select(Student).where(Student.year == 2).order_by(Student.name)).all()",
+        "students.where(year == 2).order_by(name)",
+    );
+    assert_eq!(
+        v["sql"][0]["display"],
+        json!("SELECT * FROM students WHERE year = 2 ORDER BY name")
+    );
+    assert_eq!(kind(&v), "rows");
+    assert_eq!(v["result"]["rows"].as_array().map(Vec::len), Some(6));
+}
+
+#[test]
+fn sqlalchemy_2_reading_spellings() {
+    same("session.get(Student, 13)", "students[13]");
+    same(
+        "session.scalars(select(Student).where(Student.year == 2).order_by(Student.name.desc())).all()",
+        "students.where(year == 2).order_by(-name)",
+    );
+    same(
+        "session.execute(select(Student.name, Student.email).where(Student.year == 2)).all()",
+        "students.where(year == 2).select(name, email)",
+    );
+    same(
+        "session.scalar(select(func.count()).select_from(Student).where(Student.year == 2))",
+        "students.where(year == 2).count()",
+    );
+    same(
+        "session.scalar(select(func.sum(Class.credits)))",
+        "classes.sum(credits)",
+    );
+    same(
+        "session.scalars(select(Student).where(Student.year == 3).limit(2).offset(1)).all()",
+        "students.where(year == 3).limit(2).offset(1)",
+    );
+    same(
+        "session.scalars(select(Student).where(Student.year == 3)).first()",
+        "students.where(year == 3).first()",
+    );
+    same(
+        "session.scalars(select(Teacher.department).distinct()).all()",
+        "teachers.select(department).distinct()",
+    );
+    same(
+        "session.execute(select(Student.year, func.count()).group_by(Student.year)).all()",
+        "students.group_by(year).count()",
+    );
+}
+
+#[test]
+fn sqlalchemy_1_query_chains() {
+    same(
+        "session.query(Student).filter(Student.year == 2).order_by(Student.id).limit(3).all()",
+        "students.where(year == 2).order_by(id).limit(3)",
+    );
+    same(
+        "session.query(Student).filter(Student.year == 2).first()",
+        "students.where(year == 2).first()",
+    );
+    same(
+        "session.query(Student).filter(Student.id == 3).one()",
+        "students.where(id == 3).one()",
+    );
+    same(
+        "session.query(Student).filter_by(year=9).one_or_none()",
+        "students.filter_by(year=9).one_or_none()",
+    );
+    same(
+        "session.query(Student).filter(Student.year == 2).count()",
+        "students.where(year == 2).count()",
+    );
+    same("session.query(Student).get(13)", "students[13]");
+    same(
+        "session.query(Student).order_by(Student.name).all()[2]",
+        "students.order_by(name).offset(2).first()",
+    );
+    same(
+        "session.query(Student).filter(Student.year == 2).offset(2).limit(1).all()",
+        "students.where(year == 2).offset(2).limit(1)",
+    );
+}
+
+#[test]
+fn qualified_columns_stand_wherever_a_column_stands() {
+    same(
+        "Student.filter(Student.year == 2)",
+        "students.where(year == 2)",
+    );
+    same(
+        "students.where(Student.year == 2)",
+        "students.where(year == 2)",
+    );
+    same(
+        "students.order_by(Student.name.desc())",
+        "students.order_by(-name)",
+    );
+    same(
+        "students.where(year == 2).select(Student.name)",
+        "students.where(year == 2).select(name)",
+    );
+    same(
+        "session.execute(select(Student.name, Student.year * 10).where(Student.id < 3)).all()",
+        "students.where(id < 3).select(name, year * 10)",
+    );
+    same(
+        "classes.where(grade is None).update(credits=Class.credits + 1)",
+        "classes.where(grade is None).update(credits=credits + 1)",
+    );
+}
+
+#[test]
+fn relationship_tests_any_and_has() {
+    same(
+        "session.scalars(select(Student).where(Student.classes.any(Class.credits >= 4))).all()",
+        "students.where(classes.any(credits >= 4))",
+    );
+    same(
+        "select(Student).where(Student.advisor.has(Teacher.department == 'Arts'))",
+        "students.where(advisor.department == 'Arts')",
+    );
+}
+
+#[test]
+fn column_tests_and_boolean_helpers() {
+    same(
+        "students.where(Student.name.ilike('a%'))",
+        "students.where(name.like('a%'))",
+    );
+    same(
+        "students.where(Student.id.in_([1, 2, 3]))",
+        "students.where(id in [1, 2, 3])",
+    );
+    same(
+        "students.where(Student.year.not_in([1, 2]))",
+        "students.where(year not in [1, 2])",
+    );
+    same(
+        "students.where(Student.advisor_id.is_(None))",
+        "students.where(advisor_id is None)",
+    );
+    same(
+        "students.where(Student.advisor_id.is_not(None))",
+        "students.where(advisor_id is not None)",
+    );
+    same(
+        "students.where(Student.year.between(2, 3))",
+        "students.where(year.between(2, 3))",
+    );
+    same(
+        "students.where(and_(Student.year == 2, or_(Student.id < 20, not_(Student.advisor_id == 1))))",
+        "students.where(year == 2 and (id < 20 or not advisor_id == 1))",
+    );
+}
+
+#[test]
+fn writes_in_sqlalchemy_spelling() {
+    same(
+        "session.add(Student(name='Ada', email='ada@school.edu', year=1))",
+        "Student(name='Ada', email='ada@school.edu', year=1)",
+    );
+    same(
+        "session.execute(update(Student).where(Student.year == 4).values(year=Student.year - 1))",
+        "students.where(year == 4).update(year=year - 1)",
+    );
+    same(
+        "session.query(Student).filter(Student.year == 4).update({'year': Student.year - 1})",
+        "students.where(year == 4).update(year=year - 1)",
+    );
+    same(
+        "session.execute(delete(Class).where(Class.grade == None))",
+        "classes.where(grade is None).delete()",
+    );
+    same(
+        "session.execute(insert(Club).values(name='Go'))",
+        "clubs.create(name='Go')",
+    );
+}
+
+#[test]
+fn add_all_adds_every_object_as_one_answer() {
+    let v = answer(&[], "session.add_all([Club(name='Go'), Club(name='Art')])");
+    assert_eq!(v["ok"], json!(true), "{v}");
+    assert_eq!(v["result"]["kind"], json!("write"));
+    assert_eq!(v["result"]["affected"], json!(2));
+    assert_eq!(v["result"]["table"], json!("clubs"));
+    assert_eq!(v["sql"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn session_delete_reads_the_object_as_session_get_does_then_deletes_it() {
+    let a = answer(&[], "session.delete(session.get(Student, 13))");
+    let b = answer(&[], "students[13].delete()");
+    assert_eq!(a["result"], b["result"]);
+    let mut expected = vec![(json!("SELECT * FROM students WHERE id = ?"), json!([13]))];
+    expected.extend(sent(&b));
+    assert_eq!(sent(&a), expected);
+}
+
+#[test]
+fn session_verbs_in_session_mode_are_the_short_forms() {
+    let begun = [
+        "session.begin()",
+        "Student(name='Ada', email='ada@school.edu', year=1)",
+    ];
+    same_with(&begun, "session.commit()", "commit");
+    same_with(&begun, "session.rollback()", "rollback");
+    same_with(&begun, "session.flush()", "session.flush()");
+    let pending = answer(
+        &["session.begin()"],
+        "session.add(Student(name='Ada', email='ada@school.edu', year=1))",
+    );
+    assert_eq!(
+        pending["sql"],
+        json!([]),
+        "pending in session mode: {pending}"
+    );
+    assert!(pending["notes"][0]
+        .as_str()
+        .is_some_and(|n| n.contains("session.new")));
+    let both = answer(
+        &["session.begin()"],
+        "session.add_all([Club(name='Go'), Club(name='Art')])",
+    );
+    assert_eq!(both["ok"], json!(true), "{both}");
+    assert_eq!(both["sql"], json!([]), "both pending: {both}");
+    assert_eq!(both["notes"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn session_commit_outside_session_mode_has_nothing_to_do() {
+    let v = answer(&[], "session.commit()");
+    assert_eq!(v["ok"], json!(true), "{v}");
+    assert_eq!(v["result"]["kind"], json!("none"));
+    let v = answer(&["begin", "students[1].year = 2"], "session.rollback()");
+    assert_eq!(v["sql"][0]["text"], json!("ROLLBACK"));
+}
+
+#[test]
+fn len_and_positions_of_a_relationship() {
+    let v = same("len(students[13].classes)", "students[13].classes.count()");
+    assert_eq!(kind(&v), "value");
+    let first = same("students[13].classes[0]", "students[13].classes.first()");
+    assert_eq!(kind(&first), "object");
+    let second = answer(&[], "students[13].classes[1]");
+    assert_eq!(
+        second["sql"][0]["display"],
+        json!("SELECT * FROM classes WHERE student_id = 13 LIMIT 1 OFFSET 1")
+    );
+    assert_ne!(second["result"]["row"], first["result"]["row"]);
+}
+
+#[test]
+fn a_position_past_the_end_teaches_the_rule_for_brackets() {
+    let db = Db::new();
+    let v = db.fails("students[13].classes[40]", "not_found");
+    let message = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("position"), "{message}");
+    assert!(
+        message.contains("classes[40]"),
+        "the key reading is named: {message}"
+    );
+    let v = db.fails("students[13].classes['x']", "type");
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("position"));
+}
+
+#[test]
+fn loader_options_are_include_and_join_load() {
+    same(
+        "session.scalars(select(Student).options(selectinload(Student.classes)).where(Student.year == 2)).all()",
+        "students.include(classes).where(year == 2)",
+    );
+    same(
+        "session.scalars(select(Student).options(joinedload(Student.advisor)).where(Student.year == 2)).all()",
+        "students.join_load(advisor).where(year == 2)",
+    );
+}
+
+#[test]
+fn sqlalchemy_spellings_behave_as_sqlalchemy_does() {
+    let none = answer(&[], "session.get(Student, 999)");
+    assert_eq!(none["ok"], json!(true), "{none}");
+    assert_eq!(kind(&none), "none");
+    let db = Db::new();
+    db.fails("students[999]", "not_found");
+    db.fails(
+        "session.query(Student).filter(Student.year == 9).one()",
+        "not_found",
+    );
+    let v = db.ok("session.query(Student).filter(Student.year == 9).one_or_none()");
+    assert_eq!(kind(&v), "none");
+    let v = db.ok("session.scalar(select(Student).where(Student.year == 9))");
+    assert_eq!(kind(&v), "none");
+    let v = db.ok("session.scalars(select(Student).where(Student.year == 9)).first()");
+    assert_eq!(kind(&v), "none");
+    db.fails(
+        "session.query(Student).filter(Student.year == 2).one()",
+        "type",
+    );
+}
+
+#[test]
+fn spellings_outside_ormscope_name_the_nearest_form_in_both_spellings() {
+    let db = Db::new();
+    for stmt in [
+        "session.merge(students[13])",
+        "session.refresh(students[13])",
+        "session.query(Student).join(Class)",
+        "sorted(students)",
+        "session.execute(text('SELECT * FROM students'))",
+    ] {
+        let v = db.fails(stmt, "name");
+        let message = v["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("in ormscope: `"), "{stmt}: {message}");
+        assert!(!message.starts_with("no collection"), "{stmt}: {message}");
+    }
+    let v = db.fails("session.merge(students[13])", "name");
+    let message = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("students[13]"), "{message}");
+    assert!(message.contains("session.get(Student, 13)"), "{message}");
+}
+
+/// The course judges steps by result, so SQLAlchemy's spelling of a step is accepted.
+#[test]
+fn lesson_steps_accept_the_sqlalchemy_spelling() {
+    use ormscope::lessons::{self, check};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let course = lessons::load(&dir).expect("the course loads");
+    for (number, step, answer) in [
+        (4, 2, "len(students[13].classes)"),
+        (12, 0, "Student.filter(Student.year == 2)"),
+    ] {
+        let lesson = course.lesson(number).expect("the lesson exists");
+        let mut learner = check::session_before(lesson, step).expect("the step's session");
+        let response = learner.run(answer);
+        let verdict = check::judge(lesson, step, &response, &learner);
+        assert!(
+            matches!(verdict, check::Verdict::Right),
+            "lesson {number} step {}: {answer}: {verdict:?}",
+            step + 1
+        );
+    }
+}
