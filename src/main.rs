@@ -213,6 +213,9 @@ fn run(cli: Cli) -> u8 {
             return 1;
         }
     };
+    for notice in session.notices() {
+        eprintln!("ormscope: {notice}");
+    }
     let interactive = statements.is_none();
     let mut shell = Shell::new(session, settings(&cli, interactive));
     shell.set_dialect(cli.dialect.unwrap_or_default());

@@ -14,6 +14,8 @@ pub enum ColumnType {
     Text,
     /// Decimal numbers (SQLite `REAL`).
     Real,
+    /// Any value: a column declared without a type, or as `BLOB` (SQLite's BLOB affinity).
+    Any,
 }
 
 impl ColumnType {
@@ -23,6 +25,7 @@ impl ColumnType {
             ColumnType::Integer => "INTEGER",
             ColumnType::Text => "TEXT",
             ColumnType::Real => "REAL",
+            ColumnType::Any => "BLOB",
         }
     }
 
@@ -32,6 +35,25 @@ impl ColumnType {
             ColumnType::Integer => "Integer",
             ColumnType::Text => "Text",
             ColumnType::Real => "Float",
+            ColumnType::Any => "NullType",
+        }
+    }
+
+    /// The type SQLite gives a declared type name (its affinity rules, section 3.1 of
+    /// SQLite's datatype page), with dates and times as text and decimals as numbers.
+    pub fn from_declared(declared: &str) -> ColumnType {
+        let upper = declared.to_ascii_uppercase();
+        if upper.contains("INT") || upper.contains("BOOL") {
+            ColumnType::Integer
+        } else if ["CHAR", "CLOB", "TEXT", "DATE", "TIME", "UUID", "JSON"]
+            .iter()
+            .any(|w| upper.contains(w))
+        {
+            ColumnType::Text
+        } else if upper.trim().is_empty() || upper.contains("BLOB") {
+            ColumnType::Any
+        } else {
+            ColumnType::Real
         }
     }
 }
@@ -167,6 +189,12 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// The primary key's columns (one for most tables, two for an association table).
     pub primary_key: Vec<String>,
+    /// Whether this is a view: its rows can be read, not written.
+    pub view: bool,
+    /// Sets of two or more columns that are unique together (a `UNIQUE (a, b)` constraint).
+    pub unique_together: Vec<Vec<String>>,
+    /// The `CREATE` statement as the database file holds it, for a table read from a file.
+    pub source_sql: Option<String>,
 }
 
 impl Table {
@@ -176,7 +204,21 @@ impl Table {
             name: name.to_string(),
             columns,
             primary_key: primary_key.iter().map(|s| s.to_string()).collect(),
+            view: false,
+            unique_together: Vec::new(),
+            source_sql: None,
         }
+    }
+
+    /// Whether `columns` (in any order) are unique together: the primary key, a one-column
+    /// UNIQUE rule, or a `UNIQUE (a, b)` constraint.
+    pub fn is_unique(&self, columns: &[&str]) -> bool {
+        let same = |set: &[String]| {
+            set.len() == columns.len() && set.iter().all(|c| columns.contains(&c.as_str()))
+        };
+        same(&self.primary_key)
+            || self.unique_together.iter().any(|s| same(s))
+            || matches!(columns, [one] if self.column(one).is_some_and(|c| c.unique))
     }
 
     /// The column with this name.
@@ -210,8 +252,12 @@ impl Table {
             .filter_map(|c| c.foreign_key.as_ref().map(|fk| (c, fk)))
     }
 
-    /// The `CREATE TABLE` statement for this table.
+    /// The `CREATE TABLE` statement for this table (for a table read from a file, the one the
+    /// file holds).
     pub fn create_sql(&self) -> String {
+        if let Some(sql) = &self.source_sql {
+            return sql.clone();
+        }
         let mut lines: Vec<String> = Vec::new();
         let single_key = self.primary_key.len() == 1;
         let width = self.columns.iter().map(|c| c.name.len()).max().unwrap_or(0);
@@ -260,6 +306,9 @@ impl Table {
     /// The `CREATE INDEX` statements that give every foreign key column an index, except a
     /// column that already leads the primary key (SQLite indexes that one by itself).
     pub fn index_sql(&self) -> Vec<String> {
+        if self.source_sql.is_some() {
+            return Vec::new();
+        }
         self.foreign_keys()
             .filter(|(c, _)| self.primary_key.first() != Some(&c.name))
             .map(|(c, _)| {
@@ -298,6 +347,14 @@ impl MetaData {
     /// Every table, in the order they were added (parents before children).
     pub fn tables(&self) -> &[Table] {
         &self.tables
+    }
+
+    /// Puts `table` in the place of the table of the same name (or adds it).
+    pub fn replace(&mut self, table: Table) {
+        match self.tables.iter_mut().find(|t| t.name == table.name) {
+            Some(slot) => *slot = table,
+            None => self.tables.push(table),
+        }
     }
 
     /// The columns of other tables that reference `table`, with their table.

@@ -108,3 +108,38 @@ pub fn registry() -> Registry {
     ));
     reg
 }
+
+/// The mapping of a file that existed before ormscope opened it, and what to tell the learner
+/// about it (none for a School that ormscope made).
+#[derive(Debug, Clone)]
+pub struct OpenedFile {
+    /// The classes and relationships over the file's tables.
+    pub registry: Registry,
+    /// One line saying what was mapped, when the file is not (only) a School.
+    pub notice: Option<String>,
+}
+
+/// Reads the file's tables and maps them: the School's own tables and names where the file has
+/// them as the School has them, automap's names for everything else.
+pub fn open_file(conn: &rusqlite::Connection) -> Result<OpenedFile, crate::db::DbError> {
+    let reflected = crate::db::reflect::reflect(conn)?;
+    let mut meta = reflected.metadata;
+    let mut school_tables = 0;
+    for table in metadata().tables() {
+        let same = meta
+            .table(&table.name)
+            .is_some_and(|t| !t.view && t.column_names() == table.column_names());
+        if same {
+            meta.replace(table.clone());
+            school_tables += 1;
+        }
+    }
+    let everything = meta.tables().len();
+    let mut mapped = crate::mapper::automap::automap(meta, &registry());
+    mapped.left_out.extend(reflected.left_out);
+    let made_by_us = school_tables == metadata().tables().len() && everything == school_tables;
+    Ok(OpenedFile {
+        notice: (!made_by_us).then(|| mapped.summary()),
+        registry: mapped.registry,
+    })
+}

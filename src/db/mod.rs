@@ -4,6 +4,7 @@
 //! SQLite's update hook, so a delete can say what cascaded. Raw SQL runs under the [`sandbox`]
 //! rules, and a statement that runs too long is stopped.
 
+pub mod reflect;
 pub mod sandbox;
 
 use crate::render::Rendered;

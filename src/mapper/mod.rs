@@ -4,6 +4,7 @@
 //! navigable direction between two classes (`Student.classes`, `Class.student`). Both are data in a
 //! [`Registry`], so classes can be added while the program runs.
 
+pub mod automap;
 pub mod python;
 pub mod query;
 
@@ -239,6 +240,22 @@ impl Registry {
         self.relationships.push(relationship);
     }
 
+    /// Every relationship, each direction on its own.
+    pub fn relationships(&self) -> &[Relationship] {
+        &self.relationships
+    }
+
+    /// Names the way back of `table.name`.
+    pub fn set_back_populates(&mut self, table: &str, name: &str, back: &str) {
+        if let Some(r) = self
+            .relationships
+            .iter_mut()
+            .find(|r| r.owner == table && r.name == name)
+        {
+            r.back_populates = back.to_string();
+        }
+    }
+
     /// Every mapped class.
     pub fn mappers(&self) -> &[Mapper] {
         &self.mappers
@@ -259,7 +276,13 @@ impl Registry {
     pub fn collection(&self, name: &str) -> Option<Collection<'_>> {
         let by_class = self.mappers.iter().find(|m| m.class_name == name);
         let table_name = by_class.map_or(name, |m| m.table.as_str());
-        let table = self.metadata.table(table_name)?;
+        let table = self.metadata.table(table_name).or_else(|| {
+            self.metadata
+                .tables()
+                .iter()
+                .find(|t| automap::identifier(&t.name) == name)
+        })?;
+        let table_name = table.name.as_str();
         Some(Collection {
             table,
             mapper: by_class.or_else(|| self.mapper_of(table_name)),

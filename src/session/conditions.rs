@@ -905,6 +905,7 @@ pub(crate) fn check_value_type(
     let fits = matches!(
         (ty, v),
         (_, Value::Null)
+            | (ColumnType::Any, _)
             | (
                 ColumnType::Integer | ColumnType::Real,
                 Value::Integer(_) | Value::Real(_)

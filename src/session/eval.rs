@@ -416,7 +416,8 @@ impl<'a> Eval<'a> {
         };
         let fits = matches!(
             (key_col.ty, &value),
-            (ColumnType::Integer, Value::Integer(_))
+            (ColumnType::Any, _)
+                | (ColumnType::Integer, Value::Integer(_))
                 | (ColumnType::Text, Value::Text(_))
                 | (ColumnType::Real, Value::Integer(_) | Value::Real(_))
         );
@@ -1189,6 +1190,7 @@ pub(crate) fn type_words(ty: ColumnType) -> &'static str {
         ColumnType::Integer => "a whole number",
         ColumnType::Text => "text",
         ColumnType::Real => "a number",
+        ColumnType::Any => "any value",
     }
 }
 

@@ -219,18 +219,24 @@ fn help(session: &mut Session, topic: &str, span: Span, trace: &mut Trace) -> Re
 fn tables(session: &Session, trace: &mut Trace) -> Result<Outcome> {
     let mut text = String::new();
     for table in session.registry().metadata.tables() {
-        let class = session.registry().mapper_of(&table.name).map_or_else(
-            || "(association table)".to_string(),
-            |m| format!("class {}", m.class_name),
-        );
-        let count: i64 = session
-            .database()
-            .connection()
-            .query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| {
-                r.get(0)
-            })
-            .unwrap_or(-1);
-        text.push_str(&format!("  {:12} {:22} {count} rows\n", table.name, class));
+        let class = match session.registry().mapper_of(&table.name) {
+            Some(m) => format!("class {}", m.class_name),
+            None if table.view => "(view, read-only)".to_string(),
+            None if table.primary_key.is_empty() => "(no primary key)".to_string(),
+            None => "(association table)".to_string(),
+        };
+        let count = crate::render::render(&crate::sql::Statement::Select(
+            crate::mapper::query::Query::all(&table.name)
+                .aggregate_select(crate::sql::Aggregate::Count, None),
+        ));
+        let count = match session.database().query(&count) {
+            Ok(rows) => match rows.rows.first().and_then(|r| r.first()) {
+                Some(n) => format!("{} rows", n.sql_literal()),
+                None => "? rows".to_string(),
+            },
+            Err(e) => format!("rows not counted: {}", e.message),
+        };
+        text.push_str(&format!("  {:12} {:22} {count}\n", table.name, class));
     }
     trace.text = Some(text.trim_end().to_string());
     Ok(Outcome::None)

@@ -143,6 +143,8 @@ pub struct Session {
     options: Options,
     /// The unit of work and identity map, in session mode.
     unit: Option<unit::UnitOfWork>,
+    /// What to tell the learner on opening.
+    notices: Vec<String>,
 }
 
 /// What a statement's evaluation collected besides its result.
@@ -202,14 +204,22 @@ impl Trace {
 impl Session {
     /// Opens the School: in memory, or the file in `options` (made when missing).
     pub fn open(options: Options) -> Result<Session> {
-        let registry = school::registry();
+        let mut registry = school::registry();
         let students = options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
+        let existing = options.db_path.as_ref().filter(|p| p.exists());
         let db = match &options.db_path {
             Some(path) => Database::file(path, &registry.metadata, students),
             None => Database::in_memory(&registry.metadata, students),
         }
         .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
         let mut db = db;
+        let mut notices = Vec::new();
+        if let Some(path) = existing {
+            let opened = school::open_file(db.connection())
+                .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
+            registry = opened.registry;
+            notices.extend(opened_notices(path, opened.notice, &options));
+        }
         guard(&mut db, &registry, &options)
             .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
         Ok(Session {
@@ -218,7 +228,14 @@ impl Session {
             vars: BTreeMap::new(),
             options,
             unit: None,
+            notices,
         })
+    }
+
+    /// What to tell the learner on opening: what was mapped from a file ormscope did not make,
+    /// and options that had no effect.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
     }
 
     /// The mapped classes and tables.
@@ -549,6 +566,30 @@ fn declaration_span(statement: &ast::Statement) -> Option<Span> {
 /// Whether an expression is a call of the function `name` (`Table(...)`, `mapper(...)`).
 fn calls(expr: &ast::Expr, name: &str) -> bool {
     matches!(&expr.kind, ast::ExprKind::Call(callee, _) if matches!(&callee.kind, ast::ExprKind::Name(n) if n == name))
+}
+
+/// The lines to say on opening an existing file: what was mapped, and `--scale` ignored.
+fn opened_notices(
+    path: &std::path::Path,
+    mapped: Option<String>,
+    options: &Options,
+) -> Vec<String> {
+    let file = path.display();
+    let mut out = Vec::new();
+    if let Some(mapped) = mapped {
+        let writes = if options.read_only {
+            "--read-only: statements only look, nothing is written"
+        } else {
+            "writes change the file (--read-only only looks)"
+        };
+        out.push(format!("{file}: {mapped}; {writes}"));
+    }
+    if options.scale.is_some() {
+        out.push(format!(
+            "--scale is ignored: {file} exists and is opened as it is"
+        ));
+    }
+    out
 }
 
 /// Protects the School's tables from raw schema changes and applies `--read-only`.

@@ -122,7 +122,10 @@ impl Eval<'_> {
         };
         let fits = matches!(
             (&value, ty),
-            (Value::Null, _)
+            (
+                Value::Null | Value::Integer(_) | Value::Real(_) | Value::Text(_),
+                ColumnType::Any
+            ) | (Value::Null, _)
                 | (Value::Integer(_), ColumnType::Integer | ColumnType::Real)
                 | (Value::Real(_), ColumnType::Real)
                 | (Value::Text(_), ColumnType::Text)
@@ -781,6 +784,7 @@ fn example(ty: ColumnType) -> &'static str {
     match ty {
         ColumnType::Integer => "3",
         ColumnType::Real => "2.5",
+        ColumnType::Any => "'text'",
         ColumnType::Text => "'text'",
     }
 }
