@@ -24,6 +24,13 @@ impl Eval<'_> {
         written: &[Assignment],
         span: Span,
     ) -> Result<Changes> {
+        if self.reg.metadata.table(table).is_some_and(|t| t.view) {
+            return Err(Error::type_error(
+                span,
+                format!("{table} is a view: its rows can be read, not written"),
+            )
+            .with_hint("write to the tables the view reads from"));
+        }
         self.forget_loaded();
         if let Some(unit) = self.unit.as_mut() {
             let change = match statement {
