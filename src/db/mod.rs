@@ -103,15 +103,13 @@ impl Database {
 
     /// A file database: created and filled when `path` does not exist, opened as it is when it does.
     pub fn file(path: &Path, meta: &MetaData, students: u64) -> Result<Database, DbError> {
+        check_path(path)?;
         if path.exists() {
-            let db = Database::wrap(Connection::open(path)?)?;
+            let db = Database::wrap(Connection::open(path).map_err(|e| not_opened(path, e))?)
+                .map_err(|e| not_read(path, e))?;
             db.conn
                 .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
-                .map_err(|e| DbError {
-                    code: e.sqlite_error_code(),
-                    message: format!("{} is not an SQLite database ({e})", path.display()),
-                    explained: false,
-                })?;
+                .map_err(|e| not_read(path, DbError::from(e)))?;
             return Ok(db);
         }
         let made = Database::wrap(Connection::open(path)?).and_then(|mut db| {
@@ -407,6 +405,59 @@ impl Database {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A path that cannot be a database file: a folder, or a file in a folder that is not there.
+fn check_path(path: &Path) -> Result<(), DbError> {
+    let problem = if path.is_dir() {
+        Some(format!(
+            "{} is a folder, not a database file (give a file name, e.g. --db school.db)",
+            path.display()
+        ))
+    } else {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty() && !p.is_dir())
+            .map(|p| {
+                format!(
+                    "cannot make {}: the folder {} does not exist",
+                    path.display(),
+                    p.display()
+                )
+            })
+    };
+    match problem {
+        Some(message) => Err(DbError {
+            code: None,
+            message,
+            explained: true,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The error for a file SQLite could not open.
+fn not_opened(path: &Path, e: rusqlite::Error) -> DbError {
+    let mut err = DbError::from(e);
+    err.message = format!("cannot open {}: {}", path.display(), err.message);
+    err
+}
+
+/// The error for a file that opened but could not be read as a database.
+fn not_read(path: &Path, mut err: DbError) -> DbError {
+    use rusqlite::ErrorCode::*;
+    err.message = match err.code {
+        Some(DatabaseBusy | DatabaseLocked) => format!(
+            "{} is locked by another program that is writing to it; try again when it is done",
+            path.display()
+        ),
+        Some(NotADatabase) => format!(
+            "{} is not an SQLite database (SQLite says: {}); nothing was changed",
+            path.display(),
+            err.message
+        ),
+        _ => format!("cannot read {}: {}", path.display(), err.message),
+    };
+    err
 }
 
 impl ToSql for Value {

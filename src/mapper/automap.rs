@@ -38,6 +38,10 @@ impl Automapped {
             .map(|m| m.class_name.as_str())
             .collect();
         let pairs = reg.relationships().len() / 2;
+        if tables.is_empty() {
+            return "holds no tables yet (:sql CREATE TABLE ... or class X(Base): ... make one)"
+                .to_string();
+        }
         let mut line = format!(
             "mapped {} table{} as {} class{} ({}), {pairs} relationship{} (both ways)",
             tables.len() - views,
@@ -428,21 +432,21 @@ const RESERVED: &[&str] = &[
     "false", "null", "begin", "commit", "rollback",
 ];
 
-/// A name as the language can write it: each character that cannot be in a name becomes
-/// `_` (`order items` → `order_items`), `_` goes before a leading digit and after a
-/// reserved word (`class` → `class_`).
+/// A name as the language can write it: each character that is not a letter, a digit or `_`
+/// becomes `_` (`order items` → `order_items`), `_` goes before a leading digit and after a
+/// reserved word (`class` → `class_`). Letters need not be ASCII (`élèves` stays as it is).
 pub fn identifier(name: &str) -> String {
     let mut out: String = name
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
+            if c.is_alphanumeric() || c == '_' {
                 c
             } else {
                 '_'
             }
         })
         .collect();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+    if !out.starts_with(|c: char| c.is_alphabetic() || c == '_') {
         out.insert(0, '_');
     }
     if RESERVED.contains(&out.as_str()) {

@@ -203,7 +203,11 @@ impl Trace {
 
 impl Session {
     /// Opens the School: in memory, or the file in `options` (made when missing).
-    pub fn open(options: Options) -> Result<Session> {
+    pub fn open(mut options: Options) -> Result<Session> {
+        let read_only_on_disk = options.db_path.as_ref().is_some_and(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().readonly())
+        });
+        options.read_only |= read_only_on_disk;
         let mut registry = school::registry();
         let students = options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
         let existing = options.db_path.as_ref().filter(|p| p.exists());
@@ -219,6 +223,12 @@ impl Session {
                 .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
             registry = opened.registry;
             notices.extend(opened_notices(path, opened.notice, &options));
+            if read_only_on_disk {
+                notices.push(format!(
+                    "{} is read-only on disk: statements only look, as with --read-only",
+                    path.display()
+                ));
+            }
         }
         guard(&mut db, &registry, &options)
             .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
