@@ -3,7 +3,7 @@
 //! and CHECK rules, primary keys (composite too), unique constraints and foreign keys with
 //! their ON DELETE rules.
 //!
-//! Every SQL text this module sends is in [`CATALOG`], in one place: the catalog is read with
+//! Every SQL text this module sends is in [`CATALOG`] and `NAMES`, in one place: the catalog is read with
 //! SQLite's table-valued PRAGMA functions, each bound to a table's name (so no name is ever
 //! spliced into SQL, however odd it is).
 
@@ -36,6 +36,91 @@ const CATALOG: Catalog = Catalog {
                      WHERE l.\"unique\" AND l.partial = 0 AND l.origin != 'pk' ORDER BY l.seq, i.seqno",
 };
 
+/// The table in which ormscope keeps, inside a database file, the names of the classes and
+/// relationships a learner declared, so that they are mapped again when the file is reopened.
+pub const NAMES_TABLE: &str = "ormscope_mapping";
+
+/// The SQL that keeps declared names in [`NAMES_TABLE`].
+const NAMES: [&str; 3] = [
+    "CREATE TABLE IF NOT EXISTS ormscope_mapping (\
+       owner TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, \
+       via TEXT NOT NULL, owner_column TEXT NOT NULL, target_column TEXT NOT NULL, \
+       back TEXT NOT NULL, PRIMARY KEY (owner, name))",
+    "INSERT OR REPLACE INTO ormscope_mapping \
+       (owner, name, kind, target, via, owner_column, target_column, back) \
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "SELECT owner, name, kind, target, via, owner_column, target_column, back \
+       FROM ormscope_mapping ORDER BY rowid",
+];
+
+/// One declared name: a class (`kind` `class`: `owner` is the table, `name` the class) or one
+/// direction of a relationship (`kind` `many-to-one`, `one-to-many` or `many-to-many`; `via` is
+/// the foreign-key column, or the association table with its two columns).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeclaredName {
+    /// The table (of the class, or owning the relationship).
+    pub owner: String,
+    /// The class or relationship name.
+    pub name: String,
+    /// `class`, or the relationship's kind.
+    pub kind: String,
+    /// The related table (empty for a class).
+    pub target: String,
+    /// The foreign-key column, or the association table.
+    pub via: String,
+    /// The association table's column holding the owner's key.
+    pub owner_column: String,
+    /// The association table's column holding the related row's key.
+    pub target_column: String,
+    /// The name of the way back.
+    pub back: String,
+}
+
+/// Keeps declared names in the file (in the caller's transaction).
+pub fn save_names(conn: &Connection, names: &[DeclaredName]) -> Result<(), DbError> {
+    conn.execute_batch(NAMES[0])?;
+    let mut stmt = conn.prepare_cached(NAMES[1])?;
+    for n in names {
+        stmt.execute([
+            &n.owner,
+            &n.name,
+            &n.kind,
+            &n.target,
+            &n.via,
+            &n.owner_column,
+            &n.target_column,
+            &n.back,
+        ])?;
+    }
+    Ok(())
+}
+
+/// The declared names kept in the file (none when it keeps none).
+pub fn load_names(conn: &Connection) -> Result<Vec<DeclaredName>, DbError> {
+    let kept: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+        [NAMES_TABLE],
+        |r| r.get(0),
+    )?;
+    if kept == 0 {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(NAMES[2])?;
+    let rows = stmt.query_map([], |r| {
+        Ok(DeclaredName {
+            owner: r.get(0)?,
+            name: r.get(1)?,
+            kind: r.get(2)?,
+            target: r.get(3)?,
+            via: r.get(4)?,
+            owner_column: r.get(5)?,
+            target_column: r.get(6)?,
+            back: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// What reflection found: the tables, and what it could not take in, with why.
 #[derive(Debug, Clone, Default)]
 pub struct Reflected {
@@ -54,6 +139,9 @@ pub fn reflect(conn: &Connection) -> Result<Reflected, DbError> {
         rows.collect::<Result<_, _>>()?
     };
     for (name, kind, sql) in objects {
+        if name == NAMES_TABLE {
+            continue;
+        }
         let mut table = match read_table(conn, &name, &mut out.left_out) {
             Ok(table) => table,
             Err(e) => {

@@ -240,6 +240,14 @@ impl Registry {
         self.relationships.push(relationship);
     }
 
+    /// Maps `table` to the class `class_name`, in place of the class it had, if any.
+    pub fn set_class(&mut self, table: &str, class_name: &str) {
+        match self.mappers.iter_mut().find(|m| m.table == table) {
+            Some(m) => m.class_name = class_name.to_string(),
+            None => self.mappers.push(Mapper::new(class_name, table)),
+        }
+    }
+
     /// Every relationship, each direction on its own.
     pub fn relationships(&self) -> &[Relationship] {
         &self.relationships

@@ -26,6 +26,7 @@ const TYPES: &[(&str, ColumnType)] = &[
 ];
 
 /// A `relationship(...)` line, before it is resolved.
+#[derive(Clone)]
 struct RelationshipLine {
     name: Ident,
     target: String,
@@ -43,13 +44,6 @@ impl Session {
         attributes: &[(Ident, Expr)],
         trace: &mut Trace,
     ) -> Result<Outcome> {
-        if self.registry.collection(&name.name).is_some() {
-            return Err(Error::name(
-                name.span,
-                format!("there is already a class or table named {}", name.name),
-            )
-            .with_hint("pick another class name"));
-        }
         valid_name(&name.name, name.span)?;
         if base.name != "Base" {
             return Err(Error::name(
@@ -95,6 +89,20 @@ impl Session {
             )
             .with_hint("add a line: __tablename__ = 'awards'"));
         };
+        let same_table = self
+            .registry
+            .collection(&name.name)
+            .map(|c| c.table.name == table_name);
+        if same_table == Some(false) {
+            return Err(Error::name(
+                name.span,
+                format!("there is already a class or table named {}", name.name),
+            )
+            .with_hint("pick another class name"));
+        }
+        if let Some(existing) = self.registry.metadata.table(&table_name).cloned() {
+            return self.map_existing(existing, name, &columns, relationships, trace);
+        }
         let table = self.new_table(&table_name, columns, name.span)?;
         self.create_mapped(table, name, relationships, trace)
     }
@@ -201,6 +209,7 @@ impl Session {
         self.check_relationships(&table, &relationships)?;
         self.registry.map(Mapper::new(class_name, &table.name));
         self.add_relationships(&table, relationships);
+        self.keep_names(&table.name, trace)?;
         trace.notes.push(format!(
             "{class_name} is mapped to {}: {}, {class_name} and its relationships work now",
             table.name, table.name
@@ -320,9 +329,81 @@ impl Session {
         self.registry.metadata.add(table.clone());
         self.registry.map(Mapper::new(&class.name, &table.name));
         self.add_relationships(&table, relationships);
+        self.keep_names(&table.name, trace)?;
         trace.notes.push(format!(
             "{} is mapped to the new table {}: {}, {} and its relationships work like the School's own",
             class.name, table.name, table.name, class.name
+        ));
+        Ok(Outcome::None)
+    }
+
+    /// A class declared over a table that is already there maps it, as SQLAlchemy does: the
+    /// declared columns must be the table's, and relationships already there are kept.
+    fn map_existing(
+        &mut self,
+        table: Table,
+        class: &Ident,
+        columns: &[(Column, bool, Span)],
+        lines: Vec<RelationshipLine>,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        if table.view || table.primary_key.is_empty() {
+            let what = if table.view {
+                "a view"
+            } else {
+                "a table with no primary key"
+            };
+            return Err(Error::name(
+                class.span,
+                format!("{} is {what}: a class cannot be mapped to it", table.name),
+            ));
+        }
+        for (column, _, at) in columns {
+            if table.column(&column.name).is_none() {
+                return Err(Error::name(
+                    *at,
+                    format!(
+                        "{} is already there and has no column {}: a class over an existing table declares only its columns",
+                        table.name, column.name
+                    ),
+                )
+                .with_hint(suggestion(
+                    &column.name,
+                    table.columns.iter().map(|c| c.name.as_str()),
+                )));
+            }
+        }
+        let lines: Vec<RelationshipLine> = lines
+            .into_iter()
+            .filter(|l| {
+                self.registry
+                    .relationship(&table.name, &l.name.name)
+                    .is_none()
+            })
+            .collect();
+        let checked: Vec<RelationshipLine> = lines
+            .iter()
+            .cloned()
+            .map(|mut l| {
+                let back_there = l.reverse.as_ref().is_some_and(|r| {
+                    self.registry
+                        .collection(&l.target)
+                        .and_then(|c| self.registry.relationship(&c.table.name, r))
+                        .is_some_and(|rel| rel.target == table.name)
+                });
+                if back_there {
+                    l.reverse = None;
+                }
+                l
+            })
+            .collect();
+        self.check_relationships(&table, &checked)?;
+        self.registry.set_class(&table.name, &class.name);
+        self.add_relationships(&table, lines);
+        self.keep_names(&table.name, trace)?;
+        trace.notes.push(format!(
+            "{} is mapped to the table {} that was already there (as SQLAlchemy maps a class over an existing table): nothing was created",
+            class.name, table.name
         ));
         Ok(Outcome::None)
     }

@@ -8,6 +8,7 @@ mod declare;
 mod eval;
 mod loops;
 mod meta;
+mod persist;
 mod unit;
 mod writes;
 
