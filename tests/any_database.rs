@@ -1,0 +1,512 @@
+//! Any SQLite database (contract section 5): files ormscope did not make are read, mapped with
+//! automap's names, and every naming rule is navigable both ways. Expected values are read
+//! from the same file with rusqlite, never copied from the program's output.
+
+mod common;
+
+use common::{kind, query_conn, rows, run_args, Run};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// The library dataset shipped with the course.
+const LIBRARY: &str = include_str!("../lessons/data/library.sql");
+/// Every naming shape, odd names too.
+const SHAPES: &str = include_str!("fixtures/shapes.sql");
+
+/// A database file made from SQL outside ormscope.
+struct File {
+    _dir: TempDir,
+    path: PathBuf,
+}
+
+impl File {
+    fn from_sql(sql: &str) -> File {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("mine.db");
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(sql).expect("the fixture's SQL runs");
+        File { _dir: dir, path }
+    }
+
+    fn path_str(&self) -> &str {
+        self.path.to_str().expect("a UTF-8 path")
+    }
+
+    fn run_with(&self, extra: &[&str], stmts: &[&str]) -> Run {
+        let mut args = vec!["--db", self.path_str(), "--json"];
+        args.extend_from_slice(extra);
+        for s in stmts {
+            args.push("-e");
+            args.push(s);
+        }
+        run_args(&args, true)
+    }
+
+    fn run(&self, stmts: &[&str]) -> Run {
+        self.run_with(&[], stmts)
+    }
+
+    fn query(&self, sql: &str) -> Vec<Vec<Value>> {
+        let conn = Connection::open(&self.path).expect("open");
+        query_conn(&conn, sql)
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.path).expect("read the file")
+    }
+}
+
+fn ok(v: &Value) -> &Value {
+    assert_eq!(v["ok"], true, "{v}");
+    &v["result"]
+}
+
+fn value(v: &Value) -> Value {
+    ok(v)["value"].clone()
+}
+
+/// The rows of `table` a relationship gave equal those of `sql` (sorted).
+fn same_rows(v: &Value, file: &File, sql: &str) {
+    ok(v);
+    let mut got = rows(v);
+    let mut want = file.query(sql);
+    got.sort_by_key(|r| json!(r).to_string());
+    want.sort_by_key(|r| json!(r).to_string());
+    assert_eq!(got, want, "{v}");
+    assert!(!want.is_empty(), "the check needs rows: {sql}");
+}
+
+#[test]
+fn opening_a_file_says_what_was_mapped_and_that_writes_change_it() {
+    let f = File::from_sql(LIBRARY);
+    let r = f.run(&["books.count()"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    let line = r.stderr.lines().next().unwrap_or("");
+    for part in [
+        "mapped 8 tables as 6 classes (Author, Member, Book, Tag, Copy, Loan)",
+        "7 relationships",
+        "1 view (read-only)",
+        "visits (no primary key",
+        "writes change the file (--read-only only looks)",
+    ] {
+        assert!(line.contains(part), "{part:?} not in {line:?}");
+    }
+    assert_eq!(r.stderr.lines().count(), 1, "one line: {}", r.stderr);
+    let scaled = f.run_with(&["--scale", "5"], &["books.count()"]);
+    assert!(
+        scaled.stderr.contains("--scale is ignored"),
+        "{}",
+        scaled.stderr
+    );
+    assert_eq!(
+        value(&scaled.out[0]),
+        f.query("SELECT count(*) FROM books")[0][0]
+    );
+}
+
+#[test]
+fn tables_shows_real_row_counts_and_what_each_table_is() {
+    let f = File::from_sql(LIBRARY);
+    let r = f.run_with(&[], &[":tables"]);
+    let text = r.out[0]["text"].as_str().unwrap_or("").to_string();
+    let members = f.query("SELECT count(*) FROM members")[0][0].clone();
+    assert!(
+        text.contains(&format!("class Member           {members} rows")),
+        "{text}"
+    );
+    assert!(text.contains("(view, read-only)"), "{text}");
+    assert!(text.contains("(no primary key)"), "{text}");
+    assert!(!text.contains("-1 rows"), "{text}");
+}
+
+#[test]
+fn class_names_are_singular_camel_case_and_name_the_same_collection() {
+    let f = File::from_sql(SHAPES);
+    let r = f.run(&[
+        "Category.count()",
+        "categories.count()",
+        "Class[1].title",
+        "OrderItem.count()",
+    ]);
+    assert_eq!(value(&r.out[0]), json!(2));
+    assert_eq!(value(&r.out[1]), json!(2));
+    assert_eq!(value(&r.out[2]), json!("Pottery"));
+    assert_eq!(value(&r.out[3]), json!(3));
+}
+
+#[test]
+fn many_to_one_drops_id_and_one_to_many_names_the_child_table() {
+    let f = File::from_sql(LIBRARY);
+    let r = f.run(&[
+        "loans[4].member.name",
+        "members[1].loans",
+        "copies[4, 1].book.title",
+        "books[4].copies",
+    ]);
+    assert_eq!(
+        value(&r.out[0]),
+        f.query("SELECT m.name FROM members m JOIN loans l ON l.member_id = m.id WHERE l.id = 4")
+            [0][0]
+    );
+    same_rows(&r.out[1], &f, "SELECT * FROM loans WHERE member_id = 1");
+    assert_eq!(value(&r.out[2]), json!("One Hundred Years of Solitude"));
+    same_rows(&r.out[3], &f, "SELECT * FROM copies WHERE book_id = 4");
+}
+
+#[test]
+fn two_foreign_keys_to_one_table_use_the_by_rule_both_ways() {
+    let f = File::from_sql(LIBRARY);
+    let r = f.run(&[
+        "authors[3].books_by_translator",
+        "authors[2].books_by_author",
+        "books[4].translator.name",
+        "books[4].author.name",
+    ]);
+    same_rows(&r.out[0], &f, "SELECT * FROM books WHERE translator_id = 3");
+    same_rows(&r.out[1], &f, "SELECT * FROM books WHERE author_id = 2");
+    assert_eq!(value(&r.out[2]), json!("Gregory Rabassa"));
+    assert_eq!(value(&r.out[3]), json!("Gabriel García Márquez"));
+    let shapes = File::from_sql(SHAPES);
+    let r = shapes.run(&["users[1].messages_by_sender", "messages[2].sender.name"]);
+    same_rows(
+        &r.out[0],
+        &shapes,
+        "SELECT * FROM messages WHERE sender_id = 1",
+    );
+    assert_eq!(value(&r.out[1]), json!("bob"));
+}
+
+#[test]
+fn a_self_reference_uses_the_by_rule_and_conditions_read_an_alias() {
+    let f = File::from_sql(LIBRARY);
+    let r = f.run(&[
+        "members[1].members_by_sponsor",
+        "members[4].sponsor.name",
+        "members.where(members_by_sponsor.count() > 1).select(name)",
+        "members.where(sponsor.name == 'Ada Obi').count()",
+    ]);
+    same_rows(&r.out[0], &f, "SELECT * FROM members WHERE sponsor_id = 1");
+    assert_eq!(value(&r.out[1]), json!("Ben Ito"));
+    same_rows(
+        &r.out[2],
+        &f,
+        "SELECT name FROM members m WHERE (SELECT count(*) FROM members c WHERE c.sponsor_id = m.id) > 1",
+    );
+    assert_eq!(
+        value(&r.out[3]),
+        f.query("SELECT count(*) FROM members WHERE sponsor_id = 1")[0][0]
+    );
+    let shapes = File::from_sql(SHAPES);
+    let r = shapes.run(&[
+        "employees[2].employees_by_manager",
+        "employees[3].manager.name",
+    ]);
+    same_rows(
+        &r.out[0],
+        &shapes,
+        "SELECT * FROM employees WHERE manager_id = 2",
+    );
+    assert_eq!(value(&r.out[1]), json!("mid"));
+}
+
+#[test]
+fn a_column_not_ending_in_id_names_the_referred_table_and_clashes_get_ref() {
+    let f = File::from_sql(SHAPES);
+    let r = f.run(&[
+        "order_items[3].category_ref.name",
+        "categories[1].order_items",
+        "notes[1].user_ref.name",
+        "notes[1].user",
+        "users[2].notes",
+    ]);
+    // `category` is a column of order_items, so the relationship is `category_ref`
+    assert_eq!(value(&r.out[0]), json!("toys"));
+    same_rows(
+        &r.out[1],
+        &f,
+        "SELECT * FROM order_items WHERE category = 1",
+    );
+    assert_eq!(value(&r.out[2]), json!("bob"));
+    assert_eq!(value(&r.out[3]), json!("x"));
+    same_rows(&r.out[4], &f, "SELECT * FROM notes WHERE user_id = 2");
+}
+
+#[test]
+fn link_tables_are_many_to_many_both_ways_and_stay_plain_tables() {
+    let f = File::from_sql(LIBRARY);
+    let r = f.run(&[
+        "books[4].tags",
+        "tags[3].books.count()",
+        "book_tags.count()",
+    ]);
+    same_rows(
+        &r.out[0],
+        &f,
+        "SELECT tags.* FROM tags JOIN book_tags ON book_tags.tag_id = tags.id WHERE book_id = 4",
+    );
+    assert_eq!(
+        value(&r.out[1]),
+        f.query("SELECT count(*) FROM book_tags WHERE tag_id = 3")[0][0]
+    );
+    assert_eq!(
+        value(&r.out[2]),
+        f.query("SELECT count(*) FROM book_tags")[0][0]
+    );
+    let shapes = File::from_sql(SHAPES);
+    let r = shapes.run(&["users[1].users_by_follower", "users[1].users_by_followee"]);
+    same_rows(
+        &r.out[0],
+        &shapes,
+        "SELECT users.* FROM users JOIN follows ON followee_id = users.id WHERE follower_id = 1",
+    );
+    same_rows(
+        &r.out[1],
+        &shapes,
+        "SELECT users.* FROM users JOIN follows ON follower_id = users.id WHERE followee_id = 1",
+    );
+}
+
+#[test]
+fn composite_keys_views_and_keyless_tables() {
+    let f = File::from_sql(LIBRARY);
+    let r = f.run(&[
+        "copies[4, 2].shelf",
+        "copies.get(4, 2).shelf",
+        "copies[4]",
+        "visits[1]",
+        "visits.count()",
+        "open_loans.count()",
+        "open_loans.where(loan_id == 2).delete()",
+    ]);
+    let shelf = f.query("SELECT shelf FROM copies WHERE book_id = 4 AND copy_no = 2")[0][0].clone();
+    assert_eq!(value(&r.out[0]), shelf);
+    assert_eq!(value(&r.out[1]), shelf);
+    assert_eq!(r.out[2]["error"]["kind"], "type", "{}", r.out[2]);
+    assert_eq!(r.out[3]["error"]["kind"], "type", "{}", r.out[3]);
+    assert_eq!(
+        value(&r.out[4]),
+        f.query("SELECT count(*) FROM visits")[0][0]
+    );
+    assert_eq!(
+        value(&r.out[5]),
+        f.query("SELECT count(*) FROM loans WHERE returned_on IS NULL")[0][0]
+    );
+    assert!(
+        r.out[6]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("open_loans is a view")),
+        "{}",
+        r.out[6]
+    );
+}
+
+#[test]
+fn writes_on_a_reflected_file_are_what_sqlite_holds_afterwards() {
+    let f = File::from_sql(LIBRARY);
+    let r = f.run(&[
+        "books[4].copies.append({'copy_no': 7, 'shelf': 'Z1'})",
+        "copies[4, 1].shelf = 'Q9'",
+        "books[4].tags.append(tags[6])",
+        "tags[1].books.remove(books[1])",
+        "members[2].sponsor = members[5]",
+        "Book(title='Tove Again', author_id=6)",
+        "del authors[7]",
+    ]);
+    for a in &r.out {
+        assert_eq!(a["ok"], true, "{a}");
+    }
+    let q = |sql: &str| f.query(sql);
+    assert_eq!(
+        q("SELECT shelf FROM copies WHERE book_id = 4 ORDER BY copy_no"),
+        vec![
+            vec![json!("Q9")],
+            vec![json!("C2")],
+            vec![json!("C3")],
+            vec![json!("Z1")]
+        ]
+    );
+    assert_eq!(
+        q("SELECT count(*) FROM book_tags WHERE book_id = 4 AND tag_id = 6"),
+        vec![vec![json!(1)]]
+    );
+    assert_eq!(
+        q("SELECT count(*) FROM book_tags WHERE book_id = 1 AND tag_id = 1"),
+        vec![vec![json!(0)]]
+    );
+    assert_eq!(
+        q("SELECT sponsor_id FROM members WHERE id = 2"),
+        vec![vec![json!(5)]]
+    );
+    let new_id = ok(&r.out[5])["id"].clone();
+    assert_eq!(
+        q(&format!(
+            "SELECT title, author_id FROM books WHERE id = {new_id}"
+        )),
+        vec![vec![json!("Tove Again"), json!(6)]]
+    );
+    // ON DELETE CASCADE: the author's books went, and their copies and loans with them
+    assert_eq!(
+        q("SELECT count(*) FROM books WHERE author_id = 7"),
+        vec![vec![json!(0)]]
+    );
+    assert_eq!(kind(&r.out[6]), "write");
+    assert_eq!(ok(&r.out[6])["cascaded"]["books"], json!(2), "{}", r.out[6]);
+}
+
+#[test]
+fn odd_names_are_reached_by_class_or_by_their_plain_spelling() {
+    let f = File::from_sql(SHAPES);
+    let before = f.bytes();
+    let r = f.run(&[
+        "order_lines.count()",
+        "OrderLine[1].select",
+        "order_lines.where(select == 'b').count()",
+        "class_[1].élèves.count()",
+        "Élèves[1].class_.where",
+        "count.count()",
+        "count[1].n",
+    ]);
+    assert_eq!(value(&r.out[0]), json!(2));
+    assert_eq!(value(&r.out[1]), json!("a"));
+    assert_eq!(value(&r.out[2]), json!(1));
+    assert_eq!(value(&r.out[3]), json!(1));
+    assert_eq!(value(&r.out[4]), json!("here"));
+    assert_eq!(value(&r.out[5]), json!(1));
+    assert_eq!(value(&r.out[6]), json!(5));
+    assert!(
+        r.stderr
+            .contains("pair_notes(a, b) (a foreign key of several columns"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(f.bytes(), before, "reading changed the file");
+}
+
+#[test]
+fn files_that_are_not_databases_give_a_clear_io_error_and_stay_as_they_were() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = dir.path().join("notadb.txt");
+    std::fs::write(&text, "hello, I am not a database\n").expect("write");
+    for path in [text.to_str().unwrap_or(""), "/"] {
+        let r = run_args(&["--db", path, "--json", "-e", "students"], true);
+        assert_eq!(r.status, 1, "{}", r.stderr);
+        assert_eq!(r.out[0]["error"]["kind"], "io", "{}", r.out[0]);
+        assert!(r.stderr.contains(path), "{}", r.stderr);
+    }
+    assert_eq!(
+        std::fs::read_to_string(&text).unwrap_or_default(),
+        "hello, I am not a database\n"
+    );
+    let r = run_args(&["--db", "/", "-e", "x"], false);
+    assert!(r.stderr.contains("is a folder"), "{}", r.stderr);
+}
+
+#[test]
+fn a_school_file_keeps_the_schools_names_and_says_nothing() {
+    let db = common::Db::new();
+    let r = db.run(&["teachers[1].advisees.count()", "clubs[1].members.count()"]);
+    assert_eq!(r.stderr, "");
+    let conn = Connection::open(&db.path).expect("open");
+    assert_eq!(
+        value(&r.out[0]),
+        query_conn(&conn, "SELECT count(*) FROM students WHERE advisor_id = 1")[0][0]
+    );
+    assert_eq!(
+        value(&r.out[1]),
+        query_conn(&conn, "SELECT count(*) FROM memberships WHERE club_id = 1")[0][0]
+    );
+}
+
+fn award_script(dir: &Path) -> PathBuf {
+    let script = dir.join("award.orm");
+    std::fs::write(
+        &script,
+        "class Award(Base):\n    __tablename__ = 'awards'\n    id = Column(Integer, primary_key=True)\n    title = Column(String, nullable=False)\n    member_id = Column(Integer, ForeignKey('members.id'))\n    member = relationship('Member', backref='prizes')\n\nmembers[3].prizes.append({'title': 'Most books read'})\n",
+    )
+    .expect("write the script");
+    script
+}
+
+#[test]
+fn a_declared_class_is_there_with_its_relationships_after_a_restart() {
+    let f = File::from_sql(LIBRARY);
+    let script = award_script(f.path.parent().unwrap_or(Path::new(".")));
+    let r = run_args(
+        &[
+            "--db",
+            f.path_str(),
+            "--json",
+            script.to_str().unwrap_or(""),
+        ],
+        true,
+    );
+    assert_eq!(r.status, 0, "{:?}", r.out);
+    let again = f.run(&[
+        "members[3].prizes",
+        "awards[1].member.name",
+        "Award.count()",
+    ]);
+    same_rows(
+        &again.out[0],
+        &f,
+        "SELECT * FROM awards WHERE member_id = 3",
+    );
+    assert_eq!(value(&again.out[1]), json!("Cleo Park"));
+    assert_eq!(value(&again.out[2]), json!(1));
+}
+
+#[test]
+fn declaring_a_class_over_an_existing_table_maps_it() {
+    let f = File::from_sql(LIBRARY);
+    let script = f.path.parent().unwrap_or(Path::new(".")).join("writer.orm");
+    std::fs::write(
+        &script,
+        "class Writer(Base):\n    __tablename__ = 'authors'\n    id = Column(Integer, primary_key=True)\n    name = Column(String)\n    works = relationship('Book', backref='writer')\n\nWriter[2].works.count()\n",
+    )
+    .expect("write");
+    let r = run_args(
+        &[
+            "--db",
+            f.path_str(),
+            "--json",
+            script.to_str().unwrap_or(""),
+        ],
+        true,
+    );
+    assert_eq!(r.out[0]["ok"], true, "{}", r.out[0]);
+    assert_eq!(
+        value(&r.out[1]),
+        f.query("SELECT count(*) FROM books WHERE author_id = 2")[0][0]
+    );
+    let again = f.run(&["books[1].writer.name", "Writer[1].name"]);
+    assert_eq!(value(&again.out[0]), json!("Ursula K. Le Guin"));
+    assert_eq!(value(&again.out[1]), json!("Ursula K. Le Guin"));
+}
+
+#[test]
+fn a_file_of_300_tables_opens_quickly() {
+    let mut sql = String::from("CREATE TABLE t0 (id INTEGER PRIMARY KEY, name TEXT);\n");
+    for i in 1..300 {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, \
+             parent_id INTEGER REFERENCES t{p}(id), other_id INTEGER REFERENCES t0(id));\n",
+            p = i - 1
+        ));
+    }
+    let f = File::from_sql(&sql);
+    let options = ormscope::session::Options {
+        db_path: Some(f.path.clone()),
+        ..Default::default()
+    };
+    let start = std::time::Instant::now();
+    let session = ormscope::session::Session::open(options).expect("opens");
+    let took = start.elapsed();
+    assert_eq!(session.registry().mappers().len(), 300);
+    let limit = if cfg!(debug_assertions) { 2.0 } else { 0.2 };
+    assert!(
+        took.as_secs_f64() < limit,
+        "opening 300 tables took {took:?} (limit {limit} s)"
+    );
+}
