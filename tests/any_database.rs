@@ -510,3 +510,53 @@ fn a_file_of_300_tables_opens_quickly() {
         "opening 300 tables took {took:?} (limit {limit} s)"
     );
 }
+
+#[test]
+fn reset_on_a_file_asks_first_at_the_prompt_naming_the_file() {
+    use expectrl::session::OsSession;
+    use expectrl::{Eof, Expect};
+    let db = common::Db::new();
+    let conn = Connection::open(&db.path).expect("open");
+    conn.execute("UPDATE teachers SET name = 'X' WHERE id = 1", [])
+        .expect("change the file");
+    drop(conn);
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ormscope"));
+    cmd.args(["--db", db.path_str()])
+        .env("XDG_DATA_HOME", home.path())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut p = OsSession::spawn(cmd).expect("the binary starts on a pty");
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    let ready = |p: &mut OsSession| {
+        p.expect("orm> ").expect("the prompt");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    ready(&mut p);
+    p.send_line(":reset").expect("typed");
+    p.expect(format!("rewrite {} with a fresh School?", db.path_str()).as_str())
+        .expect("it asks, naming the file");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_line("n").expect("no");
+    p.expect("nothing was changed")
+        .expect("a no changes nothing");
+    assert_eq!(
+        db.scalar("SELECT name FROM teachers WHERE id = 1"),
+        json!("X")
+    );
+    ready(&mut p);
+    p.send_line(":reset").expect("typed");
+    p.expect("fresh School?").expect("asks again");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_line("y").expect("yes");
+    p.expect("holds a fresh School again")
+        .expect("a yes rewrites");
+    ready(&mut p);
+    p.send("\x04").expect("Ctrl-D");
+    p.expect(Eof).expect("the program ends");
+    let fresh = common::Db::new();
+    assert_eq!(
+        db.scalar("SELECT name FROM teachers WHERE id = 1"),
+        fresh.scalar("SELECT name FROM teachers WHERE id = 1")
+    );
+}

@@ -159,6 +159,15 @@ pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Resu
         ":sql" => raw_sql(session, rest, span, trace),
         ":timeout" => timeout(session, rest, span, trace),
         ":session" => session.session_switch(rest, span, trace),
+        ":reset" if session.file().is_some() => Err(Error::new(
+            ErrorKind::Sql,
+            span,
+            format!(
+                ":reset would rewrite the file {} with a fresh School, and every change in it would be lost: at the prompt it asks first, in a script it is refused",
+                session.file().map(|p| p.display().to_string()).unwrap_or_default()
+            ),
+        )
+        .with_hint("type :reset at the prompt, or delete the file to start again")),
         ":reset" => {
             session.reset()?;
             trace

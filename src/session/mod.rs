@@ -146,6 +146,8 @@ pub struct Session {
     unit: Option<unit::UnitOfWork>,
     /// What to tell the learner on opening.
     notices: Vec<String>,
+    /// Whether the file was not made by ormscope (so `:reset` must not rewrite it).
+    foreign_file: bool,
 }
 
 /// What a statement's evaluation collected besides its result.
@@ -219,10 +221,12 @@ impl Session {
         .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
         let mut db = db;
         let mut notices = Vec::new();
+        let mut foreign_file = false;
         if let Some(path) = existing {
             let opened = school::open_file(db.connection())
                 .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
             registry = opened.registry;
+            foreign_file = opened.notice.is_some();
             notices.extend(opened_notices(path, opened.notice, &options));
             if read_only_on_disk {
                 notices.push(format!(
@@ -240,7 +244,13 @@ impl Session {
             options,
             unit: None,
             notices,
+            foreign_file,
         })
+    }
+
+    /// The database file, when the session is on one (none in memory).
+    pub fn file(&self) -> Option<&std::path::Path> {
+        self.options.db_path.as_deref()
     }
 
     /// What to tell the learner on opening: what was mapped from a file ormscope did not make,
@@ -487,6 +497,16 @@ impl Session {
     pub fn reset(&mut self) -> Result<()> {
         if self.db.in_transaction() {
             let _ = self.db.control("ROLLBACK");
+        }
+        if self.foreign_file {
+            return Err(Error::new(
+                ErrorKind::Sql,
+                Span::default(),
+                format!(
+                    "{} is not a School that ormscope made: :reset would destroy its own tables, so nothing was changed",
+                    self.file().map(|p| p.display().to_string()).unwrap_or_default()
+                ),
+            ));
         }
         let students = self.options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
         let meta = &self.registry.metadata;
