@@ -560,3 +560,194 @@ fn reset_on_a_file_asks_first_at_the_prompt_naming_the_file() {
         fresh.scalar("SELECT name FROM teachers WHERE id = 1")
     );
 }
+
+/// Statements on the library, each with SQLAlchemy's own code for the same work (models with
+/// the names automap chose, in tests/fixtures/library_oracle.py), and what to compare.
+const SQLALCHEMY_CASES: &[(&str, &str, &str)] = &[
+    ("books[4].tags", "result = session.get(Book, 4).tags", "rows"),
+    ("tags[3].books", "result = session.get(Tag, 3).books", "rows"),
+    (
+        "authors[3].books_by_translator",
+        "result = session.get(Author, 3).books_by_translator",
+        "rows",
+    ),
+    (
+        "authors[2].books_by_author",
+        "result = session.get(Author, 2).books_by_author",
+        "rows",
+    ),
+    ("books[5].translator", "result = session.get(Book, 5).translator", "object"),
+    (
+        "members[1].members_by_sponsor",
+        "result = session.get(Member, 1).members_by_sponsor",
+        "rows",
+    ),
+    ("members[6].sponsor", "result = session.get(Member, 6).sponsor", "object"),
+    ("copies[4, 2]", "result = session.get(Copy, (4, 2))", "object"),
+    ("copies.get(8, 1).book", "result = session.get(Copy, (8, 1)).book", "object"),
+    ("members[2].loans", "result = session.get(Member, 2).loans", "rows"),
+    (
+        "members.where(members_by_sponsor.any()).select(name)",
+        "result = session.execute(select(Member.name).where(Member.members_by_sponsor.any())).all()",
+        "rows",
+    ),
+    (
+        "members.where(sponsor.name == 'Ada Obi').count()",
+        "result = session.scalar(select(func.count()).select_from(Member).where(Member.sponsor.has(Member.name == 'Ada Obi')))",
+        "value",
+    ),
+    (
+        "books.where(tags.any(name == 'translated') and translator is None).select(title)",
+        "result = session.execute(select(Book.title).where(Book.tags.any(Tag.name == 'translated'), Book.translator_id.is_(None))).all()",
+        "rows",
+    ),
+    (
+        "authors.where(books_by_author.count() > 2).select(name)",
+        "result = session.execute(select(Author.name).where(select(func.count(Book.id)).where(Book.author_id == Author.id).scalar_subquery() > 2)).all()",
+        "rows",
+    ),
+    (
+        "open_loans.where(member == 'Cleo Park').select(title)",
+        "result = session.execute(select(open_loans.c.title).where(open_loans.c.member == 'Cleo Park')).all()",
+        "rows",
+    ),
+    (
+        "books[4].tags.append(tags[6])",
+        "b = session.get(Book, 4)\nb.tags.append(session.get(Tag, 6))",
+        "state",
+    ),
+    (
+        "tags[1].books.remove(books[10])",
+        "t = session.get(Tag, 1)\nt.books.remove(session.get(Book, 10))",
+        "state",
+    ),
+    (
+        "books[4].copies.append({'copy_no': 7, 'shelf': 'Z1'})",
+        "b = session.get(Book, 4)\nb.copies.append(Copy(copy_no=7, shelf='Z1'))",
+        "state",
+    ),
+    (
+        "members[2].sponsor = members[5]",
+        "m = session.get(Member, 2)\nm.sponsor = session.get(Member, 5)",
+        "state",
+    ),
+    (
+        "copies[1, 2].delete()",
+        "session.delete(session.get(Copy, (1, 2)))",
+        "state",
+    ),
+    ("del authors[7]", "session.delete(session.get(Author, 7))", "state"),
+    ("del members[1]", "session.delete(session.get(Member, 1))", "state"),
+    (
+        "loans.where(returned_on is None).update(returned_on='2026-12-01')",
+        "session.execute(update(Loan).where(Loan.returned_on.is_(None)).values(returned_on='2026-12-01'))",
+        "state",
+    ),
+];
+
+/// Whether python3 with SQLAlchemy 2 is there to compare with.
+fn sqlalchemy_missing() -> Option<String> {
+    let probe = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlalchemy, sys; sys.exit(0 if sqlalchemy.__version__ >= '2' else 1)",
+        ])
+        .output();
+    match probe {
+        Ok(o) if o.status.success() => None,
+        Ok(_) => Some("SQLAlchemy 2 is not installed (pip install 'sqlalchemy>=2,<3')".into()),
+        Err(e) => Some(format!("python3 cannot be run ({e})")),
+    }
+}
+
+/// Every table's rows, sorted, as the oracle dumps them.
+fn dump(file: &File) -> Value {
+    let tables = file
+        .query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    let mut out = serde_json::Map::new();
+    for t in tables {
+        let name = t[0].as_str().unwrap_or("").to_string();
+        let mut rows = file.query(&format!("SELECT * FROM \"{name}\""));
+        rows.sort_by_key(|r| json!(r).to_string());
+        out.insert(name, json!(rows));
+    }
+    Value::Object(out)
+}
+
+fn sorted(rows: &Value) -> Vec<String> {
+    let mut out: Vec<String> = rows
+        .as_array()
+        .map(|r| r.iter().map(|row| row.to_string()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[test]
+fn results_on_the_library_match_sqlalchemy() {
+    if let Some(why) = sqlalchemy_missing() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let oracle = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/library_oracle.py"
+    );
+    let files: Vec<(File, File)> = SQLALCHEMY_CASES
+        .iter()
+        .map(|_| (File::from_sql(LIBRARY), File::from_sql(LIBRARY)))
+        .collect();
+    let cases: Vec<Value> = SQLALCHEMY_CASES
+        .iter()
+        .zip(&files)
+        .map(|((_, snippet, _), (_, theirs))| json!([theirs.path_str(), snippet]))
+        .collect();
+    let py = std::process::Command::new("python3")
+        .arg(oracle)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(json!(cases).to_string().as_bytes())?;
+            }
+            child.wait_with_output()
+        })
+        .expect("python3 runs");
+    let answers: Vec<Value> = serde_json::from_slice(&py.stdout).unwrap_or_else(|e| {
+        panic!(
+            "the oracle printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&py.stderr)
+        )
+    });
+    let mut failures = Vec::new();
+    for (((input, snippet, compare), (ours, _)), want) in
+        SQLALCHEMY_CASES.iter().zip(&files).zip(&answers)
+    {
+        assert!(
+            want.get("error").is_none(),
+            "SQLAlchemy failed on {snippet}: {want}"
+        );
+        let answer = ours.run(&[input]).out.remove(0);
+        let same = answer["ok"] == true
+            && match *compare {
+                "rows" => sorted(&json!(rows(&answer))) == sorted(&want["result"]),
+                "object" => answer["result"]["row"] == want["result"],
+                "value" => answer["result"]["value"] == want["result"],
+                _ => dump(ours) == want["dump"],
+            };
+        if !same {
+            failures.push(format!(
+                "{input}\n  ormscope: {answer}\n  SQLAlchemy: {}",
+                if *compare == "state" {
+                    format!("{}\n  ormscope's file: {}", want["dump"], dump(ours))
+                } else {
+                    want["result"].to_string()
+                }
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
