@@ -122,6 +122,23 @@ impl Database {
         made
     }
 
+    /// A fresh in-memory database made by running an SQL script of `CREATE TABLE` and
+    /// `INSERT` statements (a course's or a demo's own dataset); the script is only read.
+    pub fn from_sql(path: &Path) -> Result<Database, DbError> {
+        let text = std::fs::read_to_string(path).map_err(|e| DbError {
+            code: None,
+            message: format!("cannot read {}: {e}", path.display()),
+            explained: true,
+        })?;
+        let db = Database::wrap(Connection::open_in_memory()?)?;
+        db.conn.execute_batch(&text).map_err(|e| {
+            let mut err = DbError::from(e);
+            err.message = format!("{}: its SQL failed: {}", path.display(), err.message);
+            err
+        })?;
+        Ok(db)
+    }
+
     fn wrap(conn: Connection) -> Result<Database, DbError> {
         conn.execute_batch("PRAGMA foreign_keys = ON")?;
         let mut db = Database {

@@ -172,7 +172,12 @@ pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Resu
             session.reset()?;
             trace
                 .notes
-                .push("the School database is as it was at the start".into());
+                .push(match session.options.db_path.as_deref() {
+                    Some(p) if super::is_sql_script(p) => {
+                        format!("the database is as {} made it", p.display())
+                    }
+                    _ => "the School database is as it was at the start".into(),
+                });
             Ok(Outcome::None)
         }
         ":quit" | ":q" | ":exit" => Ok(Outcome::None),

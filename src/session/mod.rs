@@ -213,10 +213,12 @@ impl Session {
         options.read_only |= read_only_on_disk;
         let mut registry = school::registry();
         let students = options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
+        let script = options.db_path.as_ref().filter(|p| is_sql_script(p));
         let existing = options.db_path.as_ref().filter(|p| p.exists());
-        let db = match &options.db_path {
-            Some(path) => Database::file(path, &registry.metadata, students),
-            None => Database::in_memory(&registry.metadata, students),
+        let db = match (script, &options.db_path) {
+            (Some(path), _) => Database::from_sql(path),
+            (None, Some(path)) => Database::file(path, &registry.metadata, students),
+            (None, None) => Database::in_memory(&registry.metadata, students),
         }
         .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
         let mut db = db;
@@ -226,7 +228,7 @@ impl Session {
             let opened = school::open_file(db.connection())
                 .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
             registry = opened.registry;
-            foreign_file = opened.notice.is_some();
+            foreign_file = opened.notice.is_some() && script.is_none();
             notices.extend(opened_notices(path, opened.notice, &options));
             if read_only_on_disk {
                 notices.push(format!(
@@ -248,9 +250,13 @@ impl Session {
         })
     }
 
-    /// The database file, when the session is on one (none in memory).
+    /// The database file, when the session is on one (none in memory, also for a database
+    /// made from an SQL script).
     pub fn file(&self) -> Option<&std::path::Path> {
-        self.options.db_path.as_deref()
+        self.options
+            .db_path
+            .as_deref()
+            .filter(|p| !is_sql_script(p))
     }
 
     /// What to tell the learner on opening: what was mapped from a file ormscope did not make,
@@ -508,9 +514,20 @@ impl Session {
                 ),
             ));
         }
+        if let Some(script) = self.options.db_path.clone().filter(|p| is_sql_script(p)) {
+            let mut db = Database::from_sql(&script).map_err(|e| db_failure(&e.message))?;
+            let opened = school::open_file(db.connection()).map_err(|e| db_failure(&e.message))?;
+            db.set_timeout(self.db.timeout());
+            guard(&mut db, &opened.registry, &self.options).map_err(|e| db_failure(&e.message))?;
+            self.db = db;
+            self.registry = opened.registry;
+            self.vars.clear();
+            self.unit = None;
+            return Ok(());
+        }
         let students = self.options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
         let meta = &self.registry.metadata;
-        let remade = match self.options.db_path {
+        let remade = match self.file() {
             Some(_) => self
                 .db
                 .drop_tables(meta)
@@ -599,6 +616,12 @@ fn calls(expr: &ast::Expr, name: &str) -> bool {
     matches!(&expr.kind, ast::ExprKind::Call(callee, _) if matches!(&callee.kind, ast::ExprKind::Name(n) if n == name))
 }
 
+/// Whether `--db` names an SQL script (`library.sql`) to make a fresh in-memory database from.
+fn is_sql_script(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+}
+
 /// The lines to say on opening an existing file: what was mapped, and `--scale` ignored.
 fn opened_notices(
     path: &std::path::Path,
@@ -607,6 +630,13 @@ fn opened_notices(
 ) -> Vec<String> {
     let file = path.display();
     let mut out = Vec::new();
+    if is_sql_script(path) {
+        out.push(format!(
+            "{file}: made fresh in memory from its SQL; {}; writes change only this copy, never the .sql file",
+            mapped.unwrap_or_else(|| "the School's tables".into())
+        ));
+        return out;
+    }
     if let Some(mapped) = mapped {
         let writes = if options.read_only {
             "--read-only: statements only look, nothing is written"

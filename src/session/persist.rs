@@ -10,7 +10,7 @@ use crate::school;
 impl Session {
     /// Keeps the names of `table`'s class and relationships in the file (nothing in memory).
     pub(crate) fn keep_names(&mut self, table: &str, trace: &mut Trace) -> Result<()> {
-        if self.options.db_path.is_none() {
+        if self.file().is_none() {
             return Ok(());
         }
         let names = school::declared_names(&self.registry, table);
