@@ -175,7 +175,14 @@ fn run(cli: Cli) -> u8 {
         }) => {
             let settings = settings(&cli, false);
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
-            return translate::sql_command(statements, *dialect, &settings, &mut out, &mut err);
+            let options = Options {
+                db_path: cli.db.clone(),
+                scale: None,
+                read_only: cli.read_only,
+            };
+            return translate::sql_command_on(
+                options, statements, *dialect, &settings, &mut out, &mut err,
+            );
         }
         None => {}
     }

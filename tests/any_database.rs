@@ -751,3 +751,50 @@ fn results_on_the_library_match_sqlalchemy() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn an_sql_script_is_made_fresh_in_memory_and_never_changed() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/data/library.sql");
+    let r = run_args(
+        &[
+            "--db",
+            script,
+            "--json",
+            "-e",
+            "del authors[1]",
+            "-e",
+            "authors.count()",
+            "-e",
+            ":reset",
+            "-e",
+            "authors.count()",
+        ],
+        true,
+    );
+    assert_eq!(r.status, 0, "{:?}", r.out);
+    assert!(r.stderr.contains("made fresh in memory"), "{}", r.stderr);
+    assert_eq!(value(&r.out[1]), json!(7));
+    assert_eq!(value(&r.out[3]), json!(8));
+    assert_eq!(std::fs::read_to_string(script).unwrap_or_default(), LIBRARY);
+}
+
+#[test]
+fn the_library_demo_plays_on_its_own_database() {
+    let demo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/demos/03-your-own-database.orm"
+    );
+    let o = common::bin()
+        .args(["demo", demo, "--auto", "0"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the demo");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("books_by_translator"), "{out}");
+    assert!(
+        out.contains("Gabriel García Márquez") || out.contains("Chronicle of a Death Foretold"),
+        "{out}"
+    );
+    assert!(!out.contains(" error "), "{out}");
+}
