@@ -533,6 +533,23 @@ mod tests {
     }
 
     #[test]
+    fn a_class_name_that_clashes_keeps_the_table_name() {
+        let a = map("CREATE TABLE Book (id INTEGER PRIMARY KEY);
+             CREATE TABLE books (id INTEGER PRIMARY KEY);
+             CREATE TABLE categories (id INTEGER PRIMARY KEY);");
+        let class = |t: &str| a.registry.mapper_of(t).map(|m| m.class_name.clone());
+        assert_eq!(class("Book").as_deref(), Some("Book"));
+        assert_eq!(class("books").as_deref(), Some("books"));
+        assert_eq!(class("categories").as_deref(), Some("Category"));
+        assert_eq!(
+            a.registry
+                .collection("Category")
+                .map(|c| c.table.name.as_str()),
+            Some("categories")
+        );
+    }
+
+    #[test]
     fn link_tables_make_many_to_many_and_stay_plain_tables() {
         let a = map("CREATE TABLE books (id INTEGER PRIMARY KEY);
              CREATE TABLE tags (id INTEGER PRIMARY KEY);
