@@ -154,6 +154,7 @@ fn map_classes(
                 .any(|t| t.name == wanted && t.name != table.name);
         let name = if clashes { table.name.clone() } else { wanted };
         reg.map(Mapper::new(&name, &table.name));
+        reg.mark_automapped(&table.name);
     }
 }
 

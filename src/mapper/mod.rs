@@ -169,6 +169,8 @@ pub struct Registry {
     pub metadata: MetaData,
     mappers: Vec<Mapper>,
     relationships: Vec<Relationship>,
+    /// Tables whose class name automap chose (a declared class may take its place).
+    automapped: Vec<String>,
 }
 
 impl Registry {
@@ -178,6 +180,7 @@ impl Registry {
             metadata,
             mappers: Vec::new(),
             relationships: Vec::new(),
+            automapped: Vec::new(),
         }
     }
 
@@ -240,8 +243,19 @@ impl Registry {
         self.relationships.push(relationship);
     }
 
+    /// Notes that automap chose the class name of `table`.
+    pub fn mark_automapped(&mut self, table: &str) {
+        self.automapped.push(table.to_string());
+    }
+
+    /// Whether automap chose the class name of `table` (so a declared class may replace it).
+    pub fn is_automapped(&self, table: &str) -> bool {
+        self.automapped.iter().any(|t| t == table)
+    }
+
     /// Maps `table` to the class `class_name`, in place of the class it had, if any.
     pub fn set_class(&mut self, table: &str, class_name: &str) {
+        self.automapped.retain(|t| t != table);
         match self.mappers.iter_mut().find(|m| m.table == table) {
             Some(m) => m.class_name = class_name.to_string(),
             None => self.mappers.push(Mapper::new(class_name, table)),

@@ -101,6 +101,18 @@ impl Session {
             .with_hint("pick another class name"));
         }
         if let Some(existing) = self.registry.metadata.table(&table_name).cloned() {
+            let mapped_to = self
+                .registry
+                .mapper_of(&table_name)
+                .filter(|m| m.class_name != name.name && !self.registry.is_automapped(&table_name))
+                .map(|m| m.class_name.clone());
+            if let Some(class) = mapped_to {
+                return Err(Error::name(
+                    name.span,
+                    format!("there is already a table {table_name}, mapped to the class {class}"),
+                )
+                .with_hint(format!("use {class}, or pick another __tablename__")));
+            }
             return self.map_existing(existing, name, &columns, relationships, trace);
         }
         let table = self.new_table(&table_name, columns, name.span)?;
