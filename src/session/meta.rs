@@ -461,8 +461,15 @@ fn faces(session: &Session, which: &str, span: Span, trace: &mut Trace) -> Resul
             .faces
             .push(("ORM: the declarative class".into(), class)),
         None => trace.notes.push(format!(
-            "{} has no mapped class: it is a plain Core table (an association table)",
-            table.name
+            "{} has no mapped class: {}",
+            table.name,
+            if table.view {
+                "it is a view, read as a plain Core table (read-only)"
+            } else if table.primary_key.is_empty() {
+                "it has no primary key, so it is a plain Core table"
+            } else {
+                "it is a plain Core table (an association table)"
+            }
         )),
     }
     Ok(Outcome::None)
