@@ -173,7 +173,7 @@ pub(crate) fn run(session: &mut Session, input: &str, trace: &mut Trace) -> Resu
             trace
                 .notes
                 .push(match session.options.db_path.as_deref() {
-                    Some(p) if super::is_sql_script(p) => {
+                    Some(p) if super::persist::is_sql_script(p) => {
                         format!("the database is as {} made it", p.display())
                     }
                     _ => "the School database is as it was at the start".into(),

@@ -20,7 +20,6 @@ use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::query::{Obj, Query};
 use crate::mapper::Registry;
 use crate::render::{render, Rendered};
-use crate::school;
 use crate::seed;
 use crate::sql::{Statement as SqlStatement, Value};
 use crate::syntax::{self, ast};
@@ -205,38 +204,11 @@ impl Trace {
 }
 
 impl Session {
-    /// Opens the School: in memory, or the file in `options` (made when missing).
+    /// Opens the School: in memory, or the file in `options` (made when missing), or any
+    /// SQLite file, mapped as automap would (see [`persist`]).
     pub fn open(mut options: Options) -> Result<Session> {
-        let read_only_on_disk = options.db_path.as_ref().is_some_and(|p| {
-            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().readonly())
-        });
-        options.read_only |= read_only_on_disk;
-        let mut registry = school::registry();
-        let students = options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
-        let script = options.db_path.as_ref().filter(|p| is_sql_script(p));
-        let existing = options.db_path.as_ref().filter(|p| p.exists());
-        let db = match (script, &options.db_path) {
-            (Some(path), _) => Database::from_sql(path),
-            (None, Some(path)) => Database::file(path, &registry.metadata, students),
-            (None, None) => Database::in_memory(&registry.metadata, students),
-        }
-        .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
-        let mut db = db;
-        let mut notices = Vec::new();
-        let mut foreign_file = false;
-        if let Some(path) = existing {
-            let opened = school::open_file(db.connection())
-                .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
-            registry = opened.registry;
-            foreign_file = opened.notice.is_some() && script.is_none();
-            notices.extend(opened_notices(path, opened.notice, &options));
-            if read_only_on_disk {
-                notices.push(format!(
-                    "{} is read-only on disk: statements only look, as with --read-only",
-                    path.display()
-                ));
-            }
-        }
+        let opened = persist::open_database(&mut options)?;
+        let (registry, mut db) = (opened.registry, opened.db);
         guard(&mut db, &registry, &options)
             .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
         Ok(Session {
@@ -245,8 +217,8 @@ impl Session {
             vars: BTreeMap::new(),
             options,
             unit: None,
-            notices,
-            foreign_file,
+            notices: opened.notices,
+            foreign_file: opened.foreign_file,
         })
     }
 
@@ -256,7 +228,7 @@ impl Session {
         self.options
             .db_path
             .as_deref()
-            .filter(|p| !is_sql_script(p))
+            .filter(|p| !persist::is_sql_script(p))
     }
 
     /// What to tell the learner on opening: what was mapped from a file ormscope did not make,
@@ -504,26 +476,8 @@ impl Session {
         if self.db.in_transaction() {
             let _ = self.db.control("ROLLBACK");
         }
-        if self.foreign_file {
-            return Err(Error::new(
-                ErrorKind::Sql,
-                Span::default(),
-                format!(
-                    "{} is not a School that ormscope made: :reset would destroy its own tables, so nothing was changed",
-                    self.file().map(|p| p.display().to_string()).unwrap_or_default()
-                ),
-            ));
-        }
-        if let Some(script) = self.options.db_path.clone().filter(|p| is_sql_script(p)) {
-            let mut db = Database::from_sql(&script).map_err(|e| db_failure(&e.message))?;
-            let opened = school::open_file(db.connection()).map_err(|e| db_failure(&e.message))?;
-            db.set_timeout(self.db.timeout());
-            guard(&mut db, &opened.registry, &self.options).map_err(|e| db_failure(&e.message))?;
-            self.db = db;
-            self.registry = opened.registry;
-            self.vars.clear();
-            self.unit = None;
-            return Ok(());
+        if let Some(done) = self.reset_file_or_script() {
+            return done;
         }
         let students = self.options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
         let meta = &self.registry.metadata;
@@ -614,43 +568,6 @@ fn declaration_span(statement: &ast::Statement) -> Option<Span> {
 /// Whether an expression is a call of the function `name` (`Table(...)`, `mapper(...)`).
 fn calls(expr: &ast::Expr, name: &str) -> bool {
     matches!(&expr.kind, ast::ExprKind::Call(callee, _) if matches!(&callee.kind, ast::ExprKind::Name(n) if n == name))
-}
-
-/// Whether `--db` names an SQL script (`library.sql`) to make a fresh in-memory database from.
-fn is_sql_script(path: &std::path::Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
-}
-
-/// The lines to say on opening an existing file: what was mapped, and `--scale` ignored.
-fn opened_notices(
-    path: &std::path::Path,
-    mapped: Option<String>,
-    options: &Options,
-) -> Vec<String> {
-    let file = path.display();
-    let mut out = Vec::new();
-    if is_sql_script(path) {
-        out.push(format!(
-            "{file}: made fresh in memory from its SQL; {}; writes change only this copy, never the .sql file",
-            mapped.unwrap_or_else(|| "the School's tables".into())
-        ));
-        return out;
-    }
-    if let Some(mapped) = mapped {
-        let writes = if options.read_only {
-            "--read-only: statements only look, nothing is written"
-        } else {
-            "writes change the file (--read-only only looks)"
-        };
-        out.push(format!("{file}: {mapped}; {writes}"));
-    }
-    if options.scale.is_some() {
-        out.push(format!(
-            "--scale is ignored: {file} exists and is opened as it is"
-        ));
-    }
-    out
 }
 
 /// Protects the School's tables from raw schema changes and applies `--read-only`.
