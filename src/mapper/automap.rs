@@ -231,13 +231,15 @@ fn relate_foreign_keys(reg: &mut Registry, left_out: &mut Vec<(String, String)>)
         for (column, fk) in child.foreign_keys() {
             let what = format!("{}.{}", child.name, column.name);
             if !refers_to_key(&reg.metadata, &fk.table, &fk.column) {
-                left_out.push((
-                    what,
+                let why = if reg.metadata.table(&fk.table).is_none() {
+                    format!("refers to {}, which is not a table of this file", fk.table)
+                } else {
                     format!(
                         "refers to {} but not to its one-column primary key",
                         fk.table
-                    ),
-                ));
+                    )
+                };
+                left_out.push((what, why));
                 continue;
             }
             if !mapped || reg.mapper_of(&fk.table).is_none() {
