@@ -218,6 +218,13 @@ fn help(session: &mut Session, topic: &str, span: Span, trace: &mut Trace) -> Re
         };
         text.push_str(&format!("{name}: {what}\n\n  {example}\n"));
         let preview = session.preview(example);
+        if !preview.ok() {
+            text.push_str(
+                "\n(the example is the School's: it does not run on this database, whose names :tables lists)\n",
+            );
+            trace.text = Some(text);
+            return Ok(Outcome::None);
+        }
         if let Some(step) = preview.mapping.last() {
             text.push_str(&format!("  ({step})\n"));
         }
