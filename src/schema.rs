@@ -221,9 +221,13 @@ impl Table {
             || matches!(columns, [one] if self.column(one).is_some_and(|c| c.unique))
     }
 
-    /// The column with this name.
+    /// The column with this name, or, for a column whose name is not a plain name, the one
+    /// the language writes this way (`line_no` for `"line no"`: see [`identifier`]).
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name == name)
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .or_else(|| self.columns.iter().find(|c| identifier(&c.name) == name))
     }
 
     /// The column names, in schema order.
@@ -368,6 +372,35 @@ impl MetaData {
             })
             .collect()
     }
+}
+
+/// Words the language reserves, which a name gets `_` after.
+const RESERVED: &[&str] = &[
+    "and", "or", "not", "in", "is", "del", "for", "class", "True", "False", "None", "true",
+    "false", "null", "begin", "commit", "rollback",
+];
+
+/// A table or column name as the language can write it: each character that is not a letter,
+/// a digit or `_` becomes `_` (`order items` → `order_items`), `_` goes before a leading digit
+/// and after a reserved word (`class` → `class_`). Letters need not be ASCII (`élèves`).
+pub fn identifier(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !out.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        out.insert(0, '_');
+    }
+    if RESERVED.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
 }
 
 impl fmt::Display for ColumnType {

@@ -367,6 +367,7 @@ fn odd_names_are_reached_by_class_or_by_their_plain_spelling() {
         "Élèves[1].class_.where",
         "count.count()",
         "count[1].n",
+        "order_lines.where(line_no > 1).select(line_no, from)",
     ]);
     assert_eq!(value(&r.out[0]), json!(2));
     assert_eq!(value(&r.out[1]), json!("a"));
@@ -375,6 +376,7 @@ fn odd_names_are_reached_by_class_or_by_their_plain_spelling() {
     assert_eq!(value(&r.out[4]), json!("here"));
     assert_eq!(value(&r.out[5]), json!(1));
     assert_eq!(value(&r.out[6]), json!(5));
+    assert_eq!(rows(&r.out[7]), vec![vec![json!(2), json!(3)]]);
     assert!(
         r.stderr
             .contains("pair_notes(a, b) (a foreign key of several columns"),

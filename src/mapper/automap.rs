@@ -429,34 +429,7 @@ fn singular_snake(table: &str) -> String {
     identifier(&singular_words(table).join("_"))
 }
 
-/// Words the language reserves, which a name gets `_` after (`class` → `class_`).
-const RESERVED: &[&str] = &[
-    "and", "or", "not", "in", "is", "del", "for", "class", "True", "False", "None", "true",
-    "false", "null", "begin", "commit", "rollback",
-];
-
-/// A name as the language can write it: each character that is not a letter, a digit or `_`
-/// becomes `_` (`order items` → `order_items`), `_` goes before a leading digit and after a
-/// reserved word (`class` → `class_`). Letters need not be ASCII (`élèves` stays as it is).
-pub fn identifier(name: &str) -> String {
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if !out.starts_with(|c: char| c.is_alphabetic() || c == '_') {
-        out.insert(0, '_');
-    }
-    if RESERVED.contains(&out.as_str()) {
-        out.push('_');
-    }
-    out
-}
+pub use crate::schema::identifier;
 
 #[cfg(test)]
 mod tests {

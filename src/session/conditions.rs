@@ -434,8 +434,8 @@ impl Eval<'_> {
         match &expr.kind {
             ExprKind::Name(name) => {
                 let t = self.table(table, expr.span)?;
-                if t.column(name).is_some() {
-                    return Ok(Operand::Sql(Sql::column(table, name)));
+                if let Some(c) = t.column(name) {
+                    return Ok(Operand::Sql(Sql::column(table, &c.name)));
                 }
                 if let Some(rel) = self.reg.relationship(table, name) {
                     return Ok(Operand::Relationship(rel.clone()));

@@ -482,7 +482,12 @@ impl<'a> Eval<'a> {
         match base {
             Val::Object(obj) => {
                 let table = self.table(&obj.table, ident.span)?;
-                if let Some(i) = table.columns.iter().position(|c| c.name == name) {
+                let real = table.column(name).map(|c| c.name.as_str());
+                if let Some(i) = table
+                    .columns
+                    .iter()
+                    .position(|c| Some(c.name.as_str()) == real)
+                {
                     let row = self.load(&obj, base_span)?;
                     return Ok(Val::Scalar(row.get(i).cloned().unwrap_or(Value::Null)));
                 }
@@ -1099,8 +1104,8 @@ impl<'a> Eval<'a> {
             }
         };
         let t = self.table(table, expr.span)?;
-        if t.column(name).is_some() {
-            return Ok(name.to_string());
+        if let Some(c) = t.column(name) {
+            return Ok(c.name.clone());
         }
         if let Some(rel) = self.reg.relationship(table, name) {
             return Err(Error::type_error(
