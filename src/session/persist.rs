@@ -15,8 +15,11 @@ use std::path::Path;
 
 /// A database opened for a session, with its mapping and what to say about it.
 pub(super) struct Opened {
+    /// The open database.
     pub db: Database,
+    /// Its tables, classes and relationships.
     pub registry: Registry,
+    /// What to tell the learner on opening.
     pub notices: Vec<String>,
     /// The file was not made by ormscope (so `:reset` must not rewrite it).
     pub foreign_file: bool,
