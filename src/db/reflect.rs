@@ -40,8 +40,9 @@ const CATALOG: Catalog = Catalog {
 /// relationships a learner declared, so that they are mapped again when the file is reopened.
 pub const NAMES_TABLE: &str = "ormscope_mapping";
 
-/// The SQL that keeps declared names in [`NAMES_TABLE`].
-const NAMES: [&str; 3] = [
+/// The SQL that keeps declared names in [`NAMES_TABLE`]: make it, write one, read them all,
+/// and whether the file has it.
+const NAMES: [&str; 4] = [
     "CREATE TABLE IF NOT EXISTS ormscope_mapping (\
        owner TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, \
        via TEXT NOT NULL, owner_column TEXT NOT NULL, target_column TEXT NOT NULL, \
@@ -51,6 +52,7 @@ const NAMES: [&str; 3] = [
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "SELECT owner, name, kind, target, via, owner_column, target_column, back \
        FROM ormscope_mapping ORDER BY rowid",
+    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
 ];
 
 /// One declared name: a class (`kind` `class`: `owner` is the table, `name` the class) or one
@@ -97,11 +99,7 @@ pub fn save_names(conn: &Connection, names: &[DeclaredName]) -> Result<(), DbErr
 
 /// The declared names kept in the file (none when it keeps none).
 pub fn load_names(conn: &Connection) -> Result<Vec<DeclaredName>, DbError> {
-    let kept: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-        [NAMES_TABLE],
-        |r| r.get(0),
-    )?;
+    let kept: i64 = conn.query_row(NAMES[3], [NAMES_TABLE], |r| r.get(0))?;
     if kept == 0 {
         return Ok(Vec::new());
     }
