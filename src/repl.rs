@@ -162,7 +162,10 @@ impl Prompt {
         }
         if let Some(helper) = self.editor.helper_mut() {
             helper.variables = variables(shell);
-            if helper.registry.mappers().len() != shell.session.registry().mappers().len() {
+            let now = shell.session.registry();
+            if helper.registry.mappers() != now.mappers()
+                || helper.registry.relationships().len() != now.relationships().len()
+            {
                 helper.registry = shell.session.registry().clone();
             }
         }
