@@ -195,8 +195,13 @@ fn run(cli: Cli) -> u8 {
             }
             let settings = settings(&cli, false);
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
-            return view::dialects::sql_command(
-                statements, *dialect, &settings, &mut out, &mut err,
+            let options = Options {
+                db_path: cli.db.clone(),
+                scale: None,
+                read_only: cli.read_only,
+            };
+            return view::dialects::sql_command_on(
+                options, statements, *dialect, &settings, &mut out, &mut err,
             );
         }
         None => {}
@@ -235,6 +240,9 @@ fn run(cli: Cli) -> u8 {
             return 1;
         }
     };
+    for notice in session.notices() {
+        eprintln!("ormscope: {notice}");
+    }
     let interactive = statements.is_none();
     let mut shell = Shell::new(session, settings(&cli, interactive));
     shell.set_dialect(cli.dialect.unwrap_or_default());

@@ -14,6 +14,8 @@ pub enum ColumnType {
     Text,
     /// Decimal numbers (SQLite `REAL`).
     Real,
+    /// Any value: a column declared without a type, or as `BLOB` (SQLite's BLOB affinity).
+    Any,
 }
 
 impl ColumnType {
@@ -23,6 +25,7 @@ impl ColumnType {
             ColumnType::Integer => "INTEGER",
             ColumnType::Text => "TEXT",
             ColumnType::Real => "REAL",
+            ColumnType::Any => "BLOB",
         }
     }
 
@@ -32,6 +35,25 @@ impl ColumnType {
             ColumnType::Integer => "Integer",
             ColumnType::Text => "Text",
             ColumnType::Real => "Float",
+            ColumnType::Any => "NullType",
+        }
+    }
+
+    /// The type SQLite gives a declared type name (its affinity rules, section 3.1 of
+    /// SQLite's datatype page), with dates and times as text and decimals as numbers.
+    pub fn from_declared(declared: &str) -> ColumnType {
+        let upper = declared.to_ascii_uppercase();
+        if upper.contains("INT") || upper.contains("BOOL") {
+            ColumnType::Integer
+        } else if ["CHAR", "CLOB", "TEXT", "DATE", "TIME", "UUID", "JSON"]
+            .iter()
+            .any(|w| upper.contains(w))
+        {
+            ColumnType::Text
+        } else if upper.trim().is_empty() || upper.contains("BLOB") {
+            ColumnType::Any
+        } else {
+            ColumnType::Real
         }
     }
 }
@@ -156,6 +178,12 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// The primary key's columns (one for most tables, two for an association table).
     pub primary_key: Vec<String>,
+    /// Whether this is a view: its rows can be read, not written.
+    pub view: bool,
+    /// Sets of two or more columns that are unique together (a `UNIQUE (a, b)` constraint).
+    pub unique_together: Vec<Vec<String>>,
+    /// The `CREATE` statement as the database file holds it, for a table read from a file.
+    pub source_sql: Option<String>,
 }
 
 impl Table {
@@ -165,12 +193,30 @@ impl Table {
             name: name.to_string(),
             columns,
             primary_key: primary_key.iter().map(|s| s.to_string()).collect(),
+            view: false,
+            unique_together: Vec::new(),
+            source_sql: None,
         }
     }
 
-    /// The column with this name.
+    /// Whether `columns` (in any order) are unique together: the primary key, a one-column
+    /// UNIQUE rule, or a `UNIQUE (a, b)` constraint.
+    pub fn is_unique(&self, columns: &[&str]) -> bool {
+        let same = |set: &[String]| {
+            set.len() == columns.len() && set.iter().all(|c| columns.contains(&c.as_str()))
+        };
+        same(&self.primary_key)
+            || self.unique_together.iter().any(|s| same(s))
+            || matches!(columns, [one] if self.column(one).is_some_and(|c| c.unique))
+    }
+
+    /// The column with this name, or, for a column whose name is not a plain name, the one
+    /// the language writes this way (`line_no` for `"line no"`: see [`identifier`]).
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name == name)
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .or_else(|| self.columns.iter().find(|c| identifier(&c.name) == name))
     }
 
     /// The column names, in schema order.
@@ -202,6 +248,9 @@ impl Table {
     /// The indexes the schema gives this table: one on every foreign key column, except a
     /// column that already leads the primary key (SQLite indexes that one by itself).
     pub fn indexes(&self) -> Vec<Index> {
+        if self.source_sql.is_some() {
+            return Vec::new();
+        }
         self.foreign_keys()
             .filter(|(c, _)| self.primary_key.first() != Some(&c.name))
             .map(|(c, _)| Index {
@@ -251,6 +300,14 @@ impl MetaData {
         &self.tables
     }
 
+    /// Puts `table` in the place of the table of the same name (or adds it).
+    pub fn replace(&mut self, table: Table) {
+        match self.tables.iter_mut().find(|t| t.name == table.name) {
+            Some(slot) => *slot = table,
+            None => self.tables.push(table),
+        }
+    }
+
     /// The columns of other tables that reference `table`, with their table.
     pub fn referencing(&self, table: &str) -> Vec<(&Table, &Column)> {
         self.tables
@@ -262,6 +319,35 @@ impl MetaData {
             })
             .collect()
     }
+}
+
+/// Words the language reserves, which a name gets `_` after.
+const RESERVED: &[&str] = &[
+    "and", "or", "not", "in", "is", "del", "for", "class", "True", "False", "None", "true",
+    "false", "null", "begin", "commit", "rollback",
+];
+
+/// A table or column name as the language can write it: each character that is not a letter,
+/// a digit or `_` becomes `_` (`order items` → `order_items`), `_` goes before a leading digit
+/// and after a reserved word (`class` → `class_`). Letters need not be ASCII (`élèves`).
+pub fn identifier(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !out.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        out.insert(0, '_');
+    }
+    if RESERVED.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
 }
 
 impl fmt::Display for ColumnType {

@@ -334,12 +334,12 @@ fn meta_sql_runs_raw_sql() {
 #[test]
 fn meta_reset_restores_the_school() {
     let fresh = Db::new();
-    let db = Db::new();
-    let r = db.run(&[
+    let r = mem(&[
         "students[13].delete()",
         "teachers[1].name = \"X\"",
         ":reset",
         "students[13].name",
+        "teachers[1].name",
     ]);
     assert_eq!(r.status, 0, "{r:?}");
     assert_eq!(r.out[2]["result"]["kind"], json!("none"));
@@ -347,7 +347,25 @@ fn meta_reset_restores_the_school() {
         r.out[3]["result"]["value"],
         fresh.scalar("SELECT name FROM students WHERE id = 13")
     );
-    assert_eq!(db.dump(), fresh.dump(), "the file is the School again");
+    assert_eq!(
+        r.out[4]["result"]["value"],
+        fresh.scalar("SELECT name FROM teachers WHERE id = 1")
+    );
+}
+
+#[test]
+fn meta_reset_on_a_file_is_refused_in_a_script_naming_the_file() {
+    let db = Db::new();
+    let r = db.run(&["teachers[1].name = \"X\"", ":reset"]);
+    assert_eq!(r.status, 1, "{r:?}");
+    let message = r.out[1]["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains(db.path_str()), "{message}");
+    assert!(message.contains("in a script it is refused"), "{message}");
+    assert_eq!(
+        db.scalar("SELECT name FROM teachers WHERE id = 1"),
+        json!("X"),
+        "the file was not rewritten"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! rules, and a statement that runs too long is stopped.
 
 mod math;
+pub mod reflect;
 pub mod sandbox;
 
 pub use crate::result::{compare_rows, Changes, Rows};
@@ -136,16 +137,14 @@ impl Database {
 
     /// A file database: created and filled when `path` does not exist, opened as it is when it does.
     pub fn file(path: &Path, meta: &MetaData, students: u64) -> Result<Database, DbError> {
+        check_path(path)?;
         if path.exists() {
-            let db = Database::wrap(Connection::open(path)?)?;
+            let db = Database::wrap(Connection::open(path).map_err(|e| not_opened(path, e))?)
+                .map_err(|e| not_read(path, e))?;
             let probe = render(&Statement::Select(Select::count("sqlite_master")));
             db.conn
                 .query_row(&probe.text, [], |_| Ok(()))
-                .map_err(|e| DbError {
-                    code: e.sqlite_error_code(),
-                    message: format!("{} is not an SQLite database ({e})", path.display()),
-                    explained: false,
-                })?;
+                .map_err(|e| not_read(path, DbError::from(e)))?;
             return Ok(db);
         }
         let made = Database::wrap(Connection::open(path)?).and_then(|mut db| {
@@ -156,6 +155,23 @@ impl Database {
             let _ = std::fs::remove_file(path);
         }
         made
+    }
+
+    /// A fresh in-memory database made by running an SQL script of `CREATE TABLE` and
+    /// `INSERT` statements (a course's or a demo's own dataset); the script is only read.
+    pub fn from_sql(path: &Path) -> Result<Database, DbError> {
+        let text = std::fs::read_to_string(path).map_err(|e| DbError {
+            code: None,
+            message: format!("cannot read {}: {e}", path.display()),
+            explained: true,
+        })?;
+        let db = Database::wrap(Connection::open_in_memory()?)?;
+        db.conn.execute_batch(&text).map_err(|e| {
+            let mut err = DbError::from(e);
+            err.message = format!("{}: its SQL failed: {}", path.display(), err.message);
+            err
+        })?;
+        Ok(db)
     }
 
     fn wrap(conn: Connection) -> Result<Database, DbError> {
@@ -496,6 +512,59 @@ impl Database {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// A path that cannot be a database file: a folder, or a file in a folder that is not there.
+fn check_path(path: &Path) -> Result<(), DbError> {
+    let problem = if path.is_dir() {
+        Some(format!(
+            "{} is a folder, not a database file (give a file name, e.g. --db school.db)",
+            path.display()
+        ))
+    } else {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty() && !p.is_dir())
+            .map(|p| {
+                format!(
+                    "cannot make {}: the folder {} does not exist",
+                    path.display(),
+                    p.display()
+                )
+            })
+    };
+    match problem {
+        Some(message) => Err(DbError {
+            code: None,
+            message,
+            explained: true,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The error for a file SQLite could not open.
+fn not_opened(path: &Path, e: rusqlite::Error) -> DbError {
+    let mut err = DbError::from(e);
+    err.message = format!("cannot open {}: {}", path.display(), err.message);
+    err
+}
+
+/// The error for a file that opened but could not be read as a database.
+fn not_read(path: &Path, mut err: DbError) -> DbError {
+    use rusqlite::ErrorCode::*;
+    err.message = match err.code {
+        Some(DatabaseBusy | DatabaseLocked) => format!(
+            "{} is locked by another program that is writing to it; try again when it is done",
+            path.display()
+        ),
+        Some(NotADatabase) => format!(
+            "{} is not an SQLite database (SQLite says: {}); nothing was changed",
+            path.display(),
+            err.message
+        ),
+        _ => format!("cannot read {}: {}", path.display(), err.message),
+    };
+    err
 }
 
 impl ToSql for Value {

@@ -95,6 +95,27 @@ pub fn read_script(path: &std::path::Path) -> Result<(String, String), String> {
     }
 }
 
+/// A demo that brings its own database names it on a line `#! database: library.sql` (a
+/// script of CREATE TABLE and INSERT statements, relative to the demo's folder), made fresh in
+/// memory for it; the School otherwise. The text without that line, and the database's path.
+fn own_database(text: &str, file: &std::path::Path) -> (String, Option<PathBuf>) {
+    let mut database = None;
+    let mut rest = String::new();
+    for line in text.lines() {
+        match line.trim().strip_prefix("#! database:") {
+            Some(name) => {
+                let folder = file.parent().unwrap_or(std::path::Path::new("."));
+                database = Some(folder.join(name.trim()));
+            }
+            None => {
+                rest.push_str(line);
+                rest.push('\n');
+            }
+        }
+    }
+    (rest, database)
+}
+
 /// Plays a demo file; the exit status (2 when the file or the transcript cannot be used).
 pub fn run(options: DemoOptions) -> u8 {
     let (title, text) = match read_script(&options.file) {
@@ -104,6 +125,11 @@ pub fn run(options: DemoOptions) -> u8 {
             return 2;
         }
     };
+    let mut options = options;
+    let (text, database) = own_database(&text, &options.file);
+    if database.is_some() {
+        options.session.db_path = database;
+    }
     let script = Script::parse(&text);
     if script.steps.is_empty() {
         eprintln!(

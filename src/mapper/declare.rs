@@ -61,13 +61,6 @@ impl Registry {
         base: &Ident,
         attributes: &[(Ident, Expr)],
     ) -> Result<Declaration> {
-        if self.collection(&name.name).is_some() {
-            return Err(Error::name(
-                name.span,
-                format!("there is already a class or table named {}", name.name),
-            )
-            .with_hint("pick another class name"));
-        }
         valid_name(&name.name, name.span)?;
         if base.name != "Base" {
             return Err(Error::name(
@@ -113,6 +106,30 @@ impl Registry {
             )
             .with_hint("add a line: __tablename__ = 'awards'"));
         };
+        let same_table = self
+            .collection(&name.name)
+            .map(|c| c.table.name == table_name);
+        if same_table == Some(false) {
+            return Err(Error::name(
+                name.span,
+                format!("there is already a class or table named {}", name.name),
+            )
+            .with_hint("pick another class name"));
+        }
+        if let Some(existing) = self.metadata.table(&table_name).cloned() {
+            let mapped_to = self
+                .mapper_of(&table_name)
+                .filter(|m| m.class_name != name.name && !self.is_automapped(&table_name))
+                .map(|m| m.class_name.clone());
+            if let Some(class) = mapped_to {
+                return Err(Error::name(
+                    name.span,
+                    format!("there is already a table {table_name}, mapped to the class {class}"),
+                )
+                .with_hint(format!("use {class}, or pick another __tablename__")));
+            }
+            return self.over_existing(existing, name, &columns, relationships);
+        }
         let table = self.new_table(&table_name, columns, name.span)?;
         self.check_relationships(&table, &relationships)?;
         let note = format!(
@@ -248,9 +265,81 @@ impl Registry {
             self.metadata.add(table.clone());
         }
         if let Some(class) = class {
-            self.map(Mapper::new(&class, &table.name));
+            if self.mapper_of(&table.name).is_some() {
+                self.set_class(&table.name, &class);
+            } else {
+                self.map(Mapper::new(&class, &table.name));
+            }
             self.add_relationships(&table, relationships);
         }
+    }
+
+    /// A class declared over a table that is already there maps it, as SQLAlchemy does: the
+    /// declared columns must be the table's, and relationships already there are kept.
+    fn over_existing(
+        &self,
+        table: Table,
+        class: &Ident,
+        columns: &[(Column, bool, Span)],
+        lines: Vec<RelationshipLine>,
+    ) -> Result<Declaration> {
+        if table.view || table.primary_key.is_empty() {
+            let what = if table.view {
+                "a view"
+            } else {
+                "a table with no primary key"
+            };
+            return Err(Error::name(
+                class.span,
+                format!("{} is {what}: a class cannot be mapped to it", table.name),
+            ));
+        }
+        for (column, _, at) in columns {
+            if table.column(&column.name).is_none() {
+                return Err(Error::name(
+                    *at,
+                    format!(
+                        "{} is already there and has no column {}: a class over an existing table declares only its columns",
+                        table.name, column.name
+                    ),
+                )
+                .with_hint(suggestion(
+                    &column.name,
+                    table.columns.iter().map(|c| c.name.as_str()),
+                )));
+            }
+        }
+        let lines: Vec<RelationshipLine> = lines
+            .into_iter()
+            .filter(|l| self.relationship(&table.name, &l.name.name).is_none())
+            .collect();
+        let checked: Vec<RelationshipLine> = lines
+            .iter()
+            .cloned()
+            .map(|mut l| {
+                let back_there = l.reverse.as_ref().is_some_and(|r| {
+                    self.collection(&l.target)
+                        .and_then(|c| self.relationship(&c.table.name, r))
+                        .is_some_and(|rel| rel.target == table.name)
+                });
+                if back_there {
+                    l.reverse = None;
+                }
+                l
+            })
+            .collect();
+        self.check_relationships(&table, &checked)?;
+        let note = format!(
+            "{} is mapped to the table {} that was already there (as SQLAlchemy maps a class over an existing table): nothing was created",
+            class.name, table.name
+        );
+        Ok(Declaration {
+            table,
+            create: false,
+            class: Some(class.name.clone()),
+            relationships: lines,
+            note,
+        })
     }
 
     /// A new table from declared columns, checked against the schema.

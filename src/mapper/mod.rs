@@ -4,6 +4,7 @@
 //! navigable direction between two classes (`Student.classes`, `Class.student`). Both are data in a
 //! [`Registry`], so classes can be added while the program runs.
 
+pub mod automap;
 pub mod declare;
 pub mod loading;
 pub mod methods;
@@ -171,6 +172,8 @@ pub struct Registry {
     pub metadata: MetaData,
     mappers: Vec<Mapper>,
     relationships: Vec<Relationship>,
+    /// Tables whose class name automap chose (a declared class may take its place).
+    automapped: Vec<String>,
 }
 
 impl Registry {
@@ -180,6 +183,7 @@ impl Registry {
             metadata,
             mappers: Vec::new(),
             relationships: Vec::new(),
+            automapped: Vec::new(),
         }
     }
 
@@ -242,6 +246,41 @@ impl Registry {
         self.relationships.push(relationship);
     }
 
+    /// Notes that automap chose the class name of `table`.
+    pub fn mark_automapped(&mut self, table: &str) {
+        self.automapped.push(table.to_string());
+    }
+
+    /// Whether automap chose the class name of `table` (so a declared class may replace it).
+    pub fn is_automapped(&self, table: &str) -> bool {
+        self.automapped.iter().any(|t| t == table)
+    }
+
+    /// Maps `table` to the class `class_name`, in place of the class it had, if any.
+    pub fn set_class(&mut self, table: &str, class_name: &str) {
+        self.automapped.retain(|t| t != table);
+        match self.mappers.iter_mut().find(|m| m.table == table) {
+            Some(m) => m.class_name = class_name.to_string(),
+            None => self.mappers.push(Mapper::new(class_name, table)),
+        }
+    }
+
+    /// Every relationship, each direction on its own.
+    pub fn relationships(&self) -> &[Relationship] {
+        &self.relationships
+    }
+
+    /// Names the way back of `table.name`.
+    pub fn set_back_populates(&mut self, table: &str, name: &str, back: &str) {
+        if let Some(r) = self
+            .relationships
+            .iter_mut()
+            .find(|r| r.owner == table && r.name == name)
+        {
+            r.back_populates = back.to_string();
+        }
+    }
+
     /// Every mapped class.
     pub fn mappers(&self) -> &[Mapper] {
         &self.mappers
@@ -262,7 +301,13 @@ impl Registry {
     pub fn collection(&self, name: &str) -> Option<Collection<'_>> {
         let by_class = self.mappers.iter().find(|m| m.class_name == name);
         let table_name = by_class.map_or(name, |m| m.table.as_str());
-        let table = self.metadata.table(table_name)?;
+        let table = self.metadata.table(table_name).or_else(|| {
+            self.metadata
+                .tables()
+                .iter()
+                .find(|t| automap::identifier(&t.name) == name)
+        })?;
+        let table_name = table.name.as_str();
         Some(Collection {
             table,
             mapper: by_class.or_else(|| self.mapper_of(table_name)),

@@ -63,12 +63,53 @@ fn relationship_call(reg: &Registry, rel: &Relationship, quoted: bool) -> String
     };
     let secondary = match &rel.link {
         Link::ManyToMany { secondary, .. } => format!(", secondary={secondary}"),
-        _ => String::new(),
+        _ => disambiguation(reg, rel, quoted),
     };
     format!(
         "relationship({target}{secondary}, back_populates=\"{}\")",
         rel.back_populates
     )
+}
+
+/// `foreign_keys=` where the child has several foreign keys to the parent (or is the parent),
+/// and `remote_side=` for the many-to-one of a table to itself: what SQLAlchemy needs to know
+/// which column a relationship follows.
+fn disambiguation(reg: &Registry, rel: &Relationship, quoted: bool) -> String {
+    let (child, column) = match &rel.link {
+        Link::ManyToOne { column } => (&rel.owner, column),
+        Link::OneToMany { column } => (&rel.target, column),
+        Link::ManyToMany { .. } => return String::new(),
+    };
+    let parent = if child == &rel.owner {
+        &rel.target
+    } else {
+        &rel.owner
+    };
+    let siblings = reg.metadata.table(child).map_or(0, |t| {
+        t.foreign_keys()
+            .filter(|(_, fk)| &fk.table == parent)
+            .count()
+    });
+    if siblings < 2 && child != parent {
+        return String::new();
+    }
+    let spell = |table: &str, col: &str| {
+        if quoted {
+            format!("\"{}.{col}\"", reg.class_name(table))
+        } else {
+            format!("[{table}.c.{col}]")
+        }
+    };
+    let mut text = format!(", foreign_keys={}", spell(child, column));
+    let key = reg
+        .metadata
+        .table(parent)
+        .and_then(|t| t.single_key())
+        .map(|k| k.name.clone());
+    if let (Link::ManyToOne { .. }, true, Some(key)) = (&rel.link, child == parent, key) {
+        text.push_str(&format!(", remote_side={}", spell(parent, &key)));
+    }
+    text
 }
 
 /// `class Student(Base): ...`: the declarative face, with its relationships.

@@ -33,6 +33,7 @@
 //! valid in all three), and the language has no string concatenation (`contains('an')`
 //! binds one pattern, `'%an%'`), so neither needs a dialect's spelling.
 
+pub mod catalog;
 mod ddl;
 pub mod dialect;
 mod dml;
@@ -140,9 +141,13 @@ pub fn create_table(table: &Table) -> Vec<Rendered> {
     statements
 }
 
-/// The `CREATE TABLE` text of a table alone, in SQLite's words (for `:schema`).
+/// The `CREATE TABLE` text of a table alone, in SQLite's words (for `:schema`); for a table
+/// read from a file, the statement the file itself holds.
 pub fn create_table_sql(table: &Table) -> String {
-    render(&Statement::CreateTable(table.clone())).display
+    match &table.source_sql {
+        Some(sql) => sql.clone(),
+        None => render(&Statement::CreateTable(table.clone())).display,
+    }
 }
 
 /// The `CREATE INDEX` texts of a table's indexes, in SQLite's words (for `:schema`).

@@ -37,16 +37,14 @@ impl Session {
         self.db.set_timeout(limit);
     }
 
-    /// How many rows `table` holds now, if it can be counted.
-    pub fn row_count(&self, table: &str) -> Option<i64> {
-        self.db
-            .connection()
-            .query_row(
-                &render::render(&Statement::Select(Select::count(table))).text,
-                [],
-                |r| r.get(0),
-            )
-            .ok()
+    /// How many rows `table` holds now, or why they could not be counted.
+    pub fn row_count(&self, table: &str) -> std::result::Result<i64, String> {
+        let count = render::render(&Statement::Select(Select::count(table)));
+        let rows = self.db.query(&count).map_err(|e| e.message)?;
+        match rows.rows.first().and_then(|r| r.first()) {
+            Some(crate::sql::Value::Integer(n)) => Ok(*n),
+            _ => Err("no count came back".to_string()),
+        }
     }
 
     /// Whether every write is refused (`--read-only`).

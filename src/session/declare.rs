@@ -18,8 +18,16 @@ impl Session {
         if declaration.create {
             self.create(&declaration.table, trace)?;
         }
-        trace.notes.push(declaration.note.clone());
+        let (table, note, mapped) = (
+            declaration.table.name.clone(),
+            declaration.note.clone(),
+            declaration.class.is_some(),
+        );
         self.registry.apply(declaration);
+        if mapped {
+            self.keep_names(&table, trace)?;
+        }
+        trace.notes.push(note);
         Ok(Outcome::None)
     }
 

@@ -6,6 +6,7 @@ mod commands;
 mod connection;
 mod constraint;
 mod declare;
+mod persist;
 mod unit;
 
 pub use crate::answer::{Binding, Executed, Outcome, Response};
@@ -18,7 +19,6 @@ use connection::{send_control, Connection};
 use crate::db::Database;
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::Registry;
-use crate::school;
 use crate::seed;
 use crate::sql::Statement as SqlStatement;
 use crate::syntax::{self, ast};
@@ -44,19 +44,18 @@ pub struct Session {
     options: Options,
     /// The unit of work and identity map, in session mode.
     unit: Option<unit::UnitOfWork>,
+    /// What to tell the learner on opening.
+    notices: Vec<String>,
+    /// Whether the file was not made by ormscope (so `:reset` must not rewrite it).
+    foreign_file: bool,
 }
 
 impl Session {
-    /// Opens the School: in memory, or the file in `options` (made when missing).
-    pub fn open(options: Options) -> Result<Session> {
-        let registry = school::registry();
-        let students = options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
-        let db = match &options.db_path {
-            Some(path) => Database::file(path, &registry.metadata, students),
-            None => Database::in_memory(&registry.metadata, students),
-        }
-        .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
-        let mut db = db;
+    /// Opens the School: in memory, or the file in `options` (made when missing), or any
+    /// SQLite file, mapped as automap would (see [`persist`]).
+    pub fn open(mut options: Options) -> Result<Session> {
+        let opened = persist::open_database(&mut options)?;
+        let (registry, mut db) = (opened.registry, opened.db);
         guard(&mut db, &registry, &options)
             .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
         Ok(Session {
@@ -65,7 +64,32 @@ impl Session {
             vars: BTreeMap::new(),
             options,
             unit: None,
+            notices: opened.notices,
+            foreign_file: opened.foreign_file,
         })
+    }
+
+    /// The database file, when the session is on one (none in memory, also for a database
+    /// made from an SQL script).
+    pub fn file(&self) -> Option<&std::path::Path> {
+        self.options
+            .db_path
+            .as_deref()
+            .filter(|p| !persist::is_sql_script(p))
+    }
+
+    /// The SQL script the database was made from in memory (`--db library.sql`), if it was.
+    pub fn script(&self) -> Option<&std::path::Path> {
+        self.options
+            .db_path
+            .as_deref()
+            .filter(|p| persist::is_sql_script(p))
+    }
+
+    /// What to tell the learner on opening: what was mapped from a file ormscope did not make,
+    /// and options that had no effect.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
     }
 
     /// The mapped classes and tables.
@@ -311,9 +335,12 @@ impl Session {
         if self.db.in_transaction() {
             let _ = self.db.rollback();
         }
+        if let Some(done) = self.reset_file_or_script() {
+            return done;
+        }
         let students = self.options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
         let meta = &self.registry.metadata;
-        let remade = match self.options.db_path {
+        let remade = match self.file() {
             Some(_) => self
                 .db
                 .drop_tables(meta)

@@ -314,8 +314,23 @@ fn reset(session: &mut Session, call: &Call<'_>) -> Response {
         )
         .with_hint("start ormscope without --read-only to change the database")));
     }
+    if let Some(file) = session.file() {
+        return call.answer(Err(Error::new(
+            ErrorKind::Sql,
+            call.span,
+            format!(
+                ":reset would rewrite the file {} with a fresh School, and every change in it would be lost: at the prompt it asks first, in a script it is refused",
+                file.display()
+            ),
+        )
+        .with_hint("type :reset at the prompt, or delete the file to start again")));
+    }
+    let remade = match session.script() {
+        Some(script) => format!("the database is as {} made it", script.display()),
+        None => "the School database is as it was at the start".to_string(),
+    };
     match session.reset() {
-        Ok(()) => call.noted("the School database is as it was at the start"),
+        Ok(()) => call.noted(remade),
         Err(e) => call.answer(Err(e)),
     }
 }
@@ -361,12 +376,17 @@ fn tables(session: &mut Session, call: &Call<'_>) -> Response {
     let reg = session.registry();
     let mut text = String::new();
     for table in reg.metadata.tables() {
-        let class = reg.mapper_of(&table.name).map_or_else(
-            || "(association table)".to_string(),
-            |m| format!("class {}", m.class_name),
-        );
-        let count = session.row_count(&table.name).unwrap_or(-1);
-        text.push_str(&format!("  {:12} {:22} {count} rows\n", table.name, class));
+        let class = match reg.mapper_of(&table.name) {
+            Some(m) => format!("class {}", m.class_name),
+            None if table.view => "(view, read-only)".to_string(),
+            None if table.primary_key.is_empty() => "(no primary key)".to_string(),
+            None => "(association table)".to_string(),
+        };
+        let count = match session.row_count(&table.name) {
+            Ok(n) => format!("{n} rows"),
+            Err(e) => format!("rows not counted: {e}"),
+        };
+        text.push_str(&format!("  {:12} {:22} {count}\n", table.name, class));
     }
     call.answer(Ok(Some(text.trim_end().to_string())))
 }
@@ -442,8 +462,15 @@ fn faces(session: &mut Session, call: &Call<'_>) -> Response {
             .faces
             .push(("ORM: the declarative class".into(), class)),
         None => response.notes.push(format!(
-            "{} has no mapped class: it is a plain Core table (an association table)",
-            table.name
+            "{} has no mapped class: {}",
+            table.name,
+            if table.view {
+                "it is a view, read as a plain Core table (read-only)"
+            } else if table.primary_key.is_empty() {
+                "it has no primary key, so it is a plain Core table"
+            } else {
+                "it is a plain Core table (an association table)"
+            }
         )),
     }
     response

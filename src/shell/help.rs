@@ -254,6 +254,12 @@ fn form_text(session: &mut Session, form: &Form) -> String {
         return text;
     }
     let preview = session.preview(form.example);
+    if !preview.ok() {
+        text.push_str(
+            "\n(the example is the School's: it does not run on this database, whose names :tables lists)\n",
+        );
+        return text;
+    }
     if let Some(step) = preview.mapping.last() {
         text.push_str(&format!("  ({step})\n"));
     }

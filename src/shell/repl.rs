@@ -160,7 +160,10 @@ impl Prompt {
         }
         if let Some(helper) = self.editor.helper_mut() {
             helper.variables = variables(shell);
-            if helper.registry.mappers().len() != shell.session.registry().mappers().len() {
+            let now = shell.session.registry();
+            if helper.registry.mappers() != now.mappers()
+                || helper.registry.relationships().len() != now.relationships().len()
+            {
                 helper.registry = shell.session.registry().clone();
             }
         }
@@ -190,6 +193,12 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
         if matches!(line.trim(), ":quit" | ":q" | ":exit") {
             break;
         }
+        if line.trim() == ":reset" {
+            if let Some(file) = shell.session.file().map(|p| p.display().to_string()) {
+                confirm_reset(shell, &mut prompt, &file);
+                continue;
+            }
+        }
         prompt.prepare(shell);
         let response = shell.run(&line);
         print!("{}", shell.show(&response));
@@ -200,6 +209,20 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
         println!("note: a transaction was still open: it was rolled back");
     }
     0
+}
+
+/// `:reset` on a file: asks first, naming the file, and rewrites it only on a yes.
+fn confirm_reset(shell: &mut Shell, prompt: &mut Prompt, file: &str) {
+    let question = format!("rewrite {file} with a fresh School? every change in it is lost [y/N] ");
+    let answer = prompt.read(&question).unwrap_or_default();
+    if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        println!("nothing was changed\n");
+        return;
+    }
+    match shell.session.reset() {
+        Ok(()) => println!("{file} holds a fresh School again\n"),
+        Err(e) => println!("{}\n", e.message),
+    }
 }
 
 /// Reads one statement: more lines, with the continuation prompt, while brackets or quotes

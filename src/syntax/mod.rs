@@ -288,7 +288,19 @@ fn build_postfix(pair: Pair<'_, Rule>) -> Result<Expr> {
         let kind = match suffix.as_rule() {
             Rule::call => ExprKind::Call(Box::new(expr), build_arguments(suffix)?),
             Rule::index => {
-                let key = build_expr(expect(suffix.into_inner().next(), whole)?)?;
+                let mut keys = suffix
+                    .into_inner()
+                    .map(build_expr)
+                    .collect::<Result<Vec<_>>>()?;
+                let key = match keys.len() {
+                    0 | 1 => keys
+                        .pop()
+                        .ok_or_else(|| Error::parse(whole, "a key is missing"))?,
+                    _ => {
+                        let at = keys[0].span.to(keys[keys.len() - 1].span);
+                        node(ExprKind::List(keys), at)
+                    }
+                };
                 ExprKind::Index(Box::new(expr), Box::new(key))
             }
             _ => {

@@ -461,8 +461,8 @@ impl Eval<'_> {
         match &expr.kind {
             ExprKind::Name(name) => {
                 let t = self.table(table, expr.span)?;
-                if t.column(name).is_some() {
-                    return Ok(Operand::Sql(Sql::column(table, name)));
+                if let Some(c) = t.column(name) {
+                    return Ok(Operand::Sql(Sql::column(table, &c.name)));
                 }
                 if let Some(rel) = self.reg.relationship(table, name) {
                     return Ok(Operand::Relationship(rel.clone()));
@@ -662,6 +662,9 @@ impl Eval<'_> {
         let mut parts = vec![link];
         parts.extend(cond);
         select.filter = Sql::all(parts);
+        if rel.owner == rel.target && !matches!(rel.link, Link::ManyToMany { .. }) {
+            alias_inner_table(&mut select, &rel.target);
+        }
         select
     }
 
@@ -856,6 +859,69 @@ impl Eval<'_> {
 }
 
 /// The LIKE pattern for a string test; wildcards in the given text are escaped with `/`.
+/// A relationship of a table to itself (`members.where(members_by_sponsor.any())`): the
+/// related rows are read as `members_1`, so the subquery's columns differ from the outer row's.
+/// The link was written with the outer row's columns on the owner side, so only the columns
+/// that [`Eval::related_rows`] wrote for the target side are renamed: all but the outer key.
+fn alias_inner_table(select: &mut Select, table: &str) {
+    let alias = format!("{table}_1");
+    let Some(filter) = select.filter.take() else {
+        return;
+    };
+    let mut parts = match filter {
+        Sql::And(parts) => parts,
+        other => vec![other],
+    };
+    if let Some(Sql::Compare(inner, _, _)) = parts.first_mut() {
+        rename_table(inner, table, &alias);
+    }
+    for part in parts.iter_mut().skip(1) {
+        rename_table(part, table, &alias);
+    }
+    for item in &mut select.items {
+        if let SelectItem::Expr(e, _) = item {
+            rename_table(e, table, &alias);
+        }
+    }
+    select.filter = Sql::all(parts);
+    select.from = sql::Source::Subquery(Box::new(Select::star(table)), alias);
+}
+
+/// Renames column references of `from` to `to`, not inside nested subqueries.
+fn rename_table(e: &mut Sql, from: &str, to: &str) {
+    match e {
+        Sql::Column(c) if c.table == from => c.table = to.to_string(),
+        Sql::Column(_) | Sql::Value(_) | Sql::Exists(_) | Sql::Scalar(_) => {}
+        Sql::Compare(a, _, b) | Sql::Like(a, b, _) => {
+            rename_table(a, from, to);
+            rename_table(b, from, to);
+        }
+        Sql::And(items) | Sql::Or(items) => {
+            items.iter_mut().for_each(|i| rename_table(i, from, to))
+        }
+        Sql::Not(a) | Sql::IsNull(a, _) | Sql::InSelect(a, _, _) => rename_table(a, from, to),
+        Sql::InList(a, items, _) => {
+            rename_table(a, from, to);
+            items.iter_mut().for_each(|i| rename_table(i, from, to));
+        }
+        Sql::Between(a, b, c) => {
+            rename_table(a, from, to);
+            rename_table(b, from, to);
+            rename_table(c, from, to);
+        }
+        Sql::Aggregate(_, arg) => {
+            if let Some(a) = arg {
+                rename_table(a, from, to);
+            }
+        }
+        Sql::Arith(a, _, b) => {
+            rename_table(a, from, to);
+            rename_table(b, from, to);
+        }
+        Sql::Neg(a) | Sql::Floor(a) => rename_table(a, from, to),
+    }
+}
+
 fn like_pattern(method: &str, text: &str) -> (String, bool) {
     if method == "like" {
         return (text.to_string(), false);
@@ -932,6 +998,7 @@ pub(crate) fn check_value_type(
     let fits = matches!(
         (ty, v),
         (_, Value::Null)
+            | (ColumnType::Any, _)
             | (
                 ColumnType::Integer | ColumnType::Real,
                 Value::Integer(_) | Value::Real(_)

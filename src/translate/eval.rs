@@ -401,9 +401,13 @@ impl<'a> Eval<'a> {
         }
         let mut narrowed = Query::all(&query.table);
         narrowed.filters.push(obj.key_filter());
+        let member = match obj.key.as_slice() {
+            [(only, _)] => only.as_str(),
+            _ => "rowid",
+        };
         narrowed.filters.push(crate::sql::Expr::InSelect(
-            Box::new(crate::sql::Expr::column(&query.table, &obj.key[0].0)),
-            Box::new(query.column_select(&obj.key[0].0)),
+            Box::new(crate::sql::Expr::column(&query.table, member)),
+            Box::new(query.column_select(member)),
             false,
         ));
         let rows = self.run_query(narrowed.to_select(), span)?;
@@ -426,23 +430,31 @@ impl<'a> Eval<'a> {
         Ok(Val::Object(obj))
     }
 
-    /// The object of `table` with primary key `key`, checking the key's type.
+    /// The object of `table` with primary key `key` (a list of values for a key of several
+    /// columns), checking the key's type.
     pub fn key_object(&self, table: &str, key: Val, span: Span) -> Result<Obj> {
         let t = self.table(table, span)?;
-        let Some(key_col) = t.single_key() else {
+        if t.primary_key.is_empty() {
+            let what = if t.view { "a view" } else { "a table" };
             return Err(Error::type_error(
                 span,
-                format!(
-                    "{table} has a key of {} columns ({}), so it cannot be looked up by one value",
-                    t.primary_key.len(),
-                    t.primary_key.join(", ")
-                ),
+                format!("{table} is {what} with no primary key, so a row cannot be picked by key"),
             )
             .with_hint(format!("use {table}.where(...) instead")));
-        };
-        let value = match key {
-            Val::Scalar(v) => v,
-            Val::Object(o) if o.table == table => o.single_key().cloned().unwrap_or(Value::Null),
+        }
+        let values = match key {
+            Val::Scalar(v) => vec![v],
+            Val::Object(o) if o.table == table => o.key.into_iter().map(|(_, v)| v).collect(),
+            Val::List(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    Val::Scalar(v) => Ok(v),
+                    _ => Err(Error::type_error(
+                        span,
+                        format!("each part of the key of {table} must be a value"),
+                    )),
+                })
+                .collect::<Result<Vec<_>>>()?,
             _ => {
                 return Err(Error::type_error(
                     span,
@@ -450,27 +462,54 @@ impl<'a> Eval<'a> {
                 ))
             }
         };
-        let fits = matches!(
-            (key_col.ty, &value),
-            (ColumnType::Integer, Value::Integer(_))
-                | (ColumnType::Text, Value::Text(_))
-                | (ColumnType::Real, Value::Integer(_) | Value::Real(_))
-        );
-        if !fits {
+        let example: Vec<String> = (1..=t.primary_key.len()).map(|i| i.to_string()).collect();
+        if values.len() != t.primary_key.len() {
             return Err(Error::type_error(
                 span,
                 format!(
-                    "the key of {table} ({}) is {}, not {}",
-                    key_col.name,
-                    type_words(key_col.ty),
-                    value.type_name()
+                    "{table} has a key of {} column{} ({}): give {} value{}, not {}",
+                    t.primary_key.len(),
+                    if t.primary_key.len() == 1 { "" } else { "s" },
+                    t.primary_key.join(", "),
+                    t.primary_key.len(),
+                    if t.primary_key.len() == 1 { "" } else { "s" },
+                    values.len()
                 ),
             )
-            .with_hint(format!("e.g. {table}[1]")));
+            .with_hint(format!("e.g. {table}[{}]", example.join(", "))));
+        }
+        let mut key = Vec::new();
+        for (name, value) in t.primary_key.iter().zip(values) {
+            let Some(key_col) = t.column(name) else {
+                return Err(Error::name(
+                    span,
+                    format!("no key column {name} on {table}"),
+                ));
+            };
+            let fits = matches!(
+                (key_col.ty, &value),
+                (ColumnType::Any, _)
+                    | (ColumnType::Integer, Value::Integer(_))
+                    | (ColumnType::Text, Value::Text(_))
+                    | (ColumnType::Real, Value::Integer(_) | Value::Real(_))
+            );
+            if !fits {
+                return Err(Error::type_error(
+                    span,
+                    format!(
+                        "the key of {table} ({}) is {}, not {}",
+                        key_col.name,
+                        type_words(key_col.ty),
+                        value.type_name()
+                    ),
+                )
+                .with_hint(format!("e.g. {table}[{}]", example.join(", "))));
+            }
+            key.push((key_col.name.clone(), value));
         }
         Ok(Obj {
             table: table.to_string(),
-            key: vec![(key_col.name.clone(), value)],
+            key,
         })
     }
 
@@ -479,7 +518,12 @@ impl<'a> Eval<'a> {
         match base {
             Val::Object(obj) => {
                 let table = self.table(&obj.table, ident.span)?;
-                if let Some(i) = table.columns.iter().position(|c| c.name == name) {
+                let real = table.column(name).map(|c| c.name.as_str());
+                if let Some(i) = table
+                    .columns
+                    .iter()
+                    .position(|c| Some(c.name.as_str()) == real)
+                {
                     let row = self.load(&obj, base_span)?;
                     return Ok(Val::Scalar(row.get(i).cloned().unwrap_or(Value::Null)));
                 }
@@ -849,6 +893,22 @@ impl<'a> Eval<'a> {
                 no_arguments(args, "all")?;
                 Ok(Val::Query(Box::new(q)))
             }
+            "get"
+                if args.len() > 1
+                    && args.iter().all(|a| a.keyword.is_none())
+                    && self
+                        .reg
+                        .metadata
+                        .table(&q.table)
+                        .is_some_and(|t| t.primary_key.len() == args.len()) =>
+            {
+                let mut parts = Vec::new();
+                for arg in args {
+                    parts.push(self.eval(&arg.value)?);
+                }
+                let at = args[0].value.span.to(args[args.len() - 1].value.span);
+                self.index(Val::Query(Box::new(q)), Val::List(parts), at)
+            }
             "get" if args.len() == 2 => self.get_or_default(q, args, span),
             "one" | "one_or_none" => {
                 no_arguments(args, name)?;
@@ -1157,8 +1217,8 @@ impl<'a> Eval<'a> {
             }
         };
         let t = self.table(table, expr.span)?;
-        if t.column(name).is_some() {
-            return Ok(name.to_string());
+        if let Some(c) = t.column(name) {
+            return Ok(c.name.clone());
         }
         if let Some(rel) = self.reg.relationship(table, name) {
             return Err(Error::type_error(
@@ -1295,6 +1355,7 @@ pub(crate) fn type_words(ty: ColumnType) -> &'static str {
         ColumnType::Integer => "a whole number",
         ColumnType::Text => "text",
         ColumnType::Real => "a number",
+        ColumnType::Any => "any value",
     }
 }
 

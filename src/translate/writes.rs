@@ -22,6 +22,13 @@ impl Eval<'_> {
         written: &[Assignment],
         span: Span,
     ) -> Result<Changes> {
+        if self.reg.metadata.table(table).is_some_and(|t| t.view) {
+            return Err(Error::type_error(
+                span,
+                format!("{table} is a view: its rows can be read, not written"),
+            )
+            .with_hint("write to the tables the view reads from"));
+        }
         self.forget_loaded();
         self.exec.write(statement, table, written, self.trace, span)
     }
@@ -100,7 +107,10 @@ impl Eval<'_> {
         };
         let fits = matches!(
             (&value, ty),
-            (Value::Null, _)
+            (
+                Value::Null | Value::Integer(_) | Value::Real(_) | Value::Text(_),
+                ColumnType::Any
+            ) | (Value::Null, _)
                 | (Value::Integer(_), ColumnType::Integer | ColumnType::Real)
                 | (Value::Real(_), ColumnType::Real)
                 | (Value::Text(_), ColumnType::Text)
@@ -770,6 +780,7 @@ fn example(ty: ColumnType) -> &'static str {
     match ty {
         ColumnType::Integer => "3",
         ColumnType::Real => "2.5",
+        ColumnType::Any => "'text'",
         ColumnType::Text => "'text'",
     }
 }

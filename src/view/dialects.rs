@@ -268,7 +268,21 @@ pub fn sql_command(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> u8 {
-    let mut session = match crate::session::Session::open(crate::session::Options::default()) {
+    let options = crate::session::Options::default();
+    sql_command_on(options, statements, choice, settings, out, err)
+}
+
+/// `ormscope --db FILE sql STATEMENT...`: the same on the database `options` open (each
+/// statement run and undone, so the file is left as it was).
+pub fn sql_command_on(
+    options: crate::session::Options,
+    statements: &[String],
+    choice: Choice,
+    settings: &Settings,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> u8 {
+    let mut session = match crate::session::Session::open(options) {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(err, "ormscope: could not open the database: {}", e.message);

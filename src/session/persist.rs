@@ -1,0 +1,144 @@
+//! Database files: opening any SQLite file (mapped as automap would, with a line saying what
+//! was mapped), a database made from an SQL script, `:reset` on either, and keeping declared
+//! names in the file — the class and relationship names a learner declared (`class
+//! Award(Base): ...`) are written to a small table of ormscope's own in the file, so that
+//! reopening the file maps them again with the same names.
+
+use super::{db_failure, guard, Options, Session, Trace};
+use crate::db::reflect::{save_names, NAMES_TABLE};
+use crate::db::Database;
+use crate::error::{Error, ErrorKind, Result, Span};
+use crate::mapper::Registry;
+use crate::school;
+use crate::seed;
+use std::path::Path;
+
+/// A database opened for a session, with its mapping and what to say about it.
+pub(super) struct Opened {
+    /// The open database.
+    pub db: Database,
+    /// Its tables, classes and relationships.
+    pub registry: Registry,
+    /// What to tell the learner on opening.
+    pub notices: Vec<String>,
+    /// The file was not made by ormscope (so `:reset` must not rewrite it).
+    pub foreign_file: bool,
+}
+
+/// Opens the database `options` name: the School in memory or in a new file, an existing
+/// file as it is (a file read-only on disk turns `read_only` on), or an SQL script in memory.
+pub(super) fn open_database(options: &mut Options) -> Result<Opened> {
+    let read_only_on_disk = options.db_path.as_ref().is_some_and(|p| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().readonly())
+    });
+    options.read_only |= read_only_on_disk;
+    let mut registry = school::registry();
+    let students = options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
+    let script = options.db_path.as_ref().filter(|p| is_sql_script(p));
+    let existing = options.db_path.as_ref().filter(|p| p.exists());
+    let db = match (script, &options.db_path) {
+        (Some(path), _) => Database::from_sql(path),
+        (None, Some(path)) => Database::file(path, &registry.metadata, students),
+        (None, None) => Database::in_memory(&registry.metadata, students),
+    }
+    .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
+    let mut notices = Vec::new();
+    let mut foreign_file = false;
+    if let Some(path) = existing {
+        let opened = school::open_file(db.connection())
+            .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
+        registry = opened.registry;
+        foreign_file = opened.notice.is_some() && script.is_none();
+        notices.extend(opened_notices(path, opened.notice, options));
+        if read_only_on_disk {
+            notices.push(format!(
+                "{} is read-only on disk: statements only look, as with --read-only",
+                path.display()
+            ));
+        }
+    }
+    Ok(Opened {
+        db,
+        registry,
+        notices,
+        foreign_file,
+    })
+}
+
+/// Whether `--db` names an SQL script (`library.sql`) to make a fresh in-memory database from.
+pub(super) fn is_sql_script(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+}
+
+/// The lines to say on opening an existing file: what was mapped, and `--scale` ignored.
+fn opened_notices(path: &Path, mapped: Option<String>, options: &Options) -> Vec<String> {
+    let file = path.display();
+    let mut out = Vec::new();
+    if is_sql_script(path) {
+        out.push(format!(
+            "{file}: made fresh in memory from its SQL; {}; writes change only this copy, never the .sql file",
+            mapped.unwrap_or_else(|| "the School's tables".into())
+        ));
+        return out;
+    }
+    if let Some(mapped) = mapped {
+        let writes = if options.read_only {
+            "--read-only: statements only look, nothing is written"
+        } else {
+            "writes change the file (--read-only only looks)"
+        };
+        out.push(format!("{file}: {mapped}; {writes}"));
+    }
+    if options.scale.is_some() {
+        out.push(format!(
+            "--scale is ignored: {file} exists and is opened as it is"
+        ));
+    }
+    out
+}
+
+impl Session {
+    /// `:reset` where the database is not the School: refused on a file ormscope did not make,
+    /// made again from its script for an SQL script; none for the School (the caller remakes it).
+    pub(super) fn reset_file_or_script(&mut self) -> Option<Result<()>> {
+        if self.foreign_file {
+            return Some(Err(Error::new(
+                ErrorKind::Sql,
+                Span::default(),
+                format!(
+                    "{} is not a School that ormscope made: :reset would destroy its own tables, so nothing was changed",
+                    self.file().map(|p| p.display().to_string()).unwrap_or_default()
+                ),
+            )));
+        }
+        let script = self.options.db_path.clone().filter(|p| is_sql_script(p))?;
+        Some(self.remake_from_script(&script))
+    }
+
+    fn remake_from_script(&mut self, script: &Path) -> Result<()> {
+        let mut db = Database::from_sql(script).map_err(|e| db_failure(&e.message))?;
+        let opened = school::open_file(db.connection()).map_err(|e| db_failure(&e.message))?;
+        db.set_timeout(self.db.timeout());
+        guard(&mut db, &opened.registry, &self.options).map_err(|e| db_failure(&e.message))?;
+        self.db = db;
+        self.registry = opened.registry;
+        self.vars.clear();
+        self.unit = None;
+        Ok(())
+    }
+
+    /// Keeps the names of `table`'s class and relationships in the file (nothing in memory).
+    pub(crate) fn keep_names(&mut self, table: &str, trace: &mut Trace) -> Result<()> {
+        if self.file().is_none() {
+            return Ok(());
+        }
+        let names = school::declared_names(&self.registry, table);
+        save_names(self.db.connection(), &names)
+            .map_err(|e| Error::new(ErrorKind::Sql, Span::default(), e.message))?;
+        trace.notes.push(format!(
+            "the names are kept in the file (table {NAMES_TABLE}), so they are mapped again when it is reopened"
+        ));
+        Ok(())
+    }
+}
