@@ -1173,6 +1173,13 @@ impl<'a> Eval<'a> {
 
     /// The binding for `name = value`.
     pub fn bind(&mut self, name: &str, span: Span, value: &Expr) -> Result<Binding> {
+        if name == "session" {
+            return Err(Error::name(
+                span,
+                "'session' is the SQLAlchemy session, and keeps that meaning",
+            )
+            .with_hint("pick another name, e.g. s = session.get(Student, 13)"));
+        }
         if self.reg.collection(name).is_some() {
             return Err(Error::name(
                 span,
