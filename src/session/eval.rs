@@ -91,7 +91,7 @@ pub(crate) struct Eval<'a> {
     pub unit: Option<&'a mut UnitOfWork>,
     /// The table whose rows an update changes: its columns may be named in the new values.
     pub row_table: Option<String>,
-    /// Whether a `having(...)` condition is being compiled (aggregates of each group allowed).
+    /// Whether aggregates of each group may be named (in `having(...)`, a grouped `order_by`).
     pub grouping: bool,
 }
 
