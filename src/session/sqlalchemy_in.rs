@@ -265,3 +265,6 @@ impl super::Session {
         Ok(Outcome::None)
     }
 }
+
+#[cfg(test)]
+mod tests;
