@@ -44,6 +44,16 @@ const METHODS: &[&str] = &[
     "include",
     "join_load",
     "query",
+    "join",
+    "outerjoin",
+    "join_from",
+    "options",
+    "subquery",
+    "cte",
+    "with_entities",
+    "scalar",
+    "exists",
+    "union",
 ];
 
 /// What the session object offers, in both spellings' terms.
