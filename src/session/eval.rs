@@ -1173,6 +1173,14 @@ impl<'a> Eval<'a> {
 
     /// The binding for `name = value`.
     pub fn bind(&mut self, name: &str, span: Span, value: &Expr) -> Result<Binding> {
+        if name.starts_with(|c: char| c.is_ascii_uppercase()) && self.reg.collection(name).is_none()
+        {
+            return Err(Error::name(
+                span,
+                format!("'{name}' starts with a capital letter, which is how classes are written"),
+            )
+            .with_hint("inside a call Student.year means the column year; pick a lower-case name, e.g. s = students[13]"));
+        }
         if name == "session" {
             return Err(Error::name(
                 span,
