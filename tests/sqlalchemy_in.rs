@@ -378,6 +378,9 @@ fn spellings_outside_ormscope_name_the_nearest_form_in_both_spellings() {
         assert!(message.contains("in ormscope: `"), "{stmt}: {message}");
         assert!(!message.starts_with("no collection"), "{stmt}: {message}");
     }
+    db.fails("session = students[1]", "name");
+    db.fails("S = students[1]", "name");
+    db.fails("sum(students.select(year))", "name");
     let v = db.fails("session.merge(students[13])", "name");
     let message = v["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("students[13]"), "{message}");

@@ -44,6 +44,16 @@ const METHODS: &[&str] = &[
     "include",
     "join_load",
     "query",
+    "join",
+    "outerjoin",
+    "join_from",
+    "options",
+    "subquery",
+    "cte",
+    "with_entities",
+    "scalar",
+    "exists",
+    "union",
 ];
 
 /// What the session object offers, in both spellings' terms.
@@ -65,9 +75,6 @@ const SESSION_METHODS: &[&str] = &[
     "dirty",
     "deleted",
 ];
-
-/// Loader options, read inside `options(...)`.
-const LOADERS: &[&str] = &["selectinload", "subqueryload", "joinedload", "lazyload"];
 
 /// Rewrites the SQLAlchemy spellings in a statement into short forms.
 pub fn desugar(statement: Statement) -> Result<Statement> {
@@ -402,12 +409,6 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
                 return Err(func_error(agg.span));
             }
             Ok((name_expr(&agg.name, agg.span), Mode::Plain))
-        }
-        _ if called && !is_class_like(name) && !(in_args && LOADERS.contains(&name)) => {
-            match nearest_form(name) {
-                Some((what, instead)) => Err(Error::name(span, what).with_hint(instead)),
-                None => Ok((root, Mode::Plain)),
-            }
         }
         _ => Ok((root, Mode::Plain)),
     }

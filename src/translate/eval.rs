@@ -63,7 +63,7 @@ pub(crate) struct Eval<'a> {
     lazy_targets: BTreeMap<(String, String), (String, String)>,
     /// The table whose rows an update changes: its columns may be named in the new values.
     pub row_table: Option<String>,
-    /// Whether a `having(...)` condition is being compiled (aggregates of each group allowed).
+    /// Whether aggregates of each group may be named (in `having(...)`, a grouped `order_by`).
     pub grouping: bool,
 }
 
@@ -1278,6 +1278,21 @@ impl<'a> Eval<'a> {
 
     /// The binding for `name = value`.
     pub fn bind(&mut self, name: &str, span: Span, value: &Expr) -> Result<Binding> {
+        if name.starts_with(|c: char| c.is_ascii_uppercase()) && self.reg.collection(name).is_none()
+        {
+            return Err(Error::name(
+                span,
+                format!("'{name}' starts with a capital letter, which is how classes are written"),
+            )
+            .with_hint("inside a call Student.year means the column year; pick a lower-case name, e.g. s = students[13]"));
+        }
+        if name == "session" {
+            return Err(Error::name(
+                span,
+                "'session' is the SQLAlchemy session, and keeps that meaning",
+            )
+            .with_hint("pick another name, e.g. s = session.get(Student, 13)"));
+        }
         if self.reg.collection(name).is_some() {
             return Err(Error::name(
                 span,

@@ -35,6 +35,11 @@ impl Eval<'_> {
         let key_val = self.eval(&key.value)?;
         let found = if q.filters.is_empty() && q.joins.is_empty() && q.parent.is_none() {
             let obj = self.key_object(&q.table, key_val, key.value.span)?;
+            self.step(format!(
+                "{} {}: one object by its primary key, or None (as session.get)",
+                self.class_of(&obj.table),
+                obj.key_text()
+            ));
             self.load(&obj, span).map(|_| Val::Object(obj))
         } else {
             let index = Argument {
@@ -234,3 +239,6 @@ impl Eval<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;

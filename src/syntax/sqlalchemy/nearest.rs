@@ -108,6 +108,21 @@ pub const NEAREST: &[(&[&str], &str, &str)] = &[
         "ormscope names columns and subqueries itself",
         "in ormscope: `students.select(name, year + 1)`; or `session.execute(select(Student.name, Student.year + 1)).all()`",
     ),
+    (
+        &["sum", "min", "max", "count", "avg"],
+        "the database computes aggregates: call them on a collection",
+        "in ormscope: `students.sum(year)`, `students.count()`; or `session.scalar(select(func.sum(Student.year)))`",
+    ),
+    (
+        &["abs", "round", "int", "float", "str"],
+        "ormscope computes with + - * / // % and the methods of a collection",
+        "in ormscope: `students[13].year * 2`, `students.avg(year)`; or `session.scalar(select(func.avg(Student.year)))`",
+    ),
+    (
+        &["lower", "upper", "length", "coalesce", "concat", "substr", "trim", "now", "date"],
+        "ormscope's SQL functions are the aggregates count, sum, avg, min and max",
+        "in ormscope: `students.where(name.like('ann%'))` (LIKE ignores ASCII case), `students.where(name + '!' == 'Ann Lee!')`; or `select(Student).where(Student.name.ilike('ann%'))`",
+    ),
 ];
 
 /// For a Python or SQLAlchemy name ormscope does not offer (`session.merge`, `.subquery`,
