@@ -21,6 +21,7 @@ pub mod seed;
 pub mod session;
 pub mod shell;
 pub mod sql;
+pub mod sqlalchemy;
 pub mod syntax;
 pub mod transcript;
 pub mod translate;

@@ -205,6 +205,10 @@ fn run(cli: Cli) -> u8 {
                         mapping: Vec::new(),
                         faces: Vec::new(),
                         text: None,
+                        sqlalchemy: format!(
+                            "{} the database could not be opened",
+                            ormscope::sqlalchemy::NO_SPELLING
+                        ),
                     };
                     println!("{}", view::to_json(&failed));
                 }

@@ -360,6 +360,7 @@ fn answer(input: &str, outcome: Result<Outcome, Error>, notes: Vec<String>) -> R
         mapping: Vec::new(),
         faces: Vec::new(),
         text: None,
+        sqlalchemy: crate::sqlalchemy::command_face(input),
     }
 }
 

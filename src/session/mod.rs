@@ -102,6 +102,8 @@ pub struct Response {
     /// Several faces of one thing to show side by side, each a title and its text
     /// (`:schema students`: the CREATE TABLE, the Core table, the declarative class).
     pub faces: Vec<(String, String)>,
+    /// The same work spelled as SQLAlchemy 2.x Python (see [`crate::sqlalchemy`]).
+    pub sqlalchemy: String,
 }
 
 impl Response {
@@ -167,6 +169,7 @@ impl Trace {
             mapping: self.mapping,
             text: self.text,
             faces: self.faces,
+            sqlalchemy: String::new(),
         }
     }
 
@@ -252,6 +255,7 @@ impl Session {
 
     /// Runs one statement (or meta command) and answers.
     pub fn run(&mut self, input: &str) -> Response {
+        let face = self.sqlalchemy_face(input);
         let mut trace = Trace::default();
         self.db.start_clock();
         let outcome = if input.trim_start().starts_with(':') {
@@ -265,7 +269,24 @@ impl Session {
                 .notes
                 .retain(|n| !UNDONE_NOTES.iter().any(|p| n.starts_with(p)));
         }
-        trace.into_response(input, outcome)
+        let mut response = trace.into_response(input, outcome);
+        response.sqlalchemy = face;
+        response
+    }
+
+    /// The statement's SQLAlchemy 2.x spelling, in the session as it is before it runs.
+    pub fn sqlalchemy_face(&self, input: &str) -> String {
+        let names = self
+            .vars
+            .iter()
+            .map(|(name, binding)| (name.clone(), bound(binding)))
+            .collect();
+        let context = crate::sqlalchemy::Context {
+            registry: &self.registry,
+            names: &names,
+            autocommit: self.unit.is_none() && !self.db.in_transaction(),
+        };
+        crate::sqlalchemy::face(input, &context)
     }
 
     fn run_statement(&mut self, input: &str, trace: &mut Trace) -> Result<Outcome> {
@@ -318,6 +339,7 @@ impl Session {
     /// Runs a statement and then undoes it: its SQL and result, with the database and the
     /// names left exactly as they were (for `:help` examples and translations).
     pub fn preview(&mut self, input: &str) -> Response {
+        let face = self.sqlalchemy_face(input);
         let vars = self.vars.clone();
         let unit = self.unit.take();
         let mut trace = Trace::default();
@@ -335,7 +357,9 @@ impl Session {
         };
         self.vars = vars;
         self.unit = unit;
-        trace.into_response(input, outcome)
+        let mut response = trace.into_response(input, outcome);
+        response.sqlalchemy = face;
+        response
     }
 
     fn transaction(
@@ -509,6 +533,20 @@ impl Session {
             )));
         }
         Some(self.session_call(&name.name, name.span, trace))
+    }
+}
+
+/// What a bound name holds, as its SQLAlchemy spelling needs to know.
+fn bound(binding: &Binding) -> crate::sqlalchemy::Bound {
+    use crate::sqlalchemy::Bound;
+    match binding {
+        Binding::Object(obj) => Bound::Object(obj.table.clone()),
+        Binding::Query(q) => Bound::Query {
+            table: q.table.clone(),
+            whole: q.is_whole_rows(),
+        },
+        Binding::Value(_) => Bound::Value,
+        Binding::Nothing => Bound::Nothing,
     }
 }
 

@@ -23,6 +23,7 @@ pub fn to_json(response: &Response) -> Json {
         Json::Array(response.sql.iter().map(sql_json).collect()),
     );
     obj.insert("notes".into(), json!(response.notes));
+    obj.insert("sqlalchemy".into(), json!(response.sqlalchemy));
     if let Some(text) = &response.text {
         obj.insert("text".into(), json!(text));
     }
@@ -108,6 +109,7 @@ mod tests {
             mapping: Vec::new(),
             faces: Vec::new(),
             text: None,
+            sqlalchemy: "session.get(Student, 13).nickname".into(),
         }
     }
 
