@@ -342,6 +342,7 @@ fn settings(cli: &Cli, interactive: bool) -> Settings {
         max_rows: view::DEFAULT_ROWS,
         params: false,
         timing: interactive,
+        python: interactive,
     }
 }
 

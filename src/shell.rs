@@ -24,6 +24,10 @@ pub const VIEW_COMMANDS: &[(&str, &str)] = &[
         "place the ORM and SQL panels side by side or one above the other",
     ),
     (
+        ":python on|off",
+        "show each statement's SQLAlchemy 2.x code under the ORM and SQL panels",
+    ),
+    (
         ":dialect sqlite|postgresql|mysql|all",
         "write the SQL panel for that database (statements still run on SQLite)",
     ),
@@ -206,6 +210,7 @@ impl Shell {
                 .to_string())
             }
             ":layout" => self.layout(argument),
+            ":python" => self.python_switch(argument),
             ":dialect" => self.dialect_command(argument, span),
             ":record" => self.record_command(rest, span),
             ":translate" => return self.translate(input, rest, offset, span),
@@ -223,6 +228,25 @@ impl Shell {
         let mut response = answer(input, result.map(|_| Outcome::None), Vec::new());
         response.text = said;
         response
+    }
+
+    /// `:python on|off`: the SQLAlchemy face under the panels; without a word, which it is.
+    fn python_switch(&mut self, argument: Option<&str>) -> Result<String, Error> {
+        self.settings.python = match argument {
+            Some("on") => true,
+            Some("off") => false,
+            None => self.settings.python,
+            Some(_) => {
+                return Err(
+                    Error::new(ErrorKind::Type, Span::new(0, 7), ":python takes on or off")
+                        .with_hint("e.g. :python off"),
+                )
+            }
+        };
+        Ok(format!(
+            "the SQLAlchemy face is {}",
+            if self.settings.python { "on" } else { "off" }
+        ))
     }
 
     fn rows(&mut self, argument: Option<&str>) -> Result<String, Error> {
@@ -391,7 +415,15 @@ fn is_recorded(input: &str) -> bool {
     !(input.trim().is_empty()
         || matches!(
             command,
-            ":record" | ":rows" | ":params" | ":layout" | ":dialect" | ":quit" | ":q" | ":exit"
+            ":record"
+                | ":rows"
+                | ":params"
+                | ":layout"
+                | ":python"
+                | ":dialect"
+                | ":quit"
+                | ":q"
+                | ":exit"
         ))
 }
 

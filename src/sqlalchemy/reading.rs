@@ -136,11 +136,16 @@ impl Speller<'_> {
     /// The select as Python: `select(Student).where(...).order_by(...)`.
     pub(super) fn select_text(&self, s: &Select) -> String {
         let entity = self.entity(&s.table);
-        let mut out = match (&s.base, s.columns.is_empty()) {
+        let columns = if s.columns.is_empty() {
+            &s.group_by
+        } else {
+            &s.columns
+        };
+        let mut out = match (&s.base, columns.is_empty()) {
             (Some(base), true) => base.clone(),
-            (Some(base), false) => format!("{base}.with_only_columns({})", s.columns.join(", ")),
+            (Some(base), false) => format!("{base}.with_only_columns({})", columns.join(", ")),
             (None, true) => format!("select({entity})"),
-            (None, false) => format!("select({})", s.columns.join(", ")),
+            (None, false) => format!("select({})", columns.join(", ")),
         };
         let clauses = [
             ("where", &s.wheres),

@@ -1,0 +1,132 @@
+//! The third face of a statement: its SQLAlchemy 2.x code, under the ORM and SQL panels
+//! (`:python on|off`). Stacked (narrow screens) it is a third labelled block, `PY`; side by
+//! side (wide screens) it runs the whole width under its own heading, `SQLAlchemy`. Long lines
+//! are broken after a comma inside brackets, so what is shown is still valid Python.
+
+use super::highlight::{self, Kind, Run};
+use super::panels::{self, Layout};
+use super::style::Painter;
+use crate::mapper::Registry;
+use crate::sqlalchemy::NO_SPELLING;
+
+/// The label of the stacked block, as wide as `ORM` and `SQL` with their gap.
+const STACKED_LABEL: &str = "PY";
+/// The heading of the full-width block under side-by-side panels.
+const SIDE_HEADING: &str = "SQLAlchemy";
+/// The columns before the code in the stacked layout (`ORM ` / `SQL `).
+const GUTTER: usize = 4;
+
+/// The SQLAlchemy panel, or nothing when the statement has no spelling to show.
+pub fn python_panel(
+    code: &str,
+    registry: &Registry,
+    layout: Layout,
+    width: usize,
+    painter: &Painter,
+) -> String {
+    if code.trim().is_empty() || code.starts_with(NO_SPELLING) {
+        return String::new();
+    }
+    let side = panels::is_side_by_side(layout, width);
+    let inner = if side {
+        width
+    } else {
+        width.saturating_sub(GUTTER)
+    };
+    let mut out = String::new();
+    if side {
+        out.push_str(&painter.paint(&[Run::new(Kind::Heading, SIDE_HEADING)]));
+        out.push('\n');
+    }
+    let mut first = true;
+    for line in code.lines() {
+        for piece in break_line(line, inner.max(20)) {
+            if !side {
+                let label = if first { STACKED_LABEL } else { "" };
+                out.push_str(&painter.paint(&[Run::new(Kind::Heading, label)]));
+                out.push_str(&" ".repeat(GUTTER - label.len()));
+            }
+            first = false;
+            out.push_str(painter.paint(&highlight::orm(&piece, registry)).trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// One line of Python broken to `width` columns where it can be: after a comma (or before a
+/// `.method(`) inside brackets and outside strings, continuation lines indented by four more.
+/// A line with no such place stays whole.
+pub fn break_line(line: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let indent = line.len() - line.trim_start().len();
+    let mut rest = line.to_string();
+    while rest.chars().count() > width {
+        let Some(at) = break_at(&rest, width) else {
+            break;
+        };
+        let (head, tail) = rest.split_at(at);
+        out.push(head.trim_end().to_string());
+        let pad = indent + 4;
+        rest = format!("{}{}", " ".repeat(pad), tail.trim_start());
+    }
+    out.push(rest);
+    out
+}
+
+/// The last byte offset within `width` characters where the line may break.
+fn break_at(line: &str, width: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut best = None;
+    let start = line.len() - line.trim_start().len();
+    for (n, (i, c)) in line.char_indices().enumerate() {
+        if n >= width {
+            break;
+        }
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth > 0 => best = Some(i + 1),
+            '.' if depth > 0 && i > start && line[i..].starts_with(".where(") => best = Some(i),
+            _ => {}
+        }
+    }
+    best.filter(|&b| b > start + 4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_break_after_commas_inside_brackets() {
+        let line = "session.scalars(select(Student).where(Student.year == 2, Student.name == 'Ann, Bo')).all()";
+        let pieces = break_line(line, 60);
+        assert_eq!(
+            pieces,
+            vec![
+                "session.scalars(select(Student).where(Student.year == 2,".to_string(),
+                "    Student.name == 'Ann, Bo')).all()".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_with_no_place_to_break_stays_whole() {
+        let line = "x = 'a very long text without any comma inside brackets at all'";
+        assert_eq!(break_line(line, 20), vec![line.to_string()]);
+    }
+}
