@@ -104,6 +104,9 @@ enum Command {
         /// sqlite (what runs), postgresql, mysql, or all.
         #[arg(long, value_name = "DIALECT", value_parser = parse_dialect, default_value = "sqlite")]
         dialect: Choice,
+        /// Print each statement's SQLAlchemy 2.x code instead of its SQL.
+        #[arg(long)]
+        python: bool,
     },
 }
 
@@ -171,7 +174,15 @@ fn run(cli: Cli) -> u8 {
         }
         Some(Command::Sql {
             statements,
+            python: true,
+            ..
+        }) => {
+            return python_script(statements);
+        }
+        Some(Command::Sql {
+            statements,
             dialect,
+            ..
         }) => {
             let settings = settings(&cli, false);
             let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
@@ -344,6 +355,31 @@ fn settings(cli: &Cli, interactive: bool) -> Settings {
         timing: interactive,
         python: interactive,
     }
+}
+
+/// `ormscope sql --python`: each statement's SQLAlchemy 2.x code, run and undone in one session
+/// so that nothing changes, separated by blank lines (a script for a Python prompt).
+fn python_script(statements: &[String]) -> u8 {
+    let mut session = match Session::open(Options::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ormscope: could not open the database: {}", e.message);
+            return 1;
+        }
+    };
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for (n, statement) in statements.iter().enumerate() {
+        let response = session.preview(statement);
+        let separator = if n > 0 { "\n" } else { "" };
+        let _ = writeln!(out, "{separator}{}", response.sqlalchemy);
+        if let Err(e) = &response.outcome {
+            failed = true;
+            let painter = view::Painter { color: false };
+            eprint!("{}", view::error_text(e, statement, &painter));
+        }
+    }
+    u8::from(failed)
 }
 
 /// The statements to run, or `None` for the interactive prompt.

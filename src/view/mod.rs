@@ -80,7 +80,7 @@ pub fn statement_view(response: &Response, registry: &Registry, settings: &Setti
         ));
         if settings.python {
             out.push_str(&python::python_panel(
-                &response.sqlalchemy,
+                response,
                 registry,
                 settings.layout,
                 settings.width,

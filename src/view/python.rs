@@ -7,6 +7,7 @@ use super::highlight::{self, Kind, Run};
 use super::panels::{self, Layout};
 use super::style::Painter;
 use crate::mapper::Registry;
+use crate::session::Response;
 use crate::sqlalchemy::NO_SPELLING;
 
 /// The label of the stacked block, as wide as `ORM` and `SQL` with their gap.
@@ -16,17 +17,29 @@ const SIDE_HEADING: &str = "SQLAlchemy";
 /// The columns before the code in the stacked layout (`ORM ` / `SQL `).
 const GUTTER: usize = 4;
 
-/// The SQLAlchemy panel, or nothing when the statement has no spelling to show.
+/// The SQLAlchemy code worth showing beside an answer: none for a statement with no
+/// spelling, for ormscope's own commands, and where the answer's faces show it already
+/// (`:schema`).
+pub fn shown_face(response: &Response) -> Option<&str> {
+    let code = response.sqlalchemy.as_str();
+    let hidden = code.trim().is_empty()
+        || code.starts_with(NO_SPELLING)
+        || code.starts_with("# :")
+        || !response.faces.is_empty();
+    (!hidden).then_some(code)
+}
+
+/// The SQLAlchemy panel of an answer, or nothing when it has none to show.
 pub fn python_panel(
-    code: &str,
+    response: &Response,
     registry: &Registry,
     layout: Layout,
     width: usize,
     painter: &Painter,
 ) -> String {
-    if code.trim().is_empty() || code.starts_with(NO_SPELLING) {
+    let Some(code) = shown_face(response) else {
         return String::new();
-    }
+    };
     let side = panels::is_side_by_side(layout, width);
     let inner = if side {
         width
