@@ -15,7 +15,12 @@ pub fn meta_face(input: &str, context: &Context<'_>) -> String {
     match command {
         ":schema" | ":mapping" => {
             let tables: Vec<_> = if rest.is_empty() {
-                reg.metadata.tables().iter().collect()
+                let (plain, mapped): (Vec<_>, Vec<_>) = reg
+                    .metadata
+                    .tables()
+                    .iter()
+                    .partition(|t| reg.mapper_of(&t.name).is_none());
+                plain.into_iter().chain(mapped).collect()
             } else {
                 match reg.collection(rest) {
                     Some(c) => vec![c.table],
@@ -28,7 +33,7 @@ pub fn meta_face(input: &str, context: &Context<'_>) -> String {
                     let mapped = if command == ":schema" {
                         faces::declarative_class(reg, t)
                     } else {
-                        faces::classical_mapping(reg, t)
+                        faces::classical_mapping(reg, t).map(|text| imperative(&text))
                     };
                     mapped.unwrap_or_else(|| faces::core_table(t))
                 })
@@ -43,6 +48,19 @@ pub fn meta_face(input: &str, context: &Context<'_>) -> String {
         },
         _ => command_face(input),
     }
+}
+
+/// The classical `mapper(...)` form in SQLAlchemy 2's spelling: `map_imperatively`.
+fn imperative(classical: &str) -> String {
+    classical
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| match line.strip_prefix("mapper(") {
+            Some(rest) => format!("mapper_registry.map_imperatively({rest}"),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The face of a command of ormscope's own (`:help`, `:python on`): a comment.
