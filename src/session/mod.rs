@@ -255,13 +255,13 @@ impl Session {
 
     /// Runs one statement (or meta command) and answers.
     pub fn run(&mut self, input: &str) -> Response {
-        let face = self.sqlalchemy_face(input);
+        let parsed = (!input.trim_start().starts_with(':')).then(|| syntax::parse(input));
+        let face = self.face_of(input, parsed.as_ref());
         let mut trace = Trace::default();
         self.db.start_clock();
-        let outcome = if input.trim_start().starts_with(':') {
-            meta::run(self, input.trim(), &mut trace)
-        } else {
-            self.run_statement(input, &mut trace)
+        let outcome = match parsed {
+            None => meta::run(self, input.trim(), &mut trace),
+            Some(parsed) => self.run_statement(input, parsed, &mut trace),
         };
         self.db.stop_clock();
         if outcome.is_err() {
@@ -276,6 +276,12 @@ impl Session {
 
     /// The statement's SQLAlchemy 2.x spelling, in the session as it is before it runs.
     pub fn sqlalchemy_face(&self, input: &str) -> String {
+        let parsed = (!input.trim_start().starts_with(':')).then(|| syntax::parse(input));
+        self.face_of(input, parsed.as_ref())
+    }
+
+    /// The spelling of `input`, parsed already unless it is a meta command.
+    fn face_of(&self, input: &str, parsed: Option<&Result<ast::Statement>>) -> String {
         let names = self
             .vars
             .iter()
@@ -286,11 +292,19 @@ impl Session {
             names: &names,
             autocommit: self.unit.is_none() && !self.db.in_transaction(),
         };
-        crate::sqlalchemy::face(input, &context)
+        match parsed {
+            None => crate::sqlalchemy::meta_face(input.trim(), &context),
+            Some(parsed) => crate::sqlalchemy::parsed_face(parsed, &context),
+        }
     }
 
-    fn run_statement(&mut self, input: &str, trace: &mut Trace) -> Result<Outcome> {
-        let statement = syntax::parse(input)?;
+    fn run_statement(
+        &mut self,
+        input: &str,
+        parsed: Result<ast::Statement>,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        let statement = parsed?;
         match statement {
             ast::Statement::Empty => Ok(Outcome::None),
             ast::Statement::Transaction(verb, span) => self.transaction(verb, span, trace),

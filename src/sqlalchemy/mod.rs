@@ -71,8 +71,13 @@ pub fn face(input: &str, context: &Context<'_>) -> String {
     if input.trim_start().starts_with(':') {
         return meta_face(input.trim(), context);
     }
-    match syntax::parse(input) {
-        Ok(statement) => statement_face(&statement, context),
+    parsed_face(&syntax::parse(input), context)
+}
+
+/// The SQLAlchemy 2.x code for a statement as the parser gave it back.
+pub fn parsed_face(parsed: &crate::error::Result<ast::Statement>, context: &Context<'_>) -> String {
+    match parsed {
+        Ok(statement) => statement_face(statement, context),
         Err(e) => format!("{NO_SPELLING} the statement does not parse ({})", e.message),
     }
 }
