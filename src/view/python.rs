@@ -67,37 +67,63 @@ pub fn python_panel(
     out
 }
 
-/// One line of Python broken to `width` columns where it can be: after a comma (or before a
-/// `.method(`) inside brackets and outside strings, continuation lines indented by four more.
-/// A line with no such place stays whole.
+/// One line of Python broken to `width` columns where it can be: after a comma or before a
+/// `.where(`, `.order_by(`, … inside brackets and outside strings, continuation lines indented by four more.
+/// A piece with no such place stays whole.
 pub fn break_line(line: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
     let indent = line.len() - line.trim_start().len();
-    let mut rest = line.to_string();
-    while rest.chars().count() > width {
-        let Some(at) = break_at(&rest, width) else {
+    let pad = " ".repeat(indent + 4);
+    let places = break_places(line);
+    let mut out = Vec::new();
+    let mut start = 0;
+    loop {
+        let room = if start == 0 {
+            width
+        } else {
+            width.saturating_sub(pad.len())
+        };
+        let rest = &line[start..];
+        if rest.chars().count() <= room {
+            break;
+        }
+        let limit = start + byte_of_char(rest, room);
+        let fits = places
+            .iter()
+            .copied()
+            .filter(|&p| p > start && p <= limit)
+            .last();
+        let Some(at) = fits.or_else(|| places.iter().copied().find(|&p| p > limit)) else {
             break;
         };
-        let (head, tail) = rest.split_at(at);
-        out.push(head.trim_end().to_string());
-        let pad = indent + 4;
-        rest = format!("{}{}", " ".repeat(pad), tail.trim_start());
+        out.push(line[start..at].trim_end().to_string());
+        start = at;
     }
-    out.push(rest);
-    out
+    out.push(line[start..].to_string());
+    out.into_iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            if i == 0 {
+                piece
+            } else {
+                format!("{pad}{}", piece.trim_start())
+            }
+        })
+        .collect()
 }
 
-/// The last byte offset within `width` characters where the line may break.
-fn break_at(line: &str, width: usize) -> Option<usize> {
+/// The byte offset of the `n`th character of `text` (its length when shorter).
+fn byte_of_char(text: &str, n: usize) -> usize {
+    text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
+}
+
+/// Where a line of Python may break: after a comma, or before a `.where(`-like call, inside
+/// brackets and outside strings.
+fn break_places(line: &str) -> Vec<usize> {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
     let mut escaped = false;
-    let mut best = None;
-    let start = line.len() - line.trim_start().len();
-    for (n, (i, c)) in line.char_indices().enumerate() {
-        if n >= width {
-            break;
-        }
+    let mut places = Vec::new();
+    for (i, c) in line.char_indices() {
         if let Some(q) = quote {
             if escaped {
                 escaped = false;
@@ -112,12 +138,33 @@ fn break_at(line: &str, width: usize) -> Option<usize> {
             '\'' | '"' => quote = Some(c),
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            ',' if depth > 0 => best = Some(i + 1),
-            '.' if depth > 0 && i > start && line[i..].starts_with(".where(") => best = Some(i),
+            ',' if depth > 0 => places.push(i + 1),
+            '.' if depth > 0 && is_method_call(&line[i + 1..]) => places.push(i),
             _ => {}
         }
     }
-    best.filter(|&b| b > start + 4)
+    places
+}
+
+/// Whether text starts with `name(` for a method that builds up a statement (`where`,
+/// `order_by`, …): the places a chain reads well broken.
+fn is_method_call(text: &str) -> bool {
+    const CHAIN: &[&str] = &[
+        "where",
+        "order_by",
+        "group_by",
+        "having",
+        "limit",
+        "offset",
+        "options",
+        "values",
+        "select_from",
+        "distinct",
+    ];
+    let name_len = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    CHAIN.contains(&&text[..name_len]) && text[name_len..].starts_with('(')
 }
 
 #[cfg(test)]
@@ -133,6 +180,15 @@ mod tests {
             vec![
                 "session.scalars(select(Student).where(Student.year == 2,".to_string(),
                 "    Student.name == 'Ann, Bo')).all()".to_string(),
+            ]
+        );
+        let chained = "session.scalars(select(Student).where(Student.advisor.has(Teacher.department == 'Arts')).order_by(Student.name)).all()";
+        assert_eq!(
+            break_line(chained, 70),
+            vec![
+                "session.scalars(select(Student)".to_string(),
+                "    .where(Student.advisor.has(Teacher.department == 'Arts'))".to_string(),
+                "    .order_by(Student.name)).all()".to_string(),
             ]
         );
     }
