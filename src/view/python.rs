@@ -90,8 +90,8 @@ pub fn break_line(line: &str, width: usize) -> Vec<String> {
         let fits = places
             .iter()
             .copied()
-            .filter(|&p| p > start && p <= limit)
-            .last();
+            .rev()
+            .find(|&p| p > start && p <= limit);
         let Some(at) = fits.or_else(|| places.iter().copied().find(|&p| p > limit)) else {
             break;
         };
