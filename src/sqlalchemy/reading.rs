@@ -700,11 +700,14 @@ impl Speller<'_> {
             agg.columns = vec![call];
             agg.order_by.clear();
             agg.options.clear();
-            let mut text = self.select_text(&agg);
-            if column.is_none() {
-                let from = format!(".select_from({})", self.entity(&s.table));
-                text.insert_str("select(func.count())".len(), &from);
-            }
+            let text = self.select_text(&agg);
+            let head = format!("select({})", agg.columns.join(", "));
+            let text = match (column.is_none(), text.strip_prefix(&head)) {
+                (true, Some(rest)) => {
+                    format!("{head}.select_from({}){rest}", self.entity(&s.table))
+                }
+                _ => text,
+            };
             return Ok(format!("session.scalar({text})"));
         }
         let mut inner = s.clone();

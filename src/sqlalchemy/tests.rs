@@ -221,3 +221,67 @@ fn declarations_meta_commands_and_errors() {
         "students[13].nickname",
     ]));
 }
+
+#[test]
+fn odd_statements_get_some_text_and_never_panic() {
+    let registry = school::registry();
+    let names = BTreeMap::from([("s".to_string(), Bound::Object("students".into()))]);
+    let context = Context {
+        registry: &registry,
+        names: &names,
+        autocommit: true,
+    };
+    let odd = [
+        "students.sum()",
+        "students.count(1)",
+        "students.avg(classes)",
+        "students[13].classes.append()",
+        "students.limit()",
+        "students.where()",
+        "students.select()",
+        "students.order_by()",
+        "for s in 1: s",
+        "for s in students.select(name): s",
+        "x.y.z()",
+        "session.foo",
+        "Student()",
+        "len()",
+        "len(students)",
+        "len(s.classes)",
+        "[1, 2]",
+        "{}",
+        "-students",
+        "students[13].update()",
+        "del 5",
+        "5 = 6",
+        "students.group_by(year).having(count() > 2)",
+        "students.where(classes)",
+        "students.where(year.desc())",
+        "students.where(1 == 2)",
+        "students.where(s)",
+        "students[13].classes.remove(1, 2)",
+        "s.classes.remove(s)",
+        "memberships[1]",
+        "students.classes.clubs.members.advisor",
+        "students[13].advisor.advisees.count()",
+        "students.where(name.startswith(year))",
+        "students.include(5)",
+        "students.join_load(nothing)",
+        ":schema nothing",
+        ":sql",
+        ":",
+        "students.where(year == 2).order_by(name).limit(2).classes",
+        "classes.where(student in students.where(year == 2))",
+        "students.13.13",
+        "students['x']",
+        "students.get()",
+    ];
+    for input in odd {
+        let text = face(input, &context);
+        assert!(!text.trim().is_empty(), "no face for {input}");
+    }
+    assert_eq!(
+        face("students.sum()", &context),
+        "session.scalar(select(func.sum()).select_from(Student))"
+    );
+}
