@@ -34,6 +34,9 @@ pub(super) struct Select {
     pub options: Vec<String>,
     /// Whether the result needs `.unique()` (a collection joined in by `joinedload`).
     pub unique: bool,
+    /// Whether it is an object's relationship, a Python list in SQLAlchemy (so `[i]` is a
+    /// position).
+    pub of_object: bool,
 }
 
 /// What an expression stands for, with the code that gives it.
@@ -77,6 +80,7 @@ impl Select {
             distinct: false,
             options: Vec::new(),
             unique: false,
+            of_object: false,
         }
     }
 
@@ -221,6 +225,7 @@ impl Speller<'_> {
             ),
         };
         s.wheres.push(cond);
+        s.of_object = true;
         s
     }
 
@@ -411,11 +416,21 @@ impl Speller<'_> {
         }
     }
 
-    /// `collection[key]`: `session.get(Student, 13)`, or the one row of a narrowed select.
+    /// `collection[key]`: `session.get(Student, 13)`, or the one row of a narrowed select; on
+    /// an object's relationship `[i]` is a position, as in the Python list SQLAlchemy gives.
     pub(super) fn index(&mut self, base: Shape, key: String) -> Result<Shape, Why> {
         let s = match base {
+            Shape::Select(s) if s.of_object => {
+                let code = format!("{}[{key}]", self.fetch(&s));
+                return Ok(Shape::Object(s.table, code));
+            }
             Shape::Select(s) => s,
-            Shape::Related(owner, rel) => self.related_select(&owner, &rel),
+            Shape::Related(owner, rel) => {
+                return Ok(Shape::Object(
+                    rel.target.clone(),
+                    format!("{owner}.{}[{key}]", rel.name),
+                ))
+            }
             _ => return Err("only a collection can be indexed by key".into()),
         };
         let key_column = self.key_column(&s.table)?;
@@ -432,6 +447,29 @@ impl Speller<'_> {
             self.column(&narrowed.table, &key_column)
         ));
         let code = format!("session.scalars({}).one()", self.select_text(&narrowed));
+        Ok(Shape::Object(narrowed.table, code))
+    }
+
+    /// `get(key, None)`, SQLAlchemy's `session.get`: the object, or None when there is none.
+    fn get_or_none(&mut self, base: Shape, key: String) -> Result<Shape, Why> {
+        let s = self.as_select(base)?;
+        let entity = self.entity(&s.table);
+        if s.wheres.is_empty() && s.is_plain() && s.whole {
+            return Ok(Shape::Object(
+                s.table,
+                format!("session.get({entity}, {key})"),
+            ));
+        }
+        let key_column = self.key_column(&s.table)?;
+        let mut narrowed = s;
+        narrowed.wheres.push(format!(
+            "{} == {key}",
+            self.column(&narrowed.table, &key_column)
+        ));
+        let code = format!(
+            "session.scalars({}).one_or_none()",
+            self.select_text(&narrowed)
+        );
         Ok(Shape::Object(narrowed.table, code))
     }
 
@@ -536,8 +574,21 @@ impl Speller<'_> {
                     let key = self.value(&only.value)?;
                     self.index(base, key)
                 }
+                [key, default] if is_none(&default.value) => {
+                    let key = self.value(&key.value)?;
+                    self.get_or_none(base, key)
+                }
                 _ => Err("get() takes one key".into()),
             },
+            "one" | "one_or_none" => {
+                let s = self.as_select(base)?;
+                let code = format!("session.scalars({}).{name}()", self.select_text(&s));
+                Ok(if s.columns.is_empty() {
+                    Shape::Object(s.table, code)
+                } else {
+                    Shape::Value(code)
+                })
+            }
             "first" => {
                 let s = self.as_select(base)?;
                 let code = if s.whole || !s.columns.is_empty() {
@@ -744,4 +795,9 @@ impl Speller<'_> {
             )),
         }
     }
+}
+
+/// Whether an expression is the literal None.
+fn is_none(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Literal(crate::syntax::ast::Literal::None))
 }

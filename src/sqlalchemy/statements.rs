@@ -1,7 +1,7 @@
 //! Whole statements: expressions and their values, names bound, assignments, `del`,
 //! transactions, loops (Python `for` loops) and declarations (declarative classes).
 
-use super::reading::Shape;
+use super::reading::{Shape, ADD_TO_SESSION};
 use super::{python, Speller, Why};
 use crate::syntax::ast::{
     Argument, Expr, ExprKind, Ident, LoopBody, Member, Statement, TransactionVerb,
@@ -62,6 +62,11 @@ impl Speller<'_> {
                 return Ok(Some(imperative_mapping(args)));
             }
         }
+        if let Some(code) = self.add_all(e)? {
+            self.lines.push(code);
+            self.wrote = true;
+            return Ok(None);
+        }
         let shape = self.read(e)?;
         Ok(match shape {
             Shape::Select(s) => Some(self.fetch(&s)),
@@ -75,6 +80,25 @@ impl Speller<'_> {
             Shape::Written => None,
             Shape::Dict(_) => return Err("a dict on its own is not a result".into()),
         })
+    }
+
+    /// A list of new objects (`session.add_all([...])` read in): `session.add_all([...])`.
+    fn add_all(&mut self, e: &Expr) -> Result<Option<String>, Why> {
+        let ExprKind::List(items) = &e.kind else {
+            return Ok(None);
+        };
+        let before = self.lines.len();
+        let mut made = Vec::new();
+        for item in items {
+            match self.read(item)? {
+                Shape::Made(_, ctor, place) if place == ADD_TO_SESSION => made.push(ctor),
+                _ => {
+                    self.lines.truncate(before);
+                    return Ok(None);
+                }
+            }
+        }
+        Ok((!made.is_empty()).then(|| format!("session.add_all([{}])", made.join(", "))))
     }
 
     /// `name = value`: the object, the select (run again at each use), or the value.

@@ -72,6 +72,12 @@ fn reading() {
             "students[13].classes.count()",
             "students[13].classes.where(credits > 3).order_by(name)",
             "memberships.where(student_id == 13)",
+            "students[13].classes[0]",
+            "students[13].classes.order_by(name)[1]",
+            "students.get(13, None)",
+            "students.where(year == 2).get(13, None)",
+            "students.where(name == 'Ann').one()",
+            "students.where(name == 'Ann').one_or_none()",
         ]),
     );
 }
@@ -134,6 +140,7 @@ fn writing() {
             "students[13].clubs.append(clubs.where(name == 'Chess').first())",
             "memberships.add({'student_id': 1, 'club_id': 5})",
             "students.where(year == 1).order_by(name).limit(2).update(advisor=teachers[2])",
+            "[Student(name='Ada', email='ada@school.edu', year=1), Student(name='Bo', email='bo@school.edu', year=2)]",
         ]),
     );
 }
