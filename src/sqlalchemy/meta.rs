@@ -63,6 +63,16 @@ fn imperative(classical: &str) -> String {
         .join("\n")
 }
 
+/// The face of an answer whose code was not written: a command's comment, or for a statement
+/// the comment that there is no spelling.
+pub fn unwritten_face(input: &str) -> String {
+    if input.trim_start().starts_with(':') {
+        command_face(input.trim())
+    } else {
+        format!("{NO_SPELLING} none was written for this answer")
+    }
+}
+
 /// The face of a command of ormscope's own (`:help`, `:python on`): a comment.
 pub fn command_face(input: &str) -> String {
     let command = input.split_whitespace().next().unwrap_or(input);

@@ -21,7 +21,7 @@ mod writing;
 #[cfg(test)]
 mod tests;
 
-pub use meta::{command_face, meta_face};
+pub use meta::{command_face, meta_face, unwritten_face};
 pub use python::text_literal;
 
 use crate::mapper::Registry;
