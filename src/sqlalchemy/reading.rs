@@ -189,21 +189,24 @@ impl Speller<'_> {
         }
     }
 
-    /// An object's collection relationship as a select of its rows: `select(Class).where(
-    /// Class.student == student)`, `select(Club).where(Club.members.contains(student))`.
+    /// An object's collection relationship as a select of its rows, by the owner's key:
+    /// `select(Class).where(Class.student_id == 13)`, `select(Club).where(Club.members.any(
+    /// Student.id == 13))`.
     pub(super) fn related_select(&self, owner: &str, rel: &Relationship) -> Select {
         let mut s = Select::of(&rel.target, self.is_mapped(&rel.target));
+        let owner_key = self.key_column(&rel.owner).unwrap_or_else(|_| "id".into());
+        let key = self.key_of_object(owner, &rel.owner, &owner_key);
         let back = self
             .reg
             .relationship(&rel.target, &rel.back_populates)
             .map(|b| self.column(&rel.target, &b.name));
-        let owner_key = self.key_column(&rel.owner).unwrap_or_else(|_| "id".into());
         let cond = match (&rel.link, back) {
-            (Link::OneToMany { .. }, Some(back)) => format!("{back} == {owner}"),
-            (Link::ManyToMany { .. }, Some(back)) => format!("{back}.contains({owner})"),
-            (Link::OneToMany { column }, None) => format!(
-                "{} == {owner}.{owner_key}",
-                self.column(&rel.target, column)
+            (Link::OneToMany { column }, _) => {
+                format!("{} == {key}", self.column(&rel.target, column))
+            }
+            (Link::ManyToMany { .. }, Some(back)) => format!(
+                "{back}.any({} == {key})",
+                self.column(&rel.owner, &owner_key)
             ),
             (
                 Link::ManyToMany {
@@ -215,7 +218,7 @@ impl Speller<'_> {
             ) => {
                 let target_key = self.key_column(&rel.target).unwrap_or_else(|_| "id".into());
                 format!(
-                    "{}.in_(select({secondary}.c.{target_column}).where({secondary}.c.{owner_column} == {owner}.{owner_key}))",
+                    "{}.in_(select({secondary}.c.{target_column}).where({secondary}.c.{owner_column} == {key}))",
                     self.column(&rel.target, &target_key)
                 )
             }
@@ -227,6 +230,16 @@ impl Speller<'_> {
         s.wheres.push(cond);
         s.of_object = true;
         s
+    }
+
+    /// The key of the object `code` gives: `13` for `session.get(Student, 13)`, else
+    /// `code.id`.
+    fn key_of_object(&self, code: &str, table: &str, key_column: &str) -> String {
+        let prefix = format!("session.get({}, ", self.entity(table));
+        code.strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(')'))
+            .filter(|inner| !inner.contains(['(', ')', ',']))
+            .map_or_else(|| format!("{code}.{key_column}"), str::to_string)
     }
 
     /// The rows related through `rel` to any row of `s`, each once:
