@@ -6,6 +6,7 @@ mod conditions;
 mod constraint;
 mod declare;
 mod eval;
+mod face;
 mod loops;
 mod meta;
 mod unit;
@@ -274,30 +275,6 @@ impl Session {
         response
     }
 
-    /// The statement's SQLAlchemy 2.x spelling, in the session as it is before it runs.
-    pub fn sqlalchemy_face(&self, input: &str) -> String {
-        let parsed = (!input.trim_start().starts_with(':')).then(|| syntax::parse(input));
-        self.face_of(input, parsed.as_ref())
-    }
-
-    /// The spelling of `input`, parsed already unless it is a meta command.
-    fn face_of(&self, input: &str, parsed: Option<&Result<ast::Statement>>) -> String {
-        let names = self
-            .vars
-            .iter()
-            .map(|(name, binding)| (name.clone(), bound(binding)))
-            .collect();
-        let context = crate::sqlalchemy::Context {
-            registry: &self.registry,
-            names: &names,
-            autocommit: self.unit.is_none() && !self.db.in_transaction(),
-        };
-        match parsed {
-            None => crate::sqlalchemy::meta_face(input.trim(), &context),
-            Some(parsed) => crate::sqlalchemy::parsed_face(parsed, &context),
-        }
-    }
-
     fn run_statement(
         &mut self,
         input: &str,
@@ -547,20 +524,6 @@ impl Session {
             )));
         }
         Some(self.session_call(&name.name, name.span, trace))
-    }
-}
-
-/// What a bound name holds, as its SQLAlchemy spelling needs to know.
-fn bound(binding: &Binding) -> crate::sqlalchemy::Bound {
-    use crate::sqlalchemy::Bound;
-    match binding {
-        Binding::Object(obj) => Bound::Object(obj.table.clone()),
-        Binding::Query(q) => Bound::Query {
-            table: q.table.clone(),
-            whole: q.is_whole_rows(),
-        },
-        Binding::Value(_) => Bound::Value,
-        Binding::Nothing => Bound::Nothing,
     }
 }
 

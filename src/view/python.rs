@@ -170,6 +170,39 @@ fn is_method_call(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::{Options, Session};
+    use crate::view::{statement_view, Settings};
+
+    fn python_view_of(input: &str, width: usize) -> String {
+        let mut session = match Session::open(Options::default()) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let response = session.run(input);
+        let settings = Settings {
+            width,
+            layout: Layout::Auto,
+            python: true,
+            ..Settings::default()
+        };
+        statement_view(&response, session.registry(), &settings)
+    }
+
+    #[test]
+    fn python_face_stacked_at_80_columns() {
+        insta::assert_snapshot!(python_view_of(
+            "students.where(year == 2 and advisor.department == 'Science').order_by(name)",
+            80
+        ));
+    }
+
+    #[test]
+    fn python_face_under_the_panels_at_120_columns() {
+        insta::assert_snapshot!(python_view_of(
+            "students[13].update(year=3, name='Ann')",
+            120
+        ));
+    }
 
     #[test]
     fn long_lines_break_after_commas_inside_brackets() {
