@@ -288,3 +288,44 @@ fn the_python_view_is_a_third_panel_that_can_be_switched() {
     let wrong = common::run_args(&["--json", "-e", ":python maybe"], true);
     assert_eq!(wrong.out[0]["error"]["kind"], "type");
 }
+
+#[test]
+fn transcripts_carry_the_face() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["class.md", "class.html"] {
+        let path = dir.path().join(name);
+        let run = common::run_args(
+            &[
+                "--record",
+                path.to_str().expect("path"),
+                "-e",
+                "students[13].update(year=3, name='Ann')",
+                "-e",
+                ":tables",
+            ],
+            false,
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let text = std::fs::read_to_string(&path).expect("the transcript");
+        let code = "student = session.get(Student, 13)\nstudent.year = 3\nstudent.name = 'Ann'\nsession.commit()";
+        if name.ends_with(".md") {
+            assert!(
+                text.contains(&format!("**SQLAlchemy**\n\n```python\n{code}\n```")),
+                "{text}"
+            );
+        } else {
+            assert!(
+                text.contains("<div class=\"panel python\"><div class=\"title\">SQLAlchemy</div>"),
+                "{text}"
+            );
+            assert!(
+                text.contains("student.name = <span class=\"text\">&#39;Ann&#39;</span>\nsession."),
+                "{text}"
+            );
+        }
+        assert!(
+            !text.contains("ormscope's own command"),
+            "commands show no face: {text}"
+        );
+    }
+}
