@@ -280,8 +280,8 @@ impl Speller<'_> {
                 self.operand_of(e)
             }
             ExprKind::Neg(inner) => match self.operand(inner, table)? {
-                Operand::Column(c) => Ok(Operand::Column(format!("-{c}"))),
-                Operand::Value(v) => Ok(Operand::Value(format!("-{v}"))),
+                Operand::Column(c) => Ok(Operand::Column(python::negated(&c))),
+                Operand::Value(v) => Ok(Operand::Value(python::negated(&v))),
                 _ => Err("only a number can be negated".into()),
             },
             ExprKind::List(items) => {

@@ -86,6 +86,15 @@ fn real(r: f64) -> String {
     }
 }
 
+/// `-x`, bracketed when `x` is more than one term (`-(a + b)`).
+pub fn negated(code: &str) -> String {
+    if code.contains(' ') {
+        format!("-({code})")
+    } else {
+        format!("-{code}")
+    }
+}
+
 /// `name` when it is a plain Python identifier.
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
@@ -113,6 +122,12 @@ mod tests {
         assert_eq!(text_literal("a'b\"c"), "'a\\'b\"c'");
         assert_eq!(text_literal("x\\y\nz"), "'x\\\\y\\nz'");
         assert_eq!(text_literal("\u{1}"), "'\\x01'");
+    }
+
+    #[test]
+    fn negation_brackets_what_is_more_than_one_term() {
+        assert_eq!(negated("Class.credits"), "-Class.credits");
+        assert_eq!(negated("Class.credits + 1"), "-(Class.credits + 1)");
     }
 
     #[test]

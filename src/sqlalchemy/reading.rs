@@ -329,7 +329,7 @@ impl Speller<'_> {
                 self.index(base, key)
             }
             ExprKind::Call(callee, args) => self.call(callee, args),
-            ExprKind::Neg(inner) => Ok(Shape::Value(format!("-{}", self.value(inner)?))),
+            ExprKind::Neg(inner) => Ok(Shape::Value(python::negated(&self.value(inner)?))),
             ExprKind::Compare(..) | ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..) => {
                 Err(
                     "a condition on its own has no rows to test: it belongs inside where(...)"
