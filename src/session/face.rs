@@ -39,6 +39,7 @@ fn bound(binding: &Binding) -> crate::sqlalchemy::Bound {
         Binding::Query(q) => Bound::Query {
             table: q.table.clone(),
             whole: q.is_whole_rows(),
+            of_object: q.parent.is_some(),
         },
         Binding::Value(_) => Bound::Value,
         Binding::Nothing => Bound::Nothing,

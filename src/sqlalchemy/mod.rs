@@ -40,6 +40,8 @@ pub enum Bound {
         table: String,
         /// Whether it reads whole objects.
         whole: bool,
+        /// Whether it is an object's relationship (a Python list: `[i]` is a position).
+        of_object: bool,
     },
     /// A plain value (a number, a text).
     Value,

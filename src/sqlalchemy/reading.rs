@@ -380,9 +380,14 @@ impl Speller<'_> {
         if let Some(bound) = self.names.get(name) {
             return Ok(match bound {
                 Bound::Object(table) => Shape::Object(table.clone(), name.to_string()),
-                Bound::Query { table, whole } => {
+                Bound::Query {
+                    table,
+                    whole,
+                    of_object,
+                } => {
                     let mut s = Select::of(table, *whole && self.is_mapped(table));
                     s.base = Some(name.to_string());
+                    s.of_object = *of_object;
                     Shape::Select(s)
                 }
                 Bound::Value | Bound::Nothing => Shape::Value(name.to_string()),

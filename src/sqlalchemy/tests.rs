@@ -154,6 +154,7 @@ fn names_transactions_and_sessions() {
             Bound::Query {
                 table: "students".into(),
                 whole: true,
+                of_object: false,
             },
         ),
         ("student", Bound::Value),
