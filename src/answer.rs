@@ -85,6 +85,8 @@ pub struct Response {
     /// Several faces of one thing to show side by side, each a title and its text
     /// (`:schema students`: the CREATE TABLE, the Core table, the declarative class).
     pub faces: Vec<(String, String)>,
+    /// The same work spelled as SQLAlchemy 2.x Python (see [`crate::sqlalchemy`]).
+    pub sqlalchemy: String,
 }
 
 impl Response {
@@ -134,6 +136,7 @@ impl Trace {
             mapping: self.mapping,
             text: self.text,
             faces: self.faces,
+            sqlalchemy: String::new(),
         }
     }
 

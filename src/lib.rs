@@ -22,6 +22,7 @@ pub mod shell;
 /// The prompt, completion and `:explain` moved into [`shell`]; their old paths still work.
 pub use shell::{complete, explain, repl};
 pub mod sql;
+pub mod sqlalchemy;
 pub mod syntax;
 pub mod transcript;
 pub mod translate;

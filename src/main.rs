@@ -110,6 +110,9 @@ enum Command {
         /// SQL in each dialect chosen.
         #[arg(long)]
         json: bool,
+        /// Print each statement's SQLAlchemy 2.x code instead of its SQL.
+        #[arg(long)]
+        python: bool,
     },
 }
 
@@ -187,8 +190,16 @@ fn run(cli: Cli) -> u8 {
         }
         Some(Command::Sql {
             statements,
+            python: true,
+            ..
+        }) => {
+            return python_script(statements);
+        }
+        Some(Command::Sql {
+            statements,
             dialect,
             json,
+            ..
         }) => {
             if *json || cli.json {
                 return sql_json(statements, *dialect);
@@ -232,6 +243,10 @@ fn run(cli: Cli) -> u8 {
                         mapping: Vec::new(),
                         faces: Vec::new(),
                         text: None,
+                        sqlalchemy: format!(
+                            "{} the database could not be opened",
+                            ormscope::sqlalchemy::NO_SPELLING
+                        ),
                     };
                     println!("{}", view::to_json(&failed));
                 }
@@ -416,7 +431,33 @@ fn settings(cli: &Cli, interactive: bool) -> Settings {
         max_rows: view::DEFAULT_ROWS,
         params: false,
         timing: interactive,
+        python: interactive,
     }
+}
+
+/// `ormscope sql --python`: each statement's SQLAlchemy 2.x code, run and undone in one session
+/// so that nothing changes, separated by blank lines (a script for a Python prompt).
+fn python_script(statements: &[String]) -> u8 {
+    let mut session = match Session::open(Options::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ormscope: could not open the database: {}", e.message);
+            return 1;
+        }
+    };
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for (n, statement) in statements.iter().enumerate() {
+        let response = session.preview(statement);
+        let separator = if n > 0 { "\n" } else { "" };
+        let _ = writeln!(out, "{separator}{}", response.sqlalchemy);
+        if let Err(e) = &response.outcome {
+            failed = true;
+            let painter = view::Painter { color: false };
+            eprint!("{}", view::error_text(e, statement, &painter));
+        }
+    }
+    u8::from(failed)
 }
 
 /// The statements to run, each with the line of the script it starts on, or `None` for the

@@ -6,6 +6,7 @@ mod commands;
 mod connection;
 mod constraint;
 mod declare;
+mod face;
 mod persist;
 mod unit;
 
@@ -123,12 +124,13 @@ impl Session {
 
     /// Runs one statement and answers (meta commands such as `:tables` are the shell's).
     pub fn run(&mut self, input: &str) -> Response {
+        let parsed = (!input.trim_start().starts_with(':')).then(|| syntax::parse(input));
+        let face = self.face_of(input, parsed.as_ref());
         let mut trace = Trace::default();
         self.db.start_clock();
-        let outcome = if input.trim_start().starts_with(':') {
-            Err(meta_command_here(input))
-        } else {
-            self.run_statement(input, &mut trace)
+        let outcome = match parsed {
+            None => Err(meta_command_here(input)),
+            Some(parsed) => self.run_statement(input, parsed, &mut trace),
         };
         self.db.stop_clock();
         if outcome.is_err() {
@@ -136,11 +138,18 @@ impl Session {
                 .notes
                 .retain(|n| !UNDONE_NOTES.iter().any(|p| n.starts_with(p)));
         }
-        trace.into_response(input, outcome)
+        let mut response = trace.into_response(input, outcome);
+        response.sqlalchemy = face;
+        response
     }
 
-    fn run_statement(&mut self, input: &str, trace: &mut Trace) -> Result<Outcome> {
-        let statement = syntax::parse(input)?;
+    fn run_statement(
+        &mut self,
+        input: &str,
+        parsed: Result<ast::Statement>,
+        trace: &mut Trace,
+    ) -> Result<Outcome> {
+        let statement = parsed?;
         match statement {
             ast::Statement::Empty => Ok(Outcome::None),
             ast::Statement::Transaction(verb, span) => self.transaction(verb, span, trace),
@@ -192,6 +201,7 @@ impl Session {
     /// Runs a statement and then undoes it: its SQL and result, with the database and the
     /// names left exactly as they were (for `:help` examples and translations).
     pub fn preview(&mut self, input: &str) -> Response {
+        let face = self.sqlalchemy_face(input);
         let vars = self.vars.clone();
         let unit = self.unit.take();
         let mut trace = Trace::default();
@@ -209,7 +219,9 @@ impl Session {
         };
         self.vars = vars;
         self.unit = unit;
-        trace.into_response(input, outcome)
+        let mut response = trace.into_response(input, outcome);
+        response.sqlalchemy = face;
+        response
     }
 
     fn transaction(

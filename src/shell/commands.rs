@@ -67,6 +67,7 @@ impl<'a> Call<'a> {
             mapping: Vec::new(),
             faces: Vec::new(),
             text,
+            sqlalchemy: crate::sqlalchemy::command_face(self.input),
         }
     }
 
@@ -222,6 +223,15 @@ pub const COMMANDS: &[Command] = &[
         group: Group::View,
         recorded: false,
         action: Action::Shell(Shell::params_command),
+    },
+    Command {
+        name: ":python",
+        aliases: &[],
+        syntax: ":python on|off",
+        help: "show each statement's SQLAlchemy 2.x code under the ORM and SQL panels",
+        group: Group::View,
+        recorded: false,
+        action: Action::Shell(Shell::python_command),
     },
     Command {
         name: ":layout",

@@ -181,11 +181,33 @@ impl Shell {
         let Some((word, call)) = Call::parse(input) else {
             return self.session.run(input);
         };
-        match commands::find(word).map(|c| c.action) {
+        let face = self.session.sqlalchemy_face(input);
+        let mut response = match commands::find(word).map(|c| c.action) {
             Some(Action::Session(run)) => run(&mut self.session, &call),
             Some(Action::Shell(run)) => run(self, &call),
             None => call.answer(Err(commands::unknown(word, call.span))),
-        }
+        };
+        response.sqlalchemy = face;
+        response
+    }
+
+    /// `:python on|off`: the SQLAlchemy face under the panels; without a word, which it is.
+    pub(crate) fn python_command(&mut self, call: &Call<'_>) -> Response {
+        self.settings.python = match call.argument() {
+            Some("on") => true,
+            Some("off") => false,
+            None => self.settings.python,
+            Some(_) => {
+                return call.answer(Err(Error::new(
+                    ErrorKind::Type,
+                    call.span,
+                    ":python takes on or off",
+                )
+                .with_hint("e.g. :python off")))
+            }
+        };
+        let state = if self.settings.python { "on" } else { "off" };
+        call.answer(Ok(Some(format!("the SQLAlchemy face is {state}"))))
     }
 
     /// `:rows N`.
@@ -351,6 +373,7 @@ fn answer(input: &str, outcome: Result<Outcome, Error>, notes: Vec<String>) -> R
         mapping: Vec::new(),
         faces: Vec::new(),
         text: None,
+        sqlalchemy: crate::sqlalchemy::command_face(input),
     }
 }
 

@@ -31,6 +31,7 @@ pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.05
 .panels { display: grid; grid-template-columns: 2fr 3fr; gap: 0 1.5rem; }
 .panels.all { grid-template-columns: 1fr 1fr 1fr; }
 .panels.all .orm { grid-column: 1 / -1; }
+.panels .python { grid-column: 1 / -1; }
 .panel { background: var(--panel); border-radius: 6px; padding: 0.6rem 0.9rem; margin: 0.3rem 0; }
 .title { color: var(--dim); font-weight: 700; font-size: 0.75rem; letter-spacing: 0.08em;
   text-transform: uppercase; margin-bottom: 0.25rem; }
@@ -107,6 +108,10 @@ fn statement(number: usize, record: &Record, cx: Context<'_>) -> String {
             "SQL".to_string()
         };
         out.push_str(&panel("sql", &title, &sql_runs(sql, &settings)));
+    }
+    if let Some(code) = view::python::shown_face(response) {
+        let runs = crate::view::highlight::orm(code, cx.registry);
+        out.push_str(&panel("python", "SQLAlchemy", &runs));
     }
     out.push_str("</div>\n<div class=\"output\">\n");
     if let Some(text) = &response.text {

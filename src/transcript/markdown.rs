@@ -49,6 +49,9 @@ fn statement(number: usize, record: &Record, cx: Context<'_>) -> String {
         out.push_str(&format!("**{}**\n\n{}", escape(title), fence("text", text)));
     }
     out.push_str(&sql_blocks(record));
+    if let Some(code) = view::python::shown_face(response) {
+        out.push_str(&format!("**SQLAlchemy**\n\n{}", fence("python", code)));
+    }
     out.push_str(&result(record, cx));
     for note in &response.notes {
         out.push_str(&format!("> note: {}\n\n", escape(note)));

@@ -23,6 +23,7 @@ pub fn to_json(response: &Response) -> Json {
         Json::Array(response.sql.iter().map(sql_json).collect()),
     );
     obj.insert("notes".into(), json!(response.notes));
+    obj.insert("sqlalchemy".into(), json!(sqlalchemy_face(response)));
     if let Some(text) = &response.text {
         obj.insert("text".into(), json!(text));
     }
@@ -35,6 +36,16 @@ pub fn to_json(response: &Response) -> Json {
         obj.insert("faces".into(), Json::Array(faces));
     }
     Json::Object(obj)
+}
+
+/// The answer's SQLAlchemy code; an answer made where none was written (a command of the
+/// front end's own) still gets the comment that says it has none.
+fn sqlalchemy_face(response: &Response) -> String {
+    if response.sqlalchemy.is_empty() {
+        crate::sqlalchemy::unwritten_face(&response.input)
+    } else {
+        response.sqlalchemy.clone()
+    }
 }
 
 fn outcome_json(outcome: &Outcome) -> Json {
@@ -112,6 +123,7 @@ mod tests {
             mapping: Vec::new(),
             faces: Vec::new(),
             text: None,
+            sqlalchemy: "session.get(Student, 13).nickname".into(),
         }
     }
 
@@ -124,6 +136,21 @@ mod tests {
         assert_eq!(
             (j["error"]["line"].clone(), j["error"]["column"].clone()),
             (json!(1), json!(14))
+        );
+    }
+
+    #[test]
+    fn every_answer_carries_a_face() {
+        let mut answer = response(Ok(Outcome::None));
+        assert_eq!(
+            to_json(&answer)["sqlalchemy"],
+            json!("session.get(Student, 13).nickname")
+        );
+        answer.sqlalchemy = String::new();
+        answer.input = ":layout side".into();
+        assert_eq!(
+            to_json(&answer)["sqlalchemy"],
+            json!("# :layout is ormscope's own command: it has no SQLAlchemy spelling")
         );
     }
 

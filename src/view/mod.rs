@@ -5,6 +5,7 @@ pub mod dialects;
 pub mod highlight;
 pub mod json;
 pub mod panels;
+pub mod python;
 pub mod style;
 pub mod table;
 
@@ -36,6 +37,8 @@ pub struct Settings {
     pub params: bool,
     /// Show how long each statement took (off for reproducible output).
     pub timing: bool,
+    /// Show the statement's SQLAlchemy 2.x code under the panels (`:python on|off`).
+    pub python: bool,
 }
 
 impl Default for Settings {
@@ -47,6 +50,7 @@ impl Default for Settings {
             max_rows: DEFAULT_ROWS,
             params: false,
             timing: false,
+            python: false,
         }
     }
 }
@@ -79,6 +83,15 @@ pub fn statement_view(response: &Response, registry: &Registry, settings: &Setti
             settings.width,
             painter,
         ));
+        if settings.python {
+            out.push_str(&python::python_panel(
+                response,
+                registry,
+                settings.layout,
+                settings.width,
+                painter,
+            ));
+        }
     }
     match &response.outcome {
         Ok(_) => out.push_str(&outcome_text(response, registry, settings)),

@@ -1,0 +1,823 @@
+//! Reading: what an expression stands for in Python (a `select()` not run yet, an object, an
+//! object's relationship, a value) and the code that gives it.
+
+use super::{python, Bound, Speller, Why};
+use crate::mapper::{Link, Relationship};
+use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Member};
+
+/// A `select(...)` being built up, method by method, before it runs.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Select {
+    /// The table whose rows it reads.
+    pub table: String,
+    /// A bound name holding the select it extends (`q`), or none for `select(Student)`.
+    pub base: Option<String>,
+    /// Whether it reads whole objects of a mapped class (`session.scalars`), not rows.
+    pub whole: bool,
+    /// Chosen columns (`select(Student.name, Student.email)`).
+    pub columns: Vec<String>,
+    /// Conditions, each one argument of `.where(...)`.
+    pub wheres: Vec<String>,
+    /// `.group_by(...)` columns.
+    pub group_by: Vec<String>,
+    /// `.having(...)` conditions.
+    pub having: Vec<String>,
+    /// `.order_by(...)` terms.
+    pub order_by: Vec<String>,
+    /// `.limit(n)`.
+    pub limit: Option<String>,
+    /// `.offset(n)`.
+    pub offset: Option<String>,
+    /// `.distinct()`.
+    pub distinct: bool,
+    /// Loader options (`selectinload(Student.classes)`).
+    pub options: Vec<String>,
+    /// Whether the result needs `.unique()` (a collection joined in by `joinedload`).
+    pub unique: bool,
+    /// Whether it is an object's relationship, a Python list in SQLAlchemy (so `[i]` is a
+    /// position).
+    pub of_object: bool,
+}
+
+/// What an expression stands for, with the code that gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Shape {
+    /// A query not run yet.
+    Select(Select),
+    /// An object's collection relationship (`student.classes`), owner code and relationship.
+    Related(String, Relationship),
+    /// One object of `table` (or None), and the code that gives it.
+    Object(String, String),
+    /// A plain value's code.
+    Value(String),
+    /// Rows already fetched (`session.execute(...).all()`).
+    Rows(String),
+    /// `{'name': ...}` or `name=...` arguments: keyword and value code.
+    Dict(Vec<(String, String)>),
+    /// A new object of `table`: its constructor call, and where it goes (`{obj}` stands for it).
+    Made(String, String, String),
+    /// A write whose lines are already written.
+    Written,
+}
+
+/// Where a new object goes in the session: `session.add(...)`.
+pub(super) const ADD_TO_SESSION: &str = "session.add({obj})";
+
+impl Select {
+    /// `select(Class)` over every row of `table`.
+    pub fn of(table: &str, whole: bool) -> Select {
+        Select {
+            table: table.to_string(),
+            base: None,
+            whole,
+            columns: Vec::new(),
+            wheres: Vec::new(),
+            group_by: Vec::new(),
+            having: Vec::new(),
+            order_by: Vec::new(),
+            limit: None,
+            offset: None,
+            distinct: false,
+            options: Vec::new(),
+            unique: false,
+            of_object: false,
+        }
+    }
+
+    /// Whether its rows are those of its conditions alone: no paging, projection, grouping or
+    /// bound base, so the conditions can be reused inside `has()`, `update()` or a count.
+    pub fn is_plain(&self) -> bool {
+        self.base.is_none()
+            && self.limit.is_none()
+            && self.offset.is_none()
+            && !self.distinct
+            && self.columns.is_empty()
+            && self.group_by.is_empty()
+            && self.having.is_empty()
+    }
+}
+
+/// `and_(a, b)` of several conditions, the condition itself for one, none for none.
+pub(super) fn all_of(parts: &[String]) -> Option<String> {
+    match parts {
+        [] => None,
+        [one] => Some(one.clone()),
+        many => Some(format!("and_({})", many.join(", "))),
+    }
+}
+
+impl Speller<'_> {
+    /// The name a table's rows go by in Python: the mapped class (`Student`), or the Core
+    /// table itself (`memberships`).
+    pub(super) fn entity(&self, table: &str) -> String {
+        self.reg.class_name(table).to_string()
+    }
+
+    /// Whether a table has a mapped class.
+    pub(super) fn is_mapped(&self, table: &str) -> bool {
+        self.reg.mapper_of(table).is_some()
+    }
+
+    /// A column as Python names it: `Student.year`, or `memberships.c.student_id`.
+    pub(super) fn column(&self, table: &str, column: &str) -> String {
+        if self.is_mapped(table) {
+            format!("{}.{column}", self.entity(table))
+        } else {
+            format!("{table}.c.{column}")
+        }
+    }
+
+    /// The single key column of a table (`id`).
+    pub(super) fn key_column(&self, table: &str) -> Result<String, Why> {
+        self.reg
+            .metadata
+            .table(table)
+            .and_then(|t| t.single_key())
+            .map(|c| c.name.clone())
+            .ok_or_else(|| format!("{table} has no single key column"))
+    }
+
+    /// The select as Python: `select(Student).where(...).order_by(...)`.
+    pub(super) fn select_text(&self, s: &Select) -> String {
+        let entity = self.entity(&s.table);
+        let columns = if s.columns.is_empty() {
+            &s.group_by
+        } else {
+            &s.columns
+        };
+        let mut out = match (&s.base, columns.is_empty()) {
+            (Some(base), true) => base.clone(),
+            (Some(base), false) => format!("{base}.with_only_columns({})", columns.join(", ")),
+            (None, true) => format!("select({entity})"),
+            (None, false) => format!("select({})", columns.join(", ")),
+        };
+        let clauses = [
+            ("where", &s.wheres),
+            ("group_by", &s.group_by),
+            ("having", &s.having),
+            ("order_by", &s.order_by),
+        ];
+        for (name, parts) in clauses {
+            if !parts.is_empty() {
+                out.push_str(&format!(".{name}({})", parts.join(", ")));
+            }
+        }
+        if let Some(n) = &s.limit {
+            out.push_str(&format!(".limit({n})"));
+        }
+        if let Some(n) = &s.offset {
+            out.push_str(&format!(".offset({n})"));
+        }
+        if s.distinct {
+            out.push_str(".distinct()");
+        }
+        if !s.options.is_empty() {
+            out.push_str(&format!(".options({})", s.options.join(", ")));
+        }
+        out
+    }
+
+    /// The code that runs a select and gives its rows: `session.scalars(...).all()` for whole
+    /// objects, `session.execute(...).all()` for rows of columns.
+    pub(super) fn fetch(&self, s: &Select) -> String {
+        let text = self.select_text(s);
+        if s.whole && s.columns.is_empty() && s.group_by.is_empty() {
+            let unique = if s.unique { ".unique()" } else { "" };
+            format!("session.scalars({text}){unique}.all()")
+        } else {
+            format!("session.execute({text}).all()")
+        }
+    }
+
+    /// An object's collection relationship as a select of its rows, by the owner's key:
+    /// `select(Class).where(Class.student_id == 13)`, `select(Club).where(Club.members.any(
+    /// Student.id == 13))`.
+    pub(super) fn related_select(&self, owner: &str, rel: &Relationship) -> Select {
+        let mut s = Select::of(&rel.target, self.is_mapped(&rel.target));
+        let owner_key = self.key_column(&rel.owner).unwrap_or_else(|_| "id".into());
+        let key = self.key_of_object(owner, &rel.owner, &owner_key);
+        let back = self
+            .reg
+            .relationship(&rel.target, &rel.back_populates)
+            .map(|b| self.column(&rel.target, &b.name));
+        let cond = match (&rel.link, back) {
+            (Link::OneToMany { column }, _) => {
+                format!("{} == {key}", self.column(&rel.target, column))
+            }
+            (Link::ManyToMany { .. }, Some(back)) => format!(
+                "{back}.any({} == {key})",
+                self.column(&rel.owner, &owner_key)
+            ),
+            (
+                Link::ManyToMany {
+                    secondary,
+                    owner_column,
+                    target_column,
+                },
+                None,
+            ) => {
+                let target_key = self.key_column(&rel.target).unwrap_or_else(|_| "id".into());
+                format!(
+                    "{}.in_(select({secondary}.c.{target_column}).where({secondary}.c.{owner_column} == {key}))",
+                    self.column(&rel.target, &target_key)
+                )
+            }
+            (Link::ManyToOne { column }, _) => format!(
+                "{} == {owner}.{column}",
+                self.column(&rel.target, &owner_key)
+            ),
+        };
+        s.wheres.push(cond);
+        s.of_object = true;
+        s
+    }
+
+    /// The key of the object `code` gives: `13` for `session.get(Student, 13)`, else
+    /// `code.id`.
+    fn key_of_object(&self, code: &str, table: &str, key_column: &str) -> String {
+        let prefix = format!("session.get({}, ", self.entity(table));
+        code.strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(')'))
+            .filter(|inner| !inner.contains(['(', ')', ',']))
+            .map_or_else(|| format!("{code}.{key_column}"), str::to_string)
+    }
+
+    /// The rows related through `rel` to any row of `s`, each once:
+    /// `select(Class).where(Class.student.has(Student.year == 2))`.
+    pub(super) fn follow(&self, s: &Select, rel: &Relationship) -> Result<Select, Why> {
+        let back = self
+            .reg
+            .relationship(&rel.target, &rel.back_populates)
+            .ok_or_else(|| {
+                format!(
+                    "{} has no relationship back to {}",
+                    self.entity(&rel.target),
+                    self.entity(&rel.owner)
+                )
+            })?;
+        let test = if back.is_collection() { "any" } else { "has" };
+        let criterion = if s.is_plain() {
+            all_of(&s.wheres).unwrap_or_default()
+        } else {
+            let key = self.key_column(&s.table)?;
+            let mut keys = s.clone();
+            keys.columns = vec![self.column(&s.table, &key)];
+            keys.options.clear();
+            format!(
+                "{}.in_({})",
+                self.column(&s.table, &key),
+                self.select_text(&keys)
+            )
+        };
+        let mut out = Select::of(&rel.target, self.is_mapped(&rel.target));
+        out.wheres.push(format!(
+            "{}.{test}({criterion})",
+            self.column(&rel.target, &back.name)
+        ));
+        Ok(out)
+    }
+
+    /// A collection shape as a select (an object's relationship becomes one).
+    pub(super) fn as_select(&self, shape: Shape) -> Result<Select, Why> {
+        match shape {
+            Shape::Select(s) => Ok(s),
+            Shape::Related(owner, rel) => Ok(self.related_select(&owner, &rel)),
+            _ => Err("this is not a collection".into()),
+        }
+    }
+
+    /// The code of an object, giving it a helper name first when it is more than a name.
+    pub(super) fn named(&mut self, table: &str, code: String) -> String {
+        if python::is_identifier(&code) {
+            return code;
+        }
+        let name = self.helper_name(table);
+        self.lines.push(format!("{name} = {code}"));
+        name
+    }
+
+    /// Reads an expression outside any condition.
+    pub(super) fn read(&mut self, e: &Expr) -> Result<Shape, Why> {
+        match &e.kind {
+            ExprKind::Literal(lit) => Ok(Shape::Value(python::literal(lit))),
+            ExprKind::Name(name) => self.name(name),
+            ExprKind::List(items) => {
+                let codes = items
+                    .iter()
+                    .map(|i| self.value(i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Shape::Value(format!("[{}]", codes.join(", "))))
+            }
+            ExprKind::Dict(entries) => {
+                let mut pairs = Vec::new();
+                for (key, value) in entries {
+                    pairs.push((key.name.clone(), self.value(value)?));
+                }
+                Ok(Shape::Dict(pairs))
+            }
+            ExprKind::Member(base, Member::Name(attr)) => {
+                let base = self.read(base)?;
+                self.member(base, attr)
+            }
+            ExprKind::Member(base, Member::Key(key, _)) => {
+                let base = self.read(base)?;
+                self.index(base, key.to_string())
+            }
+            ExprKind::Index(base, key) => {
+                let base = self.read(base)?;
+                let key = self.value(key)?;
+                self.index(base, key)
+            }
+            ExprKind::Call(callee, args) => self.call(callee, args),
+            ExprKind::Neg(inner) => Ok(Shape::Value(python::negated(&self.value(inner)?))),
+            ExprKind::Arith(l, op, r) => Ok(Shape::Value(self.arith(l, *op, r, None)?)),
+            ExprKind::Compare(..) | ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..) => {
+                Err(
+                    "a condition on its own has no rows to test: it belongs inside where(...)"
+                        .into(),
+                )
+            }
+        }
+    }
+
+    /// The code of an expression used as a value (an argument, the right side of `=`).
+    pub(super) fn value(&mut self, e: &Expr) -> Result<String, Why> {
+        let shape = self.read(e)?;
+        self.value_code(shape)
+    }
+
+    /// The code of a shape used as a value.
+    pub(super) fn value_code(&mut self, shape: Shape) -> Result<String, Why> {
+        match shape {
+            Shape::Value(code) | Shape::Object(_, code) | Shape::Rows(code) => Ok(code),
+            Shape::Related(owner, rel) => Ok(format!("{owner}.{}", rel.name)),
+            Shape::Select(s) => Ok(self.fetch(&s)),
+            Shape::Made(table, ctor, place) => Ok(self.place_new(&table, ctor, &place)),
+            Shape::Dict(pairs) => Ok(format!(
+                "{{{}}}",
+                pairs
+                    .iter()
+                    .map(|(k, v)| format!("{}: {v}", python::text_literal(k)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Shape::Written => Err("a write gives no value to use here".into()),
+        }
+    }
+
+    /// Puts a new object where it goes under a helper name, and gives that name.
+    pub(super) fn place_new(&mut self, table: &str, ctor: String, place: &str) -> String {
+        let name = self.helper_name(table);
+        self.lines.push(format!("{name} = {ctor}"));
+        self.lines.push(place.replace("{obj}", &name));
+        self.wrote = true;
+        name
+    }
+
+    fn name(&mut self, name: &str) -> Result<Shape, Why> {
+        if let Some(table) = self.locals.get(name) {
+            return Ok(Shape::Object(table.clone(), name.to_string()));
+        }
+        if let Some(bound) = self.names.get(name) {
+            return Ok(match bound {
+                Bound::Object(table) => Shape::Object(table.clone(), name.to_string()),
+                Bound::Query {
+                    table,
+                    whole,
+                    of_object,
+                } => {
+                    let mut s = Select::of(table, *whole && self.is_mapped(table));
+                    s.base = Some(name.to_string());
+                    s.of_object = *of_object;
+                    Shape::Select(s)
+                }
+                Bound::Value | Bound::Nothing => Shape::Value(name.to_string()),
+            });
+        }
+        if let Some(c) = self.reg.collection(name) {
+            let table = c.table.name.clone();
+            return Ok(Shape::Select(Select::of(&table, self.is_mapped(&table))));
+        }
+        if name == "session" {
+            return Ok(Shape::Value(name.to_string()));
+        }
+        Err(format!(
+            "'{name}' is no mapped class, table or name bound earlier"
+        ))
+    }
+
+    fn member(&mut self, base: Shape, attr: &Ident) -> Result<Shape, Why> {
+        let name = attr.name.as_str();
+        match base {
+            Shape::Object(table, code) => Ok(match self.reg.relationship(&table, name).cloned() {
+                Some(rel) if rel.is_collection() => Shape::Related(code, rel),
+                Some(rel) => Shape::Object(rel.target.clone(), format!("{code}.{name}")),
+                None => Shape::Value(format!("{code}.{name}")),
+            }),
+            Shape::Select(_) | Shape::Related(..) => {
+                let s = self.as_select(base)?;
+                match self.reg.relationship(&s.table, name).cloned() {
+                    Some(rel) => Ok(Shape::Select(self.follow(&s, &rel)?)),
+                    None => Err(format!(
+                        "'{name}' is not a relationship of the collection {}",
+                        s.table
+                    )),
+                }
+            }
+            Shape::Made(table, ctor, place) => {
+                let obj = self.place_new(&table, ctor, &place);
+                self.member(Shape::Object(table, obj), attr)
+            }
+            Shape::Value(code) => Ok(Shape::Value(format!("{code}.{name}"))),
+            Shape::Rows(_) | Shape::Dict(_) | Shape::Written => {
+                Err(format!("this has no '{name}'"))
+            }
+        }
+    }
+
+    /// `collection[key]`: `session.get(Student, 13)`, or the one row of a narrowed select; on
+    /// an object's relationship `[i]` is a position, as in the Python list SQLAlchemy gives.
+    pub(super) fn index(&mut self, base: Shape, key: String) -> Result<Shape, Why> {
+        let s = match base {
+            Shape::Select(s) if s.of_object => {
+                let code = format!("{}[{key}]", self.fetch(&s));
+                return Ok(Shape::Object(s.table, code));
+            }
+            Shape::Select(s) => s,
+            Shape::Related(owner, rel) => {
+                return Ok(Shape::Object(
+                    rel.target.clone(),
+                    format!("{owner}.{}[{key}]", rel.name),
+                ))
+            }
+            _ => return Err("only a collection can be indexed by key".into()),
+        };
+        let key_column = self.key_column(&s.table)?;
+        let entity = self.entity(&s.table);
+        if s.wheres.is_empty() && s.is_plain() && s.whole {
+            return Ok(Shape::Object(
+                s.table,
+                format!("session.get({entity}, {key})"),
+            ));
+        }
+        let mut narrowed = s;
+        narrowed.wheres.push(format!(
+            "{} == {key}",
+            self.column(&narrowed.table, &key_column)
+        ));
+        let code = format!("session.scalars({}).one()", self.select_text(&narrowed));
+        Ok(Shape::Object(narrowed.table, code))
+    }
+
+    /// `get(key, None)`, SQLAlchemy's `session.get`: the object, or None when there is none.
+    fn get_or_none(&mut self, base: Shape, key: String) -> Result<Shape, Why> {
+        let s = self.as_select(base)?;
+        let entity = self.entity(&s.table);
+        if s.wheres.is_empty() && s.is_plain() && s.whole {
+            return Ok(Shape::Object(
+                s.table,
+                format!("session.get({entity}, {key})"),
+            ));
+        }
+        let key_column = self.key_column(&s.table)?;
+        let mut narrowed = s;
+        narrowed.wheres.push(format!(
+            "{} == {key}",
+            self.column(&narrowed.table, &key_column)
+        ));
+        let code = format!(
+            "session.scalars({}).one_or_none()",
+            self.select_text(&narrowed)
+        );
+        Ok(Shape::Object(narrowed.table, code))
+    }
+
+    fn call(&mut self, callee: &Expr, args: &[Argument]) -> Result<Shape, Why> {
+        match &callee.kind {
+            ExprKind::Member(base, Member::Name(method)) => {
+                if matches!(&base.kind, ExprKind::Name(n) if n == "session") {
+                    return Ok(Shape::Value(format!(
+                        "session.{}({})",
+                        method.name,
+                        self.arguments(args)?
+                    )));
+                }
+                let base = self.read(base)?;
+                self.method(base, method, args)
+            }
+            ExprKind::Name(name) => self.function(name, args),
+            _ => Err("this cannot be called".into()),
+        }
+    }
+
+    /// Arguments as Python: `a, b, key=c`.
+    pub(super) fn arguments(&mut self, args: &[Argument]) -> Result<String, Why> {
+        let mut out = Vec::new();
+        for arg in args {
+            let value = self.value(&arg.value)?;
+            out.push(match &arg.keyword {
+                Some(k) => format!("{}={value}", k.name),
+                None => value,
+            });
+        }
+        Ok(out.join(", "))
+    }
+
+    /// `Student(name=...)` (a new object) and `len(...)`.
+    fn function(&mut self, name: &str, args: &[Argument]) -> Result<Shape, Why> {
+        if name == "len" {
+            if let [only] = args {
+                let shape = self.read(&only.value)?;
+                return Ok(Shape::Value(match shape {
+                    Shape::Related(owner, rel) => format!("len({owner}.{})", rel.name),
+                    other => self.aggregate_code(other, "count", None)?,
+                }));
+            }
+        }
+        match self.reg.collection(name) {
+            Some(c) if c.mapper.is_some_and(|m| m.class_name == name) => {
+                let table = c.table.name.clone();
+                let ctor = format!("{name}({})", self.arguments(args)?);
+                Ok(Shape::Made(table, ctor, ADD_TO_SESSION.into()))
+            }
+            Some(_) => Err(format!("{name} is a collection, not a class")),
+            None => Err(format!(
+                "'{name}' is no mapped class or function ormscope knows"
+            )),
+        }
+    }
+
+    fn method(&mut self, base: Shape, method: &Ident, args: &[Argument]) -> Result<Shape, Why> {
+        let name = method.name.as_str();
+        match base {
+            Shape::Select(_) | Shape::Related(..) => self.query_method(base, name, args),
+            Shape::Object(table, code) => self.object_method(&table, code, name, args),
+            Shape::Made(table, ctor, place) => {
+                let obj = self.place_new(&table, ctor, &place);
+                self.object_method(&table, obj, name, args)
+            }
+            Shape::Value(code) => Ok(Shape::Value(format!(
+                "{code}.{name}({})",
+                self.arguments(args)?
+            ))),
+            Shape::Rows(_) | Shape::Dict(_) | Shape::Written => {
+                Err(format!("{name}() is not a method of this"))
+            }
+        }
+    }
+
+    fn query_method(&mut self, base: Shape, name: &str, args: &[Argument]) -> Result<Shape, Why> {
+        match name {
+            "all" => Ok(base),
+            "count" | "sum" | "avg" | "min" | "max" => {
+                let column = args.first().map(|a| &a.value);
+                let code = match (&base, name, column) {
+                    (Shape::Related(owner, rel), "count", None) => {
+                        format!("len({owner}.{})", rel.name)
+                    }
+                    _ => self.aggregate_code(base.clone(), name, column)?,
+                };
+                let grouped = matches!(&base, Shape::Select(s) if !s.group_by.is_empty());
+                Ok(if grouped {
+                    Shape::Rows(code)
+                } else {
+                    Shape::Value(code)
+                })
+            }
+            "add" | "create" | "append" => self.add_to(base, name, args),
+            "remove" => self.remove_from(base, args),
+            "update" => self.bulk_update(base, args),
+            "delete" => self.bulk_delete(base),
+            "get" => match args {
+                [only] => {
+                    let key = self.value(&only.value)?;
+                    self.index(base, key)
+                }
+                [key, default] if is_none(&default.value) => {
+                    let key = self.value(&key.value)?;
+                    self.get_or_none(base, key)
+                }
+                _ => Err("get() takes one key".into()),
+            },
+            "one" | "one_or_none" => {
+                let s = self.as_select(base)?;
+                let code = format!("session.scalars({}).{name}()", self.select_text(&s));
+                Ok(if s.columns.is_empty() {
+                    Shape::Object(s.table, code)
+                } else {
+                    Shape::Value(code)
+                })
+            }
+            "first" => {
+                let s = self.as_select(base)?;
+                let code = if s.whole || !s.columns.is_empty() {
+                    format!("session.scalars({}).first()", self.select_text(&s))
+                } else {
+                    format!("session.execute({}).first()", self.select_text(&s))
+                };
+                Ok(if s.columns.is_empty() {
+                    Shape::Object(s.table, code)
+                } else {
+                    Shape::Value(code)
+                })
+            }
+            _ => {
+                let mut s = self.as_select(base)?;
+                self.shape_select(&mut s, name, args)?;
+                Ok(Shape::Select(s))
+            }
+        }
+    }
+
+    /// The methods that shape a select: `where`, `order_by`, `limit`, `select`, `include`, ….
+    fn shape_select(&mut self, s: &mut Select, name: &str, args: &[Argument]) -> Result<(), Why> {
+        let table = s.table.clone();
+        match name {
+            "where" | "filter" => {
+                for arg in args {
+                    if arg.keyword.is_some() {
+                        return Err(format!("{name}() takes conditions, not name=value"));
+                    }
+                    let parts = self.where_parts(&arg.value, &table)?;
+                    s.wheres.extend(parts);
+                }
+            }
+            "filter_by" => {
+                for arg in args {
+                    let Some(key) = &arg.keyword else {
+                        return Err("filter_by() takes name=value arguments".into());
+                    };
+                    let cond = self.equality(&table, &key.name, &arg.value)?;
+                    s.wheres.push(cond);
+                }
+            }
+            "order_by" => {
+                for arg in args {
+                    let term = self.order_term(&arg.value, &table, false)?;
+                    s.order_by.push(term);
+                }
+            }
+            "limit" | "offset" => {
+                let [only] = args else {
+                    return Err(format!("{name}() takes one number"));
+                };
+                let n = self.value(&only.value)?;
+                if name == "limit" {
+                    s.limit = Some(n);
+                } else {
+                    s.offset = Some(n);
+                }
+            }
+            "distinct" => s.distinct = true,
+            "select" => {
+                s.columns = self.column_list(&table, args)?;
+            }
+            "group_by" => {
+                s.group_by = self.column_list(&table, args)?;
+            }
+            "having" => {
+                for arg in args {
+                    let parts = self.where_parts(&arg.value, &table)?;
+                    s.having.extend(parts);
+                }
+            }
+            "include" | "join_load" => self.loader_options(s, name, args)?,
+            other => return Err(format!("no method '{other}' on the collection {}", s.table)),
+        }
+        Ok(())
+    }
+
+    /// `selectinload(Student.classes)` / `joinedload(Student.classes)` for `include` /
+    /// `join_load`.
+    fn loader_options(&mut self, s: &mut Select, name: &str, args: &[Argument]) -> Result<(), Why> {
+        let loader = if name == "include" {
+            "selectinload"
+        } else {
+            "joinedload"
+        };
+        for arg in args {
+            let rel_name = match &arg.value.kind {
+                ExprKind::Name(n) => n.clone(),
+                ExprKind::Member(_, Member::Name(n)) => n.name.clone(),
+                _ => return Err("a relationship name is expected".into()),
+            };
+            let rel = self
+                .reg
+                .relationship(&s.table, &rel_name)
+                .cloned()
+                .ok_or_else(|| format!("no relationship '{rel_name}' on {}", s.table))?;
+            s.options
+                .push(format!("{loader}({})", self.column(&s.table, &rel.name)));
+            if loader == "joinedload" && rel.is_collection() {
+                s.unique = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Columns named in `select(...)`, `group_by(...)`.
+    fn column_list(&mut self, table: &str, args: &[Argument]) -> Result<Vec<String>, Why> {
+        args.iter()
+            .map(|a| self.column_argument(table, &a.value))
+            .collect()
+    }
+
+    /// A column named by a bare name, a text or `Student.year`.
+    pub(super) fn column_argument(&mut self, table: &str, e: &Expr) -> Result<String, Why> {
+        match &e.kind {
+            ExprKind::Name(n) => Ok(self.column(table, n)),
+            ExprKind::Literal(crate::syntax::ast::Literal::Text(n)) => Ok(self.column(table, n)),
+            ExprKind::Arith(l, op, r) => self.arith(l, *op, r, Some(table)),
+            ExprKind::Member(base, Member::Name(col)) => match &base.kind {
+                ExprKind::Name(class) => match self.reg.collection(class) {
+                    Some(c) => Ok(self.column(&c.table.name.clone(), &col.name)),
+                    None => Err(format!("'{class}' is no mapped class")),
+                },
+                _ => Err("a column name is expected here".into()),
+            },
+            _ => Err("a column name is expected here".into()),
+        }
+    }
+
+    /// The code of an aggregate over a collection: `session.scalar(select(func.count())
+    /// .select_from(Student).where(...))`, or per group `session.execute(...).all()`.
+    pub(super) fn aggregate_code(
+        &mut self,
+        base: Shape,
+        name: &str,
+        column: Option<&Expr>,
+    ) -> Result<String, Why> {
+        let s = self.as_select(base)?;
+        let column = match column {
+            Some(e) => Some(self.column_argument(&s.table, e)?),
+            None => None,
+        };
+        let call = match &column {
+            Some(c) => format!("func.{name}({c})"),
+            None => format!("func.{name}()"),
+        };
+        if !s.group_by.is_empty() {
+            let mut grouped = s.clone();
+            grouped.columns = s.group_by.clone();
+            grouped.columns.push(call);
+            grouped.options.clear();
+            return Ok(format!(
+                "session.execute({}).all()",
+                self.select_text(&grouped)
+            ));
+        }
+        if s.is_plain() {
+            let mut agg = s.clone();
+            agg.columns = vec![call];
+            agg.order_by.clear();
+            agg.options.clear();
+            let text = self.select_text(&agg);
+            let head = format!("select({})", agg.columns.join(", "));
+            let text = match (column.is_none(), text.strip_prefix(&head)) {
+                (true, Some(rest)) => {
+                    format!("{head}.select_from({}){rest}", self.entity(&s.table))
+                }
+                _ => text,
+            };
+            return Ok(format!("session.scalar({text})"));
+        }
+        let mut inner = s.clone();
+        inner.options.clear();
+        let sub = format!("{}.subquery()", self.select_text(&inner));
+        Ok(match column {
+            None => format!("session.scalar(select(func.count()).select_from({sub}))"),
+            Some(c) => {
+                let col = c.rsplit('.').next().unwrap_or(&c).to_string();
+                let name_ = self.helper_name("subquery");
+                self.lines.push(format!("{name_} = {sub}"));
+                format!("session.scalar(select(func.{name}({name_}.c.{col})))")
+            }
+        })
+    }
+
+    fn object_method(
+        &mut self,
+        table: &str,
+        code: String,
+        name: &str,
+        args: &[Argument],
+    ) -> Result<Shape, Why> {
+        match name {
+            "update" => self.update_object(table, code, args),
+            "delete" => {
+                self.lines.push(format!("session.delete({code})"));
+                self.wrote = true;
+                Ok(Shape::Written)
+            }
+            other => Err(format!(
+                "no method '{other}' on a {} object",
+                self.entity(table)
+            )),
+        }
+    }
+}
+
+/// Whether an expression is the literal None.
+fn is_none(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Literal(crate::syntax::ast::Literal::None))
+}
