@@ -1,4 +1,4 @@
-//! Criterion benches of the statement pipeline: parsing each language form of the contract,
+//! Criterion benches of the statement pipeline: parsing each language form,
 //! rendering SQL from the mapper's statement trees, and whole statements (parse → resolve →
 //! SQL → SQLite → result) on the in-memory School.
 //!
@@ -14,7 +14,7 @@ use ormscope::syntax;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-/// One statement of each language form (contract §2), named for the report.
+/// One statement of each language form (the language), named for the report.
 const FORMS: &[(&str, &str)] = &[
     ("collection", "students"),
     ("key_index", "students[13]"),

@@ -1,4 +1,4 @@
-//! Errors of every stage: a kind the contract names, a message in the learner's words, and
+//! Errors of every stage: a kind from a fixed list (as JSON names it), a message in the learner's words, and
 //! the span of input it is about.
 
 use std::fmt;
@@ -41,7 +41,7 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// The contract's error kinds.
+/// The kinds of error, as JSON names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The text is not a statement of the language.
@@ -61,7 +61,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The contract's name for the kind, as it appears in JSON.
+    /// The name of the kind, as it appears in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::Parse => "parse",

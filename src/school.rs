@@ -1,4 +1,4 @@
-//! The School database of the contract: its tables (Core) and its mapped classes (ORM).
+//! The School database: its tables (Core) and its mapped classes (ORM).
 
 use crate::db::reflect::DeclaredName;
 use crate::mapper::{Link, Mapper, Registry, Relationship};

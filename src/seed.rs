@@ -1,6 +1,6 @@
 //! The School's default data: a deterministic function of the number of students.
 //!
-//! The contract (section 1) asks for the same rows on every machine and every run, so nothing here
+//! A School has the same rows on every machine and every run, so nothing here
 //! reads a clock or a random source: every value is arithmetic on a row's index, mixed through a
 //! fixed integer hash where a little variety reads better than a visible pattern. Ids in every table
 //! run 1..N without gaps, and every insert names its columns, id included.
@@ -19,7 +19,7 @@ use crate::sql::{ColumnRef, CompareOp, Expr, Insert, Order, Pragma, Select, Stat
 /// How many students the default School has.
 pub const DEFAULT_STUDENTS: u64 = 40;
 
-/// The fewest teachers a School has, whatever its size (the contract's teachers 1..6).
+/// The fewest teachers a School has, whatever its size (teachers 1..6 at least).
 const MIN_TEACHERS: u64 = 6;
 /// One teacher per this many students, at scale.
 const STUDENTS_PER_TEACHER: u64 = 5;
@@ -189,8 +189,8 @@ impl Sizes {
 /// Fills an empty School database (tables already created) with deterministic data for `students`
 /// students, in one transaction with prepared statements.
 ///
-/// The same `students` always gives the same rows. Use [`DEFAULT_STUDENTS`] for the School of the
-/// contract; larger values are what `--scale N` asks for. Nothing is written unless everything is:
+/// The same `students` always gives the same rows. Use [`DEFAULT_STUDENTS`] for the default
+/// School; larger values are what `--scale N` asks for. Nothing is written unless everything is:
 /// on an error the transaction is rolled back and the error returned (seeding a database that
 /// already holds rows fails on the first clashing id).
 ///

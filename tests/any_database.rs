@@ -1,4 +1,4 @@
-//! Any SQLite database (contract section 5): files ormscope did not make are read, mapped with
+//! Any SQLite database : files ormscope did not make are read, mapped with
 //! automap's names, and every naming rule is navigable both ways. Expected values are read
 //! from the same file with rusqlite, never copied from the program's output.
 

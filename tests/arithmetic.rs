@@ -1,4 +1,4 @@
-//! Arithmetic and `having` (contract section 2): `+ - * / // %` and unary `-` wherever a value
+//! Arithmetic and `having` : `+ - * / // %` and unary `-` wherever a value
 //! stands, with SQLAlchemy 2's meaning, checked against SQLite itself on the same file.
 
 mod common;

@@ -1,4 +1,4 @@
-//! The command line of contract §3: exit statuses, -e sessions, scripts from a
+//! The command line of the command line: exit statuses, -e sessions, scripts from a
 //! file and from standard input, --db files, the JSON shape, the human view, and
 //! the meta commands.
 

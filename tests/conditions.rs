@@ -1,4 +1,4 @@
-//! Every condition form of contract §2, in `where` / `filter`, checked against
+//! Every condition form of the language, in `where` / `filter`, checked against
 //! hand-written SQL on the same database file.
 
 mod common;

@@ -1,4 +1,4 @@
-//! Engine defects found by comparing with SQLAlchemy (issue 12, items 9–13): each statement
+//! Engine defects found by comparing with SQLAlchemy: each statement
 //! here gives what SQLAlchemy gives for the same work on the same data.
 
 mod common;

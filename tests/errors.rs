@@ -1,4 +1,4 @@
-//! Errors of contract §3: every kind, with its line and column, the SQL that was
+//! Errors of the command line: every kind, with its line and column, the SQL that was
 //! really sent, exit status 1, and the database file exactly as before.
 
 mod common;

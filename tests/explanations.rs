@@ -1,5 +1,5 @@
-//! The line under the statement says what the statement does, not what one of its parts is
-//! (issue 12, item 6), and a link made twice is explained as such.
+//! The line under the statement says what the statement does, not what one of its parts is,
+//! and a link made twice is explained as such.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Loops (issue 12, items 1, 2, 7 and 8): the N+1 advice names what repeated, each N+1 is
+//! Loops: the N+1 advice names what repeated, each N+1 is
 //! reported, the SQL panel sums a loop up, and Ctrl-C stops a loop at once.
 
 mod common;

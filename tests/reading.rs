@@ -1,4 +1,4 @@
-//! Reading forms of contract §2: collections, keys, attributes, relationships,
+//! Reading forms of the language: collections, keys, attributes, relationships,
 //! filter_by, ordering, paging, first, aggregates, select, group_by, variables.
 //! Every expected row comes from hand-written SQL run on the same file with rusqlite.
 

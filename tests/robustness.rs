@@ -3,7 +3,7 @@
 //! Property tests feed arbitrary text and arbitrary sequences of language tokens
 //! to the real binary, many statements per process (one `-e` each) to stay fast,
 //! and check: exit status 0 or 1 (1 exactly when something failed), no panic, one
-//! JSON line per statement echoing it, every error with a contract kind and a
+//! JSON line per statement echoing it, every error with a known kind and a
 //! 1-based line/column inside the statement, and — for writes — that a failed
 //! statement left the database exactly as it was.
 
@@ -743,7 +743,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
 }
 
 /// A script that is not valid UTF-8 must not crash; today the whole script is
-/// refused (see the ignored test below for what the contract asks).
+/// refused (see the ignored test below).
 #[test]
 fn invalid_utf8_script_does_not_crash() {
     let r = run_args_stdin(

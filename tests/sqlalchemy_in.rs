@@ -1,4 +1,4 @@
-//! SQLAlchemy spelled as SQLAlchemy, read in (contract section 4, "In"): each SQLAlchemy 2.x or
+//! SQLAlchemy spelled as SQLAlchemy, read in ("In"): each SQLAlchemy 2.x or
 //! 1.x spelling gives the same SQL and the same result as its short form, run by the real
 //! binary on a fresh School; where SQLAlchemy behaves differently (`session.get` of a missing
 //! key is None), ormscope does as SQLAlchemy does.

@@ -1,4 +1,4 @@
-//! Writing forms of contract §2: inserts, updates, relationship assignment, bulk
+//! Writing forms of the language: inserts, updates, relationship assignment, bulk
 //! writes, deletes with cascades, many-to-many links and transactions. Each
 //! effect is checked by reading the database file with rusqlite afterwards.
 

@@ -1,5 +1,5 @@
-//! Automap: mapped classes and relationships for tables read from a file, named as section 5
-//! of the contract says (SQLAlchemy's `automap_base()`, with ormscope's names).
+//! Automap: mapped classes and relationships for tables read from a file, named by the rules
+//! below (as SQLAlchemy's `automap_base()` does, with ormscope's names).
 //!
 //! - a class per table with a primary key: the table name singular, in CamelCase
 //!   (`order_items` → `OrderItem`); a name that clashes keeps the table name;

@@ -1,4 +1,4 @@
-//! The face of every language form of the contract's section 2, as snapshots: each reads
+//! The face of every language form of the language, as snapshots: each reads
 //! `input` then its SQLAlchemy 2.x code, indented.
 
 use super::{face, Bound, Context};

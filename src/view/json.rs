@@ -1,11 +1,11 @@
-//! The contract's JSON: one object per statement, one per line, for programs and tests.
+//! The JSON answers: one object per statement, one per line, for programs and tests.
 
 use crate::answer::{Executed, Outcome, Response};
 use crate::error::Error;
 use crate::sql::Value;
 use serde_json::{json, Map, Value as Json};
 
-/// The contract's JSON object for one answer.
+/// The JSON object for one answer.
 pub fn to_json(response: &Response) -> Json {
     let mut obj = Map::new();
     obj.insert("input".into(), json!(response.input));

@@ -1,5 +1,5 @@
 //! Stage 6, view: a statement's answer for people — the ORM expression and its SQL side by side
-//! (or stacked), then the result — and for programs, the contract's JSON.
+//! (or stacked), then the result — and for programs, the JSON answers.
 
 pub mod dialects;
 pub mod highlight;

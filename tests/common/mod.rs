@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-/// The error kinds the contract allows.
+/// The error kinds JSON may name.
 pub const ERROR_KINDS: &[&str] = &[
     "parse",
     "name",
@@ -268,7 +268,7 @@ pub fn query_conn(c: &Connection, sql: &str) -> Vec<Vec<Value>> {
     out
 }
 
-/// Every error object has a contract kind, a message and a 1-based line and column.
+/// Every error object has a known kind, a message and a 1-based line and column.
 pub fn assert_error_shape(v: &Value) {
     let e = &v["error"];
     let kind = e["kind"]
