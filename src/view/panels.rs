@@ -27,8 +27,8 @@ pub fn line_width(line: &[Run]) -> usize {
     line.iter().map(|r| r.text.width()).sum()
 }
 
-/// Wraps runs to `width` columns, breaking only at spaces (a word longer than a line is split)
-/// and at newlines in the text.
+/// Wraps runs to `width` columns, breaking only at spaces and at newlines in the text; a word
+/// longer than a line breaks after a `.`, `(`, `[` or `,`, and only failing that inside a name.
 pub fn wrap(runs: &[Run], width: usize) -> Vec<Line> {
     let width = width.max(1);
     let mut lines: Vec<Line> = vec![Vec::new()];
@@ -52,32 +52,71 @@ pub fn wrap(runs: &[Run], width: usize) -> Vec<Line> {
             }
             Unit::Word(parts) => {
                 let w: usize = parts.iter().map(|(_, t)| t.width()).sum();
-                if used > 0 && used + w > width {
-                    trim_line_end(&mut lines);
-                    lines.push(Vec::new());
-                    used = 0;
-                }
-                for (kind, text) in parts {
-                    if used + text.width() <= width {
-                        used += text.width();
-                        push_run(&mut lines, kind, &text);
-                        continue;
+                let segments = if w > width {
+                    soft_segments(parts)
+                } else {
+                    vec![parts]
+                };
+                for segment in segments {
+                    let sw: usize = segment.iter().map(|(_, t)| t.width()).sum();
+                    if used > 0 && used + sw > width {
+                        trim_line_end(&mut lines);
+                        lines.push(Vec::new());
+                        used = 0;
                     }
-                    for c in text.chars() {
-                        let cw = c.width().unwrap_or(0);
-                        if used + cw > width && used > 0 {
-                            lines.push(Vec::new());
-                            used = 0;
-                        }
-                        push_run(&mut lines, kind, &c.to_string());
-                        used += cw;
-                    }
+                    place_word(&mut lines, &mut used, segment, width);
                 }
             }
         }
     }
     trim_line_end(&mut lines);
     lines
+}
+
+/// Puts a word's parts on the lines, splitting it between characters where it is wider than
+/// a whole line.
+fn place_word(lines: &mut Vec<Line>, used: &mut usize, parts: Vec<(Kind, String)>, width: usize) {
+    for (kind, text) in parts {
+        if *used + text.width() <= width {
+            *used += text.width();
+            push_run(lines, kind, &text);
+            continue;
+        }
+        for c in text.chars() {
+            let cw = c.width().unwrap_or(0);
+            if *used + cw > width && *used > 0 {
+                lines.push(Vec::new());
+                *used = 0;
+            }
+            push_run(lines, kind, &c.to_string());
+            *used += cw;
+        }
+    }
+}
+
+/// A word too wide for a line, cut after each `.`, `(`, `[` and `,` (`session.scalars(` |
+/// `select(` | `Student)` …), so that it breaks where code reads naturally, not inside a name.
+fn soft_segments(parts: Vec<(Kind, String)>) -> Vec<Vec<(Kind, String)>> {
+    let mut segments: Vec<Vec<(Kind, String)>> = vec![Vec::new()];
+    for (kind, text) in parts {
+        let mut current = String::new();
+        for c in text.chars() {
+            current.push(c);
+            if matches!(c, '.' | '(' | '[' | ',') {
+                if let Some(last) = segments.last_mut() {
+                    last.push((kind, std::mem::take(&mut current)));
+                }
+                segments.push(Vec::new());
+            }
+        }
+        if !current.is_empty() {
+            if let Some(last) = segments.last_mut() {
+                last.push((kind, current));
+            }
+        }
+    }
+    segments.retain(|s| !s.is_empty());
+    segments
 }
 
 /// A unit of wrapping: a word (possibly of several kinds, e.g. `'BI301'})`), blanks, or a newline.
@@ -419,6 +458,22 @@ mod tests {
             Run::new(Kind::Plain, "})"),
         ];
         assert_eq!(plain(&wrap(&runs, 10)), vec!["abc", "'BI301'})"]);
+    }
+
+    #[test]
+    fn a_long_chain_breaks_after_dots_and_brackets_not_inside_names() {
+        let runs = vec![Run::new(
+            Kind::Plain,
+            "session.scalars(select(Student).where(Student.year == 2)).all()",
+        )];
+        assert_eq!(
+            plain(&wrap(&runs, 24)),
+            vec![
+                "session.scalars(select(",
+                "Student).where(Student.",
+                "year == 2)).all()",
+            ]
+        );
     }
 
     #[test]
