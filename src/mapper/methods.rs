@@ -160,6 +160,20 @@ pub const METHODS: &[Method] = &[
         G::Object,
         "the first object, or None",
     ),
+    method(
+        "one",
+        R::Collection,
+        T::Values,
+        G::Object,
+        "the one object there is: an error when there is none or more than one",
+    ),
+    method(
+        "one_or_none",
+        R::Collection,
+        T::Values,
+        G::Object,
+        "the one object there is, or None; an error when there are several",
+    ),
     method("all", R::Collection, T::Values, G::Collection, "every row"),
     method(
         "get",
@@ -223,6 +237,13 @@ pub const METHODS: &[Method] = &[
         T::Columns,
         G::Collection,
         "one row per group: GROUP BY",
+    ),
+    method(
+        "having",
+        R::Collection,
+        T::Columns,
+        G::Collection,
+        "keeps the groups that pass a test: HAVING",
     ),
     method("add", R::Collection, T::Row, G::Write, "a new row: INSERT"),
     method(
@@ -308,6 +329,7 @@ mod tests {
     #[test]
     fn the_name_lists_come_from_the_registry() {
         assert!(QUERY_METHODS.contains(&"group_by"));
+        assert!(QUERY_METHODS.contains(&"having") && QUERY_METHODS.contains(&"one_or_none"));
         assert!(!OBJECT_METHODS.contains(&"where"));
         assert_eq!(OBJECT_METHODS, ["update", "delete"]);
         assert_eq!(find("first").map(|m| m.gives), Some(Gives::Object));
