@@ -395,8 +395,10 @@ fn demo(
 fn demo_list() -> String {
     let mut text =
         String::from("Built-in demos (ormscope demo NAME; a file of your own by its path):\n");
-    for (name, file) in ormscope::demo::built_in() {
-        text.push_str(&format!("  {name:<14} {file}\n"));
+    let demos = ormscope::demo::built_in();
+    let width = demos.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    for (name, file) in demos {
+        text.push_str(&format!("  {name:<width$}  {file}\n"));
     }
     text
 }
