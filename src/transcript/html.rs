@@ -126,7 +126,10 @@ fn statement(number: usize, record: &Record, cx: Context<'_>) -> String {
     }
     out.push_str(&result(record, cx, &settings));
     for note in &response.notes {
-        out.push_str(&format!("<p class=\"note\">note: {}</p>\n", escape(note)));
+        out.push_str(&format!(
+            "<p class=\"note\">note: {}</p>\n",
+            escape(&note.text)
+        ));
     }
     out.push_str("</div>\n</section>\n");
     out

@@ -54,7 +54,7 @@ fn statement(number: usize, record: &Record, cx: Context<'_>) -> String {
     }
     out.push_str(&result(record, cx));
     for note in &response.notes {
-        out.push_str(&format!("> note: {}\n\n", escape(note)));
+        out.push_str(&format!("> note: {}\n\n", escape(&note.text)));
     }
     out
 }
