@@ -77,7 +77,7 @@ pub struct Response {
     /// Every SQL statement sent, in order (also those of a failed statement).
     pub sql: Vec<Executed>,
     /// Plain-words notes: what cascaded, what was loaded.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// What the mapper did, step by step, in plain words.
     pub mapping: Vec<String>,
     /// Text a meta command printed (`:help`, `:schema`).
@@ -93,6 +93,88 @@ impl Response {
     /// Whether the statement succeeded.
     pub fn ok(&self) -> bool {
         self.outcome.is_ok()
+    }
+}
+
+/// What a note for the learner is about. The kind decides what happens to the note, e.g.
+/// whether a failed statement's rollback undid the work it tells of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    /// Rows of other tables changed by an ON DELETE rule.
+    Cascade,
+    /// A new row and the id the database gave it.
+    Created,
+    /// Rows of an association table linking two objects.
+    Link,
+    /// A change kept pending in the unit of work, not sent yet.
+    Pending,
+    /// Pending changes sent before a query (autoflush).
+    Autoflush,
+    /// How many SQL statements a statement sent.
+    QueryCount,
+    /// A statement that ran once per object (N+1 queries) and how to avoid it.
+    NPlusOne,
+    /// How objects were loaded: from the identity map, an eager load, or not at all.
+    Loading,
+    /// A name bound to an object.
+    Binding,
+    /// Session mode and its calls (begin, flush, commit, rollback, expire_all).
+    Session,
+    /// An explicit transaction opened, committed or rolled back.
+    Transaction,
+    /// A class or table declared, and where its names are kept.
+    Declaration,
+    /// Anything else worth telling (a meta command's answer, a transcript stopped).
+    Info,
+}
+
+impl NoteKind {
+    /// Whether the note tells of work a failed statement did, which its rollback undid (such
+    /// notes are dropped from a failed statement's answer).
+    pub fn undone_by_rollback(self) -> bool {
+        matches!(
+            self,
+            NoteKind::Cascade
+                | NoteKind::Created
+                | NoteKind::Pending
+                | NoteKind::Autoflush
+                | NoteKind::QueryCount
+        )
+    }
+}
+
+/// A plain-words note for the learner: its kind and its text. It prints (and serializes in
+/// JSON) as its text alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// What the note is about.
+    pub kind: NoteKind,
+    /// The note in plain words.
+    pub text: String,
+}
+
+impl Note {
+    /// A note of `kind` saying `text`.
+    pub fn new(kind: NoteKind, text: impl Into<String>) -> Note {
+        Note {
+            kind,
+            text: text.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for Note {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
     }
 }
 
@@ -115,7 +197,7 @@ pub struct Trace {
     /// Every SQL statement sent, in order.
     pub sql: Vec<Executed>,
     /// Plain-words notes for the learner.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// What the mapper did, step by step.
     pub mapping: Vec<String>,
     /// Text a meta command printed.
@@ -138,6 +220,11 @@ impl Trace {
             faces: self.faces,
             sqlalchemy: String::new(),
         }
+    }
+
+    /// Adds a note of `kind` for the learner.
+    pub fn note(&mut self, kind: NoteKind, text: impl Into<String>) {
+        self.notes.push(Note::new(kind, text));
     }
 
     /// Notes the time before a statement is sent.
@@ -163,5 +250,26 @@ impl Trace {
             elapsed,
             failed,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_prints_and_serializes_as_its_text_alone() {
+        let note = Note::new(NoteKind::Created, "new Student with id 21");
+        assert_eq!(note.to_string(), "new Student with id 21");
+        let json = serde_json::to_string(&vec![note]).unwrap();
+        assert_eq!(json, r#"["new Student with id 21"]"#);
+    }
+
+    #[test]
+    fn only_notes_of_undone_work_are_dropped_by_a_rollback() {
+        assert!(NoteKind::Cascade.undone_by_rollback());
+        assert!(NoteKind::Autoflush.undone_by_rollback());
+        assert!(!NoteKind::NPlusOne.undone_by_rollback());
+        assert!(!NoteKind::Session.undone_by_rollback());
     }
 }

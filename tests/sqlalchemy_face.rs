@@ -319,7 +319,9 @@ fn transcripts_carry_the_face() {
                 "{text}"
             );
             assert!(
-                text.contains("student.name = <span class=\"text\">&#39;Ann&#39;</span>\nsession."),
+                text.contains(
+                    "student.name = <span class=\"text\">&#x27;Ann&#x27;</span>\nsession."
+                ),
                 "{text}"
             );
         }

@@ -1,5 +1,6 @@
 //! Where a learner is in each course and which steps they finished, kept in the user's data
-//! directory. Written atomically (a temporary file, then a rename); a damaged file is set aside.
+//! directory. Written atomically (`tempfile`'s persist: a temporary file, then a rename); a
+//! damaged file is set aside.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -75,15 +76,19 @@ pub fn load(path: &Path) -> (Progress, Option<String>) {
     }
 }
 
-/// Writes progress atomically: a temporary file beside it, then a rename.
+/// Writes progress atomically: a uniquely named temporary file beside it, persisted over it (a
+/// rename), so a crash never leaves half a file and two runs never share a temporary.
 pub fn save(path: &Path, progress: &Progress) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
     let text = serde_json::to_string_pretty(progress).map_err(std::io::Error::other)?;
-    let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path)
+    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut temporary, text.as_bytes())?;
+    temporary.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use super::constraint::explain;
 use super::unit::{Change, Pending, UnitOfWork};
-use crate::answer::Trace;
+use crate::answer::{NoteKind, Trace};
 use crate::db::{Database, DbError};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::Registry;
@@ -113,9 +113,10 @@ fn keep_pending(
         Change::Dirty => "session.dirty",
         Change::Deleted => "session.deleted",
     };
-    trace
-        .notes
-        .push(format!("pending in {list}, not sent yet: {display}"));
+    trace.note(
+        NoteKind::Pending,
+        format!("pending in {list}, not sent yet: {display}"),
+    );
 }
 
 /// Sends one rendered statement, recording it (or its failure) in the trace.

@@ -2,7 +2,7 @@
 //! mapper reads it ([`crate::mapper::declare`]); the session creates its table, showing the
 //! SQL, and then maps it.
 
-use super::{Outcome, Session, Trace};
+use super::{NoteKind, Outcome, Session, Trace};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::declare::Declaration;
 use crate::render::{self, Rendered};
@@ -27,7 +27,7 @@ impl Session {
         if mapped {
             self.keep_names(&table, trace)?;
         }
-        trace.notes.push(note);
+        trace.note(NoteKind::Declaration, note);
         Ok(Outcome::None)
     }
 

@@ -10,7 +10,7 @@ mod face;
 mod persist;
 mod unit;
 
-pub use crate::answer::{Binding, Executed, Outcome, Response};
+pub use crate::answer::{Binding, Executed, Note, NoteKind, Outcome, Response};
 pub use crate::translate::{OBJECT_METHODS, QUERY_METHODS};
 
 use crate::answer::Trace;
@@ -134,9 +134,7 @@ impl Session {
         };
         self.db.stop_clock();
         if outcome.is_err() {
-            trace
-                .notes
-                .retain(|n| !UNDONE_NOTES.iter().any(|p| n.starts_with(p)));
+            trace.notes.retain(|n| !n.kind.undone_by_rollback());
         }
         let mut response = trace.into_response(input, outcome);
         response.sqlalchemy = face;
@@ -263,7 +261,8 @@ impl Session {
             return Err(Error::new(ErrorKind::Sql, span, problem));
         }
         send_control(&self.db, &statement, span, trace)?;
-        trace.notes.push(
+        trace.note(
+            NoteKind::Transaction,
             match verb {
                 ast::TransactionVerb::Begin => {
                     "transaction open: later statements are kept together until commit or rollback"
@@ -272,8 +271,7 @@ impl Session {
                 ast::TransactionVerb::Rollback => {
                     "transaction rolled back: the database is as it was at begin"
                 }
-            }
-            .to_string(),
+            },
         );
         Ok(Outcome::None)
     }
@@ -411,15 +409,6 @@ fn meta_command_here(input: &str) -> Error {
     )
     .with_hint("run it through ormscope::shell (Shell::run, or shell::run_in for a bare session)")
 }
-
-/// Notes about work a failed statement did, which its rollback undid.
-const UNDONE_NOTES: &[&str] = &[
-    "ON DELETE",
-    "new ",
-    "pending in",
-    "autoflush",
-    "this statement sent",
-];
 
 /// Where a statement declares a class or table, if it does.
 fn declaration_span(statement: &ast::Statement) -> Option<Span> {

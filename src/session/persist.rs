@@ -4,7 +4,7 @@
 //! Award(Base): ...`) are written to a small table of ormscope's own in the file, so that
 //! reopening the file maps them again with the same names.
 
-use super::{db_failure, guard, Options, Session, Trace};
+use super::{db_failure, guard, NoteKind, Options, Session, Trace};
 use crate::db::reflect::{save_names, NAMES_TABLE};
 use crate::db::Database;
 use crate::error::{Error, ErrorKind, Result, Span};
@@ -136,7 +136,7 @@ impl Session {
         let names = school::declared_names(&self.registry, table);
         save_names(self.db.connection(), &names)
             .map_err(|e| Error::new(ErrorKind::Sql, Span::default(), e.message))?;
-        trace.notes.push(format!(
+        trace.note(NoteKind::Declaration, format!(
             "the names are kept in the file (table {NAMES_TABLE}), so they are mapped again when it is reopened"
         ));
         Ok(())

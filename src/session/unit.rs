@@ -7,7 +7,7 @@
 //! once stay in the identity map: reading them again sends no SQL until they are expired.
 
 use super::connection::{send, send_control};
-use super::{Outcome, Session, Trace};
+use super::{NoteKind, Outcome, Session, Trace};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::render::render;
 use crate::sql::{Statement, Value};
@@ -105,14 +105,15 @@ impl Session {
                     self.send_control(Statement::Commit, span, trace)?;
                 }
                 self.unit = None;
-                trace
-                    .notes
-                    .push("session mode off: each statement is saved on its own again".into());
+                trace.note(
+                    NoteKind::Session,
+                    "session mode off: each statement is saved on its own again",
+                );
                 Ok(Outcome::None)
             }
             "" => {
                 let state = if self.unit.is_some() { "on" } else { "off" };
-                trace.notes.push(format!("session mode is {state}"));
+                trace.note(NoteKind::Session, format!("session mode is {state}"));
                 Ok(Outcome::None)
             }
             other => Err(Error::new(
@@ -159,17 +160,18 @@ impl Session {
                 }
                 self.send_control(Statement::Begin, span, trace)?;
                 self.unit = Some(UnitOfWork::default());
-                trace.notes.push(
-                    "session mode on: writes wait as pending changes until a query (autoflush), session.flush() or session.commit()"
-                        .into(),
+                trace.note(
+                    NoteKind::Session,
+                    "session mode on: writes wait as pending changes until a query (autoflush), session.flush() or session.commit()",
                 );
                 Ok(Outcome::None)
             }
             "flush" => {
                 let sent = self.flush_atomically(span, trace)?;
-                trace.notes.push(format!(
-                    "flush: {sent} pending change(s) sent, in dependency order"
-                ));
+                trace.note(
+                    NoteKind::Session,
+                    format!("flush: {sent} pending change(s) sent, in dependency order"),
+                );
                 Ok(Outcome::None)
             }
             "commit" => {
@@ -178,7 +180,7 @@ impl Session {
                     self.send_control(Statement::Commit, span, trace)?;
                 }
                 self.expire_all();
-                trace.notes.push(format!(
+                trace.note(NoteKind::Session, format!(
                     "commit: {sent} pending change(s) flushed and saved; every object is expired and will be read again"
                 ));
                 Ok(Outcome::None)
@@ -192,16 +194,20 @@ impl Session {
                     self.send_control(Statement::Rollback, span, trace)?;
                 }
                 self.expire_all();
-                trace.notes.push(format!(
+                trace.note(
+                    NoteKind::Session,
+                    format!(
                     "rollback: {discarded} pending change(s) discarded; the database is as it was"
-                ));
+                ),
+                );
                 Ok(Outcome::None)
             }
             "expire_all" => {
                 self.expire_all();
-                trace
-                    .notes
-                    .push("every object is expired: the next read of each sends a query".into());
+                trace.note(
+                    NoteKind::Session,
+                    "every object is expired: the next read of each sends a query",
+                );
                 Ok(Outcome::None)
             }
             "new" | "dirty" | "deleted" => Ok(self.pending_rows(name)),
@@ -338,9 +344,9 @@ impl Session {
             "commit" => crate::syntax::ast::TransactionVerb::Commit,
             "rollback" => crate::syntax::ast::TransactionVerb::Rollback,
             _ => {
-                trace.notes.push(
-                    "flush: nothing is pending outside session mode; each statement is sent as it runs"
-                        .into(),
+                trace.note(
+                    NoteKind::Session,
+                    "flush: nothing is pending outside session mode; each statement is sent as it runs",
                 );
                 return Ok(Outcome::None);
             }
@@ -348,7 +354,7 @@ impl Session {
         if self.db.in_transaction() {
             return self.transaction(verb, span, trace);
         }
-        trace.notes.push(format!(
+        trace.note(NoteKind::Session, format!(
             "session.{name}(): nothing to do: outside session mode (:session on or session.begin()) each statement is saved as it runs"
         ));
         Ok(Outcome::None)

@@ -3,6 +3,7 @@
 //! `:help` all read [`COMMANDS`], so a command is added in one place.
 
 use super::{help, Shell};
+use crate::answer::{Note, NoteKind};
 use crate::error::{suggestion, Error, ErrorKind, Span};
 use crate::mapper::{python, Link, Registry};
 use crate::render;
@@ -74,7 +75,7 @@ impl<'a> Call<'a> {
     /// An answer with one note.
     pub fn noted(&self, note: impl Into<String>) -> Response {
         let mut response = self.answer(Ok(None));
-        response.notes.push(note.into());
+        response.notes.push(Note::new(NoteKind::Info, note));
         response
     }
 }
@@ -471,16 +472,19 @@ fn faces(session: &mut Session, call: &Call<'_>) -> Response {
         Some(class) => response
             .faces
             .push(("ORM: the declarative class".into(), class)),
-        None => response.notes.push(format!(
-            "{} has no mapped class: {}",
-            table.name,
-            if table.view {
-                "it is a view, read as a plain Core table (read-only)"
-            } else if table.primary_key.is_empty() {
-                "it has no primary key, so it is a plain Core table"
-            } else {
-                "it is a plain Core table (an association table)"
-            }
+        None => response.notes.push(Note::new(
+            NoteKind::Info,
+            format!(
+                "{} has no mapped class: {}",
+                table.name,
+                if table.view {
+                    "it is a view, read as a plain Core table (read-only)"
+                } else if table.primary_key.is_empty() {
+                    "it has no primary key, so it is a plain Core table"
+                } else {
+                    "it is a plain Core table (an association table)"
+                }
+            ),
         )),
     }
     response

@@ -11,7 +11,7 @@ pub mod repl;
 
 use crate::dialect::{Choice, Dialect, CHOICES};
 use crate::error::{Error, ErrorKind, Span};
-use crate::session::{Outcome, Response, Session};
+use crate::session::{Note, NoteKind, Outcome, Response, Session};
 use crate::transcript::{Context, Entry, Record, Transcript, TranscriptError};
 use crate::view::dialects;
 use crate::view::{self, Layout, Settings};
@@ -103,9 +103,10 @@ impl Shell {
         if is_recorded(input) {
             if let Err(e) = self.record(&response) {
                 self.recorder = None;
-                response
-                    .notes
-                    .push(format!("{e}; the transcript was stopped"));
+                response.notes.push(Note::new(
+                    NoteKind::Info,
+                    format!("{e}; the transcript was stopped"),
+                ));
             }
         }
         response
@@ -320,10 +321,10 @@ impl Shell {
         shift_error(&mut response, offset);
         if response.ok() {
             response.outcome = Ok(Outcome::None);
-            response.notes = vec![
-                "not run: the statement was run and undone to find its SQL, so nothing changed"
-                    .to_string(),
-            ];
+            response.notes = vec![Note::new(
+                NoteKind::Info,
+                "not run: the statement was run and undone to find its SQL, so nothing changed",
+            )];
         }
         response
     }
@@ -364,7 +365,7 @@ impl Shell {
 }
 
 /// An answer made here, not by the session.
-fn answer(input: &str, outcome: Result<Outcome, Error>, notes: Vec<String>) -> Response {
+fn answer(input: &str, outcome: Result<Outcome, Error>, notes: Vec<Note>) -> Response {
     Response {
         input: input.to_string(),
         outcome,

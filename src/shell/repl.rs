@@ -294,17 +294,17 @@ fn load_history(editor: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&P
     }
 }
 
-/// Writes the history atomically: a temporary file beside it, then a rename, so a crash never
-/// leaves half a file.
+/// Writes the history atomically: a uniquely named temporary file beside it, persisted over it
+/// (a rename), so a crash never leaves half a file and two prompts never share a temporary.
 fn save_history(editor: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&PathBuf>) {
     let Some(path) = path else { return };
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let temporary = path.with_extension("txt.tmp");
-    let _ = std::fs::remove_file(&temporary);
-    if editor.save_history(&temporary).is_ok() {
-        let _ = std::fs::rename(&temporary, path);
+    let Some(dir) = path.parent() else { return };
+    let _ = std::fs::create_dir_all(dir);
+    let Ok(temporary) = tempfile::NamedTempFile::new_in(dir) else {
+        return;
+    };
+    if editor.save_history(temporary.path()).is_ok() {
+        let _ = temporary.persist(path);
     }
 }
 

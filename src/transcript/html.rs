@@ -126,7 +126,10 @@ fn statement(number: usize, record: &Record, cx: Context<'_>) -> String {
     }
     out.push_str(&result(record, cx, &settings));
     for note in &response.notes {
-        out.push_str(&format!("<p class=\"note\">note: {}</p>\n", escape(note)));
+        out.push_str(&format!(
+            "<p class=\"note\">note: {}</p>\n",
+            escape(&note.text)
+        ));
     }
     out.push_str("</div>\n</section>\n");
     out
@@ -239,23 +242,24 @@ pub fn rows_table(columns: &[String], rows: &[Vec<Value>]) -> String {
     out
 }
 
-/// Text made safe inside HTML elements and attribute values.
+/// Text made safe inside HTML elements and attribute values (html-escape's quoted-attribute
+/// encoding: `& < > " '`); control characters other than newline and tab are shown as Rust
+/// escapes (`\u{1b}`), so that no terminal sequence reaches the page.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {
-                out.push_str(&c.escape_default().to_string())
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    let visible: String = if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        text.chars()
+            .map(|c| match c {
+                c if c.is_control() && c != '\n' && c != '\t' => c.escape_default().to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    } else {
+        text.to_string()
+    };
+    html_escape::encode_quoted_attribute(&visible).into_owned()
 }
 
 #[cfg(test)]
@@ -266,8 +270,13 @@ mod tests {
     fn markup_in_text_is_escaped() {
         assert_eq!(
             escape("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+            "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(escape("a\u{1b}[31m<b"), "a\\u{1b}[31m&lt;b");
     }
 
     #[test]
@@ -280,7 +289,7 @@ mod tests {
         assert_eq!(
             spans(&runs),
             "<span class=\"keyword\">SELECT</span> * FROM t WHERE a = \
-             <span class=\"text\">&#39;&lt;b&gt;&#39;</span>"
+             <span class=\"text\">&#x27;&lt;b&gt;&#x27;</span>"
         );
     }
 

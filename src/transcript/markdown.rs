@@ -7,6 +7,7 @@ use crate::sql::Value;
 use crate::view::dialects::statement_runs;
 use crate::view::{self, table, Painter, Settings};
 use crate::view::{object_caption, rows_caption};
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 
 /// Columns SQL is broken at in a fence.
 const SQL_WIDTH: usize = 80;
@@ -54,7 +55,7 @@ fn statement(number: usize, record: &Record, cx: Context<'_>) -> String {
     }
     out.push_str(&result(record, cx));
     for note in &response.notes {
-        out.push_str(&format!("> note: {}\n\n", escape(note)));
+        out.push_str(&format!("> note: {}\n\n", escape(&note.text)));
     }
     out
 }
@@ -128,35 +129,70 @@ fn result(record: &Record, cx: Context<'_>) -> String {
     }
 }
 
-/// Rows as a Markdown table; number columns are right-aligned.
+/// Rows as a Markdown table (comfy-table's Markdown preset, columns padded to one width);
+/// number columns are right-aligned, and marked so (`---:`) for a Markdown renderer.
 pub fn rows_table(columns: &[String], rows: &[Vec<Value>]) -> String {
-    let mut out = String::from("|");
-    for column in columns {
-        out.push_str(&format!(" {} |", cell(column)));
-    }
-    out.push_str("\n|");
-    for i in 0..columns.len() {
-        let numeric = !rows.is_empty()
-            && rows.iter().all(|r| {
-                matches!(
-                    r.get(i),
-                    Some(Value::Integer(_) | Value::Real(_) | Value::Null)
-                )
-            });
-        out.push_str(if numeric { " ---: |" } else { " --- |" });
-    }
-    out.push('\n');
+    let numeric: Vec<bool> = (0..columns.len())
+        .map(|i| is_numeric_column(rows, i))
+        .collect();
+    let mut grid = Table::new();
+    grid.load_style(presets::ASCII_MARKDOWN)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(columns.iter().map(|c| cell(c)));
     for row in rows {
-        out.push('|');
-        for value in row {
-            out.push_str(&format!(" {} |", cell(&table::plain(value))));
+        grid.add_row(row.iter().map(|v| cell(&table::plain(v))));
+    }
+    for (i, column) in grid.column_iter_mut().enumerate() {
+        if numeric.get(i).copied().unwrap_or(false) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let text = grid.to_string();
+    let mut out = String::with_capacity(text.len() + columns.len() + 1);
+    for (n, line) in text.lines().enumerate() {
+        if n == 1 {
+            out.push_str(&aligned_separator(line, &numeric));
+        } else {
+            out.push_str(line.trim_end());
         }
         out.push('\n');
     }
     out
 }
 
-/// Text inside a table cell: Markdown's own characters and the pipe escaped.
+/// Whether every value of column `i` is a number (or NULL), so that it is right-aligned.
+fn is_numeric_column(rows: &[Vec<Value>], i: usize) -> bool {
+    !rows.is_empty()
+        && rows.iter().all(|r| {
+            matches!(
+                r.get(i),
+                Some(Value::Integer(_) | Value::Real(_) | Value::Null)
+            )
+        })
+}
+
+/// The header separator (`|----|----|`) with a colon closing each number column (`|---:|`),
+/// Markdown's mark for a right-aligned column.
+fn aligned_separator(line: &str, numeric: &[bool]) -> String {
+    let parts: Vec<&str> = line.split('|').collect();
+    let last = parts.len().saturating_sub(1);
+    parts
+        .iter()
+        .enumerate()
+        .map(|(n, part)| {
+            let column = n.checked_sub(1).filter(|_| n < last);
+            match column {
+                Some(i) if numeric.get(i).copied().unwrap_or(false) && part.len() > 1 => {
+                    format!("{}:", &part[..part.len() - 1])
+                }
+                _ => (*part).to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Text inside a table cell: Markdown's own characters and the pipe escaped, on one line.
 fn cell(text: &str) -> String {
     escape(text)
 }
@@ -200,7 +236,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "| id | name |\n| ---: | --- |\n| 1 | a\\|b \\<i\\> |\n"
+            "| id | name       |\n|---:|------------|\n|  1 | a\\|b \\<i\\> |\n"
         );
     }
 

@@ -2,7 +2,7 @@
 //! built method by method, and SQL sent only when a value is really needed (lazy loading).
 
 use super::executor::Executor;
-use crate::answer::{Binding, Outcome, Trace};
+use crate::answer::{Binding, NoteKind, Outcome, Trace};
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::query::{key_of, Loading, Obj, Query};
 use crate::mapper::{Link, Registry, Relationship};
@@ -145,11 +145,14 @@ impl<'a> Eval<'a> {
             return Ok(row.clone());
         }
         if let Some(row) = self.exec.identity(&key.0, &key.1) {
-            self.trace.notes.push(format!(
-                "{} {} is already in the session: no query",
-                self.class_of(&obj.table),
-                obj.key_text()
-            ));
+            self.trace.note(
+                NoteKind::Loading,
+                format!(
+                    "{} {} is already in the session: no query",
+                    self.class_of(&obj.table),
+                    obj.key_text()
+                ),
+            );
             self.loaded.insert(key, row.clone());
             return Ok(row);
         }
@@ -201,7 +204,7 @@ impl<'a> Eval<'a> {
         }
         if !differ.is_empty() {
             let it = if differ.len() == 1 { "it" } else { "them" };
-            self.trace.notes.push(format!(
+            self.trace.note(NoteKind::Loading, format!(
                 "already in the session: {} {} — the query gives the session's values for {it}, not the database's (session.expire_all() or commit reads {it} again)",
                 self.class_of(table),
                 differ.join(", "),
@@ -215,9 +218,12 @@ impl<'a> Eval<'a> {
         let sent = self.exec.autoflush(self.trace, span)?;
         if sent > 0 {
             self.loaded.clear();
-            self.trace.notes.push(format!(
-                "autoflush: {sent} pending change(s) were sent first, so the query sees them"
-            ));
+            self.trace.note(
+                NoteKind::Autoflush,
+                format!(
+                    "autoflush: {sent} pending change(s) were sent first, so the query sees them"
+                ),
+            );
         }
         Ok(())
     }
@@ -633,13 +639,16 @@ impl<'a> Eval<'a> {
                 let i = table.columns.iter().position(|c| &c.name == column);
                 let fk = i.and_then(|i| row.get(i)).cloned().unwrap_or(Value::Null);
                 if fk.is_null() {
-                    self.trace.notes.push(format!(
-                        "{} {} has no {} ({} is NULL)",
-                        self.class_of(&obj.table),
-                        obj.key_text(),
-                        rel.name,
-                        column
-                    ));
+                    self.trace.note(
+                        NoteKind::Loading,
+                        format!(
+                            "{} {} has no {} ({} is NULL)",
+                            self.class_of(&obj.table),
+                            obj.key_text(),
+                            rel.name,
+                            column
+                        ),
+                    );
                     return Ok(Val::Nothing);
                 }
                 let target = Obj {
@@ -1303,7 +1312,7 @@ impl<'a> Eval<'a> {
         let binding = match self.eval(value)? {
             Val::Object(obj) => {
                 self.load(&obj, value.span)?;
-                self.trace.notes.push(format!(
+                self.trace.note(NoteKind::Binding, format!(
                     "{name} is {} {}: each later use reads it again, as a session does after commit",
                     self.class_of(&obj.table),
                     obj.key_text()

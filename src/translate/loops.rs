@@ -3,7 +3,7 @@
 //! for all of them, SQLAlchemy's `selectinload`) or `join_load` (joined into the first query).
 
 use super::eval::{eager_key, Eval, Val};
-use crate::answer::{Executed, Outcome};
+use crate::answer::{Executed, Note, NoteKind, Outcome};
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::loading::joined::JoinedLoad;
 use crate::mapper::loading::selectin::SelectIn;
@@ -297,13 +297,17 @@ impl Eval<'_> {
     /// The query count of a loop, and an N+1 note for each statement that ran once per object.
     fn note_queries(&mut self, q: &Query, iterable: &Expr, before: usize, objects: usize) {
         let total = self.trace.sql.len();
-        let mut notes = vec![format!(
-            "this statement sent {total} SQL statement{}",
-            if total == 1 { "" } else { "s" }
+        let mut notes = vec![Note::new(
+            NoteKind::QueryCount,
+            format!(
+                "this statement sent {total} SQL statement{}",
+                if total == 1 { "" } else { "s" }
+            ),
         )];
         for (what, hits) in std::mem::take(&mut self.eager_hits) {
-            notes.push(format!(
-                "{what} of {hits} objects came from the eager load: no query for them"
+            notes.push(Note::new(
+                NoteKind::Loading,
+                format!("{what} of {hits} objects came from the eager load: no query for them"),
             ));
         }
         for (text, places) in repeated_shapes(&self.trace.sql[before..], before) {
@@ -318,8 +322,11 @@ impl Eval<'_> {
                     "for the {objects} {class} objects (an object already read is not read again)"
                 )
             };
-            notes.push(format!(
-                "N+1 queries: \"{text}\" ran {n} times, {each} — 1 query for the loop plus {n} more.{advice}"
+            notes.push(Note::new(
+                NoteKind::NPlusOne,
+                format!(
+                    "N+1 queries: \"{text}\" ran {n} times, {each} — 1 query for the loop plus {n} more.{advice}"
+                ),
             ));
         }
         self.trace.notes.extend(notes);

@@ -4,7 +4,7 @@
 //! (a Python list), and `session.add_all([...])`'s list of new rows.
 
 use super::eval::{Eval, Val};
-use crate::answer::Outcome;
+use crate::answer::{NoteKind, Outcome};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::query::Query;
 use crate::sql::Value;
@@ -50,9 +50,10 @@ impl Eval<'_> {
         };
         match found {
             Err(e) if e.kind == ErrorKind::NotFound => {
-                self.trace
-                    .notes
-                    .push("no such row: get() with None gives None, as session.get does".into());
+                self.trace.note(
+                    NoteKind::Loading,
+                    "no such row: get() with None gives None, as session.get does",
+                );
                 Ok(Val::Nothing)
             }
             other => other,

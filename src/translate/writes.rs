@@ -3,7 +3,7 @@
 
 use super::eval::{type_words, Eval, Val};
 use super::executor::Assignment;
-use crate::answer::Outcome;
+use crate::answer::{NoteKind, Outcome};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::mapper::query::{key_of, Obj, Query};
 use crate::mapper::{Link, Relationship};
@@ -219,9 +219,8 @@ impl Eval<'_> {
         let has_id = has_id && !changes.pending;
         let id = has_id.then_some(changes.last_insert_id);
         if let Some(id) = id {
-            self.trace
-                .notes
-                .push(format!("new {} with id {id}", self.class_of(table)));
+            let note = format!("new {} with id {id}", self.class_of(table));
+            self.trace.note(NoteKind::Created, note);
         }
         Ok(write_outcome(table, &changes, id))
     }
@@ -345,7 +344,7 @@ impl Eval<'_> {
                 }
                 _ => format!("ON DELETE CASCADE: {n} row(s) of {other} deleted with it"),
             };
-            self.trace.notes.push(note);
+            self.trace.note(NoteKind::Cascade, note);
         }
     }
 
@@ -524,13 +523,16 @@ impl Eval<'_> {
                     values: pair.iter().map(|a| Sql::Value(a.value.clone())).collect(),
                 });
                 let changes = self.run_write(statement, secondary, &pair, item_span)?;
-                self.trace.notes.push(format!(
-                    "{} {} and {} {} are linked by a row of the association table {secondary}",
-                    self.class_of(&owner.table),
-                    owner.key_text(),
-                    self.class_of(&target.table),
-                    target.key_text()
-                ));
+                self.trace.note(
+                    NoteKind::Link,
+                    format!(
+                        "{} {} and {} {} are linked by a row of the association table {secondary}",
+                        self.class_of(&owner.table),
+                        owner.key_text(),
+                        self.class_of(&target.table),
+                        target.key_text()
+                    ),
+                );
                 Ok(write_outcome(secondary, &changes, None))
             }
             (_, other) => Err(self.wrong_item(rel, &other, item_span)),

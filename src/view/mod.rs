@@ -377,19 +377,14 @@ pub fn error_text(e: &Error, input: &str, painter: &Painter) -> String {
     );
     let mut text = format!("{} {}\n", painter.paint_one(Kind::Error, &head), e.message);
     if let Some(source_line) = input.lines().nth(line - 1) {
-        let rest = source_line
-            .chars()
-            .count()
-            .saturating_sub(column - 1)
-            .max(1);
-        let marked = input[e.span.start.min(input.len())..e.span.end.min(input.len())]
-            .chars()
-            .count();
-        let caret = "^".repeat(marked.clamp(1, rest));
+        let marked = input
+            .get(e.span.start.min(input.len())..e.span.end.min(input.len()))
+            .unwrap_or("");
+        let (indent, width) = caret_place(source_line, column, marked);
         text.push_str(&format!(
             "  {source_line}\n  {}{}\n",
-            " ".repeat(column - 1),
-            painter.paint_one(Kind::Error, &caret)
+            " ".repeat(indent),
+            painter.paint_one(Kind::Error, &"^".repeat(width))
         ));
     }
     if let Some(hint) = &e.hint {
@@ -397,6 +392,20 @@ pub fn error_text(e: &Error, input: &str, painter: &Painter) -> String {
         text.push('\n');
     }
     text
+}
+
+/// Where the caret goes under `source_line` for an error at 1-based `column` (in characters)
+/// marking `marked`: the indent and the caret's length, both in terminal columns, so that it
+/// stands under the right characters when some are wide (CJK, emoji) or zero-width (combining).
+fn caret_place(source_line: &str, column: usize, marked: &str) -> (usize, usize) {
+    use unicode_width::UnicodeWidthStr;
+    let split = source_line
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(source_line.len(), |(i, _)| i);
+    let (before, after) = source_line.split_at(split);
+    let rest = after.width().max(1);
+    (before.width(), marked.width().clamp(1, rest))
 }
 
 #[cfg(test)]

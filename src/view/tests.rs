@@ -40,6 +40,32 @@ fn error_view_points_at_the_typo() {
 }
 
 #[test]
+fn the_caret_stands_under_the_typo_after_wide_characters() {
+    let text = view_of(
+        "students.where(name == '李小龍🐉' and yeer == 2)",
+        80,
+        Layout::Stacked,
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(at) = lines.iter().rposition(|l| l.contains("李小龍🐉")) else {
+        panic!("the statement is not shown:\n{text}");
+    };
+    let caret = lines.get(at + 1).copied().unwrap_or_default();
+    let indent = caret.find('^').unwrap_or(0);
+    let prefix_width =
+        unicode_width::UnicodeWidthStr::width("  students.where(name == '李小龍🐉' and ");
+    assert_eq!(indent, prefix_width, "{text}");
+    assert_eq!(caret.trim(), "^^^^", "{text}");
+}
+
+#[test]
+fn caret_place_counts_terminal_columns() {
+    assert_eq!(caret_place("ab", 2, "b"), (1, 1));
+    assert_eq!(caret_place("名前 x", 4, "x"), (5, 1));
+    assert_eq!(caret_place("x 名前", 3, "名前"), (2, 4));
+}
+
+#[test]
 fn no_line_is_wider_than_the_layout() {
     use unicode_width::UnicodeWidthStr;
     for width in [60, 80, 100, 120] {
