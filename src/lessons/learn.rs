@@ -574,7 +574,8 @@ impl Tutor {
             println!();
             return;
         };
-        match judge_after(step, &before, &response, &self.shell.session) {
+        let database = lesson.database_path.as_deref();
+        match judge_after(step, (database, &before), &response, &self.shell.session) {
             Verdict::Neutral => {
                 if response.ok() && sets_something_up(input) {
                     self.step_inputs.push(input.to_string());
@@ -608,7 +609,7 @@ impl Tutor {
                         "(:hint for a hint{offer}; the database is as it was before this step)"
                     ),
                 );
-                if let Ok(session) = replay(&before, false) {
+                if let Ok(session) = replay(database, &before, false) {
                     self.shell.session = session;
                 }
             }

@@ -116,7 +116,18 @@ const ORDER_WORDS: &[&str] = &[
 /// Whether a task asks for the rows in an order ("in alphabetical order", "by name").
 pub fn names_an_order(task: &str) -> bool {
     let task = task.to_lowercase().replace("in order to", "");
-    ORDER_WORDS.iter().any(|w| task.contains(w))
+    ORDER_WORDS.iter().any(|w| has_word(&task, w))
+}
+
+/// Whether `text` holds `word` as a word of its own, or with -ed ("ordered"), not inside a
+/// longer one (a table named `orders` asks for no order).
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = &text[at + word.len()..];
+        let ends = after.strip_prefix("ed").unwrap_or(after);
+        !before.is_some_and(char::is_alphanumeric) && !ends.starts_with(char::is_alphanumeric)
+    })
 }
 
 /// Why a step's task and its check disagree about order, if they do: a task that names an order
@@ -204,6 +215,14 @@ mod tests {
             "{}",
             report.text()
         );
+    }
+
+    #[test]
+    fn a_table_named_orders_asks_for_no_order() {
+        assert!(!names_an_order("Show the orders of customer 1."));
+        assert!(names_an_order("Show them in order of name."));
+        assert!(names_an_order("Show the titles, ordered by year."));
+        assert!(names_an_order("Show them sorted by name."));
     }
 
     #[test]
