@@ -6,6 +6,7 @@ pub mod compare;
 pub mod database;
 pub mod learn;
 pub mod progress;
+pub mod spelling;
 pub mod text;
 pub mod validate;
 
