@@ -125,9 +125,7 @@ fn statement() -> impl Strategy<Value = String> {
                 if let Some(c) = filter {
                     s.push_str(&format!(".where({c})"));
                 }
-                // An order before count() is a gap: the short form sends ORDER BY inside the
-                // count, the face (rightly) leaves it out.
-                if let (Some((c, desc)), true) = (order, end != 2) {
+                if let Some((c, desc)) = order {
                     let column = columns[c].0;
                     s.push_str(&if desc {
                         format!(".order_by({column}.desc())")
@@ -284,6 +282,7 @@ fn the_examples_of_the_grammar_read_back() {
         "students",
         "students[3].clubs.count()",
         "classes[2].teacher",
+        "students.order_by(name).count()",
         "teachers[2].advisees.where(year >= 2 and (name < 'M' or not (year == 4))).order_by(name.desc()).limit(3).offset(1)",
         "classes.where(grade == 'A').select(name)",
     ] {
@@ -299,10 +298,9 @@ fn the_examples_of_the_grammar_read_back() {
     }
 }
 
-// The gaps found by this property, kept out of the generator:
+// The gap found by this property, kept out of the generator (another, an ORDER BY sent inside
+// `students.order_by(name).count()` while the face leaves it out, was fixed in the mapper):
 // - `students[3].clubs.where(...)` (a many-to-many of an object, refined by where, order_by,
 //   select or limit): the face is `select(Club).where(Club.members.any(Student.id == 3), ...)`,
 //   which reads back to `WHERE EXISTS (...)` where the short form sends a JOIN of memberships:
 //   the same rows, other SQL.
-// - `students.order_by(name).count()`: the short form sends `SELECT count(*) ... ORDER BY name`,
-//   the face leaves the order out (as it should: a count has no order).
