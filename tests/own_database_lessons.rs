@@ -111,3 +111,33 @@ fn a_missing_database_is_reported_with_its_lesson_file() {
     assert!(text.contains("data/nowhere.sql"), "{text}");
     assert!(text.contains("no such file"), "{text}");
 }
+
+#[test]
+fn the_built_in_library_demo_finds_its_database_from_any_folder() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let output = Command::cargo_bin("ormscope")
+        .expect("the binary")
+        .current_dir(elsewhere.path())
+        .env("NO_COLOR", "1")
+        .args([
+            "demo",
+            "03-your-own-database.orm",
+            "--auto",
+            "0",
+            "--width",
+            "100",
+        ])
+        .write_stdin("")
+        .output()
+        .expect("the demo runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        text.contains("class Author"),
+        "the library is mapped: {text}"
+    );
+}

@@ -34,6 +34,13 @@ pub fn resolve(course: &mut Course) -> Vec<Problem> {
     problems
 }
 
+/// A copy of the built-in script of this file name (`library.sql`), for a built-in demo whose
+/// `#! database:` line names the script beside the course it was written with.
+pub fn built_in_named(path: &Path) -> Option<PathBuf> {
+    let file_name = path.file_name()?.to_str()?;
+    built_in_copy(&format!("data/{file_name}")).ok()
+}
+
 /// The script `name` in the course folder `dir`.
 fn on_disk(dir: &Path, name: &str) -> Result<PathBuf, String> {
     let path = dir.join(name);
