@@ -1,4 +1,5 @@
-//! Builds the course (`lessons/*.toml`) and the demos (`demos/*.orm`) into the binary, so an
+//! Builds the course (`lessons/*.toml`, with the databases lessons bring, `lessons/data/*.sql`)
+//! and the demos (`demos/*.orm`) into the binary, so an
 //! installed or moved ormscope still has them: each file becomes an `include_str!` in a table
 //! written to `OUT_DIR`, which rustc tracks file by file.
 
@@ -16,6 +17,10 @@ fn main() {
         let table = table_of(&dir, extension);
         std::fs::write(Path::new(&out).join(name), table).expect("OUT_DIR is writable");
     }
+    let data = Path::new(&root).join("lessons").join("data");
+    println!("cargo:rerun-if-changed={}", data.display());
+    let table = table_of(&data, "sql").replace("    (\"", "    (\"data/");
+    std::fs::write(Path::new(&out).join("lesson_data.rs"), table).expect("OUT_DIR is writable");
 }
 
 /// `&[(file name, text)]` for the files of `dir` ending in `.extension`, sorted by name.

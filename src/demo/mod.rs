@@ -127,8 +127,11 @@ pub fn run(options: DemoOptions) -> u8 {
     };
     let mut options = options;
     let (text, database) = own_database(&text, &options.file);
-    if database.is_some() {
-        options.session.db_path = database;
+    if let Some(path) = database {
+        let built_in = (!path.exists())
+            .then(|| crate::lessons::database::built_in_named(&path))
+            .flatten();
+        options.session.db_path = Some(built_in.unwrap_or(path));
     }
     let script = Script::parse(&text);
     if script.steps.is_empty() {

@@ -4,6 +4,7 @@
 use super::compare::{compare_results, compare_states};
 use super::{CheckKind, Lesson, Step};
 use crate::session::{Options, Outcome, Response, Session};
+use std::path::Path;
 
 /// The judgement of one statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,17 +33,31 @@ pub fn model_statements(lesson: &Lesson, step: usize) -> Vec<String> {
     statements
 }
 
-/// A session on the database as it is just before `step` of `lesson`: a fresh School, the
-/// lesson's setup, every earlier step's setup and solution, and this step's setup.
+/// A session on the database as it is just before `step` of `lesson`: a fresh School (or the
+/// lesson's own database), the lesson's setup, every earlier step's setup and solution, and
+/// this step's setup.
 pub fn session_before(lesson: &Lesson, step: usize) -> Result<Session, String> {
-    replay(&model_statements(lesson, step), true)
+    replay(
+        lesson.database_path.as_deref(),
+        &model_statements(lesson, step),
+        true,
+    )
 }
 
-/// A fresh School with `statements` run on it in turn; with `strict`, the first one that fails
-/// is an error, else failures are passed over (a step's setup may not apply to what the
-/// learner's own statements set up, such as `begin` in session mode).
-pub fn replay(statements: &[String], strict: bool) -> Result<Session, String> {
-    let mut session = Session::open(Options::default()).map_err(|e| e.message)?;
+/// A fresh School, or a fresh copy of `database` (an SQL script), with `statements` run on it
+/// in turn; with `strict`, the first one that fails is an error, else failures are passed over
+/// (a step's setup may not apply to what the learner's own statements set up, such as `begin`
+/// in session mode).
+pub fn replay(
+    database: Option<&Path>,
+    statements: &[String],
+    strict: bool,
+) -> Result<Session, String> {
+    let options = Options {
+        db_path: database.map(Path::to_path_buf),
+        ..Options::default()
+    };
+    let mut session = Session::open(options).map_err(|e| e.message)?;
     for statement in statements {
         let response = crate::shell::run_in(&mut session, statement);
         if let (Err(e), true) = (&response.outcome, strict) {
@@ -66,27 +81,30 @@ pub fn judge(
     let Some(step) = lesson.steps.get(step_index) else {
         return Verdict::Neutral;
     };
+    let before = model_statements(lesson, step_index);
     judge_after(
         step,
-        &model_statements(lesson, step_index),
+        (lesson.database_path.as_deref(), &before),
         response,
         learner,
     )
 }
 
-/// Judges the learner's `response` to `step`, given their session after it ran; `before` are
-/// the statements that made the learner's database as it was before the answer (their own
-/// earlier answers, so what they set up, such as session mode, counts for the solution too).
+/// Judges the learner's `response` to `step`, given their session after it ran; `start` is the
+/// lesson's own database (the School when none) and the statements that made the learner's
+/// database as it was before the answer (their own earlier answers, so what they set up, such
+/// as session mode, counts for the solution too).
 pub fn judge_after(
     step: &Step,
-    before: &[String],
+    start: (Option<&Path>, &[String]),
     response: &Response,
     learner: &Session,
 ) -> Verdict {
+    let (database, before) = start;
     let input = response.input.trim();
     if input.starts_with(':') {
         return if step.solution.trim().starts_with(':') {
-            judge_meta(step, before, response)
+            judge_meta(step, (database, before), response)
         } else {
             Verdict::Neutral
         };
@@ -99,7 +117,7 @@ pub fn judge_after(
     if binds_a_name && step.check == CheckKind::Result {
         return Verdict::Neutral;
     }
-    let mut reference = match replay(before, false) {
+    let mut reference = match replay(database, before, false) {
         Ok(s) => s,
         Err(e) => return Verdict::Wrong(vec![format!("this step cannot be checked: {e}")]),
     };
@@ -110,7 +128,7 @@ pub fn judge_after(
             Err(e) => vec![format!("the step's own solution failed: {}", e.message)],
         },
         CheckKind::State if learner.in_session_mode() || reference.in_session_mode() => {
-            compare_settled(before, input, reference)
+            compare_settled((database, before), input, reference)
         }
         CheckKind::State => compare_states(learner, &reference),
     };
@@ -142,10 +160,14 @@ fn orders(response: &Response) -> bool {
 
 /// In session mode, changes may wait as pending: the learner's answer is replayed on a copy, and
 /// both databases are compared after a flush, as the next query would send them.
-fn compare_settled(before: &[String], input: &str, mut reference: Session) -> Vec<String> {
+fn compare_settled(
+    (database, before): (Option<&Path>, &[String]),
+    input: &str,
+    mut reference: Session,
+) -> Vec<String> {
     let mut statements = before.to_vec();
     statements.push(input.to_string());
-    let Ok(mut learner) = replay(&statements, false) else {
+    let Ok(mut learner) = replay(database, &statements, false) else {
         return vec!["your database could not be made again to compare it".into()];
     };
     for session in [&mut learner, &mut reference] {
@@ -158,8 +180,12 @@ fn compare_settled(before: &[String], input: &str, mut reference: Session) -> Ve
 
 /// A step whose answer is a meta command (`:schema students`): right when it shows the same as
 /// the solution does (`:schema Student` shows the same faces).
-fn judge_meta(step: &Step, before: &[String], response: &Response) -> Verdict {
-    let Ok(mut reference) = replay(before, false) else {
+fn judge_meta(
+    step: &Step,
+    (database, before): (Option<&Path>, &[String]),
+    response: &Response,
+) -> Verdict {
+    let Ok(mut reference) = replay(database, before, false) else {
         return Verdict::Wrong(vec!["this step cannot be checked".into()]);
     };
     let expected = crate::shell::run_in(&mut reference, &step.solution);

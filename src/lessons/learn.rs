@@ -3,13 +3,14 @@
 
 use super::check::{judge_after, model_statements, replay, session_before, Verdict};
 use super::progress::{self, CourseProgress, Progress};
+use super::spelling::{other_spelling, Other};
 use super::text::{reflow, wrap};
-use super::{Course, Lesson};
+use super::{Course, Lesson, Step};
 use crate::repl::Prompt;
 use crate::shell::Shell;
 use crate::view::highlight::Kind;
 use crate::view::Settings;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Wrong tries before `:solution` is offered.
 const TRIES_BEFORE_SOLUTION: usize = 2;
@@ -574,7 +575,8 @@ impl Tutor {
             println!();
             return;
         };
-        match judge_after(step, &before, &response, &self.shell.session) {
+        let database = lesson.database_path.as_deref();
+        match judge_after(step, (database, &before), &response, &self.shell.session) {
             Verdict::Neutral => {
                 if response.ok() && sets_something_up(input) {
                     self.step_inputs.push(input.to_string());
@@ -583,6 +585,9 @@ impl Tutor {
             Verdict::Right => {
                 let explain = step.explain.clone().unwrap_or_default();
                 self.say_as(Kind::Heading, &format!("✓ Right. {}", explain.trim()));
+                if let Some(line) = sqlalchemy_line(step, (database, &before)) {
+                    self.say_as(Kind::Dim, &line);
+                }
                 let (number, index) = (lesson.number, self.step);
                 self.mine().finish(number, index);
                 let inputs = std::mem::take(&mut self.step_inputs);
@@ -608,12 +613,22 @@ impl Tutor {
                         "(:hint for a hint{offer}; the database is as it was before this step)"
                     ),
                 );
-                if let Ok(session) = replay(&before, false) {
+                if let Ok(session) = replay(database, &before, false) {
                     self.shell.session = session;
                 }
             }
         }
         println!();
+    }
+}
+
+/// "In SQLAlchemy: ..." with the SQLAlchemy code of the step's model solution, spelled on the
+/// database as it was before the step; none for a solution written in SQLAlchemy already.
+fn sqlalchemy_line(step: &Step, (database, before): (Option<&Path>, &[String])) -> Option<String> {
+    let session = replay(database, before, false).ok()?;
+    match other_spelling(&session, &step.solution)? {
+        other @ Other::Sqlalchemy(_) => Some(other.line()),
+        Other::Short(_) => None,
     }
 }
 

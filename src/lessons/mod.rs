@@ -3,8 +3,10 @@
 
 pub mod check;
 pub mod compare;
+pub mod database;
 pub mod learn;
 pub mod progress;
+pub mod spelling;
 pub mod text;
 pub mod validate;
 
@@ -91,6 +93,14 @@ pub struct Lesson {
     pub title: String,
     /// A few paragraphs before the first step.
     pub introduction: String,
+    /// The database the lesson plays on: an SQL script (CREATE TABLE and INSERT) named relative
+    /// to the course folder, made fresh in memory; the School when none.
+    #[serde(default)]
+    pub database: Option<String>,
+    /// Where that script is, once the course is read (for the built-in course, a copy of the
+    /// one built into the binary).
+    #[serde(skip)]
+    pub database_path: Option<PathBuf>,
     /// Statements run on a fresh database before the first step.
     #[serde(default)]
     pub setup: Vec<String>,
@@ -178,6 +188,8 @@ pub fn built_in() -> Loaded {
         .collect();
     let mut loaded = parse_files(Path::new("lessons"), files);
     loaded.course.built_in = true;
+    let mut problems = database::resolve(&mut loaded.course);
+    loaded.problems.append(&mut problems);
     loaded
 }
 
@@ -219,7 +231,10 @@ pub fn read_dir(dir: &Path) -> Loaded {
             (p, text)
         })
         .collect();
-    parse_files(dir, files)
+    let mut loaded = parse_files(dir, files);
+    let mut problems = database::resolve(&mut loaded.course);
+    loaded.problems.append(&mut problems);
+    loaded
 }
 
 fn empty_course(dir: &Path) -> Course {

@@ -1,7 +1,8 @@
 //! `ormscope lessons check`: a course is valid when every file reads, no two lessons share a
 //! number, every step has a hint, and every solution passes its own check on a fresh database.
 
-use super::check::{judge, session_before, Verdict};
+use super::check::{judge, model_statements, session_before, Verdict};
+use super::spelling::check_both;
 use super::{read_dir, Course, Loaded, Problem};
 use std::path::Path;
 
@@ -12,6 +13,8 @@ pub struct Report {
     pub lessons: usize,
     /// Steps whose solution passed.
     pub steps: usize,
+    /// Steps whose solution was also run in its other spelling (SQLAlchemy's, or the short form).
+    pub spelled: usize,
     /// Steps waiting for a feature, with why.
     pub pending: Vec<String>,
     /// What is wrong.
@@ -82,7 +85,28 @@ fn check_loaded(course: &Course) -> Report {
             };
             let response = crate::shell::run_in(&mut learner, &step.solution);
             match judge(lesson, i, &response, &learner) {
-                Verdict::Right => report.steps += 1,
+                Verdict::Right => {
+                    report.steps += 1;
+                    let before = model_statements(lesson, i);
+                    let start = (lesson.database_path.as_deref(), before.as_slice());
+                    let differences = match check_both(step, start) {
+                        Ok(None) => Vec::new(),
+                        Ok(Some(differences)) => {
+                            report.spelled += 1;
+                            differences
+                        }
+                        Err(e) => vec![e],
+                    };
+                    if !differences.is_empty() {
+                        report.problems.push(step_problem(
+                            i,
+                            format!(
+                                "{name}: the solution in its other spelling does not do the same: {}",
+                                differences.join("; ")
+                            ),
+                        ));
+                    }
+                }
                 Verdict::Neutral => report.problems.push(step_problem(
                     i,
                     format!(
@@ -116,7 +140,18 @@ const ORDER_WORDS: &[&str] = &[
 /// Whether a task asks for the rows in an order ("in alphabetical order", "by name").
 pub fn names_an_order(task: &str) -> bool {
     let task = task.to_lowercase().replace("in order to", "");
-    ORDER_WORDS.iter().any(|w| task.contains(w))
+    ORDER_WORDS.iter().any(|w| has_word(&task, w))
+}
+
+/// Whether `text` holds `word` as a word of its own, or with -ed ("ordered"), not inside a
+/// longer one (a table named `orders` asks for no order).
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = &text[at + word.len()..];
+        let ends = after.strip_prefix("ed").unwrap_or(after);
+        !before.is_some_and(char::is_alphanumeric) && !ends.starts_with(char::is_alphanumeric)
+    })
 }
 
 /// Why a step's task and its check disagree about order, if they do: a task that names an order
@@ -148,6 +183,10 @@ impl Report {
         for p in &self.pending {
             out.push_str(&format!("pending: {p}\n"));
         }
+        out.push_str(&format!(
+            "{} solutions also run in their other spelling (SQLAlchemy's or the short form)\n",
+            self.spelled
+        ));
         out.push_str(&format!(
             "{} lessons, {} steps checked, {} pending, {} problems\n",
             self.lessons,
@@ -204,6 +243,14 @@ mod tests {
             "{}",
             report.text()
         );
+    }
+
+    #[test]
+    fn a_table_named_orders_asks_for_no_order() {
+        assert!(!names_an_order("Show the orders of customer 1."));
+        assert!(names_an_order("Show them in order of name."));
+        assert!(names_an_order("Show the titles, ordered by year."));
+        assert!(names_an_order("Show them sorted by name."));
     }
 
     #[test]

@@ -228,7 +228,10 @@ impl Query {
         let mut s = self.base_select(items);
         s.group_by = self.group_by.iter().map(|c| self.column(c)).collect();
         s.having = Expr::all(self.having.clone()).map(Box::new);
-        s.order_by = self.order_by.clone();
+        // One aggregate row has no order; groups keep theirs.
+        if !self.group_by.is_empty() {
+            s.order_by = self.order_by.clone();
+        }
         s.limit = self.limit.map(|n| Expr::value(Value::Integer(n)));
         s.offset = self.offset.map(|n| Expr::value(Value::Integer(n)));
         s
@@ -390,6 +393,19 @@ mod tests {
         assert_eq!(
             display(q.aggregate_select(Aggregate::Count, None)),
             "SELECT year, count(*) AS count FROM students GROUP BY year"
+        );
+    }
+
+    #[test]
+    fn one_count_has_no_order() {
+        let mut q = Query::all("students");
+        q.order_by = vec![Order {
+            expr: Expr::column("students", "name"),
+            descending: false,
+        }];
+        assert_eq!(
+            display(q.aggregate_select(Aggregate::Count, None)),
+            "SELECT count(*) FROM students"
         );
     }
 

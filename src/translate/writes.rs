@@ -360,7 +360,12 @@ impl Eval<'_> {
     ) -> Result<Outcome> {
         let item = match (method, args) {
             ("create", _) => Val::Dict(self.keyword_values(args, span, method)?),
-            (_, [only]) if only.keyword.is_none() => self.eval(&only.value)?,
+            (_, [only]) if only.keyword.is_none() => {
+                match self.new_object_of(&only.value, &q.table) {
+                    Some((class, fields)) => Val::Dict(self.keyword_values(fields, span, class)?),
+                    None => self.eval(&only.value)?,
+                }
+            }
             (_, [_, ..]) if args.iter().all(|a| a.keyword.is_some()) => {
                 Val::Dict(self.keyword_values(args, span, method)?)
             }
@@ -402,6 +407,24 @@ impl Eval<'_> {
                 q.table
             ))),
         }
+    }
+
+    /// A new object of `table` written as its class called (`Class(name='Art', ...)`), added to
+    /// a collection: its class name and fields, so that it is written once, with a
+    /// relationship's foreign key filled in, as SQLAlchemy's `append(Class(...))` does.
+    fn new_object_of<'e>(&self, item: &'e Expr, table: &str) -> Option<(&'e str, &'e [Argument])> {
+        let ExprKind::Call(callee, fields) = &item.kind else {
+            return None;
+        };
+        let ExprKind::Name(class) = &callee.kind else {
+            return None;
+        };
+        self.reg
+            .collection(class)
+            .filter(|c| c.table.name == table)
+            .and_then(|c| c.mapper)
+            .is_some_and(|m| m.class_name == *class)
+            .then_some((class.as_str(), fields.as_slice()))
     }
 
     /// The step that says a new object is made and how it is written.
