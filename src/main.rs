@@ -262,6 +262,9 @@ fn run(cli: Cli) -> u8 {
     let interactive = matches!(source, Source::Prompt);
     let mut shell = Shell::new(session, settings(&cli, interactive));
     shell.set_dialect(cli.dialect.unwrap_or_default());
+    if !cli.json {
+        shell.session.set_window(Some(view::DEFAULT_ROWS));
+    }
     if let Some(path) = &cli.record {
         if let Err(e) = shell.start_recording(path) {
             eprintln!("ormscope: {e}");

@@ -369,25 +369,48 @@ impl Database {
         self.query_text(&sql.text, &sql.params)
     }
 
+    /// Runs a query and keeps only its first `keep` rows; the rest are stepped over and
+    /// counted (the second value), so memory stays flat however many rows there are.
+    pub fn query_first(&self, sql: &Rendered, keep: usize) -> Result<(Rows, u64), DbError> {
+        self.stopped()?;
+        self.read_rows_first(&sql.text, &sql.params, keep)
+            .map_err(|e| self.fail(e))
+    }
+
     fn query_text(&self, text: &str, params: &[Value]) -> Result<Rows, DbError> {
         self.stopped()?;
         self.read_rows(text, params).map_err(|e| self.fail(e))
     }
 
     fn read_rows(&self, text: &str, params: &[Value]) -> rusqlite::Result<Rows> {
+        self.read_rows_first(text, params, usize::MAX)
+            .map(|(rows, _)| rows)
+    }
+
+    fn read_rows_first(
+        &self,
+        text: &str,
+        params: &[Value],
+        keep: usize,
+    ) -> rusqlite::Result<(Rows, u64)> {
         let mut stmt = self.conn.prepare_cached(text)?;
         let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
         let n = columns.len();
         let mut rows = Vec::new();
+        let mut more = 0u64;
         let mut cursor = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         while let Some(row) = cursor.next()? {
+            if rows.len() >= keep {
+                more += 1;
+                continue;
+            }
             let mut values = Vec::with_capacity(n);
             for i in 0..n {
                 values.push(from_sql(row.get_ref(i)?));
             }
             rows.push(values);
         }
-        Ok(Rows { columns, rows })
+        Ok((Rows { columns, rows }, more))
     }
 
     /// Runs a write and reports what it changed.

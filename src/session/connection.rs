@@ -42,6 +42,23 @@ impl Executor for Connection<'_> {
         .map_err(|e| sql_error(&e, span))
     }
 
+    fn query_first(
+        &mut self,
+        select: Select,
+        keep: usize,
+        trace: &mut Trace,
+        span: Span,
+    ) -> Result<(Rows, u64)> {
+        let sql = render(&Statement::Select(select));
+        run(
+            trace,
+            &sql,
+            |sql| self.db.query_first(sql, keep),
+            |(rows, more)| rows.rows.len() + *more as usize,
+        )
+        .map_err(|e| sql_error(&e, span))
+    }
+
     fn write(
         &mut self,
         statement: Statement,

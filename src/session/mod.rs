@@ -49,9 +49,23 @@ pub struct Session {
     notices: Vec<String>,
     /// Whether the file was not made by ormscope (so `:reset` must not rewrite it).
     foreign_file: bool,
+    /// How many rows of a statement's final plain query to keep (see [`Session::set_window`]).
+    window: Option<usize>,
 }
 
 impl Session {
+    /// Fetches only what a view shows: a statement whose result is a plain query keeps its
+    /// first `keep` rows and only counts the rest (`Outcome::Rows::more`), so showing a
+    /// million rows takes flat memory. `None` (the default) keeps every row.
+    pub fn set_window(&mut self, keep: Option<usize>) {
+        self.window = keep;
+    }
+
+    /// The rows kept of a plain query's result, if only a window is fetched.
+    pub fn window(&self) -> Option<usize> {
+        self.window
+    }
+
     /// Opens the School: in memory, or the file in `options` (made when missing), or any
     /// SQLite file, mapped as automap would (see [`persist`]).
     pub fn open(mut options: Options) -> Result<Session> {
@@ -67,6 +81,7 @@ impl Session {
             unit: None,
             notices: opened.notices,
             foreign_file: opened.foreign_file,
+            window: None,
         })
     }
 
@@ -316,6 +331,7 @@ impl Session {
             unit: self.unit.as_mut(),
         };
         let mut ev = Eval::new(&self.registry, &mut connection, &self.vars, trace, source);
+        ev.window = self.window;
         match statement {
             ast::Statement::Expr(expr) => {
                 let val = ev.eval(expr)?;

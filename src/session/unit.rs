@@ -238,6 +238,7 @@ impl Session {
             table: None,
             columns: vec!["table".into(), "pending SQL".into()],
             rows,
+            more: 0,
         }
     }
 

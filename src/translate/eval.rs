@@ -65,6 +65,9 @@ pub(crate) struct Eval<'a> {
     pub row_table: Option<String>,
     /// Whether aggregates of each group may be named (in `having(...)`, a grouped `order_by`).
     pub grouping: bool,
+    /// How many rows of the statement's final plain query to keep (a view shows only these;
+    /// the rest are counted), or `None` to keep them all.
+    pub window: Option<usize>,
 }
 
 impl<'a> Eval<'a> {
@@ -90,6 +93,7 @@ impl<'a> Eval<'a> {
             lazy_targets: BTreeMap::new(),
             row_table: None,
             grouping: false,
+            window: None,
         }
     }
 
@@ -1253,18 +1257,25 @@ impl<'a> Eval<'a> {
                 })
             }
             Val::Query(q) => {
-                let rows = self.collection_rows(&q, span)?;
+                let (rows, more) = match self.plain_window(&q) {
+                    Some(keep) => self
+                        .exec
+                        .query_first(q.to_select(), keep, self.trace, span)?,
+                    None => (self.collection_rows(&q, span)?, 0),
+                };
                 let table = q.is_whole_rows().then(|| q.table.clone());
                 Ok(Outcome::Rows {
                     table,
                     columns: rows.columns,
                     rows: rows.rows,
+                    more,
                 })
             }
             Val::Rows(rows) => Ok(Outcome::Rows {
                 table: None,
                 columns: rows.columns,
                 rows: rows.rows,
+                more: 0,
             }),
             Val::Written(outcome) => Ok(outcome),
             Val::List(items) => self.list_outcome(items, span),
@@ -1274,6 +1285,17 @@ impl<'a> Eval<'a> {
             )
             .with_hint("use it as an argument, e.g. students[13].classes.append({...})")),
         }
+    }
+
+    /// The rows to keep of a final query that is sent as it is (no parent to check, nothing
+    /// loaded with it, no session's identity map to consult), when only a window is shown.
+    fn plain_window(&mut self, q: &Query) -> Option<usize> {
+        let keep = self.window?;
+        let plain = q.parent.is_none()
+            && q.eager.is_empty()
+            && !self.exec.session_mode()
+            && self.cached_collection(q).is_none();
+        plain.then_some(keep)
     }
 
     /// The binding for `name = value`.

@@ -28,6 +28,19 @@ pub trait Executor {
     /// Runs a query and records it.
     fn query(&mut self, select: Select, trace: &mut Trace, span: Span) -> Result<Rows>;
 
+    /// Runs a statement's final query of which only the first `keep` rows are shown: those
+    /// are kept, the rest only counted (the second value). By default every row is kept.
+    fn query_first(
+        &mut self,
+        select: Select,
+        keep: usize,
+        trace: &mut Trace,
+        span: Span,
+    ) -> Result<(Rows, u64)> {
+        let _ = keep;
+        Ok((self.query(select, trace, span)?, 0))
+    }
+
     /// Sends a write of `table` and records it, or keeps it pending in session mode
     /// (`Changes::pending`). `written` explains a constraint failure.
     fn write(
