@@ -262,7 +262,13 @@ fn run(cli: Cli) -> u8 {
     let interactive = matches!(source, Source::Prompt);
     let mut shell = Shell::new(session, settings(&cli, interactive));
     shell.set_dialect(cli.dialect.unwrap_or_default());
-    if !cli.json {
+    let stream = view::json_stream::JsonStream::new(Box::new(std::io::BufWriter::with_capacity(
+        1 << 16,
+        std::io::stdout(),
+    )));
+    if cli.json {
+        shell.session.set_sink(Some(stream.sink()));
+    } else {
         shell.session.set_window(Some(view::DEFAULT_ROWS));
     }
     if let Some(path) = &cli.record {
@@ -282,15 +288,17 @@ fn run(cli: Cli) -> u8 {
     let mut failed = false;
     let mut stdout = std::io::stdout().lock();
     for_each_statement(source, |first_line, statement| {
+        if cli.json {
+            stream.expect(&statement);
+        }
         let response = shell.run_at(&statement, first_line);
         failed |= !response.ok();
-        let text = if cli.json {
-            format!("{}\n", view::to_json(&response))
+        if cli.json {
+            let _ = stream.answer(&response);
         } else {
-            format!("{}\n", shell.show(&response))
-        };
-        let _ = stdout.write_all(text.as_bytes());
-        let _ = stdout.flush();
+            let _ = writeln!(stdout, "{}", shell.show(&response));
+            let _ = stdout.flush();
+        }
         !matches!(statement.trim(), ":quit" | ":q" | ":exit")
     });
     if shell.session.close() {

@@ -9,6 +9,7 @@ pub mod reflect;
 pub mod sandbox;
 
 pub use crate::result::{compare_rows, Changes, Rows};
+use crate::result::{FirstRows, RowSink};
 
 use crate::render::{self, render, Rendered};
 use crate::schema::MetaData;
@@ -369,11 +370,17 @@ impl Database {
         self.query_text(&sql.text, &sql.params)
     }
 
-    /// Runs a query and keeps only its first `keep` rows; the rest are stepped over and
-    /// counted (the second value), so memory stays flat however many rows there are.
-    pub fn query_first(&self, sql: &Rendered, keep: usize) -> Result<(Rows, u64), DbError> {
+    /// Runs a query and hands each row to `sink` as SQLite gives it: the rows the sink gives
+    /// back are kept, the others only counted (the second value), so memory stays flat however
+    /// many rows there are.
+    pub fn query_each(
+        &self,
+        sql: &Rendered,
+        table: Option<&str>,
+        sink: &mut dyn RowSink,
+    ) -> Result<(Rows, u64), DbError> {
         self.stopped()?;
-        self.read_rows_first(&sql.text, &sql.params, keep)
+        self.read_rows_into(&sql.text, &sql.params, table, sink)
             .map_err(|e| self.fail(e))
     }
 
@@ -383,34 +390,36 @@ impl Database {
     }
 
     fn read_rows(&self, text: &str, params: &[Value]) -> rusqlite::Result<Rows> {
-        self.read_rows_first(text, params, usize::MAX)
+        let mut all = FirstRows::new(usize::MAX);
+        self.read_rows_into(text, params, None, &mut all)
             .map(|(rows, _)| rows)
     }
 
-    fn read_rows_first(
+    fn read_rows_into(
         &self,
         text: &str,
         params: &[Value],
-        keep: usize,
+        table: Option<&str>,
+        sink: &mut dyn RowSink,
     ) -> rusqlite::Result<(Rows, u64)> {
         let mut stmt = self.conn.prepare_cached(text)?;
         let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
+        sink.begin(table, &columns);
         let n = columns.len();
         let mut rows = Vec::new();
-        let mut more = 0u64;
+        let mut passed = 0u64;
         let mut cursor = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         while let Some(row) = cursor.next()? {
-            if rows.len() >= keep {
-                more += 1;
-                continue;
-            }
             let mut values = Vec::with_capacity(n);
             for i in 0..n {
                 values.push(from_sql(row.get_ref(i)?));
             }
-            rows.push(values);
+            match sink.row(values) {
+                Some(kept) => rows.push(kept),
+                None => passed += 1,
+            }
         }
-        Ok((Rows { columns, rows }, more))
+        Ok((Rows { columns, rows }, passed))
     }
 
     /// Runs a write and reports what it changed.

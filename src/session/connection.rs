@@ -9,7 +9,7 @@ use crate::db::{Database, DbError};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::Registry;
 use crate::render::{render, Rendered};
-use crate::result::{Changes, Rows};
+use crate::result::{Changes, RowSink, Rows};
 use crate::sql::{Select, Statement, Value};
 use crate::translate::{Assignment, Executor};
 
@@ -42,10 +42,11 @@ impl Executor for Connection<'_> {
         .map_err(|e| sql_error(&e, span))
     }
 
-    fn query_first(
+    fn query_each(
         &mut self,
         select: Select,
-        keep: usize,
+        table: Option<&str>,
+        sink: &mut dyn RowSink,
         trace: &mut Trace,
         span: Span,
     ) -> Result<(Rows, u64)> {
@@ -53,8 +54,8 @@ impl Executor for Connection<'_> {
         run(
             trace,
             &sql,
-            |sql| self.db.query_first(sql, keep),
-            |(rows, more)| rows.rows.len() + *more as usize,
+            |sql| self.db.query_each(sql, table, sink),
+            |(rows, passed)| rows.rows.len() + *passed as usize,
         )
         .map_err(|e| sql_error(&e, span))
     }

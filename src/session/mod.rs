@@ -20,6 +20,7 @@ use connection::{send_control, Connection};
 use crate::db::Database;
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::Registry;
+use crate::result::RowSink;
 use crate::seed;
 use crate::sql::Statement as SqlStatement;
 use crate::syntax::{self, ast};
@@ -51,6 +52,8 @@ pub struct Session {
     foreign_file: bool,
     /// How many rows of a statement's final plain query to keep (see [`Session::set_window`]).
     window: Option<usize>,
+    /// Where a statement's final plain query sends its rows (see [`Session::set_sink`]).
+    sink: Option<Box<dyn RowSink>>,
 }
 
 impl Session {
@@ -59,6 +62,13 @@ impl Session {
     /// million rows takes flat memory. `None` (the default) keeps every row.
     pub fn set_window(&mut self, keep: Option<usize>) {
         self.window = keep;
+    }
+
+    /// Sends the rows of every statement's final plain query to `sink` as SQLite gives them,
+    /// instead of keeping them in the answer (`--json` writes them straight out); the answer
+    /// then holds the rows the sink gave back and counts the others (`Outcome::Rows::more`).
+    pub fn set_sink(&mut self, sink: Option<Box<dyn RowSink>>) {
+        self.sink = sink;
     }
 
     /// The rows kept of a plain query's result, if only a window is fetched.
@@ -82,6 +92,7 @@ impl Session {
             notices: opened.notices,
             foreign_file: opened.foreign_file,
             window: None,
+            sink: None,
         })
     }
 
@@ -332,6 +343,9 @@ impl Session {
         };
         let mut ev = Eval::new(&self.registry, &mut connection, &self.vars, trace, source);
         ev.window = self.window;
+        if let Some(sink) = self.sink.as_deref_mut() {
+            ev.sink = Some(sink);
+        }
         match statement {
             ast::Statement::Expr(expr) => {
                 let val = ev.eval(expr)?;

@@ -6,7 +6,7 @@ use crate::answer::{Binding, Outcome, Trace};
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::query::{key_of, Loading, Obj, Query};
 use crate::mapper::{Link, Registry, Relationship};
-use crate::result::Rows;
+use crate::result::{FirstRows, RowSink, Rows};
 use crate::schema::{ColumnType, Table};
 use crate::sql::{Aggregate, Select, Value};
 use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Literal, Member};
@@ -68,6 +68,9 @@ pub(crate) struct Eval<'a> {
     /// How many rows of the statement's final plain query to keep (a view shows only these;
     /// the rest are counted), or `None` to keep them all.
     pub window: Option<usize>,
+    /// Where the rows of the statement's final plain query go as they come (`--json` writes
+    /// them out), instead of being kept; it takes precedence over `window`.
+    pub sink: Option<&'a mut dyn RowSink>,
 }
 
 impl<'a> Eval<'a> {
@@ -94,6 +97,7 @@ impl<'a> Eval<'a> {
             row_table: None,
             grouping: false,
             window: None,
+            sink: None,
         }
     }
 
@@ -1257,13 +1261,11 @@ impl<'a> Eval<'a> {
                 })
             }
             Val::Query(q) => {
-                let (rows, more) = match self.plain_window(&q) {
-                    Some(keep) => self
-                        .exec
-                        .query_first(q.to_select(), keep, self.trace, span)?,
+                let table = q.is_whole_rows().then(|| q.table.clone());
+                let (rows, more) = match self.shown_rows(&q, table.as_deref(), span) {
+                    Some(done) => done?,
                     None => (self.collection_rows(&q, span)?, 0),
                 };
-                let table = q.is_whole_rows().then(|| q.table.clone());
                 Ok(Outcome::Rows {
                     table,
                     columns: rows.columns,
@@ -1287,15 +1289,35 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// The rows to keep of a final query that is sent as it is (no parent to check, nothing
-    /// loaded with it, no session's identity map to consult), when only a window is shown.
-    fn plain_window(&mut self, q: &Query) -> Option<usize> {
-        let keep = self.window?;
+    /// A final query sent as it is (no parent to check, nothing loaded with it, no session's
+    /// identity map to consult) when its rows go to a sink or only a window of them is shown:
+    /// its rows kept and the number passed on; `None` when every row is to be kept as usual.
+    fn shown_rows(
+        &mut self,
+        q: &Query,
+        table: Option<&str>,
+        span: Span,
+    ) -> Option<Result<(Rows, u64)>> {
+        if self.sink.is_none() && self.window.is_none() {
+            return None;
+        }
         let plain = q.parent.is_none()
+            && q.owner().is_none()
             && q.eager.is_empty()
             && !self.exec.session_mode()
             && self.cached_collection(q).is_none();
-        plain.then_some(keep)
+        if !plain {
+            return None;
+        }
+        let mut window = FirstRows::new(self.window.unwrap_or(usize::MAX));
+        let sink: &mut dyn RowSink = match self.sink.as_deref_mut() {
+            Some(sink) => sink,
+            None => &mut window,
+        };
+        Some(
+            self.exec
+                .query_each(q.to_select(), table, sink, self.trace, span),
+        )
     }
 
     /// The binding for `name = value`.

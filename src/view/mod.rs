@@ -4,6 +4,7 @@
 pub mod dialects;
 pub mod highlight;
 pub mod json;
+pub mod json_stream;
 pub mod panels;
 pub mod python;
 pub mod style;
