@@ -38,8 +38,11 @@ pub enum Outcome {
         table: Option<String>,
         /// Column names.
         columns: Vec<String>,
-        /// The rows.
+        /// The rows fetched: all of them, or the first ones a view shows.
         rows: Vec<Vec<Value>>,
+        /// Rows the query gave after those in `rows`: counted as they went by, not kept
+        /// (0 unless the session fetches only what is shown, see `Session::set_window`).
+        more: u64,
     },
     /// One row of a table.
     Object {
@@ -87,6 +90,16 @@ pub struct Response {
     pub faces: Vec<(String, String)>,
     /// The same work spelled as SQLAlchemy 2.x Python (see [`crate::sqlalchemy`]).
     pub sqlalchemy: String,
+}
+
+impl Outcome {
+    /// How many rows a rows outcome gave in all (kept or only counted); 0 for the others.
+    pub fn row_total(&self) -> u64 {
+        match self {
+            Outcome::Rows { rows, more, .. } => rows.len() as u64 + more,
+            _ => 0,
+        }
+    }
 }
 
 impl Response {

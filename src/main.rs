@@ -7,7 +7,7 @@ use ormscope::session::{Options, Session};
 use ormscope::shell::Shell;
 use ormscope::view::{Layout, Painter, Settings};
 use ormscope::{repl, syntax, view};
-use std::io::{IsTerminal, Read, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -217,8 +217,8 @@ fn run(cli: Cli) -> u8 {
         }
         None => {}
     }
-    let statements = match gather(&cli) {
-        Ok(statements) => statements,
+    let source = match gather(&cli) {
+        Ok(source) => source,
         Err(message) => {
             eprintln!("ormscope: {message}");
             return 2;
@@ -234,9 +234,9 @@ fn run(cli: Cli) -> u8 {
         Err(e) => {
             let message = format!("could not open the database: {}", e.message);
             if cli.json {
-                for (_, statement) in statements.iter().flatten() {
+                for_each_statement(source, |_, statement| {
                     let failed = ormscope::session::Response {
-                        input: statement.clone(),
+                        input: statement,
                         outcome: Err(ormscope::error::Error::new(e.kind, e.span, message.clone())),
                         sql: Vec::new(),
                         notes: Vec::new(),
@@ -249,7 +249,8 @@ fn run(cli: Cli) -> u8 {
                         ),
                     };
                     println!("{}", view::to_json(&failed));
-                }
+                    true
+                });
             }
             eprintln!("ormscope: {message}");
             return 1;
@@ -258,38 +259,48 @@ fn run(cli: Cli) -> u8 {
     for notice in session.notices() {
         eprintln!("ormscope: {notice}");
     }
-    let interactive = statements.is_none();
+    let interactive = matches!(source, Source::Prompt);
     let mut shell = Shell::new(session, settings(&cli, interactive));
     shell.set_dialect(cli.dialect.unwrap_or_default());
+    let stream = view::json_stream::JsonStream::new(Box::new(std::io::BufWriter::with_capacity(
+        1 << 16,
+        std::io::stdout(),
+    )));
+    if cli.json {
+        shell.session.set_sink(Some(stream.sink()));
+    } else {
+        shell.session.set_window(Some(view::DEFAULT_ROWS));
+    }
     if let Some(path) = &cli.record {
         if let Err(e) = shell.start_recording(path) {
             eprintln!("ormscope: {e}");
             return 2;
         }
     }
-    let Some(statements) = statements else {
+    if interactive {
         let history = if cli.no_history {
             None
         } else {
             repl::history_path()
         };
         return repl::run(&mut shell, history);
-    };
+    }
     let mut failed = false;
     let mut stdout = std::io::stdout().lock();
-    for (first_line, statement) in statements {
+    for_each_statement(source, |first_line, statement| {
+        if cli.json {
+            stream.expect(&statement);
+        }
         let response = shell.run_at(&statement, first_line);
         failed |= !response.ok();
-        let text = if cli.json {
-            format!("{}\n", view::to_json(&response))
+        if cli.json {
+            let _ = stream.answer(&response);
         } else {
-            format!("{}\n", shell.show(&response))
-        };
-        let _ = stdout.write_all(text.as_bytes());
-        if matches!(statement.trim(), ":quit" | ":q" | ":exit") {
-            break;
+            let _ = writeln!(stdout, "{}", shell.show(&response));
+            let _ = stdout.flush();
         }
-    }
+        !matches!(statement.trim(), ":quit" | ":q" | ":exit")
+    });
     if shell.session.close() {
         let message = "a transaction was still open at the end: it was rolled back";
         if cli.json {
@@ -462,28 +473,77 @@ fn python_script(statements: &[String]) -> u8 {
     u8::from(failed)
 }
 
-/// The statements to run, each with the line of the script it starts on, or `None` for the
-/// interactive prompt.
-fn gather(cli: &Cli) -> Result<Option<Vec<(usize, String)>>, String> {
+/// Where the statements come from.
+enum Source {
+    /// Statements given whole (`-e` or a script file), each with the line it starts on.
+    Given(Vec<(usize, String)>),
+    /// Standard input that is not a terminal: each statement is answered as soon as its last
+    /// line arrives, so another program can drive ormscope through a pipe.
+    Piped,
+    /// The interactive prompt.
+    Prompt,
+}
+
+/// The statements to run, from the flags, a script or standard input.
+fn gather(cli: &Cli) -> Result<Source, String> {
     if !cli.execute.is_empty() {
         if cli.script.is_some() {
             return Err("give either -e statements or a script, not both".into());
         }
-        return Ok(Some(cli.execute.iter().map(|s| (1, s.clone())).collect()));
+        return Ok(Source::Given(
+            cli.execute.iter().map(|s| (1, s.clone())).collect(),
+        ));
     }
     if let Some(path) = &cli.script {
         let bytes =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let text = String::from_utf8_lossy(&bytes);
-        return Ok(Some(syntax::split_statements_at(&text)));
+        return Ok(Source::Given(syntax::split_statements_at(&text)));
     }
     if !std::io::stdin().is_terminal() {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        let text = String::from_utf8_lossy(&bytes);
-        return Ok(Some(syntax::split_statements_at(&text)));
+        return Ok(Source::Piped);
     }
-    Ok(None)
+    Ok(Source::Prompt)
+}
+
+/// Calls `each` with every statement (and the line it starts on) as soon as it is whole,
+/// until `each` says stop; standard input is read one line at a time, never ahead.
+fn for_each_statement(source: Source, mut each: impl FnMut(usize, String) -> bool) {
+    match source {
+        Source::Given(statements) => {
+            for (line, statement) in statements {
+                if !each(line, statement) {
+                    return;
+                }
+            }
+        }
+        Source::Piped => {
+            let mut input = std::io::stdin().lock();
+            let mut splitter = syntax::lines::Splitter::new();
+            let mut bytes = Vec::new();
+            loop {
+                bytes.clear();
+                match input.read_until(b'\n', &mut bytes) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        eprintln!("ormscope: cannot read standard input: {e}");
+                        break;
+                    }
+                }
+                let line = String::from_utf8_lossy(&bytes);
+                let line = line.strip_suffix('\n').unwrap_or(&line);
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                for (at, statement) in splitter.push_line(line) {
+                    if !each(at, statement) {
+                        return;
+                    }
+                }
+            }
+            if let Some((at, statement)) = splitter.finish() {
+                each(at, statement);
+            }
+        }
+        Source::Prompt => {}
+    }
 }

@@ -13,6 +13,39 @@ pub struct Rows {
     pub rows: Vec<Vec<Value>>,
 }
 
+/// Where the rows of a statement's shown query go, one at a time, as the database gives them:
+/// a view keeps the first few and counts the rest, `--json` writes each one out at once.
+pub trait RowSink {
+    /// The query's columns, and the table whose whole rows they are (if so), before any row.
+    fn begin(&mut self, table: Option<&str>, columns: &[String]);
+    /// One row: given back when the answer should keep it, taken (written out or only
+    /// counted) when not.
+    fn row(&mut self, row: Vec<Value>) -> Option<Vec<Value>>;
+}
+
+/// A [`RowSink`] that keeps the first `keep` rows and only counts the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct FirstRows {
+    keep: usize,
+    seen: usize,
+}
+
+impl FirstRows {
+    /// Keeps the first `keep` rows.
+    pub fn new(keep: usize) -> FirstRows {
+        FirstRows { keep, seen: 0 }
+    }
+}
+
+impl RowSink for FirstRows {
+    fn begin(&mut self, _table: Option<&str>, _columns: &[String]) {}
+
+    fn row(&mut self, row: Vec<Value>) -> Option<Vec<Value>> {
+        self.seen += 1;
+        (self.seen <= self.keep).then_some(row)
+    }
+}
+
 /// What a write changed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Changes {

@@ -9,6 +9,7 @@ pub mod reflect;
 pub mod sandbox;
 
 pub use crate::result::{compare_rows, Changes, Rows};
+use crate::result::{FirstRows, RowSink};
 
 use crate::render::{self, render, Rendered};
 use crate::schema::MetaData;
@@ -369,25 +370,56 @@ impl Database {
         self.query_text(&sql.text, &sql.params)
     }
 
+    /// Runs a query and hands each row to `sink` as SQLite gives it: the rows the sink gives
+    /// back are kept, the others only counted (the second value), so memory stays flat however
+    /// many rows there are.
+    pub fn query_each(
+        &self,
+        sql: &Rendered,
+        table: Option<&str>,
+        sink: &mut dyn RowSink,
+    ) -> Result<(Rows, u64), DbError> {
+        self.stopped()?;
+        self.read_rows_into(&sql.text, &sql.params, table, sink)
+            .map_err(|e| self.fail(e))
+    }
+
     fn query_text(&self, text: &str, params: &[Value]) -> Result<Rows, DbError> {
         self.stopped()?;
         self.read_rows(text, params).map_err(|e| self.fail(e))
     }
 
     fn read_rows(&self, text: &str, params: &[Value]) -> rusqlite::Result<Rows> {
+        let mut all = FirstRows::new(usize::MAX);
+        self.read_rows_into(text, params, None, &mut all)
+            .map(|(rows, _)| rows)
+    }
+
+    fn read_rows_into(
+        &self,
+        text: &str,
+        params: &[Value],
+        table: Option<&str>,
+        sink: &mut dyn RowSink,
+    ) -> rusqlite::Result<(Rows, u64)> {
         let mut stmt = self.conn.prepare_cached(text)?;
         let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
+        sink.begin(table, &columns);
         let n = columns.len();
         let mut rows = Vec::new();
+        let mut passed = 0u64;
         let mut cursor = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         while let Some(row) = cursor.next()? {
             let mut values = Vec::with_capacity(n);
             for i in 0..n {
                 values.push(from_sql(row.get_ref(i)?));
             }
-            rows.push(values);
+            match sink.row(values) {
+                Some(kept) => rows.push(kept),
+                None => passed += 1,
+            }
         }
-        Ok(Rows { columns, rows })
+        Ok((Rows { columns, rows }, passed))
     }
 
     /// Runs a write and reports what it changed.

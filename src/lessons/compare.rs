@@ -341,6 +341,7 @@ mod tests {
                 .iter()
                 .map(|row| row.iter().map(|i| Value::Integer(*i)).collect())
                 .collect(),
+            more: 0,
         }
     }
 
@@ -386,6 +387,7 @@ mod tests {
                 vec![Value::Integer(15), Value::Text("[Algebra 101]".into())],
                 vec![Value::Integer(18), Value::Text("[Drama 101]".into())],
             ],
+            more: 0,
         }
     }
 
@@ -410,16 +412,19 @@ mod tests {
             table: None,
             columns: vec!["name".into(), "email".into()],
             rows: vec![vec![Value::Text("Ann".into()), Value::Text("a@x".into())]],
+            more: 0,
         };
         let swapped = Outcome::Rows {
             table: None,
             columns: vec!["email".into(), "name".into()],
             rows: vec![vec![Value::Text("a@x".into()), Value::Text("Ann".into())]],
+            more: 0,
         };
         let labelled = Outcome::Rows {
             table: None,
             columns: vec!["who".into(), "mail".into()],
             rows: vec![vec![Value::Text("Ann".into()), Value::Text("a@x".into())]],
+            more: 0,
         };
         assert!(compare_results(&swapped, &want, false, ("", "")).is_empty());
         assert!(compare_results(&labelled, &want, false, ("", "")).is_empty());

@@ -83,6 +83,7 @@ impl Session {
                         table: None,
                         columns: rows.columns,
                         rows: rows.rows,
+                        more: 0,
                     })
                 }
                 Ok((None, changes)) => {

@@ -9,7 +9,7 @@ use crate::db::{Database, DbError};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::Registry;
 use crate::render::{render, Rendered};
-use crate::result::{Changes, Rows};
+use crate::result::{Changes, RowSink, Rows};
 use crate::sql::{Select, Statement, Value};
 use crate::translate::{Assignment, Executor};
 
@@ -38,6 +38,24 @@ impl Executor for Connection<'_> {
             &sql,
             |sql| self.db.query(sql),
             |rows| rows.rows.len(),
+        )
+        .map_err(|e| sql_error(&e, span))
+    }
+
+    fn query_each(
+        &mut self,
+        select: Select,
+        table: Option<&str>,
+        sink: &mut dyn RowSink,
+        trace: &mut Trace,
+        span: Span,
+    ) -> Result<(Rows, u64)> {
+        let sql = render(&Statement::Select(select));
+        run(
+            trace,
+            &sql,
+            |sql| self.db.query_each(sql, table, sink),
+            |(rows, passed)| rows.rows.len() + *passed as usize,
         )
         .map_err(|e| sql_error(&e, span))
     }

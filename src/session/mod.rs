@@ -20,6 +20,7 @@ use connection::{send_control, Connection};
 use crate::db::Database;
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::Registry;
+use crate::result::RowSink;
 use crate::seed;
 use crate::sql::Statement as SqlStatement;
 use crate::syntax::{self, ast};
@@ -49,9 +50,32 @@ pub struct Session {
     notices: Vec<String>,
     /// Whether the file was not made by ormscope (so `:reset` must not rewrite it).
     foreign_file: bool,
+    /// How many rows of a statement's final plain query to keep (see [`Session::set_window`]).
+    window: Option<usize>,
+    /// Where a statement's final plain query sends its rows (see [`Session::set_sink`]).
+    sink: Option<Box<dyn RowSink>>,
 }
 
 impl Session {
+    /// Fetches only what a view shows: a statement whose result is a plain query keeps its
+    /// first `keep` rows and only counts the rest (`Outcome::Rows::more`), so showing a
+    /// million rows takes flat memory. `None` (the default) keeps every row.
+    pub fn set_window(&mut self, keep: Option<usize>) {
+        self.window = keep;
+    }
+
+    /// Sends the rows of every statement's final plain query to `sink` as SQLite gives them,
+    /// instead of keeping them in the answer (`--json` writes them straight out); the answer
+    /// then holds the rows the sink gave back and counts the others (`Outcome::Rows::more`).
+    pub fn set_sink(&mut self, sink: Option<Box<dyn RowSink>>) {
+        self.sink = sink;
+    }
+
+    /// The rows kept of a plain query's result, if only a window is fetched.
+    pub fn window(&self) -> Option<usize> {
+        self.window
+    }
+
     /// Opens the School: in memory, or the file in `options` (made when missing), or any
     /// SQLite file, mapped as automap would (see [`persist`]).
     pub fn open(mut options: Options) -> Result<Session> {
@@ -67,6 +91,8 @@ impl Session {
             unit: None,
             notices: opened.notices,
             foreign_file: opened.foreign_file,
+            window: None,
+            sink: None,
         })
     }
 
@@ -314,6 +340,10 @@ impl Session {
             unit: self.unit.as_mut(),
         };
         let mut ev = Eval::new(&self.registry, &mut connection, &self.vars, trace, source);
+        ev.window = self.window;
+        if let Some(sink) = self.sink.as_deref_mut() {
+            ev.sink = Some(sink);
+        }
         match statement {
             ast::Statement::Expr(expr) => {
                 let val = ev.eval(expr)?;

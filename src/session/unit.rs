@@ -244,6 +244,7 @@ impl Session {
             table: None,
             columns: vec!["table".into(), "pending SQL".into()],
             rows,
+            more: 0,
         }
     }
 

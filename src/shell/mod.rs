@@ -216,6 +216,9 @@ impl Shell {
         let result = match call.argument().map(str::parse::<usize>) {
             Some(Ok(n)) if n > 0 => {
                 self.settings.max_rows = n;
+                if self.session.window().is_some() {
+                    self.session.set_window(Some(n));
+                }
                 Ok(Some(format!("results show up to {n} rows")))
             }
             _ => Err(

@@ -5,6 +5,7 @@ pub mod ast;
 pub mod brackets;
 mod display;
 pub mod lexer;
+pub mod lines;
 pub mod sqlalchemy;
 
 use crate::error::{Error, Result, Span};
@@ -553,39 +554,11 @@ pub fn split_statements(script: &str) -> Vec<String> {
 
 /// [`split_statements`], each statement with the 1-based line of the script it starts on.
 pub fn split_statements_at(script: &str) -> Vec<(usize, String)> {
-    let mut statements = Vec::new();
-    let mut current = String::new();
-    let mut first_line = 1;
-    for (index, line) in script.lines().enumerate() {
-        let in_block = current.starts_with("class ")
-            && (line.starts_with([' ', '\t']) || line.trim().is_empty());
-        if in_block {
-            current.push('\n');
-            current.push_str(line);
-            continue;
-        }
-        if current.starts_with("class ") {
-            statements.push((first_line, std::mem::take(&mut current)));
-        }
-        if current.is_empty() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
-            continue;
-        }
-        if current.is_empty() {
-            first_line = index + 1;
-        } else {
-            current.push('\n');
-        }
-        current.push_str(line);
-        let open = matches!(
-            brackets::scan(&current),
-            brackets::Balance::OpenBracket(..) | brackets::Balance::OpenString(..)
-        ) || current.starts_with("class ");
-        if !open || current.trim_start().starts_with(':') {
-            statements.push((first_line, std::mem::take(&mut current)));
-        }
-    }
-    if !current.is_empty() {
-        statements.push((first_line, current));
-    }
+    let mut splitter = lines::Splitter::new();
+    let mut statements: Vec<(usize, String)> = script
+        .lines()
+        .flat_map(|line| splitter.push_line(line))
+        .collect();
+    statements.extend(splitter.finish());
     statements
 }

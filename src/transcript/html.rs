@@ -192,12 +192,13 @@ fn result(record: &Record, cx: Context<'_>, settings: &Settings) -> String {
             "<pre class=\"error\">{}</pre>\n",
             escape(view::error_text(e, &response.input, &settings.painter).trim_end())
         ),
-        Ok(Outcome::Rows { columns, rows, .. }) => {
+        Ok(outcome @ Outcome::Rows { columns, rows, .. }) => {
             let shown = rows.len().min(cx.max_rows);
+            let total = outcome.row_total() as usize;
             format!(
                 "{}<p class=\"caption\">{}</p>\n",
                 rows_table(columns, &rows[..shown]),
-                escape(&rows_caption(rows.len(), shown))
+                escape(&rows_caption(total, shown))
             )
         }
         Ok(Outcome::Object {

@@ -102,12 +102,13 @@ fn result(record: &Record, cx: Context<'_>) -> String {
             "text",
             view::error_text(e, &response.input, &settings.painter).trim_end(),
         ),
-        Ok(Outcome::Rows { columns, rows, .. }) => {
+        Ok(outcome @ Outcome::Rows { columns, rows, .. }) => {
             let shown = rows.len().min(cx.max_rows);
+            let total = outcome.row_total() as usize;
             format!(
                 "{}\n*{}*\n\n",
                 rows_table(columns, &rows[..shown]),
-                rows_caption(rows.len(), shown)
+                rows_caption(total, shown)
             )
         }
         Ok(Outcome::Object {

@@ -6,7 +6,7 @@ use crate::answer::{Binding, NoteKind, Outcome, Trace};
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::query::{key_of, Loading, Obj, Query};
 use crate::mapper::{Link, Registry, Relationship};
-use crate::result::Rows;
+use crate::result::{FirstRows, RowSink, Rows};
 use crate::schema::{ColumnType, Table};
 use crate::sql::{Aggregate, Select, Value};
 use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Literal, Member};
@@ -65,6 +65,12 @@ pub(crate) struct Eval<'a> {
     pub row_table: Option<String>,
     /// Whether aggregates of each group may be named (in `having(...)`, a grouped `order_by`).
     pub grouping: bool,
+    /// How many rows of the statement's final plain query to keep (a view shows only these;
+    /// the rest are counted), or `None` to keep them all.
+    pub window: Option<usize>,
+    /// Where the rows of the statement's final plain query go as they come (`--json` writes
+    /// them out), instead of being kept; it takes precedence over `window`.
+    pub sink: Option<&'a mut dyn RowSink>,
 }
 
 impl<'a> Eval<'a> {
@@ -90,6 +96,8 @@ impl<'a> Eval<'a> {
             lazy_targets: BTreeMap::new(),
             row_table: None,
             grouping: false,
+            window: None,
+            sink: None,
         }
     }
 
@@ -1262,18 +1270,23 @@ impl<'a> Eval<'a> {
                 })
             }
             Val::Query(q) => {
-                let rows = self.collection_rows(&q, span)?;
                 let table = q.is_whole_rows().then(|| q.table.clone());
+                let (rows, more) = match self.shown_rows(&q, table.as_deref(), span) {
+                    Some(done) => done?,
+                    None => (self.collection_rows(&q, span)?, 0),
+                };
                 Ok(Outcome::Rows {
                     table,
                     columns: rows.columns,
                     rows: rows.rows,
+                    more,
                 })
             }
             Val::Rows(rows) => Ok(Outcome::Rows {
                 table: None,
                 columns: rows.columns,
                 rows: rows.rows,
+                more: 0,
             }),
             Val::Written(outcome) => Ok(outcome),
             Val::List(items) => self.list_outcome(items, span),
@@ -1283,6 +1296,37 @@ impl<'a> Eval<'a> {
             )
             .with_hint("use it as an argument, e.g. students[13].classes.append({...})")),
         }
+    }
+
+    /// A final query sent as it is (no parent to check, nothing loaded with it, no session's
+    /// identity map to consult) when its rows go to a sink or only a window of them is shown:
+    /// its rows kept and the number passed on; `None` when every row is to be kept as usual.
+    fn shown_rows(
+        &mut self,
+        q: &Query,
+        table: Option<&str>,
+        span: Span,
+    ) -> Option<Result<(Rows, u64)>> {
+        if self.sink.is_none() && self.window.is_none() {
+            return None;
+        }
+        let plain = q.parent.is_none()
+            && q.owner().is_none()
+            && q.eager.is_empty()
+            && !self.exec.session_mode()
+            && self.cached_collection(q).is_none();
+        if !plain {
+            return None;
+        }
+        let mut window = FirstRows::new(self.window.unwrap_or(usize::MAX));
+        let sink: &mut dyn RowSink = match self.sink.as_deref_mut() {
+            Some(sink) => sink,
+            None => &mut window,
+        };
+        Some(
+            self.exec
+                .query_each(q.to_select(), table, sink, self.trace, span),
+        )
     }
 
     /// The binding for `name = value`.

@@ -4,7 +4,7 @@
 
 use crate::answer::Trace;
 use crate::error::{Result, Span};
-use crate::result::{Changes, Rows};
+use crate::result::{Changes, RowSink, Rows};
 use crate::sql::{Select, Statement, Value};
 
 /// A value a write gave a column, with where it was typed (to explain a failure).
@@ -27,6 +27,33 @@ pub trait Executor {
 
     /// Runs a query and records it.
     fn query(&mut self, select: Select, trace: &mut Trace, span: Span) -> Result<Rows>;
+
+    /// Runs a statement's final query, handing each row to `sink` as it comes: the rows the
+    /// sink gives back are kept, the others counted (the second value). By default the query
+    /// runs whole and its rows then pass through the sink.
+    fn query_each(
+        &mut self,
+        select: Select,
+        table: Option<&str>,
+        sink: &mut dyn RowSink,
+        trace: &mut Trace,
+        span: Span,
+    ) -> Result<(Rows, u64)> {
+        let rows = self.query(select, trace, span)?;
+        sink.begin(table, &rows.columns);
+        let (mut kept, mut passed) = (Vec::new(), 0);
+        for row in rows.rows {
+            match sink.row(row) {
+                Some(row) => kept.push(row),
+                None => passed += 1,
+            }
+        }
+        let rows = Rows {
+            columns: rows.columns,
+            rows: kept,
+        };
+        Ok((rows, passed))
+    }
 
     /// Sends a write of `table` and records it, or keeps it pending in session mode
     /// (`Changes::pending`). `written` explains a constraint failure.

@@ -243,6 +243,7 @@ impl Eval<'_> {
             table: None,
             columns,
             rows: out,
+            more: 0,
         })
     }
 

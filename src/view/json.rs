@@ -54,6 +54,7 @@ fn outcome_json(outcome: &Outcome) -> Json {
             table,
             columns,
             rows,
+            ..
         } => {
             let mut o = json!({"kind": "rows", "columns": columns, "rows": rows.iter().map(|r| row_json(r)).collect::<Vec<_>>()});
             if let Some(t) = table {
@@ -160,6 +161,7 @@ mod tests {
             table: Some("classes".into()),
             columns: vec!["id".into(), "grade".into(), "avg".into()],
             rows: vec![vec![Value::Integer(1), Value::Null, Value::Real(2.5)]],
+            more: 0,
         };
         let j = to_json(&response(Ok(outcome)));
         assert_eq!(j["result"]["rows"], json!([[1, null, 2.5]]));

@@ -4,6 +4,7 @@
 pub mod dialects;
 pub mod highlight;
 pub mod json;
+pub mod json_stream;
 pub mod panels;
 pub mod python;
 pub mod style;
@@ -291,16 +292,17 @@ pub fn outcome_text(response: &Response, registry: &Registry, settings: &Setting
     };
     match outcome {
         Outcome::Rows { columns, rows, .. } => {
+            let total = outcome.row_total() as usize;
             let shown = rows.len().min(settings.max_rows);
             let mut text =
                 table::render(columns, &rows[..shown], Some(settings.width), painter.color);
             text.push('\n');
-            let more = if rows.len() > shown {
+            let more = if total > shown {
                 " (:rows N shows more)"
             } else {
                 ""
             };
-            text.push_str(&dim(format!("{}{more}", rows_caption(rows.len(), shown))));
+            text.push_str(&dim(format!("{}{more}", rows_caption(total, shown))));
             text
         }
         Outcome::Object {

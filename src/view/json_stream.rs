@@ -1,0 +1,202 @@
+//! `--json` with a statement's rows written as SQLite gives them: the answer's line starts
+//! with its input and result while the query runs, and ends with the rest of the answer (its
+//! SQL, notes, face) once the statement is done. Memory stays flat however many rows there are,
+//! and the line is still one JSON object.
+
+use super::json::to_json;
+use crate::answer::Response;
+use crate::result::RowSink;
+use crate::sql::Value;
+use serde::ser::{Serialize, Serializer};
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+
+/// The writer of `--json` answers; give [`JsonStream::sink`] to the session, call
+/// [`JsonStream::expect`] before each statement and [`JsonStream::answer`] after it.
+#[derive(Clone)]
+pub struct JsonStream {
+    shared: Rc<RefCell<Streaming>>,
+}
+
+struct Streaming {
+    out: Box<dyn Write>,
+    /// The statement expected next, until its rows begin.
+    input: Option<String>,
+    /// Whether the answer's line has begun (its rows are being written).
+    begun: bool,
+    /// Rows written so far in this answer.
+    written: u64,
+    /// The first failure to write, reported with the answer.
+    failure: Option<std::io::Error>,
+}
+
+impl JsonStream {
+    /// Answers written to `out`.
+    pub fn new(out: Box<dyn Write>) -> JsonStream {
+        let streaming = Streaming {
+            out,
+            input: None,
+            begun: false,
+            written: 0,
+            failure: None,
+        };
+        JsonStream {
+            shared: Rc::new(RefCell::new(streaming)),
+        }
+    }
+
+    /// The sink to give the session ([`crate::session::Session::set_sink`]).
+    pub fn sink(&self) -> Box<dyn RowSink> {
+        Box::new(self.clone())
+    }
+
+    /// The next statement to run is `input`: its rows may be written as they come.
+    pub fn expect(&self, input: &str) {
+        let mut s = self.shared.borrow_mut();
+        s.input = Some(input.to_string());
+        s.begun = false;
+        s.written = 0;
+    }
+
+    /// Writes the answer (the rest of its line when its rows went out already) and flushes.
+    pub fn answer(&self, response: &Response) -> std::io::Result<()> {
+        let mut s = self.shared.borrow_mut();
+        s.input = None;
+        let mut object = to_json(response);
+        if s.begun {
+            s.begun = false;
+            if let Some(map) = object.as_object_mut() {
+                map.remove("input");
+                map.remove("result");
+            }
+            let rest = object.to_string();
+            let rest = rest.strip_prefix('{').unwrap_or(&rest);
+            let mut text = String::from("]}");
+            if rest != "}" {
+                text.push(',');
+            }
+            text.push_str(rest);
+            s.write(text.as_bytes());
+        } else {
+            let text = object.to_string();
+            s.write(text.as_bytes());
+        }
+        s.write(b"\n");
+        if let Err(e) = s.out.flush() {
+            s.failure.get_or_insert(e);
+        }
+        match s.failure.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Streaming {
+    fn write(&mut self, bytes: &[u8]) {
+        if self.failure.is_none() {
+            if let Err(e) = self.out.write_all(bytes) {
+                self.failure = Some(e);
+            }
+        }
+    }
+}
+
+impl RowSink for JsonStream {
+    fn begin(&mut self, table: Option<&str>, columns: &[String]) {
+        let mut s = self.shared.borrow_mut();
+        let Some(input) = s.input.take() else {
+            return;
+        };
+        let mut head = serde_json::Map::new();
+        head.insert("input".into(), input.into());
+        let mut text = serde_json::Value::Object(head).to_string();
+        text.pop();
+        text.push_str(",\"result\":{\"kind\":\"rows\",\"columns\":");
+        text.push_str(&serde_json::Value::from(columns.to_vec()).to_string());
+        if let Some(table) = table {
+            text.push_str(",\"table\":");
+            text.push_str(&serde_json::Value::from(table).to_string());
+        }
+        text.push_str(",\"rows\":[");
+        s.write(text.as_bytes());
+        s.begun = true;
+    }
+
+    fn row(&mut self, row: Vec<Value>) -> Option<Vec<Value>> {
+        let mut s = self.shared.borrow_mut();
+        if !s.begun {
+            return Some(row);
+        }
+        if s.written > 0 {
+            s.write(b",");
+        }
+        s.written += 1;
+        if s.failure.is_none() {
+            if let Err(e) = serde_json::to_writer(&mut s.out, &JsonRow(&row)) {
+                s.failure = Some(e.into());
+            }
+        }
+        None
+    }
+}
+
+/// A row serialized straight through serde, as the contract writes values.
+struct JsonRow<'a>(&'a [Value]);
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(JsonValue))
+    }
+}
+
+/// One value: numbers, strings, null; bytes as hex text.
+struct JsonValue<'a>(&'a Value);
+
+impl Serialize for JsonValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => serializer.serialize_unit(),
+            Value::Integer(i) => serializer.serialize_i64(*i),
+            Value::Real(r) => serializer.serialize_f64(*r),
+            Value::Text(t) => serializer.serialize_str(t),
+            Value::Blob(b) => {
+                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                serializer.serialize_str(&hex)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_serialize_as_the_contract_writes_them() {
+        let row = vec![
+            Value::Integer(1),
+            Value::Null,
+            Value::Real(2.5),
+            Value::Text("a\"b".into()),
+            Value::Blob(vec![0, 255]),
+        ];
+        let text = serde_json::to_string(&JsonRow(&row)).unwrap_or_default();
+        let built = serde_json::Value::Array(row.iter().map(super::super::value_json).collect());
+        assert_eq!(text, built.to_string());
+    }
+
+    #[test]
+    fn rows_are_not_taken_unless_a_statement_is_expected() {
+        let mut stream = JsonStream::new(Box::new(std::io::sink()));
+        stream.begin(None, &["id".to_string()]);
+        assert_eq!(
+            stream.row(vec![Value::Integer(1)]),
+            Some(vec![Value::Integer(1)])
+        );
+        stream.expect("students");
+        stream.begin(Some("students"), &["id".to_string()]);
+        assert_eq!(stream.row(vec![Value::Integer(1)]), None);
+    }
+}
