@@ -6,7 +6,7 @@
 
 use crate::dialect::{Choice, Dialect};
 use crate::mapper::Registry;
-use crate::render::{piece, render_in, statement_kind, Rendered};
+use crate::render::{render_in, statement_kind, Rendered};
 use crate::schema::MetaData;
 use crate::session::{Executed, Response};
 use crate::view::highlight::{self, Kind, Run};
@@ -49,11 +49,15 @@ fn executed_runs(
     }
 }
 
-/// A rendered statement as runs, broken at its clause breaks when wider than `width`.
-fn rendered_runs(rendered: &Rendered, width: usize) -> Vec<Run> {
-    let runs = highlight::sql(&rendered.display);
+/// A rendered statement as runs from the writer's tagged pieces (raw SQL, which has none, is
+/// read by the lexer), broken at its clause breaks when wider than `width`.
+pub fn rendered_runs(rendered: &Rendered, width: usize) -> Vec<Run> {
+    if rendered.pieces().is_empty() {
+        return statement_runs(&rendered.display, width);
+    }
+    let runs = highlight::sql_pieces(rendered.pieces(), false);
     if panels::line_width(&runs) > width {
-        highlight::sql(&piece::broken_at_clauses(rendered.pieces()))
+        highlight::sql_pieces(rendered.pieces(), true)
     } else {
         runs
     }
