@@ -4,7 +4,7 @@
 use super::{Context, Entry, Record};
 use crate::answer::Outcome;
 use crate::sql::Value;
-use crate::view::dialects::statement_runs;
+use crate::view::dialects::rendered_runs;
 use crate::view::{self, table, Painter, Settings};
 use crate::view::{object_caption, rows_caption};
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
@@ -73,7 +73,7 @@ fn sql_blocks(record: &Record) -> String {
         }
         let mut body = String::new();
         for executed in sql {
-            let text: String = statement_runs(&executed.display, SQL_WIDTH)
+            let text: String = rendered_runs(&executed.rendered, SQL_WIDTH)
                 .into_iter()
                 .map(|r| r.text)
                 .collect();

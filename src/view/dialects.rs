@@ -6,7 +6,7 @@
 
 use crate::dialect::{Choice, Dialect};
 use crate::mapper::Registry;
-use crate::render::{piece, render_in, statement_kind, Rendered};
+use crate::render::{render_in, statement_kind, Rendered};
 use crate::schema::MetaData;
 use crate::session::{Executed, Response};
 use crate::view::highlight::{self, Kind, Run};
@@ -49,11 +49,15 @@ fn executed_runs(
     }
 }
 
-/// A rendered statement as runs, broken at its clause breaks when wider than `width`.
-fn rendered_runs(rendered: &Rendered, width: usize) -> Vec<Run> {
-    let runs = highlight::sql(&rendered.display);
+/// A rendered statement as runs from the writer's tagged pieces (raw SQL, which has none, is
+/// read by the lexer), broken at its clause breaks when wider than `width`.
+pub fn rendered_runs(rendered: &Rendered, width: usize) -> Vec<Run> {
+    if rendered.pieces().is_empty() {
+        return statement_runs(&rendered.display, width);
+    }
+    let runs = highlight::sql_pieces(rendered.pieces(), false);
     if panels::line_width(&runs) > width {
-        highlight::sql(&piece::broken_at_clauses(rendered.pieces()))
+        highlight::sql_pieces(rendered.pieces(), true)
     } else {
         runs
     }
@@ -165,9 +169,8 @@ pub fn plain_sql(sql: &[Executed], dialect: Dialect, metadata: &MetaData, width:
 /// Titled columns of runs side by side within `width`, wrapped at spaces; one under another
 /// when a column would be narrower than 24.
 fn columns(faces: &[(String, Vec<Run>)], width: usize, painter: &Painter) -> String {
-    const GAP: &str = " │ ";
     let count = faces.len().max(1);
-    let column = width.saturating_sub(GAP.len() * (count - 1)) / count;
+    let column = width.saturating_sub(panels::GAP.len() * (count - 1)) / count;
     let mut out = String::new();
     if column < 24 {
         for (title, runs) in faces {
@@ -180,30 +183,18 @@ fn columns(faces: &[(String, Vec<Run>)], width: usize, painter: &Painter) -> Str
         }
         return out;
     }
-    let wrapped: Vec<Vec<Vec<Run>>> = faces
+    let columns: Vec<panels::Column> = faces
         .iter()
         .map(|(title, runs)| {
             let mut lines = vec![vec![Run::new(Kind::Heading, title.clone())]];
             lines.extend(panels::wrap(runs, column));
-            lines
+            panels::Column {
+                lines,
+                width: column,
+            }
         })
         .collect();
-    let height = wrapped.iter().map(Vec::len).max().unwrap_or(0);
-    for row in 0..height {
-        let mut text = String::new();
-        for (i, lines) in wrapped.iter().enumerate() {
-            let line = lines.get(row).map_or(&[][..], Vec::as_slice);
-            text.push_str(&painter.paint(line));
-            if i + 1 < wrapped.len() {
-                let pad = column.saturating_sub(panels::line_width(line));
-                text.push_str(&" ".repeat(pad));
-                text.push_str(&painter.paint_one(Kind::Dim, GAP));
-            }
-        }
-        out.push_str(text.trim_end());
-        out.push('\n');
-    }
-    out
+    panels::beside(&columns, painter)
 }
 
 /// The view with the SQL in SQLite, PostgreSQL and MySQL together (`:dialect all` and

@@ -2,6 +2,7 @@
 //! token it is, so the same runs can be wrapped to a width and then painted (or not).
 
 use crate::mapper::Registry;
+use crate::render::piece::{Piece, PieceKind};
 use crate::syntax::lexer::{tokens, Language, TokenKind};
 
 /// What a run of text is, for colouring.
@@ -124,6 +125,38 @@ pub fn sql(text: &str) -> Vec<Run> {
     })
 }
 
+/// A rendered statement's tagged pieces as runs, without reading its text again: keywords,
+/// values (strings, numbers, NULL), placeholders and comments keep the writer's tags; each
+/// clause break becomes a new line when `broken`, else stays a space.
+pub fn sql_pieces(pieces: &[Piece], broken: bool) -> Vec<Run> {
+    let mut runs = Vec::new();
+    for piece in pieces {
+        let text = match piece.kind {
+            PieceKind::ClauseBreak if broken => "\n",
+            _ => piece.text.as_str(),
+        };
+        push(&mut runs, piece_kind(piece), text);
+    }
+    runs
+}
+
+/// The colour of a tagged piece of SQL.
+fn piece_kind(piece: &Piece) -> Kind {
+    let text = piece.text.as_str();
+    let numeric = text
+        .trim_start_matches('-')
+        .starts_with(|c: char| c.is_ascii_digit());
+    match piece.kind {
+        PieceKind::Keyword => Kind::Keyword,
+        PieceKind::Placeholder => Kind::Param,
+        PieceKind::Comment => Kind::Dim,
+        PieceKind::Value if text.starts_with('\'') => Kind::Text,
+        PieceKind::Value if text.eq_ignore_ascii_case("NULL") => Kind::Keyword,
+        PieceKind::Value | PieceKind::Literal if numeric => Kind::Number,
+        _ => Kind::Plain,
+    }
+}
+
 /// Splits a statement of the language into highlighted runs, knowing the collection names.
 pub fn orm(text: &str, registry: &Registry) -> Vec<Run> {
     classify(text, Language::Orm, |word, before, after| {
@@ -198,6 +231,40 @@ mod tests {
         );
         assert!(k.contains(&(Kind::Param, "?")));
         assert!(k.contains(&(Kind::Plain, "classes")));
+    }
+
+    #[test]
+    fn pieces_keep_the_writers_tags_and_break_at_clauses() {
+        use crate::render::piece::Piece;
+        let pieces = [
+            Piece::new(PieceKind::Keyword, "SELECT"),
+            Piece::new(PieceKind::Space, " "),
+            Piece::new(PieceKind::Punctuation, "*"),
+            Piece::new(PieceKind::ClauseBreak, " "),
+            Piece::new(PieceKind::Keyword, "FROM"),
+            Piece::new(PieceKind::Space, " "),
+            Piece::new(PieceKind::Identifier, "t"),
+            Piece::new(PieceKind::ClauseBreak, " "),
+            Piece::new(PieceKind::Keyword, "WHERE"),
+            Piece::new(PieceKind::Space, " "),
+            Piece::new(PieceKind::Identifier, "a"),
+            Piece::new(PieceKind::Operator, " = "),
+            Piece::new(PieceKind::Value, "'x'"),
+            Piece::new(PieceKind::Operator, " + "),
+            Piece::new(PieceKind::Value, "2"),
+        ];
+        let runs = sql_pieces(&pieces, true);
+        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(text, "SELECT *\nFROM t\nWHERE a = 'x' + 2");
+        let k = kinds(&runs);
+        assert!(k.contains(&(Kind::Keyword, "WHERE")));
+        assert!(k.contains(&(Kind::Text, "'x'")));
+        assert!(k.contains(&(Kind::Number, "2")));
+        let joined: String = sql_pieces(&pieces, false)
+            .into_iter()
+            .map(|r| r.text)
+            .collect();
+        assert_eq!(joined, "SELECT * FROM t WHERE a = 'x' + 2");
     }
 
     #[test]

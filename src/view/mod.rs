@@ -158,10 +158,20 @@ pub fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run
         let text = if settings.params { &s.text } else { &s.display };
         let numbered = if sql.len() > 1 { 3 } else { 0 };
         let indent = " ".repeat(numbered);
-        let sql_runs = highlight::sql(text);
+        let tagged = !settings.params && !s.pieces().is_empty();
+        let sql_runs = if tagged {
+            highlight::sql_pieces(s.pieces(), false)
+        } else {
+            highlight::sql(text)
+        };
         if panels::line_width(&sql_runs) + numbered > width {
             let continued = format!("\n{indent}");
-            runs.extend(break_clauses(sql_runs).into_iter().map(|mut r| {
+            let broken = if tagged {
+                highlight::sql_pieces(s.pieces(), true)
+            } else {
+                break_clauses(sql_runs)
+            };
+            runs.extend(broken.into_iter().map(|mut r| {
                 r.text = r.text.replace('\n', &continued);
                 r
             }));

@@ -243,16 +243,48 @@ fn side_by_side(
     l.extend(wrap(left, left_width));
     let mut r = vec![vec![Run::new(Kind::Heading, rt)]];
     r.extend(wrap(right, right_width));
+    beside(
+        &[
+            Column {
+                lines: l,
+                width: left_width,
+            },
+            Column {
+                lines: r,
+                width: right_width,
+            },
+        ],
+        painter,
+    )
+}
+
+/// The gap between columns placed side by side.
+pub const GAP: &str = " │ ";
+
+/// One column of a side-by-side layout: its lines (its title first) and its width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The lines, already wrapped to `width`.
+    pub lines: Vec<Line>,
+    /// The columns it takes; every column but the last is padded to it.
+    pub width: usize,
+}
+
+/// Columns side by side, row by row, joined by a dim [`GAP`], each row's end trimmed: the one
+/// side-by-side layout of the view (the ORM and SQL panels, the dialects, `:schema`'s faces).
+pub fn beside(columns: &[Column], painter: &Painter) -> String {
+    let height = columns.iter().map(|c| c.lines.len()).max().unwrap_or(0);
     let mut out = String::new();
-    for i in 0..l.len().max(r.len()) {
-        let empty = Vec::new();
-        let a = l.get(i).unwrap_or(&empty);
-        let b = r.get(i).unwrap_or(&empty);
-        let pad = left_width.saturating_sub(line_width(a));
-        let mut text = painter.paint(a);
-        text.push_str(&" ".repeat(pad));
-        text.push_str(&painter.paint(&[Run::new(Kind::Dim, " │ ")]));
-        text.push_str(&painter.paint(b));
+    for row in 0..height {
+        let mut text = String::new();
+        for (i, column) in columns.iter().enumerate() {
+            let line = column.lines.get(row).map_or(&[][..], Vec::as_slice);
+            text.push_str(&painter.paint(line));
+            if i + 1 < columns.len() {
+                text.push_str(&" ".repeat(column.width.saturating_sub(line_width(line))));
+                text.push_str(&painter.paint_one(Kind::Dim, GAP));
+            }
+        }
         out.push_str(text.trim_end());
         out.push('\n');
     }
@@ -385,35 +417,17 @@ pub fn columns(faces: &[(String, String)], width: usize, painter: &Painter) -> S
                     .unwrap_or(0)
             })
             .collect();
-        let lines: Vec<Vec<&str>> = wrapped
-            .iter()
-            .map(|l| l.iter().map(String::as_str).collect())
+        let columns: Vec<Column> = wrapped
+            .into_iter()
+            .zip(faces)
+            .zip(widths)
+            .map(|((lines, (title, _)), width)| {
+                let mut all = vec![vec![Run::new(Kind::Heading, title.clone())]];
+                all.extend(lines.into_iter().map(|l| vec![Run::new(Kind::Plain, l)]));
+                Column { lines: all, width }
+            })
             .collect();
-        let height = lines.iter().map(Vec::len).max().unwrap_or(0);
-        let mut row = String::new();
-        for (i, (title, _)) in faces.iter().enumerate() {
-            let cell = format!("{title:w$}", w = widths[i]);
-            row.push_str(&painter.paint_one(Kind::Heading, &cell));
-            if i + 1 < faces.len() {
-                row.push_str(" │ ");
-            }
-        }
-        out.push_str(row.trim_end());
-        out.push('\n');
-        for n in 0..height {
-            let mut row = String::new();
-            for (i, face) in lines.iter().enumerate() {
-                let line = face.get(n).copied().unwrap_or("");
-                row.push_str(line);
-                if i + 1 < faces.len() {
-                    row.push_str(&" ".repeat(widths[i].saturating_sub(line.width())));
-                    row.push_str(" │ ");
-                }
-            }
-            out.push_str(row.trim_end());
-            out.push('\n');
-        }
-        return out;
+        return beside(&columns, painter);
     }
     for (title, text) in faces {
         out.push_str(&painter.paint_one(Kind::Heading, &format!("── {title}")));
