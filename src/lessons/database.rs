@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 static BUILT_IN_DATA: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/lesson_data.rs"));
 
 /// Finds the script of every lesson that names one, setting its `database_path`; a problem
-/// for each that cannot be found (or, built in, cannot be written out).
+/// for each that cannot be found (or, built in, cannot be written out), whose lesson is then
+/// left out of the course rather than played on the School.
 pub fn resolve(course: &mut Course) -> Vec<Problem> {
     let mut problems = Vec::new();
     let (dir, built_in) = (course.dir.clone(), course.built_in);
-    for lesson in &mut course.lessons {
+    course.lessons.retain_mut(|lesson| {
         let Some(name) = lesson.database.clone() else {
-            continue;
+            return true;
         };
         let found = if built_in {
             built_in_copy(&name)
@@ -23,14 +24,20 @@ pub fn resolve(course: &mut Course) -> Vec<Problem> {
             on_disk(&dir, &name)
         };
         match found {
-            Ok(path) => lesson.database_path = Some(path),
-            Err(message) => problems.push(Problem {
-                file: lesson.file.clone(),
-                line: None,
-                message,
-            }),
+            Ok(path) => {
+                lesson.database_path = Some(path);
+                true
+            }
+            Err(message) => {
+                problems.push(Problem {
+                    file: lesson.file.clone(),
+                    line: None,
+                    message,
+                });
+                false
+            }
         }
-    }
+    });
     problems
 }
 
