@@ -131,18 +131,19 @@ mod ctrl_c {
         std::thread::sleep(Duration::from_millis(300));
     }
 
-    /// Starts `statement`, lets it run a moment, presses Ctrl-C: it must stop within a few
-    /// seconds with the interrupt's message.
+    /// Starts `statement`, lets it run a moment, presses Ctrl-C: it must stop with the
+    /// interrupt's message long before the loop would end (it runs for minutes; the bound is
+    /// generous so that a loaded machine does not fail the test).
     fn interrupt(p: &mut Session, statement: &str) {
         p.send_line(statement).expect("typed");
         std::thread::sleep(Duration::from_millis(2500));
         let pressed = Instant::now();
         p.send("\x03").expect("Ctrl-C");
-        p.set_expect_timeout(Some(Duration::from_secs(10)));
+        p.set_expect_timeout(Some(Duration::from_secs(30)));
         p.expect("stopped (Ctrl-C)")
             .expect("the loop stops at once and says so");
         assert!(
-            pressed.elapsed() < Duration::from_secs(10),
+            pressed.elapsed() < Duration::from_secs(30),
             "stopped after {:?}",
             pressed.elapsed()
         );
