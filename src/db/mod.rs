@@ -225,6 +225,9 @@ impl Database {
 
     /// A failure from the server, with the clock's or Ctrl-C's reason when one stopped it.
     fn fail_pg(&self, mut err: DbError) -> DbError {
+        if let Some(pg) = &self.pg {
+            err = pg.name_check(err);
+        }
         if err.code != Some(rusqlite::ErrorCode::OperationInterrupted) {
             return err;
         }

@@ -40,6 +40,8 @@ pub struct Postgres {
     explicit: Cell<bool>,
     /// The School's tables, to count what a delete cascaded to.
     tables: Vec<String>,
+    /// Each column CHECK by the name PostgreSQL gives it (`students_year_check`), with its SQL.
+    checks: HashMap<String, String>,
     /// Where the server is, without the password (for messages).
     pub place: String,
 }
@@ -101,6 +103,7 @@ impl Postgres {
             levels: RefCell::default(),
             explicit: Cell::new(false),
             tables: meta.tables().iter().map(|t| t.name.clone()).collect(),
+            checks: check_names(meta),
             place,
         };
         pg.batch(&server::create_schema(SCHEMA))?;
@@ -109,6 +112,19 @@ impl Postgres {
             pg.create(meta, students)?;
         }
         Ok(pg)
+    }
+
+    /// A failed CHECK named by its rule (`CHECK constraint failed: year BETWEEN 1 AND 4`), as
+    /// SQLite names it, rather than by PostgreSQL's name for it (`students_year_check`).
+    pub fn name_check(&self, mut err: DbError) -> DbError {
+        let named = err
+            .message
+            .strip_prefix(CHECK_FAILED)
+            .and_then(|name| self.checks.get(name));
+        if let Some(sql) = named {
+            err.message = format!("{CHECK_FAILED}{sql}");
+        }
+        err
     }
 
     /// What stops this connection's running statement from another thread.
@@ -373,6 +389,23 @@ impl Postgres {
     }
 }
 
+/// How a failed CHECK's message begins (as SQLite words it).
+const CHECK_FAILED: &str = "CHECK constraint failed: ";
+
+/// PostgreSQL's name for each column CHECK of the schema (`{table}_{column}_check`), with the
+/// rule's SQL.
+fn check_names(meta: &MetaData) -> HashMap<String, String> {
+    meta.tables()
+        .iter()
+        .flat_map(|t| {
+            t.columns.iter().filter_map(move |c| {
+                let check = c.check.as_ref()?;
+                Some((format!("{}_{}_check", t.name, c.name), check.sql.clone()))
+            })
+        })
+        .collect()
+}
+
 /// The table an INSERT or UPDATE writes.
 fn written_table(sql: &Rendered) -> Option<String> {
     match &sql.statement {
@@ -498,10 +531,9 @@ pub(crate) fn from_pg(e: &postgres::Error) -> DbError {
             "NOT NULL constraint failed: {table}.{}",
             db.column().unwrap_or("")
         )),
-        SqlState::CHECK_VIOLATION => constraint(format!(
-            "CHECK constraint failed: {}",
-            db.constraint().unwrap_or("")
-        )),
+        SqlState::CHECK_VIOLATION => {
+            constraint(format!("{CHECK_FAILED}{}", db.constraint().unwrap_or("")))
+        }
         SqlState::FOREIGN_KEY_VIOLATION => constraint("FOREIGN KEY constraint failed".into()),
         SqlState::READ_ONLY_SQL_TRANSACTION => explained(
             "this session is read-only (--read-only): statements may only look, not change".into(),
