@@ -91,3 +91,47 @@ fn a_server_that_is_down_says_so_without_the_password() {
     );
     assert!(!run.stderr.contains("hunter2secret") && !run.stdout.contains("hunter2secret"));
 }
+
+#[test]
+fn explain_and_raw_sql_on_postgresql() {
+    let server = match pg::Server::start() {
+        Ok(s) => s,
+        Err(why) => {
+            println!("skipped: {why}");
+            return;
+        }
+    };
+    let url = server.url();
+    let run = run_args(
+        &[
+            "--db",
+            &url,
+            "--json",
+            "-e",
+            ":explain students.where(name == 'Ann')",
+            "-e",
+            ":sql SELECT name FROM students WHERE id = 2",
+            "-e",
+            ":sql SELECT pg_read_file('/etc/passwd')",
+            "-e",
+            ":sql COPY students TO '/tmp/ormscope-copy'",
+            "-e",
+            ":sql SELECT * FROM pg_catalog.pg_roles",
+        ],
+        true,
+    );
+    let plan = run.out[0]["text"].as_str().unwrap_or("");
+    assert!(plan.contains("reads the whole table students"), "{plan}");
+    assert!(plan.contains("PostgreSQL: Seq Scan students"), "{plan}");
+    assert_eq!(run.out[1]["result"]["rows"][0][0], "Liam Brown");
+    for refused in &run.out[2..] {
+        assert_eq!(refused["ok"], false, "{refused}");
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("not allowed") || m.contains("outside the School")),
+            "{refused}"
+        );
+    }
+    assert!(!std::path::Path::new("/tmp/ormscope-copy").exists());
+}
