@@ -223,6 +223,13 @@ impl Database {
         }
     }
 
+    /// A table's `CREATE TABLE` and `CREATE INDEX` statements in this database's dialect.
+    pub fn create_table(&self, table: &crate::schema::Table, meta: &MetaData) -> Vec<Rendered> {
+        let mut statements = vec![Statement::CreateTable(table.clone())];
+        statements.extend(table.indexes().into_iter().map(Statement::CreateIndex));
+        statements.iter().map(|s| self.render(s, meta)).collect()
+    }
+
     /// A failure from the server, with the clock's or Ctrl-C's reason when one stopped it.
     fn fail_pg(&self, mut err: DbError) -> DbError {
         if let Some(pg) = &self.pg {
