@@ -361,11 +361,11 @@ impl Postgres {
 
     /// Runs `BEGIN`, `COMMIT`, `ROLLBACK` or a schema statement.
     pub fn control(&self, sql: &str) -> Result<(), DbError> {
-        let verb = sql.trim_start().to_ascii_uppercase();
+        let sent = sql.trim();
         self.batch(sql)?;
-        if verb.starts_with("BEGIN") {
+        if sent == server::begin() {
             self.explicit.set(true);
-        } else if verb.starts_with("COMMIT") || verb.starts_with("ROLLBACK") {
+        } else if sent == server::commit() || sent == server::rollback() {
             self.explicit.set(false);
         }
         Ok(())
