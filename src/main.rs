@@ -54,6 +54,9 @@ struct Cli {
     /// Write the SQL panel for this database: sqlite (what runs), postgresql, mysql, or all.
     #[arg(long, value_name = "DIALECT", value_parser = parse_dialect)]
     dialect: Option<Choice>,
+    /// With --db postgresql://…: make the School in schema ormscope again, even when it is there.
+    #[arg(long = "reset")]
+    reset_school: bool,
     /// Write every statement with its SQL and result to FILE (.md: Markdown, .html: a web page).
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
@@ -229,7 +232,7 @@ fn run(cli: Cli) -> u8 {
         scale: cli.scale,
         read_only: cli.read_only,
     };
-    let session = match Session::open(options) {
+    let session = match Session::open(options).and_then(|s| reset_server(s, cli.reset_school)) {
         Ok(s) => s,
         Err(e) => {
             let message = format!("could not open the database: {}", e.message);
@@ -348,6 +351,14 @@ fn sql_json(statements: &[String], choice: Choice) -> u8 {
 }
 
 /// `ormscope learn`.
+/// `--reset` on a PostgreSQL server: the School in schema `ormscope` is made again.
+fn reset_server(mut session: Session, reset: bool) -> ormscope::error::Result<Session> {
+    if reset && session.server().is_some() {
+        session.reset()?;
+    }
+    Ok(session)
+}
+
 fn learn(cli: &Cli, lesson: Option<u32>, dir: Option<PathBuf>, reset: bool) -> u8 {
     let loaded = match &dir {
         Some(dir) => ormscope::lessons::read_dir(dir),

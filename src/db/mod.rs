@@ -3,8 +3,13 @@
 //! Every row change, including those made by `ON DELETE` rules, is counted per table through
 //! SQLite's update hook, so a delete can say what cascaded. Raw SQL runs under the [`sandbox`]
 //! rules, and a statement that runs too long is stopped.
+//!
+//! The same `Database` can instead run on a PostgreSQL server ([`postgres`]): then every
+//! method below goes to that backend, and statements are rendered in its dialect
+//! ([`Database::render`]).
 
 mod math;
+pub mod postgres;
 pub mod reflect;
 pub mod sandbox;
 
@@ -71,6 +76,9 @@ pub struct Database {
     deadline: Arc<Mutex<Option<Instant>>>,
     timed_out: Arc<AtomicBool>,
     interrupted: Arc<AtomicBool>,
+    /// The PostgreSQL server the session runs on, when it runs on one (`conn` is then an
+    /// empty in-memory database nothing is sent to).
+    pg: Option<Box<postgres::Postgres>>,
 }
 
 /// The name of the savepoint each statement runs in.
@@ -111,6 +119,8 @@ fn setting(name: &str, on: bool) -> String {
 pub struct Interrupter {
     handle: Arc<rusqlite::InterruptHandle>,
     interrupted: Arc<AtomicBool>,
+    /// On PostgreSQL: sends the server a cancel request for the running query.
+    cancel: Option<::postgres::CancelToken>,
 }
 
 impl Interrupter {
@@ -118,6 +128,9 @@ impl Interrupter {
     pub fn interrupt(&self) {
         self.interrupted.store(true, Ordering::SeqCst);
         self.handle.interrupt();
+        if let Some(cancel) = &self.cancel {
+            let _ = cancel.cancel_query(::postgres::NoTls);
+        }
     }
 }
 
@@ -175,6 +188,69 @@ impl Database {
         Ok(db)
     }
 
+    /// The School on a PostgreSQL server (`postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME`), in
+    /// schema `ormscope`: made when missing (or when `reset`), used as it is when present.
+    pub fn postgres(
+        url: &str,
+        meta: &MetaData,
+        students: u64,
+        reset: bool,
+    ) -> Result<Database, DbError> {
+        let server = postgres::Postgres::connect(url, meta, students, reset)?;
+        server.set_timeout(Some(DEFAULT_TIMEOUT))?;
+        let mut db = Database::wrap(Connection::open_in_memory()?)?;
+        db.pg = Some(Box::new(server));
+        Ok(db)
+    }
+
+    /// The PostgreSQL backend, when the session runs on a server.
+    pub fn server(&self) -> Option<&postgres::Postgres> {
+        self.pg.as_deref()
+    }
+
+    /// The SQL dialect statements run in.
+    pub fn dialect(&self) -> render::Dialect {
+        match self.pg {
+            Some(_) => render::Dialect::Postgresql,
+            None => render::Dialect::Sqlite,
+        }
+    }
+
+    /// A statement rendered for this database's dialect.
+    pub fn render(&self, statement: &Statement, meta: &MetaData) -> Rendered {
+        match self.pg {
+            Some(_) => render::render_in(statement, render::Dialect::Postgresql, meta),
+            None => render(statement),
+        }
+    }
+
+    /// A table's `CREATE TABLE` and `CREATE INDEX` statements in this database's dialect.
+    pub fn create_table(&self, table: &crate::schema::Table, meta: &MetaData) -> Vec<Rendered> {
+        let mut statements = vec![Statement::CreateTable(table.clone())];
+        statements.extend(table.indexes().into_iter().map(Statement::CreateIndex));
+        statements.iter().map(|s| self.render(s, meta)).collect()
+    }
+
+    /// A failure from the server, with the clock's or Ctrl-C's reason when one stopped it.
+    fn fail_pg(&self, mut err: DbError) -> DbError {
+        if let Some(pg) = &self.pg {
+            err = pg.name_check(err);
+        }
+        if err.code != Some(rusqlite::ErrorCode::OperationInterrupted) {
+            return err;
+        }
+        err.explained = true;
+        err.message = if self.interrupted.load(Ordering::SeqCst) {
+            INTERRUPTED.to_string()
+        } else {
+            let limit = self.timeout.map_or(0, |t| t.as_secs());
+            format!(
+                "the statement ran longer than {limit} s and was stopped; nothing was changed (:timeout changes the limit)"
+            )
+        };
+        err
+    }
+
     fn wrap(conn: Connection) -> Result<Database, DbError> {
         conn.execute_batch(&setting("foreign_keys", true))?;
         math::register(&conn)?;
@@ -188,6 +264,7 @@ impl Database {
             deadline: Arc::default(),
             timed_out: Arc::default(),
             interrupted: Arc::default(),
+            pg: None,
         };
         db.count_changes(true)?;
         let (deadline, timed_out) = (Arc::clone(&db.deadline), Arc::clone(&db.timed_out));
@@ -218,6 +295,10 @@ impl Database {
 
     /// Makes every later statement read-only (or not).
     pub fn set_read_only(&mut self, read_only: bool) -> Result<(), DbError> {
+        if let Some(pg) = &self.pg {
+            self.read_only = read_only;
+            return pg.set_read_only(read_only);
+        }
         self.read_only = read_only;
         self.apply_rules(false)
     }
@@ -230,6 +311,9 @@ impl Database {
     /// How long a statement may run (none: no limit).
     pub fn set_timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
+        if let Some(pg) = &self.pg {
+            let _ = pg.set_timeout(timeout);
+        }
     }
 
     /// The current limit on a statement's running time.
@@ -242,6 +326,7 @@ impl Database {
         Interrupter {
             handle: Arc::new(self.conn.get_interrupt_handle()),
             interrupted: Arc::clone(&self.interrupted),
+            cancel: self.pg.as_ref().map(|pg| pg.cancel_token()),
         }
     }
 
@@ -336,6 +421,9 @@ impl Database {
 
     /// Creates the tables and their indexes and fills them, in one transaction.
     pub fn create(&mut self, meta: &MetaData, students: u64) -> Result<(), DbError> {
+        if let Some(pg) = &self.pg {
+            return pg.create(meta, students);
+        }
         let tx = self.conn.transaction()?;
         for table in meta.tables() {
             for statement in render::create_table(table) {
@@ -352,6 +440,9 @@ impl Database {
 
     /// Drops the given tables (children first) so they can be created again.
     pub fn drop_tables(&mut self, meta: &MetaData) -> Result<(), DbError> {
+        if self.pg.is_some() {
+            return Ok(());
+        }
         let tx = self.conn.transaction()?;
         tx.execute_batch(&setting("defer_foreign_keys", true))?;
         for table in meta.tables().iter().rev() {
@@ -367,6 +458,10 @@ impl Database {
 
     /// Runs a query and returns its rows.
     pub fn query(&self, sql: &Rendered) -> Result<Rows, DbError> {
+        if let Some(pg) = &self.pg {
+            self.stopped()?;
+            return pg.query(sql).map_err(|e| self.fail_pg(e));
+        }
         self.query_text(&sql.text, &sql.params)
     }
 
@@ -379,6 +474,10 @@ impl Database {
         table: Option<&str>,
         sink: &mut dyn RowSink,
     ) -> Result<(Rows, u64), DbError> {
+        if self.pg.is_some() {
+            let all = self.query(sql)?;
+            return Ok(pass_through(all, table, sink));
+        }
         self.stopped()?;
         self.read_rows_into(&sql.text, &sql.params, table, sink)
             .map_err(|e| self.fail(e))
@@ -424,6 +523,10 @@ impl Database {
 
     /// Runs a write and reports what it changed.
     pub fn execute(&self, sql: &Rendered) -> Result<Changes, DbError> {
+        if let Some(pg) = &self.pg {
+            self.stopped()?;
+            return pg.execute(sql).map_err(|e| self.fail_pg(e));
+        }
         self.stopped()?;
         self.take_changes();
         let affected = self
@@ -442,6 +545,10 @@ impl Database {
     /// Runs one raw SQL statement typed by the user, under the sandbox's rules: its rows, or
     /// what it changed.
     pub fn raw(&mut self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
+        if let Some(pg) = &self.pg {
+            postgres::sandbox::check(text, self.read_only)?;
+            return pg.raw(text).map_err(|e| self.fail_pg(e));
+        }
         self.apply_rules(true)?;
         let result = self.raw_unguarded(text);
         self.apply_rules(false)?;
@@ -487,6 +594,9 @@ impl Database {
 
     /// Opens a savepoint around one statement.
     pub fn savepoint(&self) -> Result<(), DbError> {
+        if let Some(pg) = &self.pg {
+            return pg.savepoint();
+        }
         self.conn
             .prepare_cached(&savepoint_sql().open)?
             .execute([])?;
@@ -495,6 +605,9 @@ impl Database {
 
     /// Keeps what the statement did.
     pub fn release(&self) -> Result<(), DbError> {
+        if let Some(pg) = &self.pg {
+            return pg.release();
+        }
         self.conn
             .prepare_cached(&savepoint_sql().release)?
             .execute([])?;
@@ -503,6 +616,9 @@ impl Database {
 
     /// Undoes what the statement did.
     pub fn rollback_to(&self) -> Result<(), DbError> {
+        if let Some(pg) = &self.pg {
+            return pg.rollback_to().or_else(|_| pg.rollback_to());
+        }
         let undo = || -> Result<(), DbError> {
             self.conn.execute_batch(&savepoint_sql().rollback_to)?;
             self.release()
@@ -514,6 +630,9 @@ impl Database {
     /// Runs a transaction-control or schema statement (`BEGIN`, `COMMIT`, `CREATE TABLE`),
     /// rendered from its tree.
     pub fn control(&self, sql: &str) -> Result<(), DbError> {
+        if let Some(pg) = &self.pg {
+            return pg.control(sql);
+        }
         Ok(self.conn.execute_batch(sql)?)
     }
 
@@ -524,6 +643,9 @@ impl Database {
 
     /// Whether an explicit transaction is open.
     pub fn in_transaction(&self) -> bool {
+        if let Some(pg) = &self.pg {
+            return pg.in_transaction();
+        }
         !self.conn.is_autocommit()
     }
 
@@ -609,6 +731,26 @@ impl ToSql for Value {
             Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
         })
     }
+}
+
+/// Rows already read (from a server), handed to `sink` one by one as a cursor would.
+fn pass_through(all: Rows, table: Option<&str>, sink: &mut dyn RowSink) -> (Rows, u64) {
+    sink.begin(table, &all.columns);
+    let mut kept = Vec::new();
+    let mut passed = 0u64;
+    for row in all.rows {
+        match sink.row(row) {
+            Some(row) => kept.push(row),
+            None => passed += 1,
+        }
+    }
+    (
+        Rows {
+            columns: all.columns,
+            rows: kept,
+        },
+        passed,
+    )
 }
 
 fn from_sql(v: ValueRef<'_>) -> Value {

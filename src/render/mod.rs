@@ -39,6 +39,7 @@ pub mod dialect;
 mod dml;
 mod expr;
 pub mod piece;
+pub mod server;
 pub(crate) mod writer;
 
 use crate::schema::{MetaData, Table};

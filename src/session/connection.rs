@@ -32,7 +32,9 @@ impl Executor for Connection<'_> {
     }
 
     fn query(&mut self, select: Select, trace: &mut Trace, span: Span) -> Result<Rows> {
-        let sql = render(&Statement::Select(select));
+        let sql = self
+            .db
+            .render(&Statement::Select(select), &self.reg.metadata);
         run(
             trace,
             &sql,
@@ -50,7 +52,9 @@ impl Executor for Connection<'_> {
         trace: &mut Trace,
         span: Span,
     ) -> Result<(Rows, u64)> {
-        let sql = render(&Statement::Select(select));
+        let sql = self
+            .db
+            .render(&Statement::Select(select), &self.reg.metadata);
         run(
             trace,
             &sql,
@@ -167,7 +171,7 @@ pub(crate) fn send(
     written: &[Assignment],
     span: Span,
 ) -> Result<Changes> {
-    let sql = render(statement);
+    let sql = db.render(statement, &reg.metadata);
     run(trace, &sql, |sql| db.execute(sql), |c| c.affected as usize).map_err(|e| {
         match reg.metadata.table(table) {
             Some(t) if e.is_constraint() => explain(reg, t, &e, written, span),

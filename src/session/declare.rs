@@ -5,7 +5,7 @@
 use super::{NoteKind, Outcome, Session, Trace};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::mapper::declare::Declaration;
-use crate::render::{self, Rendered};
+use crate::render::Rendered;
 use crate::schema::Table;
 
 impl Session {
@@ -46,7 +46,7 @@ impl Session {
 
     /// Creates the table (and its foreign-key indexes) in the database, showing the SQL.
     fn create(&mut self, table: &Table, trace: &mut Trace) -> Result<()> {
-        for sql in render::create_table(table) {
+        for sql in self.db.create_table(table, &self.registry.metadata) {
             let record = Rendered::raw(&sql.display);
             trace.start();
             if let Err(e) = self.db.control(&sql.text) {

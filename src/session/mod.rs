@@ -99,10 +99,18 @@ impl Session {
     /// The database file, when the session is on one (none in memory, also for a database
     /// made from an SQL script).
     pub fn file(&self) -> Option<&std::path::Path> {
+        if self.db.server().is_some() {
+            return None;
+        }
         self.options
             .db_path
             .as_deref()
             .filter(|p| !persist::is_sql_script(p))
+    }
+
+    /// The PostgreSQL server the session runs on (its URL without the password), if it does.
+    pub fn server(&self) -> Option<&str> {
+        self.db.server().map(|s| s.place.as_str())
     }
 
     /// The SQL script the database was made from in memory (`--db library.sql`), if it was.
@@ -380,7 +388,9 @@ impl Session {
         }
         let students = self.options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
         let meta = &self.registry.metadata;
+        let on_server = self.db.server().is_some();
         let remade = match self.file() {
+            _ if on_server => self.db.create(meta, students),
             Some(_) => self
                 .db
                 .drop_tables(meta)

@@ -28,6 +28,9 @@ pub(super) struct Opened {
 /// Opens the database `options` name: the School in memory or in a new file, an existing
 /// file as it is (a file read-only on disk turns `read_only` on), or an SQL script in memory.
 pub(super) fn open_database(options: &mut Options) -> Result<Opened> {
+    if let Some(url) = server_url(options) {
+        return open_server(&url, options);
+    }
     let read_only_on_disk = options.db_path.as_ref().is_some_and(|p| {
         std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().readonly())
     });
@@ -62,6 +65,32 @@ pub(super) fn open_database(options: &mut Options) -> Result<Opened> {
         registry,
         notices,
         foreign_file,
+    })
+}
+
+/// The `--db` URL of a database server (`postgresql://…`), if `--db` names one.
+pub(super) fn server_url(options: &Options) -> Option<String> {
+    let text = options.db_path.as_ref()?.to_str()?;
+    crate::db::postgres::is_url(text).then(|| text.to_string())
+}
+
+/// The School on a PostgreSQL server, in schema `ormscope`. Only the URL without its password
+/// is kept in the options, so the password is never shown or saved.
+fn open_server(url: &str, options: &mut Options) -> Result<Opened> {
+    let registry = school::registry();
+    let students = options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
+    let db = Database::postgres(url, &registry.metadata, students, false)
+        .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
+    options.db_path = Some(crate::db::postgres::redact(url).into());
+    let place = db.server().map(|s| s.place.clone()).unwrap_or_default();
+    Ok(Opened {
+        db,
+        registry,
+        notices: vec![format!(
+            "running on PostgreSQL: {place}, schema {} (the SQL panel shows the SQL PostgreSQL ran)",
+            crate::db::postgres::SCHEMA
+        )],
+        foreign_file: false,
     })
 }
 

@@ -420,10 +420,19 @@ fn schema(session: &mut Session, call: &Call<'_>) -> Response {
     let reg = session.registry();
     let mut text = String::new();
     for table in reg.metadata.tables() {
-        text.push_str(&render::create_table_sql(table));
-        text.push_str(";\n");
-        for index in render::create_index_sql(table) {
-            text.push_str(&index);
+        let ddl: Vec<String> = match session.server() {
+            Some(_) => session
+                .database()
+                .create_table(table, &reg.metadata)
+                .into_iter()
+                .map(|sql| sql.display)
+                .collect(),
+            None => std::iter::once(render::create_table_sql(table))
+                .chain(render::create_index_sql(table))
+                .collect(),
+        };
+        for statement in ddl {
+            text.push_str(&statement);
             text.push_str(";\n");
         }
         if let Some(mapper) = reg.mapper_of(&table.name) {

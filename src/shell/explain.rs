@@ -28,6 +28,8 @@ pub struct Plan {
     pub sql: String,
     /// Its steps in SQLite's order; empty when SQLite needs no plan (an INSERT of values).
     pub steps: Vec<PlanStep>,
+    /// Whose plan it is (`SQLite`, `PostgreSQL`).
+    pub engine: &'static str,
 }
 
 /// Why a plan could not be had.
@@ -55,6 +57,9 @@ pub fn explain(session: &mut Session, statement: &str) -> (Response, Result<Vec<
 
 /// SQLite's plan of one statement that was sent, with the values it was sent with.
 pub fn plan(session: &Session, executed: &Executed) -> Result<Plan, PlanError> {
+    if session.server().is_some() {
+        return super::explain_pg::plan(session, executed);
+    }
     let failure = |e: rusqlite::Error| PlanError {
         sql: executed.display.clone(),
         message: e.to_string(),
@@ -81,6 +86,7 @@ pub fn plan(session: &Session, executed: &Executed) -> Result<Plan, PlanError> {
     Ok(Plan {
         sql: executed.display.clone(),
         steps: steps(&rows, metadata),
+        engine: "SQLite",
     })
 }
 
@@ -120,7 +126,7 @@ pub fn plans_text(plans: &[Plan]) -> String {
         for step in &plan.steps {
             let pad = format!("{indent}  {}", "  ".repeat(step.depth));
             out.push_str(&format!("{pad}{}\n", step.words));
-            out.push_str(&format!("{pad}  (SQLite: {})\n", step.detail));
+            out.push_str(&format!("{pad}  ({}: {})\n", plan.engine, step.detail));
         }
     }
     out.trim_end().to_string()

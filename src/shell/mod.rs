@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod complete;
 pub mod explain;
+pub mod explain_pg;
 pub mod help;
 mod help_sqlalchemy;
 pub mod repl;
@@ -347,11 +348,14 @@ impl Shell {
         }
         match plans {
             Ok(plans) => {
+                let engine = match self.session.server() {
+                    Some(_) => "PostgreSQL",
+                    None => "SQLite",
+                };
                 response.text = Some(format!(
-                    "{}\n\n{}",
+                    "{}\n\nThe statement was run and undone to learn its SQL (nothing changed); \
+                     {engine} then planned each SQL statement without running it.",
                     explain::plans_text(&plans),
-                    "The statement was run and undone to learn its SQL (nothing changed); \
-                     SQLite then planned each SQL statement without running it."
                 ));
                 response.sql = Vec::new();
                 response.outcome = Ok(Outcome::None);

@@ -1,0 +1,602 @@
+//! The PostgreSQL backend: the session's statements run on a PostgreSQL server (the
+//! synchronous `postgres` client), in a schema of ormscope's own (`ormscope`).
+//!
+//! Each statement is atomic as on SQLite: outside a transaction its "savepoint" is a
+//! `BEGIN … COMMIT`/`ROLLBACK` (PostgreSQL has no savepoint outside a transaction), inside one a
+//! real `SAVEPOINT`. Constraint failures are read from the SQLSTATE (23505 unique, 23503 foreign
+//! key, 23502 not null, 23514 check) and given the same shape SQLite's messages have, so they
+//! are explained in the same plain words. Rows removed by `ON DELETE CASCADE` are found by
+//! counting each table's rows before and after a `DELETE` (PostgreSQL has no update hook).
+
+pub mod sandbox;
+mod value;
+
+use super::DbError;
+use crate::render::{render_in, server, Dialect, Rendered};
+use crate::result::{Changes, Rows};
+use crate::schema::MetaData;
+use crate::sql::{Expr, Insert, Statement, Value};
+use postgres::error::SqlState;
+use postgres::{CancelToken, Client, Config, NoTls};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+use std::time::Duration;
+use value::{Cell as PgCell, Param};
+
+/// The schema the School lives in on the server.
+pub const SCHEMA: &str = "ormscope";
+
+/// The name of the savepoint each statement runs in.
+const SAVEPOINT: &str = "statement";
+
+/// An open connection to a PostgreSQL server, with the School in schema `ormscope`.
+pub struct Postgres {
+    client: RefCell<Client>,
+    prepared: RefCell<HashMap<String, postgres::Statement>>,
+    /// The statements' savepoints, innermost last: true where it is a whole transaction.
+    levels: RefCell<Vec<bool>>,
+    /// Whether the learner opened a transaction (`begin`, or session mode).
+    explicit: Cell<bool>,
+    /// The School's tables, to count what a delete cascaded to.
+    tables: Vec<String>,
+    /// Each column CHECK by the name PostgreSQL gives it (`students_year_check`), with its SQL.
+    checks: HashMap<String, String>,
+    /// Where the server is, without the password (for messages).
+    pub place: String,
+}
+
+/// Whether `--db` names a server rather than a file: any `scheme://`.
+pub fn is_url(text: &str) -> bool {
+    text.contains("://")
+}
+
+/// The URL with its password hidden, for anything shown or saved.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (auth, host) = match rest.rsplit_once('@') {
+        Some((auth, host)) => (Some(auth), host),
+        None => (None, rest),
+    };
+    match auth.map(|a| a.split_once(':').map_or(a, |(user, _)| user)) {
+        Some(user) => format!("{scheme}://{user}@{host}"),
+        None => format!("{scheme}://{host}"),
+    }
+}
+
+impl Postgres {
+    /// Connects to the server the URL names (password from the URL, `PGPASSWORD` or
+    /// `.pgpass`), and makes the School in schema `ormscope` when it is missing (or always,
+    /// with `reset`).
+    pub fn connect(
+        url: &str,
+        meta: &MetaData,
+        students: u64,
+        reset: bool,
+    ) -> Result<Postgres, DbError> {
+        let place = redact(url);
+        let scheme = url.split_once("://").map_or("", |(s, _)| s);
+        if scheme != "postgresql" && scheme != "postgres" {
+            return Err(explained(format!(
+                "--db {place}: ormscope runs on SQLite files and on PostgreSQL (postgresql://USER@HOST:PORT/DBNAME); {scheme}:// is not supported"
+            )));
+        }
+        let mut config = Config::from_str(url).map_err(|_| {
+            explained(format!(
+                "--db {place} is not a PostgreSQL URL: write postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME"
+            ))
+        })?;
+        if config.get_password().is_none() {
+            if let Some(password) = libpq_password(&config) {
+                config.password(password);
+            }
+        }
+        config.connect_timeout(Duration::from_secs(10));
+        let client = config
+            .connect(NoTls)
+            .map_err(|e| not_connected(&place, &e))?;
+        let pg = Postgres {
+            client: RefCell::new(client),
+            prepared: RefCell::default(),
+            levels: RefCell::default(),
+            explicit: Cell::new(false),
+            tables: meta.tables().iter().map(|t| t.name.clone()).collect(),
+            checks: check_names(meta),
+            place,
+        };
+        pg.batch(&server::create_schema(SCHEMA))?;
+        pg.batch(&server::search_path(SCHEMA))?;
+        if reset || !pg.has_school()? {
+            pg.create(meta, students)?;
+        }
+        Ok(pg)
+    }
+
+    /// A failed CHECK named by its rule (`CHECK constraint failed: year BETWEEN 1 AND 4`), as
+    /// SQLite names it, rather than by PostgreSQL's name for it (`students_year_check`).
+    pub fn name_check(&self, mut err: DbError) -> DbError {
+        let named = err
+            .message
+            .strip_prefix(CHECK_FAILED)
+            .and_then(|name| self.checks.get(name));
+        if let Some(sql) = named {
+            err.message = format!("{CHECK_FAILED}{sql}");
+        }
+        err
+    }
+
+    /// What stops this connection's running statement from another thread.
+    pub fn cancel_token(&self) -> CancelToken {
+        self.client.borrow().cancel_token()
+    }
+
+    fn has_school(&self) -> Result<bool, DbError> {
+        let rows = self.query_text(&server::count_tables(SCHEMA), &[])?;
+        Ok(matches!(rows.rows.first().and_then(|r| r.first()), Some(Value::Integer(n)) if *n > 0))
+    }
+
+    /// Drops the schema and makes the School again in it, in one transaction, with the same
+    /// rows and ids as the SQLite School; each sequence continues after the seeded ids.
+    pub fn create(&self, meta: &MetaData, students: u64) -> Result<(), DbError> {
+        let school = super::Database::in_memory(meta, students)?;
+        let rows = school.dump(&self.tables)?;
+        self.batch(&server::begin())?;
+        let made = self.fill(meta, &rows);
+        self.batch(&if made.is_ok() {
+            server::commit()
+        } else {
+            server::rollback()
+        })?;
+        self.prepared.borrow_mut().clear();
+        made
+    }
+
+    fn fill(
+        &self,
+        meta: &MetaData,
+        rows: &BTreeMap<String, Vec<Vec<Value>>>,
+    ) -> Result<(), DbError> {
+        self.batch(&server::drop_schema(SCHEMA))?;
+        self.batch(&server::create_schema(SCHEMA))?;
+        self.batch(&server::search_path(SCHEMA))?;
+        for table in meta.tables() {
+            let mut ddl = vec![Statement::CreateTable(table.clone())];
+            ddl.extend(table.indexes().into_iter().map(Statement::CreateIndex));
+            for statement in ddl {
+                self.batch(&render_in(&statement, Dialect::Postgresql, meta).text)?;
+            }
+        }
+        for table in meta.tables() {
+            let columns = table.column_names();
+            for row in rows.get(&table.name).into_iter().flatten() {
+                let insert = Statement::Insert(Insert {
+                    table: table.name.clone(),
+                    columns: columns.clone(),
+                    values: row.iter().cloned().map(Expr::value).collect(),
+                });
+                let sql = render_in(&insert, Dialect::Postgresql, meta);
+                self.run(&sql.text, &sql.params)?;
+            }
+            if table.column_names().iter().any(|c| c == "id") {
+                self.query_text(&server::continue_sequence(&table.name, "id"), &[])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn batch(&self, sql: &str) -> Result<(), DbError> {
+        self.client
+            .borrow_mut()
+            .batch_execute(sql)
+            .map_err(|e| from_pg(&e))
+    }
+
+    fn statement(&self, text: &str) -> Result<postgres::Statement, DbError> {
+        if let Some(s) = self.prepared.borrow().get(text) {
+            return Ok(s.clone());
+        }
+        let prepared = self
+            .client
+            .borrow_mut()
+            .prepare(text)
+            .map_err(|e| from_pg(&e))?;
+        self.prepared
+            .borrow_mut()
+            .insert(text.to_string(), prepared.clone());
+        Ok(prepared)
+    }
+
+    fn run(&self, text: &str, params: &[Value]) -> Result<Vec<postgres::Row>, DbError> {
+        let statement = self.statement(text)?;
+        let params: Vec<Param<'_>> = params.iter().map(Param).collect();
+        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+            .iter()
+            .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+            .collect();
+        self.client
+            .borrow_mut()
+            .query(&statement, &refs)
+            .map_err(|e| from_pg(&e))
+    }
+
+    fn query_text(&self, text: &str, params: &[Value]) -> Result<Rows, DbError> {
+        let statement = self.statement(text)?;
+        let columns: Vec<String> = statement
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        let rows = self.run(text, params)?;
+        Ok(Rows {
+            columns,
+            rows: rows.iter().map(row_values).collect(),
+        })
+    }
+
+    /// Runs a query and returns its rows.
+    pub fn query(&self, sql: &Rendered) -> Result<Rows, DbError> {
+        self.query_text(&sql.text, &sql.params)
+    }
+
+    /// Runs a write and reports what it changed: an insert reads its new key with
+    /// `RETURNING`; a delete counts what it cascaded to.
+    pub fn execute(&self, sql: &Rendered) -> Result<Changes, DbError> {
+        let deleting = matches!(sql.statement, Some(Statement::Delete(_)));
+        let before = if deleting {
+            self.counts()?
+        } else {
+            BTreeMap::new()
+        };
+        let statement = self.statement(&sql.text)?;
+        let returns = !statement.columns().is_empty();
+        let (affected, last_insert_id) = if returns {
+            let rows = self.run(&sql.text, &sql.params)?;
+            let id = rows.last().map_or(0, |r| match row_values(r).first() {
+                Some(Value::Integer(i)) => *i,
+                _ => 0,
+            });
+            (rows.len() as u64, id)
+        } else {
+            let params: Vec<Param<'_>> = sql.params.iter().map(Param).collect();
+            let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+                .iter()
+                .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+                .collect();
+            let n = self
+                .client
+                .borrow_mut()
+                .execute(&statement, &refs)
+                .map_err(|e| from_pg(&e))?;
+            (n, 0)
+        };
+        let mut per_table = BTreeMap::new();
+        if deleting {
+            for (table, after) in self.counts()? {
+                let gone = before
+                    .get(&table)
+                    .copied()
+                    .unwrap_or(after)
+                    .saturating_sub(after);
+                if gone > 0 {
+                    per_table.insert(table, gone);
+                }
+            }
+        } else if let Some(table) = written_table(sql) {
+            per_table.insert(table, affected);
+        }
+        Ok(Changes {
+            affected,
+            last_insert_id,
+            per_table,
+            pending: false,
+        })
+    }
+
+    /// How many rows each of the School's tables holds.
+    fn counts(&self) -> Result<BTreeMap<String, u64>, DbError> {
+        let mut out = BTreeMap::new();
+        for table in &self.tables {
+            let rows = self.query_text(&server::count_rows(table), &[])?;
+            if let Some(Value::Integer(n)) = rows.rows.first().and_then(|r| r.first()) {
+                out.insert(table.clone(), *n as u64);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs raw SQL the sandbox let through: its rows, or what it changed.
+    pub fn raw(&self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
+        let statement = self.statement(text)?;
+        if !statement.columns().is_empty() {
+            let rows = self.query_text(text, &[])?;
+            return Ok((Some(rows), Changes::default()));
+        }
+        let affected = self
+            .client
+            .borrow_mut()
+            .execute(&statement, &[])
+            .map_err(|e| from_pg(&e))?;
+        Ok((
+            None,
+            Changes {
+                affected,
+                ..Changes::default()
+            },
+        ))
+    }
+
+    /// Opens the statement's savepoint (a transaction when none is open).
+    pub fn savepoint(&self) -> Result<(), DbError> {
+        let whole = !self.in_transaction();
+        self.batch(&if whole {
+            server::begin()
+        } else {
+            server::savepoint(SAVEPOINT)
+        })?;
+        self.levels.borrow_mut().push(whole);
+        Ok(())
+    }
+
+    /// Keeps what the statement did.
+    pub fn release(&self) -> Result<(), DbError> {
+        let whole = self.levels.borrow_mut().pop().unwrap_or(false);
+        self.batch(&if whole {
+            server::commit()
+        } else {
+            server::release(SAVEPOINT)
+        })
+    }
+
+    /// Undoes what the statement did.
+    pub fn rollback_to(&self) -> Result<(), DbError> {
+        let whole = self.levels.borrow_mut().pop().unwrap_or(false);
+        if whole {
+            return self.batch(&server::rollback());
+        }
+        self.batch(&server::rollback_to(SAVEPOINT))?;
+        self.batch(&server::release(SAVEPOINT))
+    }
+
+    /// Runs `BEGIN`, `COMMIT`, `ROLLBACK` or a schema statement.
+    pub fn control(&self, sql: &str) -> Result<(), DbError> {
+        let sent = sql.trim();
+        self.batch(sql)?;
+        if sent == server::begin() {
+            self.explicit.set(true);
+        } else if sent == server::commit() || sent == server::rollback() {
+            self.explicit.set(false);
+        }
+        Ok(())
+    }
+
+    /// Whether a transaction is open (the learner's, or a statement's).
+    pub fn in_transaction(&self) -> bool {
+        self.explicit.get() || !self.levels.borrow().is_empty()
+    }
+
+    /// Makes every later transaction read-only (or not), on the server.
+    pub fn set_read_only(&self, on: bool) -> Result<(), DbError> {
+        self.batch(&server::read_only(on))
+    }
+
+    /// Sets the server's `statement_timeout` (none: no limit).
+    pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<(), DbError> {
+        self.batch(&server::statement_timeout(
+            timeout.map_or(0, |t| t.as_millis() as u64),
+        ))
+    }
+}
+
+/// How a failed CHECK's message begins (as SQLite words it).
+const CHECK_FAILED: &str = "CHECK constraint failed: ";
+
+/// PostgreSQL's name for each column CHECK of the schema (`{table}_{column}_check`), with the
+/// rule's SQL.
+fn check_names(meta: &MetaData) -> HashMap<String, String> {
+    meta.tables()
+        .iter()
+        .flat_map(|t| {
+            t.columns.iter().filter_map(move |c| {
+                let check = c.check.as_ref()?;
+                Some((format!("{}_{}_check", t.name, c.name), check.sql.clone()))
+            })
+        })
+        .collect()
+}
+
+/// The table an INSERT or UPDATE writes.
+fn written_table(sql: &Rendered) -> Option<String> {
+    match &sql.statement {
+        Some(Statement::Insert(i)) => Some(i.table.clone()),
+        Some(Statement::Update(u)) => Some(u.table.clone()),
+        _ => None,
+    }
+}
+
+fn row_values(row: &postgres::Row) -> Vec<Value> {
+    (0..row.len())
+        .map(|i| {
+            row.try_get::<_, PgCell>(i)
+                .map(|c| c.0)
+                .unwrap_or(Value::Null)
+        })
+        .collect()
+}
+
+/// The password libpq would use: `PGPASSWORD`, else the first matching line of `.pgpass`
+/// (`PGPASSFILE`, or `~/.pgpass`).
+fn libpq_password(config: &Config) -> Option<String> {
+    if let Ok(p) = std::env::var("PGPASSWORD") {
+        return Some(p);
+    }
+    let file = std::env::var_os("PGPASSFILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".pgpass")))?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "localhost".to_string(),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
+    let db = config.get_dbname().unwrap_or("").to_string();
+    let user = config.get_user().unwrap_or("").to_string();
+    let wanted = [host, port, db, user];
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|line| pgpass_match(line, &wanted))
+}
+
+/// The password of a `.pgpass` line `host:port:db:user:password` that matches (`*` = any).
+fn pgpass_match(line: &str, wanted: &[String; 4]) -> Option<String> {
+    let fields: Vec<&str> = line.splitn(5, ':').collect();
+    if fields.len() != 5 {
+        return None;
+    }
+    let matches = fields[..4]
+        .iter()
+        .zip(wanted)
+        .all(|(field, want)| *field == "*" || field == want);
+    matches.then(|| fields[4].to_string())
+}
+
+fn explained(message: String) -> DbError {
+    DbError {
+        code: None,
+        message,
+        explained: true,
+    }
+}
+
+/// A connection that failed, in plain words (never with the password).
+fn not_connected(place: &str, e: &postgres::Error) -> DbError {
+    if let Some(db) = e.as_db_error() {
+        let why = match *db.code() {
+            SqlState::INVALID_PASSWORD | SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+                "it refused the login (wrong user or password; give the password in the URL, PGPASSWORD or ~/.pgpass)".to_string()
+            }
+            SqlState::INVALID_CATALOG_NAME => {
+                format!("it has no such database ({})", db.message())
+            }
+            _ => db.message().to_string(),
+        };
+        return explained(format!(
+            "cannot open the PostgreSQL database {place}: {why}"
+        ));
+    }
+    explained(format!(
+        "cannot reach the PostgreSQL server {place}: is it running and listening there? ({})",
+        plain_cause(e)
+    ))
+}
+
+fn plain_cause(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text = s.to_string();
+        source = s.source();
+    }
+    text
+}
+
+/// A failure the server reported, as a [`DbError`]: constraint failures in the shape of
+/// SQLite's messages (so they are explained in the same words), others in PostgreSQL's words.
+pub(crate) fn from_pg(e: &postgres::Error) -> DbError {
+    let Some(db) = e.as_db_error() else {
+        return explained(format!(
+            "the connection to the PostgreSQL server failed: {} (nothing more was sent)",
+            plain_cause(e)
+        ));
+    };
+    let table = db.table().unwrap_or("");
+    let constraint = |message: String| DbError {
+        code: Some(rusqlite::ErrorCode::ConstraintViolation),
+        message,
+        explained: false,
+    };
+    match *db.code() {
+        SqlState::UNIQUE_VIOLATION => {
+            let columns = key_columns(db.detail().unwrap_or(""));
+            let named: Vec<String> = columns.iter().map(|c| format!("{table}.{c}")).collect();
+            constraint(format!("UNIQUE constraint failed: {}", named.join(", ")))
+        }
+        SqlState::NOT_NULL_VIOLATION => constraint(format!(
+            "NOT NULL constraint failed: {table}.{}",
+            db.column().unwrap_or("")
+        )),
+        SqlState::CHECK_VIOLATION => {
+            constraint(format!("{CHECK_FAILED}{}", db.constraint().unwrap_or("")))
+        }
+        SqlState::FOREIGN_KEY_VIOLATION => constraint("FOREIGN KEY constraint failed".into()),
+        SqlState::READ_ONLY_SQL_TRANSACTION => explained(
+            "this session is read-only (--read-only): statements may only look, not change".into(),
+        ),
+        SqlState::QUERY_CANCELED => DbError {
+            code: Some(rusqlite::ErrorCode::OperationInterrupted),
+            message: db.message().to_string(),
+            explained: false,
+        },
+        _ => explained(format!(
+            "PostgreSQL refused the statement: {}",
+            db.message()
+        )),
+    }
+}
+
+/// The columns of a unique key from PostgreSQL's detail `Key (a, b)=(1, 2) already exists.`
+fn key_columns(detail: &str) -> Vec<String> {
+    detail
+        .strip_prefix("Key (")
+        .and_then(|rest| rest.split_once(")="))
+        .map(|(names, _)| names.split(',').map(|n| n.trim().to_string()).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_is_hidden() {
+        assert_eq!(
+            redact("postgresql://ann:secret@db.example:5433/school"),
+            "postgresql://ann@db.example:5433/school"
+        );
+        assert_eq!(redact("postgresql://ann@h/s"), "postgresql://ann@h/s");
+        assert_eq!(redact("postgresql://h/s"), "postgresql://h/s");
+    }
+
+    #[test]
+    fn a_unique_key_names_its_columns() {
+        assert_eq!(
+            key_columns("Key (abbreviation)=(BI301) already exists."),
+            vec!["abbreviation"]
+        );
+        assert_eq!(
+            key_columns("Key (a, b)=(1, 2) already exists."),
+            vec!["a", "b"]
+        );
+    }
+
+    #[test]
+    fn pgpass_lines_match_with_wildcards() {
+        let wanted = [
+            "localhost".to_string(),
+            "5432".to_string(),
+            "school".to_string(),
+            "ann".to_string(),
+        ];
+        assert_eq!(
+            pgpass_match("*:5432:school:ann:pw:with:colons", &wanted),
+            Some("pw:with:colons".to_string())
+        );
+        assert_eq!(pgpass_match("other:5432:school:ann:pw", &wanted), None);
+    }
+}

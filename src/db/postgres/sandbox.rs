@@ -1,0 +1,138 @@
+//! The rules raw SQL (`:sql`) runs under on PostgreSQL, checked before it is sent (parsed with
+//! sqlparser): one `SELECT`, `INSERT`, `UPDATE` or `DELETE` on the tables of schema
+//! `ormscope`; no other schema or system catalog, no `COPY`, `DO`, `SET ROLE`, `ALTER SYSTEM`,
+//! extensions, or functions that reach files, large objects, other servers or settings. A
+//! read-only session runs only `SELECT`.
+
+use super::SCHEMA;
+use crate::db::DbError;
+use sqlparser::ast::{visit_expressions, visit_relations, Expr, Statement};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use std::ops::ControlFlow;
+
+/// Function name beginnings raw SQL may not call.
+const REFUSED_FUNCTIONS: &[&str] = &[
+    "pg_",
+    "lo_",
+    "dblink",
+    "set_config",
+    "current_setting",
+    "query_to_xml",
+    "table_to_xml",
+    "cursor_to_xml",
+    "xpath",
+];
+
+/// Whether raw SQL may run; the reason in plain words when not.
+pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
+    let statements = Parser::parse_sql(&PostgreSqlDialect {}, text).map_err(|e| {
+        refuse(format!(
+            "PostgreSQL's SQL could not be read: {e} (only SELECT, INSERT, UPDATE and DELETE run with :sql)"
+        ))
+    })?;
+    let [statement] = statements.as_slice() else {
+        return Err(refuse(
+            "give one SQL statement at a time to :sql".to_string(),
+        ));
+    };
+    let reads = matches!(statement, Statement::Query { .. });
+    let writes = matches!(
+        statement,
+        Statement::Insert { .. } | Statement::Update { .. } | Statement::Delete { .. }
+    );
+    if !reads && !writes {
+        let verb = text
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        return Err(refuse(format!(
+            "{verb} is not allowed with :sql on PostgreSQL: only SELECT, INSERT, UPDATE and DELETE on the School's tables run (COPY, DO, SET ROLE, ALTER SYSTEM, extensions and schema changes are refused)"
+        )));
+    }
+    if writes && read_only {
+        return Err(refuse(
+            "this session is read-only (--read-only): :sql may only SELECT".to_string(),
+        ));
+    }
+    if let ControlFlow::Break(why) = visit_relations(statement, |name| {
+        let full = name.to_string().replace('"', "");
+        let parts: Vec<&str> = full.split('.').collect();
+        let outside = parts.len() > 1 && !parts[parts.len() - 2].eq_ignore_ascii_case(SCHEMA);
+        let table = parts.last().copied().unwrap_or("").to_ascii_lowercase();
+        if outside || table.starts_with("pg_") || table == "information_schema" {
+            return ControlFlow::Break(format!(
+                "{full} is outside the School: :sql on PostgreSQL reads and writes only the tables of schema {SCHEMA}"
+            ));
+        }
+        ControlFlow::Continue(())
+    }) {
+        return Err(refuse(why));
+    }
+    if let ControlFlow::Break(why) = visit_expressions(statement, |expr| match expr {
+        Expr::Function(f) => {
+            let name = f.name.to_string().replace('"', "").to_ascii_lowercase();
+            let last = name.rsplit('.').next().unwrap_or("").to_string();
+            if name.contains('.') || REFUSED_FUNCTIONS.iter().any(|p| last.starts_with(p)) {
+                ControlFlow::Break(format!(
+                    "the function {name} is not allowed with :sql (it reaches files, settings or the server itself)"
+                ))
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+        _ => ControlFlow::Continue(()),
+    }) {
+        return Err(refuse(why));
+    }
+    Ok(())
+}
+
+fn refuse(message: String) -> DbError {
+    DbError {
+        code: None,
+        message,
+        explained: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(sql: &str) -> bool {
+        check(sql, false).is_err()
+    }
+
+    #[test]
+    fn reads_and_writes_of_the_school_run() {
+        assert!(check("SELECT name FROM students WHERE id = 13", true).is_ok());
+        assert!(check("UPDATE ormscope.students SET year = 2 WHERE id = 1", false).is_ok());
+        assert!(check("DELETE FROM classes WHERE id = 1", false).is_ok());
+    }
+
+    #[test]
+    fn escapes_are_refused() {
+        for sql in [
+            "COPY students TO '/tmp/x'",
+            "DO $$ BEGIN END $$",
+            "SET ROLE postgres",
+            "ALTER SYSTEM SET work_mem = '1MB'",
+            "CREATE EXTENSION dblink",
+            "SELECT * FROM public.secrets",
+            "SELECT * FROM pg_authid",
+            "SELECT pg_read_file('/etc/passwd')",
+            "SELECT lo_import('/etc/passwd')",
+            "SELECT 1; DROP TABLE students",
+            "COMMIT",
+        ] {
+            assert!(refused(sql), "{sql} was let through");
+        }
+    }
+
+    #[test]
+    fn a_read_only_session_only_reads() {
+        assert!(check("DELETE FROM classes", true).is_err());
+    }
+}

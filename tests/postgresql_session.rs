@@ -1,0 +1,137 @@
+//! `--db postgresql://…` runs the real binary's session on PostgreSQL: the INSERT PostgreSQL
+//! ran is shown with the new row; another scheme, or a server that is not there, is a plain
+//! `io` error that never shows the password.
+
+mod common;
+#[path = "common/pg.rs"]
+mod pg;
+
+use common::run_args;
+
+#[test]
+fn an_append_runs_on_postgresql_and_shows_its_insert() {
+    let server = match pg::Server::start() {
+        Ok(s) => s,
+        Err(why) => {
+            println!("skipped: {why}");
+            return;
+        }
+    };
+    let url = server.url();
+    let run = run_args(
+        &[
+            "--db",
+            &url,
+            "--reset",
+            "--json",
+            "-e",
+            "students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})",
+            "-e",
+            "students[13].classes",
+        ],
+        true,
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let insert = &run.out[0]["sql"][0]["display"];
+    assert_eq!(
+        insert,
+        "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301') RETURNING id"
+    );
+    assert_eq!(
+        run.out[0]["sql"][0]["text"]
+            .as_str()
+            .map(|t| t.contains("$1")),
+        Some(true)
+    );
+    let new_id = run.out[0]["result"]["id"].clone();
+    let rows = run.out[1]["result"]["rows"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        rows.iter().any(|r| r[0] == new_id && r[3] == "Biology 301"),
+        "the new class {new_id} is not among {rows:?}"
+    );
+    let again = run_args(&["--db", &url, "--json", "-e", "classes.count()"], true);
+    let fresh = run_args(&["--json", "-e", "classes.count()"], true);
+    assert_eq!(
+        again.out[0]["result"]["value"].as_i64(),
+        fresh.out[0]["result"]["value"].as_i64().map(|n| n + 1),
+        "the School in schema ormscope is kept between runs"
+    );
+}
+
+#[test]
+fn another_scheme_is_an_io_error() {
+    let run = run_args(&["--db", "mysql://x", "--json", "-e", "students"], true);
+    assert_eq!(run.status, 1);
+    assert_eq!(run.out[0]["error"]["kind"], "io");
+    assert!(
+        run.stderr.contains("mysql:// is not supported"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_server_that_is_down_says_so_without_the_password() {
+    let url = "postgresql://ann:hunter2secret@127.0.0.1:1/school";
+    let run = run_args(&["--db", url, "--json", "-e", "students"], true);
+    assert_eq!(run.status, 1);
+    assert_eq!(run.out[0]["error"]["kind"], "io");
+    assert!(
+        run.stderr.contains("cannot reach the PostgreSQL server"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("postgresql://ann@127.0.0.1:1/school"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("hunter2secret") && !run.stdout.contains("hunter2secret"));
+}
+
+#[test]
+fn explain_and_raw_sql_on_postgresql() {
+    let server = match pg::Server::start() {
+        Ok(s) => s,
+        Err(why) => {
+            println!("skipped: {why}");
+            return;
+        }
+    };
+    let url = server.url();
+    let run = run_args(
+        &[
+            "--db",
+            &url,
+            "--json",
+            "-e",
+            ":explain students.where(name == 'Ann')",
+            "-e",
+            ":sql SELECT name FROM students WHERE id = 2",
+            "-e",
+            ":sql SELECT pg_read_file('/etc/passwd')",
+            "-e",
+            ":sql COPY students TO '/tmp/ormscope-copy'",
+            "-e",
+            ":sql SELECT * FROM pg_catalog.pg_roles",
+        ],
+        true,
+    );
+    let plan = run.out[0]["text"].as_str().unwrap_or("");
+    assert!(plan.contains("reads the whole table students"), "{plan}");
+    assert!(plan.contains("PostgreSQL: Seq Scan students"), "{plan}");
+    assert_eq!(run.out[1]["result"]["rows"][0][0], "Liam Brown");
+    for refused in &run.out[2..] {
+        assert_eq!(refused["ok"], false, "{refused}");
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("not allowed") || m.contains("outside the School")),
+            "{refused}"
+        );
+    }
+    assert!(!std::path::Path::new("/tmp/ormscope-copy").exists());
+}
