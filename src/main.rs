@@ -224,6 +224,7 @@ fn run(cli: Cli) -> u8 {
             return 2;
         }
     };
+    ormscope::seed::show_progress(!cli.json && std::io::stderr().is_terminal());
     let options = Options {
         db_path: cli.db.clone(),
         scale: cli.scale,
