@@ -227,6 +227,7 @@ fn run(cli: Cli) -> u8 {
             return 2;
         }
     };
+    ormscope::seed::show_progress(!cli.json && std::io::stderr().is_terminal());
     let options = Options {
         db_path: cli.db.clone(),
         scale: cli.scale,
@@ -265,10 +266,18 @@ fn run(cli: Cli) -> u8 {
     let interactive = matches!(source, Source::Prompt);
     let mut shell = Shell::new(session, settings(&cli, interactive));
     shell.set_dialect(cli.dialect.unwrap_or_default());
-    let stream = view::json_stream::JsonStream::new(Box::new(std::io::BufWriter::with_capacity(
-        1 << 16,
-        std::io::stdout(),
-    )));
+    let kept_for_transcript = if cli.record.is_some() {
+        view::DEFAULT_ROWS
+    } else {
+        0
+    };
+    let stream = view::json_stream::JsonStream::new(
+        Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout(),
+        )),
+        kept_for_transcript,
+    );
     if cli.json {
         shell.session.set_sink(Some(stream.sink()));
     } else {

@@ -21,6 +21,11 @@ pub trait RowSink {
     /// One row: given back when the answer should keep it, taken (written out or only
     /// counted) when not.
     fn row(&mut self, row: Vec<Value>) -> Option<Vec<Value>>;
+
+    /// Whether every row from now on is only counted (so it need not be read at all).
+    fn only_counting(&self) -> bool {
+        false
+    }
 }
 
 /// A [`RowSink`] that keeps the first `keep` rows and only counts the rest.
@@ -43,6 +48,10 @@ impl RowSink for FirstRows {
     fn row(&mut self, row: Vec<Value>) -> Option<Vec<Value>> {
         self.seen += 1;
         (self.seen <= self.keep).then_some(row)
+    }
+
+    fn only_counting(&self) -> bool {
+        self.seen >= self.keep
     }
 }
 
@@ -91,5 +100,20 @@ fn as_f64(v: &Value) -> f64 {
         Value::Integer(i) => *i as f64,
         Value::Real(r) => *r,
         _ => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod first_rows_tests {
+    use super::*;
+
+    #[test]
+    fn first_rows_keeps_the_window_then_only_counts() {
+        let mut window = FirstRows::new(2);
+        assert!(!window.only_counting());
+        assert!(window.row(vec![Value::Integer(1)]).is_some());
+        assert!(window.row(vec![Value::Integer(2)]).is_some());
+        assert!(window.only_counting());
+        assert_eq!(window.row(vec![Value::Integer(3)]), None);
     }
 }

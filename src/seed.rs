@@ -12,6 +12,7 @@
 use std::fmt::Write as _;
 
 use rusqlite::{params, params_from_iter, Connection, Transaction};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::render::render;
 use crate::sql::{ColumnRef, CompareOp, Expr, Insert, Order, Pragma, Select, Statement, Value};
@@ -233,19 +234,94 @@ fn load(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()>
     loaded
 }
 
+/// Whether seeding draws a progress bar on standard error (a terminal's, for a large School).
+static SHOW_PROGRESS: AtomicBool = AtomicBool::new(false);
+
+/// Draws a progress bar on standard error while a School of at least [`PROGRESS_STUDENTS`]
+/// students is seeded; the front end turns it on only when standard error is a terminal and
+/// the output is not `--json`.
+pub fn show_progress(on: bool) {
+    SHOW_PROGRESS.store(on, Ordering::Relaxed);
+}
+
+/// The smallest School that shows a progress bar (smaller ones take well under a second).
+pub const PROGRESS_STUDENTS: u64 = 100_000;
+
+/// Rows inserted so far out of about how many, drawn as a bar every so many rows.
+struct Progress {
+    shown: bool,
+    done: u64,
+    total: u64,
+}
+
+impl Progress {
+    /// Rows between two drawings of the bar.
+    const EVERY: u64 = 1 << 16;
+
+    fn new(sizes: Sizes) -> Progress {
+        Progress {
+            shown: SHOW_PROGRESS.load(Ordering::Relaxed) && sizes.students >= PROGRESS_STUDENTS,
+            done: 0,
+            // Teachers, students, about three classes and one membership per student, clubs.
+            total: sizes.teachers + 5 * sizes.students + sizes.clubs,
+        }
+    }
+
+    /// One row inserted.
+    fn step(&mut self) {
+        self.done += 1;
+        if self.shown && self.done.is_multiple_of(Self::EVERY) {
+            self.draw(self.done.min(self.total), "rows");
+        }
+    }
+
+    /// The rows are in; the indexes are being made.
+    fn indexing(&mut self) {
+        if self.shown {
+            self.draw(self.total, "indexes");
+        }
+    }
+
+    /// Clears the bar.
+    fn finish(&mut self) {
+        if self.shown {
+            eprint!("\r{:79}\r", "");
+        }
+    }
+
+    fn draw(&self, done: u64, what: &str) {
+        const WIDTH: u64 = 40;
+        let total = self.total.max(1);
+        let filled = (done * WIDTH / total) as usize;
+        let bar = format!(
+            "{}{}",
+            "#".repeat(filled),
+            "-".repeat(WIDTH as usize - filled)
+        );
+        eprint!(
+            "\rseeding the School [{bar}] {:>3}% {what}   ",
+            done * 100 / total
+        );
+    }
+}
+
 /// The one transaction: every table's rows, parents before children.
 fn fill(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
+    let mut progress = Progress::new(sizes);
     let indexes = if bulk { drop_indexes(&tx)? } else { Vec::new() };
-    insert_teachers(&tx, sizes)?;
-    insert_students(&tx, sizes)?;
-    insert_classes(&tx, sizes)?;
-    insert_clubs(&tx, sizes)?;
-    insert_memberships(&tx, sizes)?;
+    insert_teachers(&tx, sizes, &mut progress)?;
+    insert_students(&tx, sizes, &mut progress)?;
+    insert_classes(&tx, sizes, &mut progress)?;
+    insert_clubs(&tx, sizes, &mut progress)?;
+    insert_memberships(&tx, sizes, &mut progress)?;
+    progress.indexing();
     for sql in &indexes {
         tx.execute_batch(sql)?;
     }
-    tx.commit()
+    let done = tx.commit();
+    progress.finish();
+    done
 }
 
 /// Drops the explicitly created indexes of the School's tables and returns the SQL that made
@@ -312,7 +388,11 @@ fn insert_sql(table: &str, columns: &[&str]) -> String {
 
 /// Teachers 1..T: department cycling through [`DEPARTMENTS`], so teacher `t` teaches in
 /// `DEPARTMENTS[(t - 1) % 4]`; every third one is a "Dr.".
-fn insert_teachers(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+fn insert_teachers(
+    tx: &Transaction<'_>,
+    sizes: Sizes,
+    progress: &mut Progress,
+) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare(&insert_sql("teachers", &["id", "name", "department"]))?;
     let mut name = String::new();
     for id in 1..=sizes.teachers {
@@ -331,6 +411,7 @@ fn insert_teachers(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
         name.push_str(last);
         let department = DEPARTMENTS[pick(n, DEPARTMENTS.len())];
         stmt.execute(params![int(id)?, name, department])?;
+        progress.step();
     }
     Ok(())
 }
@@ -338,7 +419,11 @@ fn insert_teachers(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
 /// Students 1..N: "First Last" (all different for the first 400), email `first.last@school.edu`
 /// (with the id added past 400, so emails stay unique at any scale), year 1..4, and an advisor
 /// except for every seventh student.
-fn insert_students(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+fn insert_students(
+    tx: &Transaction<'_>,
+    sizes: Sizes,
+    progress: &mut Progress,
+) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare(&insert_sql(
         "students",
         &["id", "name", "email", "year", "advisor_id"],
@@ -371,6 +456,7 @@ fn insert_students(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
         let advisor = (!id.is_multiple_of(7)).then(|| 1 + mix(id, salt::ADVISOR) % sizes.teachers);
         let advisor = advisor.map(int).transpose()?;
         stmt.execute(params![int(id)?, name, email, int(year)?, advisor])?;
+        progress.step();
     }
     Ok(())
 }
@@ -378,7 +464,11 @@ fn insert_students(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
 /// Classes 1..C, student by student: student `i` takes `CLASSES_PER_STUDENT[(i + 3) % 8]`
 /// different courses, `(7i + 5j) % 12` for j = 0, 1, ...; the teacher is one of the course's
 /// department (none for every ninth class), the grade A–D or NULL (in progress) for about 1 in 5.
-fn insert_classes(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+fn insert_classes(
+    tx: &Transaction<'_>,
+    sizes: Sizes,
+    progress: &mut Progress,
+) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare(&insert_sql(
         "classes",
         &[
@@ -418,13 +508,18 @@ fn insert_classes(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
                 course.credits,
                 grade
             ])?;
+            progress.step();
         }
     }
     Ok(())
 }
 
 /// Clubs 1..K: the five named ones, then "Chess 2", "Drama 2", ..., "Chess 3", ... at scale.
-fn insert_clubs(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+fn insert_clubs(
+    tx: &Transaction<'_>,
+    sizes: Sizes,
+    progress: &mut Progress,
+) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare(&insert_sql("clubs", &["id", "name"]))?;
     let mut name = String::new();
     for id in 1..=sizes.clubs {
@@ -436,12 +531,17 @@ fn insert_clubs(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
             write!(name, " {}", round + 1).map_err(fmt_error)?;
         }
         stmt.execute(params![int(id)?, name])?;
+        progress.step();
     }
     Ok(())
 }
 
 /// Memberships: student `i` joins `CLUBS_PER_STUDENT[i % 8]` different clubs (0, 1 or 2).
-fn insert_memberships(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()> {
+fn insert_memberships(
+    tx: &Transaction<'_>,
+    sizes: Sizes,
+    progress: &mut Progress,
+) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare(&insert_sql("memberships", &["student_id", "club_id"]))?;
     for student in 1..=sizes.students {
         let count = CLUBS_PER_STUDENT[pick(student, CLUBS_PER_STUDENT.len())];
@@ -452,6 +552,7 @@ fn insert_memberships(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()
         let first = h % sizes.clubs + 1;
         if count == 1 {
             stmt.execute(params![int(student)?, int(first)?])?;
+            progress.step();
             continue;
         }
         // A different club: an offset of 1..K-1 from the first (there are at least 5 clubs).
@@ -459,6 +560,7 @@ fn insert_memberships(tx: &Transaction<'_>, sizes: Sizes) -> rusqlite::Result<()
         let second = (first - 1 + offset) % sizes.clubs + 1;
         for club in [first.min(second), first.max(second)] {
             stmt.execute(params![int(student)?, int(club)?])?;
+            progress.step();
         }
     }
     Ok(())

@@ -54,3 +54,11 @@ fn json_gives_every_row() {
     );
     assert_eq!(answer["sql"][0]["rows"], 2000);
 }
+
+#[test]
+fn seeding_draws_no_progress_bar_off_a_terminal() {
+    let r = run_args(&["--scale", "100000", "-e", "students.count()"], false);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("seeding"), "{}", r.stderr);
+    assert!(r.stdout.contains("100000"), "{}", r.stdout);
+}

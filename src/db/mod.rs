@@ -509,6 +509,10 @@ impl Database {
         let mut passed = 0u64;
         let mut cursor = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         while let Some(row) = cursor.next()? {
+            if sink.only_counting() {
+                passed += 1;
+                continue;
+            }
             let mut values = Vec::with_capacity(n);
             for i in 0..n {
                 values.push(from_sql(row.get_ref(i)?));

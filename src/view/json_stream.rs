@@ -27,18 +27,22 @@ struct Streaming {
     begun: bool,
     /// Rows written so far in this answer.
     written: u64,
+    /// How many of the first rows also stay in the answer (for a transcript being recorded).
+    keep: u64,
     /// The first failure to write, reported with the answer.
     failure: Option<std::io::Error>,
 }
 
 impl JsonStream {
-    /// Answers written to `out`.
-    pub fn new(out: Box<dyn Write>) -> JsonStream {
+    /// Answers written to `out`; the first `keep` rows of each also stay in the answer (a
+    /// transcript shows them), the others are only written.
+    pub fn new(out: Box<dyn Write>, keep: usize) -> JsonStream {
         let streaming = Streaming {
             out,
             input: None,
             begun: false,
             written: 0,
+            keep: keep as u64,
             failure: None,
         };
         JsonStream {
@@ -138,7 +142,7 @@ impl RowSink for JsonStream {
                 s.failure = Some(e.into());
             }
         }
-        None
+        (s.written <= s.keep).then_some(row)
     }
 }
 
@@ -189,7 +193,7 @@ mod tests {
 
     #[test]
     fn rows_are_not_taken_unless_a_statement_is_expected() {
-        let mut stream = JsonStream::new(Box::new(std::io::sink()));
+        let mut stream = JsonStream::new(Box::new(std::io::sink()), 0);
         stream.begin(None, &["id".to_string()]);
         assert_eq!(
             stream.row(vec![Value::Integer(1)]),
@@ -198,5 +202,14 @@ mod tests {
         stream.expect("students");
         stream.begin(Some("students"), &["id".to_string()]);
         assert_eq!(stream.row(vec![Value::Integer(1)]), None);
+    }
+
+    #[test]
+    fn the_first_rows_stay_for_a_transcript() {
+        let mut stream = JsonStream::new(Box::new(std::io::sink()), 1);
+        stream.expect("students");
+        stream.begin(Some("students"), &["id".to_string()]);
+        assert!(stream.row(vec![Value::Integer(1)]).is_some());
+        assert_eq!(stream.row(vec![Value::Integer(2)]), None);
     }
 }
