@@ -324,14 +324,18 @@ fn run(cli: Cli) -> u8 {
     u8::from(failed)
 }
 
+/// A School in memory for statements that are run and undone, or `None` (said on standard
+/// error) when it cannot be made.
+fn school_for_previews() -> Option<Session> {
+    Session::open(Options::default())
+        .map_err(|e| eprintln!("ormscope: could not open the database: {}", e.message))
+        .ok()
+}
+
 /// `ormscope sql --json`: each statement run and undone, as JSON with its SQL per dialect.
 fn sql_json(statements: &[String], choice: Choice) -> u8 {
-    let mut session = match Session::open(Options::default()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("ormscope: could not open the database: {}", e.message);
-            return 1;
-        }
+    let Some(mut session) = school_for_previews() else {
+        return 1;
     };
     let mut failed = false;
     for statement in statements {
@@ -471,12 +475,8 @@ fn settings(cli: &Cli, interactive: bool) -> Settings {
 /// `ormscope sql --python`: each statement's SQLAlchemy 2.x code, run and undone in one session
 /// so that nothing changes, separated by blank lines (a script for a Python prompt).
 fn python_script(statements: &[String]) -> u8 {
-    let mut session = match Session::open(Options::default()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("ormscope: could not open the database: {}", e.message);
-            return 1;
-        }
+    let Some(mut session) = school_for_previews() else {
+        return 1;
     };
     let mut failed = false;
     let mut out = std::io::stdout().lock();

@@ -8,6 +8,7 @@ pub mod automap;
 pub mod declare;
 pub mod loading;
 pub mod methods;
+pub mod paths;
 pub mod python;
 pub mod query;
 

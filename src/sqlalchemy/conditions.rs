@@ -108,28 +108,6 @@ impl Speller<'_> {
         }
     }
 
-    /// When `e` starts with a relationship of `table` followed by more (`advisor.department`),
-    /// that relationship and the rest (`department`).
-    fn path_start(&self, e: &Expr, table: &str) -> Option<(Relationship, Expr)> {
-        let ExprKind::Member(base, Member::Name(attr)) = &e.kind else {
-            return None;
-        };
-        if let ExprKind::Name(root) = &base.kind {
-            let rel = self.reg.relationship(table, root)?;
-            let rest = Expr {
-                kind: ExprKind::Name(attr.name.clone()),
-                span: attr.span,
-            };
-            return Some((rel.clone(), rest));
-        }
-        let (rel, inner) = self.path_start(base, table)?;
-        let rest = Expr {
-            kind: ExprKind::Member(Box::new(inner), Member::Name(attr.clone())),
-            span: e.span,
-        };
-        Some((rel, rest))
-    }
-
     /// `Student.advisor.has(<inner on Teacher>)`, or `.any(...)` through a collection.
     fn through(&mut self, rel: &Relationship, inner: String) -> String {
         let test = if rel.is_collection() { "any" } else { "has" };
@@ -166,7 +144,7 @@ impl Speller<'_> {
         right: Operand,
         table: &str,
     ) -> Result<String, Why> {
-        if let Some((rel, rest)) = self.path_start(l, table) {
+        if let Some((rel, rest)) = self.reg.path_start(l, table) {
             let inner = self.comparison_with(&rest, op, right, &rel.target)?;
             return Ok(self.through(&rel, inner));
         }
@@ -393,7 +371,7 @@ impl Speller<'_> {
         if m == "any" || m == "has" {
             return self.any(subject, args, table);
         }
-        if let Some((rel, rest)) = self.path_start(subject, table) {
+        if let Some((rel, rest)) = self.reg.path_start(subject, table) {
             if !self.is_qualified(subject) {
                 let inner = self.test_call_on(&rest, m, args, &rel.target)?;
                 return Ok(self.through(&rel, inner));
@@ -448,7 +426,7 @@ impl Speller<'_> {
 
     /// `Student.classes.any(Class.credits >= 4)`, `Class.teacher.has()`.
     fn any(&mut self, subject: &Expr, args: &[Argument], table: &str) -> Result<String, Why> {
-        if let Some((rel, rest)) = self.path_start(subject, table) {
+        if let Some((rel, rest)) = self.reg.path_start(subject, table) {
             if !self.is_qualified(subject) {
                 let inner = self.any(&rest, args, &rel.target)?;
                 return Ok(self.through(&rel, inner));

@@ -156,12 +156,13 @@ impl Eval<'_> {
                 return Ok(if keep { test } else { Sql::Not(Box::new(test)) });
             }
         }
-        if self.path_start(left, table).is_none() && self.path_start(right, table).is_some() {
+        if self.reg.path_start(left, table).is_none() && self.reg.path_start(right, table).is_some()
+        {
             if let Some(mirrored) = mirror(op) {
                 return self.comparison(right, mirrored, left, table);
             }
         }
-        if let Some((rel, rest)) = self.path_start(left, table) {
+        if let Some((rel, rest)) = self.reg.path_start(left, table) {
             let right_operand = self.operand(right, table)?;
             return self.through(&rel, left.span, |ev, target| {
                 ev.comparison_with(&rest, op, right_operand, target)
@@ -178,7 +179,7 @@ impl Eval<'_> {
         right: Operand,
         table: &str,
     ) -> Result<Sql> {
-        if let Some((rel, rest)) = self.path_start(left, table) {
+        if let Some((rel, rest)) = self.reg.path_start(left, table) {
             return self.through(&rel, left.span, |ev, target| {
                 ev.comparison_with(&rest, op, right, target)
             });
@@ -559,28 +560,6 @@ impl Eval<'_> {
         }
     }
 
-    /// When `expr` starts with a many-to-one relationship of `table` followed by more
-    /// (`advisor.department`), that relationship and the rest (`department`).
-    fn path_start(&self, expr: &Expr, table: &str) -> Option<(Relationship, Expr)> {
-        let ExprKind::Member(base, Member::Name(attr)) = &expr.kind else {
-            return None;
-        };
-        if let ExprKind::Name(root) = &base.kind {
-            let rel = self.reg.relationship(table, root)?;
-            let rest = Expr {
-                kind: ExprKind::Name(attr.name.clone()),
-                span: attr.span,
-            };
-            return Some((rel.clone(), rest));
-        }
-        let (rel, inner_rest) = self.path_start(base, table)?;
-        let rest = Expr {
-            kind: ExprKind::Member(Box::new(inner_rest), Member::Name(attr.clone())),
-            span: expr.span,
-        };
-        Some((rel, rest))
-    }
-
     /// `EXISTS (SELECT 1 FROM target WHERE <link> AND <inner>)`: the row's related rows
     /// through `rel` for which `inner` holds.
     fn through(
@@ -725,7 +704,7 @@ impl Eval<'_> {
         if m == "any" || m == "has" {
             return self.any(subject, args, table, method);
         }
-        if let Some((rel, rest)) = self.path_start(subject, table) {
+        if let Some((rel, rest)) = self.reg.path_start(subject, table) {
             return self.through(&rel, subject.span, |ev, target| {
                 ev.column_test(&rest, method, args, target, span)
             });
@@ -740,7 +719,7 @@ impl Eval<'_> {
         table: &str,
         method: &Ident,
     ) -> Result<Sql> {
-        if let Some((rel, rest)) = self.path_start(subject, table) {
+        if let Some((rel, rest)) = self.reg.path_start(subject, table) {
             return self.through(&rel, subject.span, |ev, target| {
                 ev.any(&rest, args, target, method)
             });
