@@ -2,6 +2,32 @@
 //! `students[13].update(...)`): one registry that the translator's suggestions, tab
 //! completion and `:help` all read, so a method is named and described in one place.
 
+use crate::syntax::ast::{Expr, ExprKind, Member};
+
+/// Methods of a column or relationship inside a condition that are tests, not values
+/// (`name.startswith('A')`, `classes.any()`, `Student.year.in_([1, 2])`).
+pub const CONDITION_TESTS: &[&str] = &[
+    "any",
+    "has",
+    "like",
+    "ilike",
+    "startswith",
+    "endswith",
+    "contains",
+    "between",
+    "in_",
+    "not_in",
+    "is_",
+    "is_not",
+    "isnot",
+];
+
+/// Whether an expression is a call of a condition test such as `classes.any()`.
+pub fn is_test_call(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Call(callee, _)
+        if matches!(&callee.kind, ExprKind::Member(_, Member::Name(m)) if CONDITION_TESTS.contains(&m.name.as_str())))
+}
+
 /// What a method is called on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Receiver {

@@ -4,6 +4,7 @@
 
 use super::reading::{all_of, Shape};
 use super::{python, Speller, Why};
+use crate::mapper::methods::is_test_call;
 use crate::mapper::{Link, Relationship};
 use crate::syntax::ast::{Argument, CompareOp, Expr, ExprKind, Literal, Member};
 
@@ -457,25 +458,4 @@ impl Speller<'_> {
         }
         Ok(self.through(&rel, all_of(&parts).unwrap_or_default()))
     }
-}
-
-/// Whether an expression is a call of a test such as `classes.any()`.
-fn is_test_call(e: &Expr) -> bool {
-    const TESTS: &[&str] = &[
-        "any",
-        "has",
-        "like",
-        "ilike",
-        "startswith",
-        "endswith",
-        "contains",
-        "between",
-        "in_",
-        "not_in",
-        "is_",
-        "is_not",
-        "isnot",
-    ];
-    matches!(&e.kind, ExprKind::Call(callee, _)
-        if matches!(&callee.kind, ExprKind::Member(_, Member::Name(m)) if TESTS.contains(&m.name.as_str())))
 }

@@ -4,6 +4,7 @@
 
 use super::eval::{Eval, Val};
 use crate::error::{Error, Result, Span};
+use crate::mapper::methods::{is_test_call, CONDITION_TESTS};
 use crate::mapper::query::{key_of, Obj};
 use crate::mapper::{Link, Relationship};
 use crate::sql::{self, Aggregate, CompareOp as Op, Expr as Sql, Order, Select, SelectItem, Value};
@@ -27,28 +28,6 @@ enum Operand {
 
 /// Aggregates that can be taken over each row's related rows in a condition.
 const AGGREGATES: &[&str] = &["count", "sum", "avg", "min", "max"];
-
-/// Methods that are tests (conditions) rather than values.
-const TESTS: &[&str] = &[
-    "any",
-    "has",
-    "like",
-    "startswith",
-    "endswith",
-    "contains",
-    "between",
-    "in_",
-    "not_in",
-    "is_",
-    "is_not",
-    "isnot",
-];
-
-/// Whether an expression is a call of a test such as `classes.any()`.
-fn is_test_call(expr: &Expr) -> bool {
-    matches!(&expr.kind, ExprKind::Call(callee, _)
-        if matches!(&callee.kind, ExprKind::Member(_, Member::Name(m)) if TESTS.contains(&m.name.as_str())))
-}
 
 /// `True`/`False` written as a literal.
 fn bool_literal(expr: &Expr) -> Option<bool> {
@@ -831,7 +810,7 @@ impl Eval<'_> {
             }
             _ => Err(
                 Error::name(method.span, format!("no test '{m}' on a column"))
-                    .with_hint(crate::error::suggestion(m, TESTS.iter().copied())),
+                    .with_hint(crate::error::suggestion(m, CONDITION_TESTS.iter().copied())),
             ),
         }
     }
