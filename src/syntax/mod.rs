@@ -6,6 +6,7 @@ pub mod brackets;
 mod display;
 pub mod lexer;
 pub mod lines;
+mod operators;
 pub mod sqlalchemy;
 
 use crate::error::{Error, Result, Span};
@@ -16,8 +17,6 @@ use pest::Parser;
 
 /// The longest statement accepted, in bytes.
 pub const MAX_INPUT: usize = 4 * 1024 * 1024;
-/// The most conditions joined by `and`/`or` in one chain (SQLite's own limit is near it).
-const MAX_CONDITIONS: usize = 500;
 /// The most prefix operators (`not`, `-`) accepted in a row.
 const MAX_PREFIXES: usize = 64;
 
@@ -93,28 +92,35 @@ fn build_statement(pair: Pair<'_, Rule>) -> Result<Statement> {
             let target = pair.into_inner().find(|p| p.as_rule() == Rule::expr);
             Ok(Statement::Delete(build_expr(expect(target, span)?)?))
         }
-        Rule::assignment => {
+        _ => {
             let mut inner = pair.into_inner();
-            let target = build_postfix(expect(inner.next(), span)?)?;
-            let value = build_expr(expect(inner.next(), span)?)?;
-            Ok(Statement::Assign { target, value })
+            let first = build_expr(expect(inner.next(), span)?)?;
+            match inner.nth(1) {
+                Some(value) => Ok(Statement::Assign {
+                    target: first,
+                    value: build_expr(value)?,
+                }),
+                None => Ok(Statement::Expr(first)),
+            }
         }
-        _ => Ok(Statement::Expr(build_expr(pair)?)),
+    }
+}
+
+fn ident(pair: &Pair<'_, Rule>) -> Ident {
+    Ident {
+        name: pair.as_str().to_string(),
+        span: span_of(pair),
     }
 }
 
 fn build_class(pair: Pair<'_, Rule>, span: Span) -> Result<Statement> {
     let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_class);
-    let ident = |p: Pair<'_, Rule>| Ident {
-        name: p.as_str().to_string(),
-        span: span_of(&p),
-    };
-    let name = ident(expect(inner.next(), span)?);
-    let base = ident(expect(inner.next(), span)?);
+    let name = ident(&expect(inner.next(), span)?);
+    let base = ident(&expect(inner.next(), span)?);
     let mut attributes = Vec::new();
     for attr in inner {
-        let mut parts = attr.into_inner();
-        let key = ident(expect(parts.next(), span)?);
+        let mut parts = attr.into_inner().filter(|p| p.as_rule() != Rule::assign_op);
+        let key = ident(&expect(parts.next(), span)?);
         let value = build_expr(expect(parts.next(), span)?)?;
         attributes.push((key, value));
     }
@@ -130,20 +136,20 @@ fn build_loop(pair: Pair<'_, Rule>, span: Span) -> Result<Statement> {
     let mut inner = pair
         .into_inner()
         .filter(|p| !matches!(p.as_rule(), Rule::kw_for | Rule::kw_in));
-    let var = expect(inner.next(), span)?;
-    let var = Ident {
-        name: var.as_str().to_string(),
-        span: span_of(&var),
-    };
+    let var = ident(&expect(inner.next(), span)?);
     let iterable = build_expr(expect(inner.next(), span)?)?;
-    let body = expect(inner.next(), span)?;
-    let body = if body.as_rule() == Rule::assignment {
-        let mut parts = body.into_inner();
-        let target = build_postfix(expect(parts.next(), span)?)?;
-        let value = build_expr(expect(parts.next(), span)?)?;
-        LoopBody::Assign { target, value }
-    } else {
-        LoopBody::Values(body.into_inner().map(build_expr).collect::<Result<_>>()?)
+    let body: Vec<Pair<'_, Rule>> = expect(inner.next(), span)?.into_inner().collect();
+    let body = match body.as_slice() {
+        [target, op, value] if op.as_rule() == Rule::assign_op => LoopBody::Assign {
+            target: build_expr(target.clone())?,
+            value: build_expr(value.clone())?,
+        },
+        values => LoopBody::Values(
+            values
+                .iter()
+                .map(|p| build_expr(p.clone()))
+                .collect::<Result<_>>()?,
+        ),
     };
     Ok(Statement::Loop {
         var,
@@ -158,130 +164,16 @@ fn expect<'a>(pair: Option<Pair<'a, Rule>>, span: Span) -> Result<Pair<'a, Rule>
 }
 
 fn build_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
-    let span = span_of(&pair);
-    match pair.as_rule() {
-        Rule::expr | Rule::parens => build_expr(expect(pair.into_inner().next(), span)?),
-        Rule::or_expr | Rule::and_expr => build_chain(pair),
-        Rule::not_expr => {
-            let mut inner = pair.into_inner();
-            let first = expect(inner.next(), span)?;
-            if matches!(first.as_rule(), Rule::kw_not | Rule::tilde) {
-                let operand = build_expr(expect(inner.next(), span)?)?;
-                Ok(node(ExprKind::Not(Box::new(operand)), span))
-            } else {
-                build_expr(first)
-            }
-        }
-        Rule::comparison => build_comparison(pair),
-        Rule::sum | Rule::product => build_arith(pair),
-        Rule::unary => {
-            let mut inner = pair.into_inner();
-            let first = expect(inner.next(), span)?;
-            if first.as_rule() == Rule::neg {
-                let operand = build_expr(expect(inner.next(), span)?)?;
-                Ok(node(ExprKind::Neg(Box::new(operand)), span))
-            } else {
-                build_expr(first)
-            }
-        }
-        Rule::postfix => build_postfix(pair),
-        _ => build_primary(pair),
-    }
+    operators::build(pair, build_operand)
 }
 
 fn node(kind: ExprKind, span: Span) -> Expr {
     Expr { kind, span }
 }
 
-fn build_chain(pair: Pair<'_, Rule>) -> Result<Expr> {
+/// One operand: a primary value and the calls, keys and attributes after it.
+fn build_operand(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span = span_of(&pair);
-    let is_or = pair.as_rule() == Rule::or_expr;
-    let mut inner = pair.into_inner().filter(|p| {
-        !matches!(
-            p.as_rule(),
-            Rule::kw_or | Rule::kw_and | Rule::pipe | Rule::amp
-        )
-    });
-    let mut left = build_expr(expect(inner.next(), span)?)?;
-    for (n, next) in inner.enumerate() {
-        if n >= MAX_CONDITIONS {
-            return Err(Error::parse(
-                span_of(&next),
-                format!("more than {MAX_CONDITIONS} conditions joined with and/or in one place"),
-            )
-            .with_hint("use in [...] for many values, e.g. id in [1, 2, 3]"));
-        }
-        let right = build_expr(next)?;
-        let both = left.span.to(right.span);
-        let kind = if is_or {
-            ExprKind::Or(Box::new(left), Box::new(right))
-        } else {
-            ExprKind::And(Box::new(left), Box::new(right))
-        };
-        left = node(kind, both);
-    }
-    Ok(left)
-}
-
-fn build_arith(pair: Pair<'_, Rule>) -> Result<Expr> {
-    let span = span_of(&pair);
-    let mut inner = pair.into_inner();
-    let mut left = build_expr(expect(inner.next(), span)?)?;
-    let mut terms = 0;
-    while let Some(op) = inner.next() {
-        terms += 1;
-        if terms > MAX_CONDITIONS {
-            return Err(Error::parse(
-                span_of(&op),
-                format!("more than {MAX_CONDITIONS} terms in one sum or product"),
-            ));
-        }
-        let op = match op.into_inner().next().map(|p| p.as_rule()) {
-            Some(Rule::plus) => ArithOp::Add,
-            Some(Rule::minus) => ArithOp::Sub,
-            Some(Rule::times) => ArithOp::Mul,
-            Some(Rule::divide) => ArithOp::Div,
-            Some(Rule::floor_div) => ArithOp::FloorDiv,
-            _ => ArithOp::Mod,
-        };
-        let right = build_expr(expect(inner.next(), span)?)?;
-        let both = left.span.to(right.span);
-        left = node(ExprKind::Arith(Box::new(left), op, Box::new(right)), both);
-    }
-    Ok(left)
-}
-
-fn build_comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
-    let span = span_of(&pair);
-    let mut inner = pair.into_inner();
-    let left = build_expr(expect(inner.next(), span)?)?;
-    let Some(op) = inner.next() else {
-        return Ok(left);
-    };
-    let op = match op.into_inner().next().map(|p| p.as_rule()) {
-        Some(Rule::eq) => CompareOp::Eq,
-        Some(Rule::ne) => CompareOp::Ne,
-        Some(Rule::lt) => CompareOp::Lt,
-        Some(Rule::le) => CompareOp::Le,
-        Some(Rule::gt) => CompareOp::Gt,
-        Some(Rule::ge) => CompareOp::Ge,
-        Some(Rule::kw_in) => CompareOp::In,
-        Some(Rule::not_in) => CompareOp::NotIn,
-        Some(Rule::kw_is) => CompareOp::Is,
-        _ => CompareOp::IsNot,
-    };
-    let right = build_expr(expect(inner.next(), span)?)?;
-    Ok(node(
-        ExprKind::Compare(Box::new(left), op, Box::new(right)),
-        span,
-    ))
-}
-
-fn build_postfix(pair: Pair<'_, Rule>) -> Result<Expr> {
-    let span = span_of(&pair);
-    if pair.as_rule() != Rule::postfix {
-        return build_expr(pair);
-    }
     let mut inner = pair.into_inner();
     let mut expr = build_primary(expect(inner.next(), span)?)?;
     for suffix in inner {
@@ -310,10 +202,7 @@ fn build_postfix(pair: Pair<'_, Rule>) -> Result<Expr> {
                 let member = if name.as_rule() == Rule::member_key {
                     Member::Key(parse_integer(name.as_str(), name_span)?, name_span)
                 } else {
-                    Member::Name(Ident {
-                        name: name.as_str().to_string(),
-                        span: name_span,
-                    })
+                    Member::Name(ident(&name))
                 };
                 ExprKind::Member(Box::new(expr), member)
             }
@@ -324,40 +213,63 @@ fn build_postfix(pair: Pair<'_, Rule>) -> Result<Expr> {
 }
 
 fn build_arguments(pair: Pair<'_, Rule>) -> Result<Vec<Argument>> {
-    let mut args = Vec::new();
-    for arg in pair.into_inner() {
-        let span = span_of(&arg);
-        let mut keyword = None;
-        let mut value = None;
-        for part in arg.into_inner() {
-            if part.as_rule() == Rule::keyword {
-                keyword = Some(Ident {
-                    name: part.as_str().to_string(),
-                    span: span_of(&part),
-                });
-            } else {
-                value = Some(build_expr(part)?);
-            }
-        }
-        let value = value.ok_or_else(|| Error::parse(span, "an argument needs a value"))?;
-        args.push(Argument { keyword, value });
-    }
-    Ok(args)
+    pair.into_inner().map(build_argument).collect()
 }
+
+/// `value`, or `keyword=value` where the keyword must be a plain name.
+fn build_argument(pair: Pair<'_, Rule>) -> Result<Argument> {
+    let span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let first = build_expr(expect(inner.next(), span)?)?;
+    let Some(assign) = inner.next() else {
+        return Ok(Argument {
+            keyword: None,
+            value: first,
+        });
+    };
+    let value = build_expr(expect(inner.next(), span)?)?;
+    match first.kind {
+        ExprKind::Name(name) => Ok(Argument {
+            keyword: Some(Ident {
+                name,
+                span: first.span,
+            }),
+            value,
+        }),
+        _ => Err(Error::parse(
+            span_of(&assign),
+            "unexpected '=': only a plain name can be given a value here (name=value)",
+        )
+        .with_hint("to compare two values use '=='")),
+    }
+}
+
+/// The words that are keywords of the language, never names.
+const KEYWORDS: &[&str] = &["and", "or", "not", "in", "is", "del", "for", "class"];
 
 fn build_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span = span_of(&pair);
     let kind = match pair.as_rule() {
         Rule::number => number_literal(pair.as_str(), span)?,
         Rule::string => ExprKind::Literal(Literal::Text(string_value(pair)?)),
-        Rule::boolean => {
-            ExprKind::Literal(Literal::Bool(pair.as_str().eq_ignore_ascii_case("true")))
-        }
-        Rule::null => ExprKind::Literal(Literal::None),
-        Rule::ident => ExprKind::Name(pair.as_str().to_string()),
+        Rule::word => match pair.as_str() {
+            "True" | "true" => ExprKind::Literal(Literal::Bool(true)),
+            "False" | "false" => ExprKind::Literal(Literal::Bool(false)),
+            "None" | "null" => ExprKind::Literal(Literal::None),
+            keyword if KEYWORDS.contains(&keyword) => {
+                return Err(Error::parse(
+                    span,
+                    format!("unexpected '{keyword}': expected a value or a name"),
+                )
+                .with_hint(format!(
+                    "'{keyword}' is a keyword of the language; it joins or starts a statement, it is not a value"
+                )))
+            }
+            name => ExprKind::Name(name.to_string()),
+        },
         Rule::list => ExprKind::List(pair.into_inner().map(build_expr).collect::<Result<_>>()?),
         Rule::dict => ExprKind::Dict(build_entries(pair)?),
-        _ => return build_expr(pair),
+        _ => return build_expr(expect(pair.into_inner().next(), span)?),
     };
     Ok(node(kind, span))
 }
@@ -482,26 +394,45 @@ fn plain_error(text: &str, err: pest::error::Error<Rule>) -> Error {
 }
 
 fn describe_expected(rules: &[Rule]) -> String {
+    let after_operand = rules.contains(&Rule::eq);
     let mut words: Vec<&str> = Vec::new();
     for rule in rules {
         let word = match rule {
             Rule::EOI => "the end of the statement",
-            Rule::ident | Rule::keyword => "a name",
-            Rule::comp_op | Rule::eq | Rule::ne | Rule::lt | Rule::le | Rule::gt | Rule::ge => {
-                "a comparison such as == or <"
-            }
-            Rule::kw_and | Rule::kw_or => "'and' or 'or'",
+            Rule::word | Rule::name => "a name",
+            Rule::eq
+            | Rule::ne
+            | Rule::lt
+            | Rule::le
+            | Rule::gt
+            | Rule::ge
+            | Rule::not_in
+            | Rule::kw_is
+            | Rule::is_not
+            | Rule::plus
+            | Rule::minus
+            | Rule::times
+            | Rule::divide
+            | Rule::floor_div
+            | Rule::modulo => "an operator such as ==, + or and",
+            Rule::kw_and | Rule::kw_or | Rule::amp | Rule::pipe => "'and' or 'or'",
             Rule::call => "'(' to call a method",
             Rule::index => "'[' with a key",
             Rule::member => "'.' and a name",
             Rule::entry => "a key: value pair",
             Rule::argument => "an argument",
             Rule::member_key => "a name or a key after the dot",
+            Rule::assign_op | Rule::kw_assign => "'=' and a value",
+            Rule::kw_in => "'in'",
+            Rule::kw_not if after_operand => "an operator such as ==, + or and",
             _ => "a value or a name",
         };
         if !words.contains(&word) {
             words.push(word);
         }
+    }
+    if words.contains(&"an operator such as ==, + or and") {
+        words.retain(|w| !["'and' or 'or'", "'=' and a value", "'in'"].contains(w));
     }
     match words.len() {
         0 => "something else".to_string(),

@@ -237,3 +237,66 @@ fn very_long_and_or_chains_are_refused_with_a_hint() {
     let fine = format!("students.where({})", vec!["id == 1"; 400].join(" or "));
     assert!(parse(&fine).is_ok());
 }
+
+#[test]
+fn comparisons_do_not_chain_but_brackets_may_compare_a_comparison() {
+    let err = parse("students.where(1 < year < 3)").expect_err("chained comparison");
+    assert_eq!(err.kind, crate::error::ErrorKind::Parse);
+    assert!(err.message.contains("do not chain"), "{}", err.message);
+    assert_eq!(
+        err.span.line_column("students.where(1 < year < 3)"),
+        (1, 25)
+    );
+    assert_eq!(
+        shape(&expr("x.where((a < b) == True)")),
+        "x.where(((a < b) == true))"
+    );
+}
+
+#[test]
+fn precedence_of_arithmetic_comparison_and_prefix_operators() {
+    assert_eq!(
+        shape(&expr("x.where(-a * b + c // 2 - d % 3 >= e / f)")),
+        "x.where(((((-a * b) + (c // 2)) - (d % 3)) >= (e / f)))"
+    );
+    assert_eq!(
+        shape(&expr("x.where(~a & b | c)")),
+        "x.where((((not a) and b) or c))"
+    );
+    assert_eq!(
+        shape(&expr("x.where(not a == b and not c)")),
+        "x.where(((not (a == b)) and (not c)))"
+    );
+}
+
+#[test]
+fn keywords_are_refused_where_a_value_belongs() {
+    let err = parse("students.where(and)").expect_err("keyword as value");
+    assert!(err.message.contains("unexpected 'and'"), "{}", err.message);
+    assert!(err.hint.is_some_and(|h| h.contains("keyword")));
+    let err = parse("for in students: s").expect_err("keyword as loop variable");
+    assert!(err.message.contains("unexpected 'in'"), "{}", err.message);
+}
+
+#[test]
+fn a_keyword_argument_must_be_a_plain_name() {
+    let err = parse("students.where(year == 2 and name = 'x')").expect_err("= in a condition");
+    assert!(err.message.contains("plain name"), "{}", err.message);
+    assert_eq!(err.hint.as_deref(), Some("to compare two values use '=='"));
+    assert_eq!(
+        shape(&expr("students.filter_by(year = 2)")),
+        "students.filter_by(year=2)"
+    );
+}
+
+#[test]
+fn loop_bodies_are_values_or_one_assignment() {
+    let Ok(Statement::Loop { body, .. }) = parse("for s in students: s.name, s.year,") else {
+        panic!("not a loop");
+    };
+    assert!(matches!(body, LoopBody::Values(v) if v.len() == 2));
+    let Ok(Statement::Loop { body, .. }) = parse("for s in students: s.year = 3") else {
+        panic!("not a loop");
+    };
+    assert!(matches!(body, LoopBody::Assign { .. }));
+}
