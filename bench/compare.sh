@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
-# Times the same work through ormscope, through the sqlite3 shell with the equivalent SQL, and
-# through SQLAlchemy 2.x's ORM, all on copies of one School database file, and prints a Markdown
-# table with the machine it ran on:
-#   (a) start-up to the first result: students[13] / SELECT ... WHERE id = 13 / session.get
-#   (b) STATEMENTS (10,000) mixed statements: key lookups, relationship loads, filters,
-#       aggregates and appends, generated deterministically (bench/workload.py), one process each.
+# Times the same work through ormscope, through the sqlite3 shell running the very SQL ormscope
+# shows, and through SQLAlchemy 2.x's ORM, in one run, and prints the ratios (issue 15's targets
+# beside them) as Markdown, with the machine it ran on:
+#   (a) start-up to the first result: students[13] / SELECT ... WHERE id = 13 / session.get,
+#       on a School file;
+#   (b) a mixed script of STATEMENTS (3,000) statements (bench/workload.py: key lookups,
+#       relationship loads, filters, aggregates, appends), each tool in one process on a School
+#       in memory, seed included: ormscope builds its School, the sqlite3 shell replays the
+#       School's .dump and then the SQL ormscope showed for the script, SQLAlchemy replays the
+#       same .dump and runs the script through its ORM;
+#   (c) a loop of LOOP_STUDENTS (20,000) iterations, `for s in students: s.classes.count()`, on a
+#       School file of that size, against the sqlite3 shell running the same 20,001 statements;
+#   (d) seeding a School file of SEED_STUDENTS (100,000) students, against the sqlite3 shell
+#       replaying that file's .dump into a new file.
 #
 #   bench/compare.sh
 #
-# Environment: STATEMENTS (10000), SCALE (students in the database; the default School when unset),
-# STARTUP_RUNS (20), WORKLOAD_RUNS (5), ORMSCOPE (a built binary; else it is built with cargo).
+# Environment: STATEMENTS (3000), LOOP_STUDENTS (20000), SEED_STUDENTS (100000), STARTUP_RUNS
+# (20), RUNS (7, for b and c), SEED_RUNS (3), ORMSCOPE (a built binary; else it is built with cargo).
 # Installs what is missing on a Debian machine: sqlite3 (apt-get) and SQLAlchemy 2 (pip, or a venv
 # under target/ where pip may not install into the system's Python). Uses hyperfine when present.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
-STATEMENTS=${STATEMENTS:-10000}
+STATEMENTS=${STATEMENTS:-3000}
+LOOP_STUDENTS=${LOOP_STUDENTS:-20000}
+SEED_STUDENTS=${SEED_STUDENTS:-100000}
 STARTUP_RUNS=${STARTUP_RUNS:-20}
-WORKLOAD_RUNS=${WORKLOAD_RUNS:-5}
+RUNS=${RUNS:-7}
+SEED_RUNS=${SEED_RUNS:-3}
 
 say() { echo "compare: $*" >&2; }
 
@@ -105,97 +116,100 @@ time_ms() {
     done | median | awk '{ printf "%.3f\n", $1 / 1000 }'
 }
 
-# ---- the database and the workload ---------------------------------------------------------
+# ---- the databases and the scripts ---------------------------------------------------------
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-BASE="$WORK/base.db"
-DB="$WORK/run.db"
-if [ -n "${SCALE:-}" ]; then
-    "$BIN" --db "$BASE" --scale "$SCALE" -e 'students.count()' >/dev/null
-else
-    "$BIN" --db "$BASE" -e 'students.count()' >/dev/null
-fi
-STUDENTS=$(sqlite3 "$BASE" 'SELECT max(id) FROM students')
-TEACHERS=$(sqlite3 "$BASE" 'SELECT max(id) FROM teachers')
-CLASSES=$(sqlite3 "$BASE" 'SELECT count(*) FROM classes')
+NOTHING="true"
+
+# The School as a file (for start-up) and as SQL (the seed the other two replay in memory).
+SCHOOL="$WORK/school.db"
+"$BIN" --db "$SCHOOL" -e 'students.count()' >/dev/null
+sqlite3 "$SCHOOL" .dump >"$WORK/seed.sql"
+STUDENTS=$(sqlite3 "$SCHOOL" 'SELECT max(id) FROM students')
+TEACHERS=$(sqlite3 "$SCHOOL" 'SELECT max(id) FROM teachers')
+CLASSES=$(sqlite3 "$SCHOOL" 'SELECT count(*) FROM classes')
+
+# The mixed script, and the SQL ormscope shows for it (every statement must succeed).
 "$PY" "$HERE/workload.py" "$STUDENTS" "$TEACHERS" "$STATEMENTS" "$WORK"
 APPENDS=$(grep -c '\.append(' "$WORK/workload.orm" || true)
-# The same statements without the appends: what the engines cost when no commit waits for the disk.
-grep -v '\.append(' "$WORK/workload.orm" >"$WORK/reads.orm"
-grep -v '^INSERT' "$WORK/workload.sql" >"$WORK/reads.sql"
-"$PY" -c 'import json, sys; json.dump([o for o in json.load(open(sys.argv[1])) if o[0] != "append"], open(sys.argv[2], "w"))' \
-    "$WORK/workload.json" "$WORK/reads.json"
-READ_COUNT=$(wc -l <"$WORK/reads.orm")
-# A fresh copy of the database before every timed run (a script: hyperfine -N runs it without a shell).
-printf '%s\n' "rm -f '$DB' '$DB-journal' '$DB-wal' '$DB-shm'" "cp '$BASE' '$DB'" >"$WORK/fresh.sh"
-FRESH="bash '$WORK/fresh.sh'"
-say "database: $STUDENTS students, $TEACHERS teachers, $CLASSES classes; workload: $STATEMENTS statements ($APPENDS appends)"
-
-# Each workload run must have done every append, and failed no statement.
-check() {
-    local tool=$1 appended=$2 got
-    got=$(sqlite3 "$DB" 'SELECT count(*) FROM classes')
-    if [ "$got" != $(( CLASSES + appended )) ]; then
-        say "$tool: expected $(( CLASSES + appended )) classes after the workload, found $got"; exit 1
-    fi
+# shown_sql JSON_LINES: the SQL each answer showed, as a script for the sqlite3 shell.
+shown_sql() {
+    "$PY" -c '
+import json, sys
+print("PRAGMA foreign_keys = ON;")
+for line in open(sys.argv[1]):
+    answer = json.loads(line)
+    if not answer["ok"]:
+        sys.exit("ormscope failed a statement of the script: " + answer["input"])
+    for sql in answer["sql"]:
+        print(sql["display"] + ";")
+' "$1"
 }
+"$BIN" --json <"$WORK/workload.orm" >"$WORK/workload.jsonl"
+{ cat "$WORK/seed.sql"; shown_sql "$WORK/workload.jsonl"; } >"$WORK/mixed.sql"
+say "School: $STUDENTS students, $TEACHERS teachers, $CLASSES classes; script: $STATEMENTS statements ($APPENDS appends), $(grep -c ';$' "$WORK/mixed.sql") SQL statements with the seed"
 
-declare -A START WORKLOAD
-TOOLS=("sqlite3" "ormscope --json" "ormscope (view)" "SQLAlchemy ORM")
-CMD_START=(
-    "sqlite3 '$DB' 'SELECT * FROM students WHERE id = 13' >/dev/null"
-    "'$BIN' --db '$DB' --json -e 'students[13]' >/dev/null"
-    "'$BIN' --db '$DB' -e 'students[13]' >/dev/null"
-    "'$PY' '$HERE/sqlalchemy_run.py' first '$DB' >/dev/null"
-)
-CMD_WORK=(
-    "sqlite3 -bail '$DB' < '$WORK/@W@.sql' >/dev/null"
-    "'$BIN' --db '$DB' --json < '$WORK/@W@.orm' >/dev/null"
-    "'$BIN' --db '$DB' < '$WORK/@W@.orm' >/dev/null"
-    "'$PY' '$HERE/sqlalchemy_run.py' workload '$DB' '$WORK/@W@.json' >/dev/null"
-)
+# The loop, on a School file of LOOP_STUDENTS students, and its 20,001 statements.
+LOOP_DB="$WORK/loop.db"
+LOOP="for s in students: s.classes.count()"
+"$BIN" --db "$LOOP_DB" --scale "$LOOP_STUDENTS" -e 'students.count()' >/dev/null
+"$BIN" --db "$LOOP_DB" --json -e "$LOOP" >"$WORK/loop.jsonl"
+shown_sql "$WORK/loop.jsonl" >"$WORK/loop.sql"
+LOOP_SQL=$(( $(wc -l <"$WORK/loop.sql") - 1 ))
+[ "$LOOP_SQL" = $(( LOOP_STUDENTS + 1 )) ] || { say "the loop sent $LOOP_SQL statements, not $(( LOOP_STUDENTS + 1 ))"; exit 1; }
 
-declare -A READS
-eval "$FRESH"
-for i in "${!TOOLS[@]}"; do
-    tool=${TOOLS[$i]}
-    say "start-up: $tool"
-    START[$tool]=$(time_ms "$STARTUP_RUNS" 3 "$FRESH" "${CMD_START[$i]}")
-    say "$STATEMENTS statements: $tool"
-    WORKLOAD[$tool]=$(time_ms "$WORKLOAD_RUNS" 0 "$FRESH" "${CMD_WORK[$i]//@W@/workload}")
-    check "$tool" "$APPENDS"
-    say "$READ_COUNT reads: $tool"
-    READS[$tool]=$(time_ms "$WORKLOAD_RUNS" 0 "$FRESH" "${CMD_WORK[$i]//@W@/reads}")
-    check "$tool" 0
-done
+# Seeding: a file of SEED_STUDENTS students, and its .dump for the sqlite3 shell to replay.
+SEED_DB="$WORK/seeded.db"
+REPLAY_DB="$WORK/replayed.db"
+"$BIN" --db "$SEED_DB" --scale "$SEED_STUDENTS" -e 'students.count()' >/dev/null
+sqlite3 "$SEED_DB" .dump >"$WORK/seeded.sql"
+printf '%s\n' "rm -f '$SEED_DB' '$SEED_DB-journal' '$REPLAY_DB' '$REPLAY_DB-journal'" >"$WORK/clean.sh"
+CLEAN="bash '$WORK/clean.sh'"
+
+# ---- timing ---------------------------------------------------------------------------------
+declare -A T
+run() { # run NAME RUNS PREPARE COMMAND
+    say "$1"
+    T[$1]=$(time_ms "$2" "${5:-1}" "$3" "$4")
+}
+run "start sqlite3" "$STARTUP_RUNS" "$NOTHING" "sqlite3 '$SCHOOL' 'SELECT * FROM students WHERE id = 13' >/dev/null" 3
+run "start ormscope" "$STARTUP_RUNS" "$NOTHING" "'$BIN' --db '$SCHOOL' --json -e 'students[13]' >/dev/null" 3
+run "start SQLAlchemy" "$STARTUP_RUNS" "$NOTHING" "'$PY' '$HERE/sqlalchemy_run.py' first '$SCHOOL' >/dev/null" 3
+run "mixed sqlite3" "$RUNS" "$NOTHING" "sqlite3 -bail < '$WORK/mixed.sql' >/dev/null"
+run "mixed ormscope --json" "$RUNS" "$NOTHING" "'$BIN' --json < '$WORK/workload.orm' >/dev/null"
+run "mixed ormscope (view)" "$RUNS" "$NOTHING" "'$BIN' --no-color --width 120 < '$WORK/workload.orm' >/dev/null"
+run "mixed SQLAlchemy" 3 "$NOTHING" "'$PY' '$HERE/sqlalchemy_run.py' memory '$WORK/seed.sql' '$WORK/workload.json' >/dev/null"
+run "loop sqlite3" "$RUNS" "$NOTHING" "sqlite3 -bail '$LOOP_DB' < '$WORK/loop.sql' >/dev/null"
+run "loop ormscope --json" "$RUNS" "$NOTHING" "'$BIN' --db '$LOOP_DB' --json -e '$LOOP' >/dev/null"
+run "seed sqlite3 (.dump replay)" "$SEED_RUNS" "$CLEAN" "sqlite3 '$REPLAY_DB' < '$WORK/seeded.sql' >/dev/null"
+run "seed ormscope" "$SEED_RUNS" "$CLEAN" "'$BIN' --db '$SEED_DB' --scale '$SEED_STUDENTS' -e 'students.count()' >/dev/null"
 
 # ---- the report ----------------------------------------------------------------------------
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 bundled=$("$BIN" --json -e ':sql SELECT sqlite_version()' | "$PY" -c 'import json, sys; r = json.loads(sys.stdin.readline())["result"]; print(r["rows"][0][0] if "rows" in r else r.get("value", "?"))' 2>/dev/null || echo "?")
 echo
-echo "Machine: $(uname -m), $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(uname -sr)"
+echo "Measured $(date -u +%Y-%m-%d) by bench/compare.sh on: $(uname -m), $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(uname -sr)"
 echo "Versions: $("$BIN" --version) (SQLite $bundled), sqlite3 shell $(sqlite3 --version | cut -d' ' -f1), Python $("$PY" -c 'import platform, sqlite3; print(platform.python_version(), "(SQLite", sqlite3.sqlite_version + ")")'), SQLAlchemy $("$PY" -c 'import sqlalchemy; print(sqlalchemy.__version__)')"
-echo "Database: a file with $STUDENTS students, $CLASSES classes. Workload: $STATEMENTS statements, $APPENDS of them appends (each committed: one fsync each), in one process per run; then the same without the appends ($READ_COUNT reads)."
-echo "Timing: ${HYPERFINE:+hyperfine, }median of $STARTUP_RUNS start-ups and of $WORKLOAD_RUNS workload runs, each on a fresh copy of the database."
+echo "Timing: ${HYPERFINE:+hyperfine, }median wall time of $STARTUP_RUNS start-ups, $RUNS runs of the script and of the loop, $SEED_RUNS seedings."
 echo
-echo "| tool | start-up ms | $STATEMENTS statements ms | per-statement µs | $READ_COUNT reads ms | per-read µs | start-up vs sqlite3 | per-statement vs sqlite3 | per-read vs sqlite3 |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-for tool in "${TOOLS[@]}"; do
-    echo "$tool|${START[$tool]}|${WORKLOAD[$tool]}|${READS[$tool]}"
-done | "$PY" -c '
+for name in "${!T[@]}"; do echo "$name|${T[$name]}"; done | "$PY" -c '
 import sys
-n, r = int(sys.argv[1]), int(sys.argv[2])
-rows = [line.rstrip("\n").split("|") for line in sys.stdin if line.strip()]
-start = {t: float(s) for t, s, _, _ in rows}
-per = {t: (float(w) - float(s)) * 1000 / n for t, s, w, _ in rows}
-read = {t: (float(x) - float(s)) * 1000 / r for t, s, _, x in rows}
-b = "sqlite3"
-for t, s, w, x in rows:
-    print(f"| {t} | {float(s):.1f} | {float(w):.0f} | {per[t]:.1f} | {float(x):.0f} | {read[t]:.1f} "
-          f"| {start[t] / start[b]:.2f}x | {per[t] / per[b]:.2f}x | {read[t] / read[b]:.2f}x |")
-o, sa = "ormscope --json", "SQLAlchemy ORM"
+t = dict(line.rstrip("\n").split("|") for line in sys.stdin if line.strip())
+t = {k: float(v) for k, v in t.items()}
+n, loop, seed = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = [
+    ("start-up to the first result (a School file)", "ormscope / sqlite3", t["start ormscope"] / t["start sqlite3"], "<= 2", lambda r: r <= 2),
+    (f"mixed script of {n} statements, in memory, seed included", "ormscope --json / sqlite3", t["mixed ormscope --json"] / t["mixed sqlite3"], "<= 1.5", lambda r: r <= 1.5),
+    (f"the same script", "ormscope (view) / sqlite3", t["mixed ormscope (view)"] / t["mixed sqlite3"], "", None),
+    (f"the same script", "SQLAlchemy ORM / ormscope --json", t["mixed SQLAlchemy"] / t["mixed ormscope --json"], ">= 40", lambda r: r >= 40),
+    (f"loop of {loop} iterations (20,001 statements)", "ormscope --json / sqlite3", t["loop ormscope --json"] / t["loop sqlite3"], "<= 1.2", lambda r: r <= 1.2),
+    (f"seeding {seed} students into a file", "ormscope / sqlite3 replaying its .dump", t["seed ormscope"] / t["seed sqlite3 (.dump replay)"], "<= 0.25", lambda r: r <= 0.25),
+]
+print("| measured | ratio | value | target | met |")
+print("|---|---|---:|---:|---|")
+for what, ratio, value, target, ok in rows:
+    met = "" if ok is None else ("yes" if ok(value) else "**no**")
+    print(f"| {what} | {ratio} | {value:.2f}x | {target} | {met} |")
 print()
-print("Per-statement and per-read µs are (run time - start-up time) / statements.")
-print(f"SQLAlchemy ORM / ormscope --json: start-up {start[sa] / start[o]:.1f}x, per statement {per[sa] / per[o]:.1f}x, per read {read[sa] / read[o]:.1f}x")
-print("Targets (issue 7): start-up within 2x of sqlite3; per statement within 1.5x of sqlite3; at least 40x faster than SQLAlchemy.")
-' "$STATEMENTS" "$READ_COUNT"
+print("Wall times (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(t.items())))
+' "$STATEMENTS" "$LOOP_STUDENTS" "$SEED_STUDENTS"

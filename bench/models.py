@@ -6,6 +6,7 @@ only map it, and deletes are left to the database's own ON DELETE rules (passive
 from typing import Optional
 
 from sqlalchemy import Column, ForeignKey, Integer, Table, Text, create_engine, event
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -75,4 +76,18 @@ def engine_for(path: str):
     def _foreign_keys(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
+    return engine
+
+
+def seeded_memory_engine(seed_path: str):
+    """An engine on one in-memory database made by the SQL in seed_path, foreign keys enforced."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    with open(seed_path) as f:
+        seed = f.read()
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.executescript(seed)
+        raw.driver_connection.execute("PRAGMA foreign_keys = ON")
+    finally:
+        raw.close()
     return engine

@@ -2,6 +2,7 @@
 
     python3 sqlalchemy_run.py first DB       start-up to the first result: students[13]
     python3 sqlalchemy_run.py workload DB OPS  the operations of workload.json
+    python3 sqlalchemy_run.py memory SEED OPS  the same in memory, after running SEED (SQL) there
 
 Each statement ends with a commit, as each ormscope statement is its own transaction (and the
 commit expires loaded objects, so every read goes to the database as ormscope's do).
@@ -12,7 +13,7 @@ import sys
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Class, Student, as_row, engine_for
+from models import Class, Student, as_row, engine_for, seeded_memory_engine
 
 
 def first(path: str) -> None:
@@ -20,11 +21,11 @@ def first(path: str) -> None:
         print(as_row(session.get(Student, 13)))
 
 
-def workload(path: str, ops_path: str) -> None:
+def workload(engine, ops_path: str) -> None:
     with open(ops_path) as f:
         ops = json.load(f)
     out = []
-    with Session(engine_for(path)) as session:
+    with Session(engine) as session:
         for op in ops:
             kind = op[0]
             if kind == "key":
@@ -64,5 +65,7 @@ def workload(path: str, ops_path: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "first":
         first(sys.argv[2])
+    elif sys.argv[1] == "memory":
+        workload(seeded_memory_engine(sys.argv[2]), sys.argv[3])
     else:
-        workload(sys.argv[2], sys.argv[3])
+        workload(engine_for(sys.argv[2]), sys.argv[3])
