@@ -3,11 +3,10 @@
 //! SQL, notes, face) once the statement is done. Memory stays flat however many rows there are,
 //! and the line is still one JSON object.
 
-use super::json::to_json;
+use super::json::{write_answer, Row};
 use crate::answer::Response;
 use crate::result::RowSink;
 use crate::sql::Value;
-use serde::ser::{Serialize, Serializer};
 use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
@@ -67,24 +66,20 @@ impl JsonStream {
     pub fn answer(&self, response: &Response) -> std::io::Result<()> {
         let mut s = self.shared.borrow_mut();
         s.input = None;
-        let mut object = to_json(response);
-        if s.begun {
-            s.begun = false;
-            if let Some(map) = object.as_object_mut() {
-                map.remove("input");
-                map.remove("result");
+        let mut text = Vec::with_capacity(512);
+        let streamed = std::mem::take(&mut s.begun);
+        if let Err(e) = write_answer(&mut text, response, !streamed) {
+            s.failure.get_or_insert(e.into());
+        }
+        if streamed {
+            // The object's opening brace went out before its rows: close them, then the rest.
+            s.write(b"]}");
+            if text.len() > 2 {
+                s.write(b",");
             }
-            let rest = object.to_string();
-            let rest = rest.strip_prefix('{').unwrap_or(&rest);
-            let mut text = String::from("]}");
-            if rest != "}" {
-                text.push(',');
-            }
-            text.push_str(rest);
-            s.write(text.as_bytes());
+            s.write(text.get(1..).unwrap_or_default());
         } else {
-            let text = object.to_string();
-            s.write(text.as_bytes());
+            s.write(&text);
         }
         s.write(b"\n");
         if let Err(e) = s.out.flush() {
@@ -113,18 +108,31 @@ impl RowSink for JsonStream {
         let Some(input) = s.input.take() else {
             return;
         };
-        let mut head = serde_json::Map::new();
-        head.insert("input".into(), input.into());
-        let mut text = serde_json::Value::Object(head).to_string();
-        text.pop();
-        text.push_str(",\"result\":{\"kind\":\"rows\",\"columns\":");
-        text.push_str(&serde_json::Value::from(columns.to_vec()).to_string());
-        if let Some(table) = table {
-            text.push_str(",\"table\":");
-            text.push_str(&serde_json::Value::from(table).to_string());
+        #[derive(serde::Serialize)]
+        struct Head<'a> {
+            input: &'a str,
+            result: Result<'a>,
         }
-        text.push_str(",\"rows\":[");
-        s.write(text.as_bytes());
+        #[derive(serde::Serialize)]
+        struct Result<'a> {
+            kind: &'static str,
+            columns: &'a [String],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            table: Option<&'a str>,
+        }
+        let head = Head {
+            input: &input,
+            result: Result {
+                kind: "rows",
+                columns,
+                table,
+            },
+        };
+        let mut text = serde_json::to_vec(&head).unwrap_or_default();
+        // Leave the result open for its rows: `...}}` becomes `...,"rows":[`.
+        text.truncate(text.len().saturating_sub(2));
+        text.extend_from_slice(b",\"rows\":[");
+        s.write(&text);
         s.begun = true;
     }
 
@@ -138,38 +146,11 @@ impl RowSink for JsonStream {
         }
         s.written += 1;
         if s.failure.is_none() {
-            if let Err(e) = serde_json::to_writer(&mut s.out, &JsonRow(&row)) {
+            if let Err(e) = serde_json::to_writer(&mut s.out, &Row(&row)) {
                 s.failure = Some(e.into());
             }
         }
         (s.written <= s.keep).then_some(row)
-    }
-}
-
-/// A row serialized straight through serde, as the contract writes values.
-struct JsonRow<'a>(&'a [Value]);
-
-impl Serialize for JsonRow<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(JsonValue))
-    }
-}
-
-/// One value: numbers, strings, null; bytes as hex text.
-struct JsonValue<'a>(&'a Value);
-
-impl Serialize for JsonValue<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::Null => serializer.serialize_unit(),
-            Value::Integer(i) => serializer.serialize_i64(*i),
-            Value::Real(r) => serializer.serialize_f64(*r),
-            Value::Text(t) => serializer.serialize_str(t),
-            Value::Blob(b) => {
-                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-                serializer.serialize_str(&hex)
-            }
-        }
     }
 }
 
@@ -186,7 +167,7 @@ mod tests {
             Value::Text("a\"b".into()),
             Value::Blob(vec![0, 255]),
         ];
-        let text = serde_json::to_string(&JsonRow(&row)).unwrap_or_default();
+        let text = serde_json::to_string(&Row(&row)).unwrap_or_default();
         let built = serde_json::Value::Array(row.iter().map(super::super::value_json).collect());
         assert_eq!(text, built.to_string());
     }
