@@ -39,7 +39,9 @@ pub fn parse(text: &str) -> Result<Statement> {
     if let Some(err) = brackets::balance_error(text, &brackets::scan(text)) {
         return Err(err);
     }
-    check_prefix_runs(text)?;
+    let tokens = lexer::tokens(text, lexer::Language::Orm);
+    check_prefix_runs(text, &tokens)?;
+    let text = &*without_comments(text, &tokens);
     let mut pairs = Grammar::parse(Rule::statement, text).map_err(|e| plain_error(text, e))?;
     let statement = pairs.next().map(|p| p.into_inner());
     let first = statement.and_then(|mut inner| inner.find(|p| p.as_rule() != Rule::EOI));
@@ -49,10 +51,25 @@ pub fn parse(text: &str) -> Result<Statement> {
     }
 }
 
+/// The text with each comment's bytes turned into spaces, so the grammar need not know comments
+/// and every span still points at the same place.
+fn without_comments<'a>(text: &'a str, tokens: &[lexer::Token]) -> std::borrow::Cow<'a, str> {
+    let comments = tokens.iter().filter(|t| t.kind == TokenKind::Comment);
+    if comments.clone().next().is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for comment in comments {
+        bytes[comment.span.start..comment.span.end].fill(b' ');
+    }
+    // Whole characters were replaced by spaces, so the bytes are still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Refuses long runs of `not`/`-` that would nest the parser too deep.
-fn check_prefix_runs(text: &str) -> Result<()> {
+fn check_prefix_runs(text: &str, tokens: &[lexer::Token]) -> Result<()> {
     let mut run = 0;
-    for token in lexer::tokens(text, lexer::Language::Orm) {
+    for token in tokens {
         run = match token.kind {
             TokenKind::Word if token.text(text) == "not" => run + 1,
             TokenKind::Punct('-' | '~') => run + 1,
@@ -394,45 +411,32 @@ fn plain_error(text: &str, err: pest::error::Error<Rule>) -> Error {
 }
 
 fn describe_expected(rules: &[Rule]) -> String {
-    let after_operand = rules.contains(&Rule::eq);
+    const OPERATOR: &str = "an operator such as ==, + or and";
+    // After a value, an operator could follow too; the grammar only tries one when the next
+    // character could start it, so pest does not list them.
+    let after_operand = rules.contains(&Rule::call);
     let mut words: Vec<&str> = Vec::new();
     for rule in rules {
         let word = match rule {
             Rule::EOI => "the end of the statement",
             Rule::word | Rule::name => "a name",
-            Rule::eq
-            | Rule::ne
-            | Rule::lt
-            | Rule::le
-            | Rule::gt
-            | Rule::ge
-            | Rule::not_in
-            | Rule::kw_is
-            | Rule::is_not
-            | Rule::plus
-            | Rule::minus
-            | Rule::times
-            | Rule::divide
-            | Rule::floor_div
-            | Rule::modulo => "an operator such as ==, + or and",
-            Rule::kw_and | Rule::kw_or | Rule::amp | Rule::pipe => "'and' or 'or'",
             Rule::call => "'(' to call a method",
             Rule::index => "'[' with a key",
             Rule::member => "'.' and a name",
             Rule::entry => "a key: value pair",
             Rule::argument => "an argument",
             Rule::member_key => "a name or a key after the dot",
-            Rule::assign_op | Rule::kw_assign => "'=' and a value",
-            Rule::kw_in => "'in'",
-            Rule::kw_not if after_operand => "an operator such as ==, + or and",
+            Rule::assign_op | Rule::kw_assign if !after_operand => "'=' and a value",
+            Rule::kw_in if !after_operand => "'in'",
+            _ if after_operand => OPERATOR,
             _ => "a value or a name",
         };
         if !words.contains(&word) {
             words.push(word);
         }
     }
-    if words.contains(&"an operator such as ==, + or and") {
-        words.retain(|w| !["'and' or 'or'", "'=' and a value", "'in'"].contains(w));
+    if after_operand && !words.contains(&OPERATOR) {
+        words.push(OPERATOR);
     }
     match words.len() {
         0 => "something else".to_string(),
