@@ -246,19 +246,19 @@ impl Trace {
     }
 
     /// Records a statement sent, with the time since [`Trace::start`].
-    pub fn record(&mut self, sql: &Rendered, rows: u64) {
+    pub fn record(&mut self, sql: Rendered, rows: u64) {
         self.push(sql, rows, false);
     }
 
     /// Records a statement SQLite refused or stopped.
-    pub fn record_failure(&mut self, sql: &Rendered) {
+    pub fn record_failure(&mut self, sql: Rendered) {
         self.push(sql, 0, true);
     }
 
-    fn push(&mut self, sql: &Rendered, rows: u64, failed: bool) {
+    fn push(&mut self, sql: Rendered, rows: u64, failed: bool) {
         let elapsed = self.started.take().map(|t| t.elapsed()).unwrap_or_default();
         self.sql.push(Executed {
-            rendered: sql.clone(),
+            rendered: sql,
             rows,
             elapsed,
             failed,

@@ -99,7 +99,7 @@ impl<'m> Writer<'m> {
 
     /// A table, column or alias name, quoted where the dialect needs it.
     pub(crate) fn ident(&mut self, name: &str) {
-        let quoted = self.dialect.identifier(name).into_owned();
+        let quoted = self.dialect.identifier(name);
         self.piece(PieceKind::Identifier, &quoted);
     }
 

@@ -78,7 +78,7 @@ impl Session {
             trace.start();
             match session.db.raw(sql) {
                 Ok((Some(rows), _)) => {
-                    trace.record(&record, rows.rows.len() as u64);
+                    trace.record(record, rows.rows.len() as u64);
                     Ok(Outcome::Rows {
                         table: None,
                         columns: rows.columns,
@@ -88,7 +88,7 @@ impl Session {
                 }
                 Ok((None, changes)) => {
                     let rows = written_table.as_ref().map_or(0, |_| changes.affected);
-                    trace.record(&record, rows);
+                    trace.record(record, rows);
                     let Some(table) = written_table else {
                         return Ok(Outcome::None);
                     };
@@ -108,7 +108,7 @@ impl Session {
                     })
                 }
                 Err(e) => {
-                    trace.record_failure(&record);
+                    trace.record_failure(record);
                     Err(super::connection::sql_error(&e, at))
                 }
             }

@@ -37,7 +37,7 @@ impl Executor for Connection<'_> {
             .render(&Statement::Select(select), &self.reg.metadata);
         run(
             trace,
-            &sql,
+            sql,
             |sql| self.db.query(sql),
             |rows| rows.rows.len(),
         )
@@ -57,7 +57,7 @@ impl Executor for Connection<'_> {
             .render(&Statement::Select(select), &self.reg.metadata);
         run(
             trace,
-            &sql,
+            sql,
             |sql| self.db.query_each(sql, table, sink),
             |(rows, passed)| rows.rows.len() + *passed as usize,
         )
@@ -144,12 +144,12 @@ fn keep_pending(
 /// Sends one rendered statement, recording it (or its failure) in the trace.
 fn run<T>(
     trace: &mut Trace,
-    sql: &Rendered,
+    sql: Rendered,
     send: impl FnOnce(&Rendered) -> std::result::Result<T, DbError>,
     count: impl FnOnce(&T) -> usize,
 ) -> std::result::Result<T, DbError> {
     trace.start();
-    match send(sql) {
+    match send(&sql) {
         Ok(done) => {
             trace.record(sql, count(&done) as u64);
             Ok(done)
@@ -172,7 +172,7 @@ pub(crate) fn send(
     span: Span,
 ) -> Result<Changes> {
     let sql = db.render(statement, &reg.metadata);
-    run(trace, &sql, |sql| db.execute(sql), |c| c.affected as usize).map_err(|e| {
+    run(trace, sql, |sql| db.execute(sql), |c| c.affected as usize).map_err(|e| {
         match reg.metadata.table(table) {
             Some(t) if e.is_constraint() => explain(reg, t, &e, written, span),
             _ => sql_error(&e, span),
@@ -188,7 +188,7 @@ pub(crate) fn send_control(
     trace: &mut Trace,
 ) -> Result<()> {
     let sql = render(statement);
-    run(trace, &sql, |sql| db.control(&sql.text), |_| 0)
+    run(trace, sql, |sql| db.control(&sql.text), |_| 0)
         .map_err(|e| Error::new(ErrorKind::Sql, span, e.message))
 }
 

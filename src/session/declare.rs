@@ -50,10 +50,10 @@ impl Session {
             let record = Rendered::raw(&sql.display);
             trace.start();
             if let Err(e) = self.db.control(&sql.text) {
-                trace.record_failure(&record);
+                trace.record_failure(record);
                 return Err(Error::new(ErrorKind::Sql, Span::default(), e.message));
             }
-            trace.record(&record, 0);
+            trace.record(record, 0);
         }
         Ok(())
     }

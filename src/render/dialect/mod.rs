@@ -84,8 +84,12 @@ impl Dialect {
 
     /// Whether `word` is reserved in this dialect (so it must be quoted to be a name).
     pub fn is_reserved(self, word: &str) -> bool {
-        let lower = word.to_ascii_lowercase();
-        self.reserved_words().binary_search(&lower.as_str()).is_ok()
+        let lower = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        };
+        self.reserved_words().binary_search(&&*lower).is_ok()
     }
 
     /// The dialect's reserved words, sorted, read once from its data file.
@@ -110,7 +114,7 @@ impl Dialect {
     /// A table, column or alias name as this dialect writes it: quoted only where needed.
     pub fn identifier(self, name: &str) -> Cow<'_, str> {
         if !self.needs_quotes(name) {
-            return Cow::Owned(name.to_string());
+            return Cow::Borrowed(name);
         }
         let q = self.quote_char();
         let doubled = name.replace(q, &format!("{q}{q}"));
