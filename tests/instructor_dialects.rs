@@ -331,7 +331,7 @@ fn the_writers_clause_breaks_are_where_the_view_broke_the_text() {
                 // a clause; the writer knows the two words are one.
                 .replace("DEFAULT\nVALUES", "DEFAULT VALUES");
                 assert_eq!(
-                    ormscope::render::piece::broken_at_clauses(rendered.pieces()),
+                    ormscope::render::piece::broken_at_clauses(&rendered.pieces()),
                     lexed,
                     "{form} in {dialect:?}"
                 );

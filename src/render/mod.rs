@@ -45,7 +45,7 @@ pub(crate) mod writer;
 use crate::schema::{MetaData, Table};
 use crate::sql::*;
 pub use dialect::Dialect;
-pub use piece::{Piece, PieceKind};
+pub use piece::{Piece, PieceKind, Tags};
 use writer::Writer;
 
 /// A statement as text: what runs, what it binds, and what a person reads.
@@ -60,8 +60,8 @@ pub struct Rendered {
     /// The tree it was rendered from, so it can be rendered again for another dialect
     /// (none for raw SQL typed with `:sql`).
     pub statement: Option<Statement>,
-    /// The display text as tagged pieces (none for raw SQL).
-    pieces: Vec<Piece>,
+    /// The display text's pieces (none for raw SQL).
+    tags: Tags,
 }
 
 impl Rendered {
@@ -72,14 +72,14 @@ impl Rendered {
             params: Vec::new(),
             display: sql.to_string(),
             statement: None,
-            pieces: Vec::new(),
+            tags: Tags::default(),
         }
     }
 
     /// The display text as tagged pieces (keywords, names, values, clause breaks), for a view
     /// to colour and break into lines; empty for raw SQL, which only a lexer can read.
-    pub fn pieces(&self) -> &[Piece] {
-        &self.pieces
+    pub fn pieces(&self) -> Vec<Piece<'_>> {
+        self.tags.pieces(&self.display)
     }
 
     /// Whether running it returns rows (raw SQL: judged by its first word).
@@ -115,11 +115,11 @@ fn render_with(statement: &Statement, dialect: Dialect, metadata: Option<&MetaDa
     let mut inline = Writer::new(false, dialect, metadata);
     inline.statement(statement);
     Rendered {
-        text: piece::text_of(&bound.pieces),
+        text: bound.text,
         params: bound.params,
-        display: piece::text_of(&inline.pieces),
+        display: inline.text,
         statement: Some(statement.clone()),
-        pieces: inline.pieces,
+        tags: inline.tags,
     }
 }
 
@@ -127,7 +127,7 @@ fn render_with(statement: &Statement, dialect: Dialect, metadata: Option<&MetaDa
 pub fn render_condition(expr: &Expr) -> String {
     let mut w = Writer::new(false, Dialect::Sqlite, None);
     w.expr(expr);
-    piece::text_of(&w.pieces)
+    w.text
 }
 
 /// The SQL that creates a table and then its indexes, in SQLite's words.
@@ -169,7 +169,7 @@ pub fn explain_query_plan(statement: Option<&Statement>, text: &str) -> String {
             let mut w = Writer::new(true, Dialect::Sqlite, None);
             w.keywords("EXPLAIN QUERY PLAN");
             w.space();
-            format!("{}{text}", piece::text_of(&w.pieces))
+            format!("{}{text}", w.text)
         }
     }
 }

@@ -33,36 +33,57 @@ pub enum PieceKind {
 }
 
 /// One tagged piece of SQL text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Piece {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Piece<'a> {
     /// What it is.
     pub kind: PieceKind,
     /// Its text.
-    pub text: String,
+    pub text: &'a str,
 }
 
-impl Piece {
+impl<'a> Piece<'a> {
     /// A piece of the given kind.
-    pub fn new(kind: PieceKind, text: impl Into<String>) -> Piece {
-        Piece {
-            kind,
-            text: text.into(),
-        }
+    pub fn new(kind: PieceKind, text: &'a str) -> Piece<'a> {
+        Piece { kind, text }
+    }
+}
+
+/// Where each piece of a text ends, with its kind: the pieces without a string each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags(Vec<(PieceKind, usize)>);
+
+impl Tags {
+    /// Marks the text up to `end` (from the end of the previous piece) as one piece of `kind`.
+    pub fn push(&mut self, kind: PieceKind, end: usize) {
+        self.0.push((kind, end));
+    }
+
+    /// The pieces of `text`, which these tags were made for.
+    pub fn pieces<'a>(&self, text: &'a str) -> Vec<Piece<'a>> {
+        let mut start = 0;
+        self.0
+            .iter()
+            .map(|&(kind, end)| {
+                let piece = Piece::new(kind, text.get(start..end).unwrap_or_default());
+                start = end;
+                piece
+            })
+            .collect()
     }
 }
 
 /// The text of pieces, one after another.
-pub fn text_of(pieces: &[Piece]) -> String {
-    pieces.iter().map(|p| p.text.as_str()).collect()
+pub fn text_of(pieces: &[Piece<'_>]) -> String {
+    pieces.iter().map(|p| p.text).collect()
 }
 
 /// The pieces with every clause break turned into a new line: one main clause a line.
-pub fn broken_at_clauses(pieces: &[Piece]) -> String {
+pub fn broken_at_clauses(pieces: &[Piece<'_>]) -> String {
     pieces
         .iter()
         .map(|p| match p.kind {
             PieceKind::ClauseBreak => "\n",
-            _ => p.text.as_str(),
+            _ => p.text,
         })
         .collect()
 }

@@ -336,12 +336,12 @@ fn pieces_spell_the_display_text_and_tag_each_part() {
         descending: false,
     }];
     let r = render(&Statement::Select(s));
-    assert_eq!(piece::text_of(r.pieces()), r.display);
+    assert_eq!(piece::text_of(&r.pieces()), r.display);
     let tagged: Vec<(PieceKind, &str)> = r
         .pieces()
         .iter()
         .filter(|p| !matches!(p.kind, PieceKind::Space | PieceKind::ClauseBreak))
-        .map(|p| (p.kind, p.text.as_str()))
+        .map(|p| (p.kind, p.text))
         .collect();
     assert_eq!(
         tagged,
@@ -360,7 +360,7 @@ fn pieces_spell_the_display_text_and_tag_each_part() {
         ]
     );
     assert_eq!(
-        piece::broken_at_clauses(r.pieces()),
+        piece::broken_at_clauses(&r.pieces()),
         "SELECT *\nFROM students\nWHERE name = 'Ava'\nORDER BY name"
     );
 }
@@ -377,7 +377,7 @@ fn only_the_outermost_statement_breaks_at_its_clauses() {
     ));
     let r = render(&Statement::Select(outer));
     assert_eq!(
-        piece::broken_at_clauses(r.pieces()),
+        piece::broken_at_clauses(&r.pieces()),
         "SELECT *\nFROM classes\nWHERE student_id IN (SELECT id FROM students WHERE year = 2)"
     );
 }

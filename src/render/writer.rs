@@ -4,7 +4,7 @@
 //! `expr.rs`, the schema's statements in `ddl.rs`.
 
 use super::dialect::{Backend, Dialect};
-use super::piece::{Piece, PieceKind};
+use super::piece::{PieceKind, Tags};
 use crate::schema::MetaData;
 use crate::sql::*;
 
@@ -21,21 +21,28 @@ pub(crate) struct Writer<'m> {
     pub(super) dialect: Dialect,
     pub(super) backend: &'static dyn Backend,
     pub(super) metadata: Option<&'m MetaData>,
-    pub(crate) pieces: Vec<Piece>,
+    /// The SQL written so far.
+    pub(crate) text: String,
+    /// Its pieces (kept only when `tagged`).
+    pub(crate) tags: Tags,
+    pub(super) tagged: bool,
     pub(crate) params: Vec<Value>,
     pub(super) scopes: Vec<Scope>,
     pub(super) derived_tables: usize,
 }
 
 impl<'m> Writer<'m> {
-    /// A writer for `dialect`; `bind` writes placeholders for values (else values inline).
+    /// A writer for `dialect`; `bind` writes placeholders for values (else values inline,
+    /// and the text is tagged piece by piece for a view).
     pub(crate) fn new(bind: bool, dialect: Dialect, metadata: Option<&'m MetaData>) -> Writer<'m> {
         Writer {
             bind,
             dialect,
             backend: dialect.backend(),
             metadata,
-            pieces: Vec::new(),
+            text: String::new(),
+            tags: Tags::default(),
+            tagged: !bind,
             params: Vec::new(),
             scopes: Vec::new(),
             derived_tables: 0,
@@ -54,7 +61,10 @@ impl<'m> Writer<'m> {
 
     /// Adds a piece.
     pub(crate) fn piece(&mut self, kind: PieceKind, text: &str) {
-        self.pieces.push(Piece::new(kind, text));
+        self.text.push_str(text);
+        if self.tagged {
+            self.tags.push(kind, self.text.len());
+        }
     }
 
     /// A word of SQL.

@@ -35,13 +35,8 @@ impl Executor for Connection<'_> {
         let sql = self
             .db
             .render(&Statement::Select(select), &self.reg.metadata);
-        run(
-            trace,
-            sql,
-            |sql| self.db.query(sql),
-            |rows| rows.rows.len(),
-        )
-        .map_err(|e| sql_error(&e, span))
+        run(trace, sql, |sql| self.db.query(sql), |rows| rows.rows.len())
+            .map_err(|e| sql_error(&e, span))
     }
 
     fn query_each(

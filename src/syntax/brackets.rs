@@ -1,7 +1,7 @@
 //! Bracket and quote balance of a piece of text: tells whether a statement is complete,
 //! still open (more lines may follow), or broken, before the grammar sees it.
 
-use super::lexer::{tokens, Language, TokenKind};
+use super::lexer::{tokens, Language, Token, TokenKind};
 use crate::error::{Error, Span};
 
 /// The deepest bracket nesting accepted in one statement.
@@ -24,8 +24,13 @@ pub enum Balance {
 
 /// Scans `text` for open or mismatched brackets and quotes, skipping `#` comments.
 pub fn scan(text: &str) -> Balance {
+    scan_tokens(&tokens(text, Language::Orm))
+}
+
+/// [`scan`] over a text's tokens, for a caller that has them already.
+pub fn scan_tokens(tokens: &[Token]) -> Balance {
     let mut stack: Vec<(usize, char)> = Vec::new();
-    for token in tokens(text, Language::Orm) {
+    for token in tokens {
         let at = token.span.start;
         match token.kind {
             TokenKind::Str {

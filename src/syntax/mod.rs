@@ -36,10 +36,10 @@ pub fn parse(text: &str) -> Result<Statement> {
             ),
         ));
     }
-    if let Some(err) = brackets::balance_error(text, &brackets::scan(text)) {
+    let tokens = lexer::tokens(text, lexer::Language::Orm);
+    if let Some(err) = brackets::balance_error(text, &brackets::scan_tokens(&tokens)) {
         return Err(err);
     }
-    let tokens = lexer::tokens(text, lexer::Language::Orm);
     check_prefix_runs(text, &tokens)?;
     let text = &*without_comments(text, &tokens);
     let mut pairs = Grammar::parse(Rule::statement, text).map_err(|e| plain_error(text, e))?;

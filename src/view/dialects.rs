@@ -55,9 +55,9 @@ pub fn rendered_runs(rendered: &Rendered, width: usize) -> Vec<Run> {
     if rendered.pieces().is_empty() {
         return statement_runs(&rendered.display, width);
     }
-    let runs = highlight::sql_pieces(rendered.pieces(), false);
+    let runs = highlight::sql_pieces(&rendered.pieces(), false);
     if panels::line_width(&runs) > width {
-        highlight::sql_pieces(rendered.pieces(), true)
+        highlight::sql_pieces(&rendered.pieces(), true)
     } else {
         runs
     }

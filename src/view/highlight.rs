@@ -128,12 +128,12 @@ pub fn sql(text: &str) -> Vec<Run> {
 /// A rendered statement's tagged pieces as runs, without reading its text again: keywords,
 /// values (strings, numbers, NULL), placeholders and comments keep the writer's tags; each
 /// clause break becomes a new line when `broken`, else stays a space.
-pub fn sql_pieces(pieces: &[Piece], broken: bool) -> Vec<Run> {
+pub fn sql_pieces(pieces: &[Piece<'_>], broken: bool) -> Vec<Run> {
     let mut runs = Vec::new();
     for piece in pieces {
         let text = match piece.kind {
             PieceKind::ClauseBreak if broken => "\n",
-            _ => piece.text.as_str(),
+            _ => piece.text,
         };
         push(&mut runs, piece_kind(piece), text);
     }
@@ -141,8 +141,8 @@ pub fn sql_pieces(pieces: &[Piece], broken: bool) -> Vec<Run> {
 }
 
 /// The colour of a tagged piece of SQL.
-fn piece_kind(piece: &Piece) -> Kind {
-    let text = piece.text.as_str();
+fn piece_kind(piece: &Piece<'_>) -> Kind {
+    let text = piece.text;
     let numeric = text
         .trim_start_matches('-')
         .starts_with(|c: char| c.is_ascii_digit());

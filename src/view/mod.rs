@@ -160,14 +160,14 @@ pub fn sql_panel(sql: &[Executed], settings: &Settings, width: usize) -> Vec<Run
         let indent = " ".repeat(numbered);
         let tagged = !settings.params && !s.pieces().is_empty();
         let sql_runs = if tagged {
-            highlight::sql_pieces(s.pieces(), false)
+            highlight::sql_pieces(&s.pieces(), false)
         } else {
             highlight::sql(text)
         };
         if panels::line_width(&sql_runs) + numbered > width {
             let continued = format!("\n{indent}");
             let broken = if tagged {
-                highlight::sql_pieces(s.pieces(), true)
+                highlight::sql_pieces(&s.pieces(), true)
             } else {
                 break_clauses(sql_runs)
             };
