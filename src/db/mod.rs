@@ -24,6 +24,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::hooks::Action;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql};
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -80,6 +81,16 @@ pub struct Database {
     /// The PostgreSQL server the session runs on, when it runs on one (`conn` is then an
     /// empty in-memory database nothing is sent to).
     pg: Option<Box<postgres::Postgres>>,
+    /// Statement savepoints asked for, and how many of them are open in SQLite.
+    savepoints: Cell<Savepoints>,
+}
+
+/// The savepoints around statements: one is opened in SQLite only when the statement first
+/// writes (a read needs no undo), so most statements cost no SAVEPOINT and RELEASE at all.
+#[derive(Debug, Clone, Copy, Default)]
+struct Savepoints {
+    asked: u32,
+    opened: u32,
 }
 
 /// The name of the savepoint each statement runs in.
@@ -271,6 +282,7 @@ impl Database {
             timed_out: Arc::default(),
             interrupted: Arc::default(),
             pg: None,
+            savepoints: Cell::default(),
         };
         db.count_changes(true)?;
         let (deadline, timed_out) = (Arc::clone(&db.deadline), Arc::clone(&db.timed_out));
@@ -538,6 +550,7 @@ impl Database {
             return pg.execute(sql).map_err(|e| self.fail_pg(e));
         }
         self.stopped()?;
+        self.open_savepoints()?;
         self.take_changes();
         let affected = self
             .conn
@@ -559,6 +572,7 @@ impl Database {
             postgres::sandbox::check(text, self.read_only)?;
             return pg.raw(text).map_err(|e| self.fail_pg(e));
         }
+        self.open_savepoints()?;
         self.apply_rules(true)?;
         let result = self.raw_unguarded(text);
         self.apply_rules(false)?;
@@ -602,15 +616,45 @@ impl Database {
             .unwrap_or_default()
     }
 
-    /// Opens a savepoint around one statement.
+    /// Opens a savepoint around one statement (in SQLite, when the statement first writes).
     pub fn savepoint(&self) -> Result<(), DbError> {
         if let Some(pg) = &self.pg {
             return pg.savepoint();
         }
-        self.conn
-            .prepare_cached(&savepoint_sql().open)?
-            .execute([])?;
+        let mut sp = self.savepoints.get();
+        sp.asked += 1;
+        self.savepoints.set(sp);
         Ok(())
+    }
+
+    /// Opens in SQLite the savepoints asked for: before anything that writes or asks about
+    /// the transaction.
+    fn open_savepoints(&self) -> Result<(), DbError> {
+        let mut sp = self.savepoints.get();
+        while sp.opened < sp.asked {
+            self.conn
+                .prepare_cached(&savepoint_sql().open)?
+                .execute([])?;
+            sp.opened += 1;
+            self.savepoints.set(sp);
+        }
+        Ok(())
+    }
+
+    /// Whether the innermost savepoint asked for is open in SQLite.
+    fn innermost_open(&self) -> bool {
+        let sp = self.savepoints.get();
+        sp.opened == sp.asked && sp.opened > 0
+    }
+
+    /// Forgets the innermost savepoint, once released or rolled back.
+    fn close_innermost(&self, was_open: bool) {
+        let mut sp = self.savepoints.get();
+        sp.asked = sp.asked.saturating_sub(1);
+        if was_open {
+            sp.opened = sp.opened.saturating_sub(1);
+        }
+        self.savepoints.set(sp);
     }
 
     /// Keeps what the statement did.
@@ -618,9 +662,13 @@ impl Database {
         if let Some(pg) = &self.pg {
             return pg.release();
         }
-        self.conn
-            .prepare_cached(&savepoint_sql().release)?
-            .execute([])?;
+        let open = self.innermost_open();
+        if open {
+            self.conn
+                .prepare_cached(&savepoint_sql().release)?
+                .execute([])?;
+        }
+        self.close_innermost(open);
         Ok(())
     }
 
@@ -629,12 +677,20 @@ impl Database {
         if let Some(pg) = &self.pg {
             return pg.rollback_to().or_else(|_| pg.rollback_to());
         }
-        let undo = || -> Result<(), DbError> {
-            self.conn.execute_batch(&savepoint_sql().rollback_to)?;
-            self.release()
-        };
-        // A Ctrl-C that lands on the rollback itself must not leave the statement half done.
-        undo().or_else(|_| undo())
+        let open = self.innermost_open();
+        if open {
+            let undo = || -> Result<(), DbError> {
+                self.conn.execute_batch(&savepoint_sql().rollback_to)?;
+                self.conn
+                    .prepare_cached(&savepoint_sql().release)?
+                    .execute([])?;
+                Ok(())
+            };
+            // A Ctrl-C that lands on the rollback itself must not leave the statement half done.
+            undo().or_else(|_| undo())?;
+        }
+        self.close_innermost(open);
+        Ok(())
     }
 
     /// Runs a transaction-control or schema statement (`BEGIN`, `COMMIT`, `CREATE TABLE`),
@@ -643,6 +699,7 @@ impl Database {
         if let Some(pg) = &self.pg {
             return pg.control(sql);
         }
+        self.open_savepoints()?;
         Ok(self.conn.execute_batch(sql)?)
     }
 
@@ -656,6 +713,8 @@ impl Database {
         if let Some(pg) = &self.pg {
             return pg.in_transaction();
         }
+        // Inside a statement, its savepoint counts as a transaction, opened or not.
+        let _ = self.open_savepoints();
         !self.conn.is_autocommit()
     }
 
@@ -672,8 +731,10 @@ impl Database {
         Ok(out)
     }
 
-    /// The underlying connection, for the schema views and tests.
+    /// The underlying connection, for the schema views and tests (inside a statement, with
+    /// its savepoint open, as whatever is done with it may write).
     pub fn connection(&self) -> &Connection {
+        let _ = self.open_savepoints();
         &self.conn
     }
 }
@@ -785,6 +846,54 @@ mod tests {
             Ok(db) => db,
             Err(e) => panic!("could not make the School: {e:?}"),
         }
+    }
+
+    fn count(db: &Database, sql: &str) -> i64 {
+        db.conn.query_row(sql, [], |r| r.get(0)).unwrap_or(-1)
+    }
+
+    fn delete_student(id: i64) -> Rendered {
+        render(&Statement::Delete(Delete {
+            table: "students".into(),
+            filter: Some(Expr::eq(
+                Expr::column("students", "id"),
+                Expr::value(Value::Integer(id)),
+            )),
+        }))
+    }
+
+    #[test]
+    fn a_statement_that_only_reads_opens_no_savepoint_and_a_write_opens_it_first() {
+        let db = school();
+        db.savepoint().expect("asked");
+        let rows = db.query_text("SELECT count(*) FROM students", &[]);
+        assert!(rows.is_ok());
+        assert!(db.conn.is_autocommit(), "a read alone opened a transaction");
+        db.execute(&delete_student(13)).expect("delete works");
+        assert!(
+            !db.conn.is_autocommit(),
+            "the write ran outside the savepoint"
+        );
+        db.rollback_to().expect("undone");
+        assert!(db.conn.is_autocommit());
+        assert_eq!(count(&db, "SELECT count(*) FROM students WHERE id = 13"), 1);
+    }
+
+    #[test]
+    fn nested_savepoints_undo_only_their_own_writes() {
+        let db = school();
+        db.savepoint().expect("outer");
+        db.execute(&delete_student(1)).expect("delete 1");
+        db.savepoint().expect("inner");
+        db.execute(&delete_student(2)).expect("delete 2");
+        db.rollback_to().expect("inner undone");
+        db.release().expect("outer kept");
+        assert!(db.conn.is_autocommit());
+        assert_eq!(
+            count(&db, "SELECT count(*) FROM students WHERE id IN (1, 2)"),
+            1
+        );
+        assert_eq!(count(&db, "SELECT count(*) FROM students WHERE id = 2"), 1);
     }
 
     #[test]

@@ -81,8 +81,9 @@ pub fn desugar(statement: Statement) -> Result<Statement> {
     Ok(match statement {
         Statement::Expr(e) => {
             let span = e.span;
-            match printed(e).as_slice() {
-                [one] => Statement::Expr(expr(one.clone(), false)?),
+            let mut values = printed(e);
+            match (values.pop(), values.is_empty()) {
+                (Some(one), true) => Statement::Expr(expr(one, false)?),
                 _ => return Err(print_error(span)),
             }
         }
