@@ -243,7 +243,7 @@ fn run(cli: Cli) -> u8 {
         Err(e) => {
             let message = format!("could not open the database: {}", e.message);
             if cli.json {
-                for_each_statement(source, |_, statement| {
+                for_each_statement(source, |_, statement, _| {
                     let failed = ormscope::session::Response {
                         input: statement,
                         outcome: Err(ormscope::error::Error::new(e.kind, e.span, message.clone())),
@@ -303,18 +303,25 @@ fn run(cli: Cli) -> u8 {
         return repl::run(&mut shell, history);
     }
     let mut failed = false;
-    let mut stdout = std::io::stdout().lock();
-    for_each_statement(source, |first_line, statement| {
+    // Answers are buffered and flushed whenever ormscope is about to wait for more input (and
+    // after each one on a terminal): a program driving it through a pipe gets every answer
+    // before it sends the next statement, and a script read from a file costs no write per line.
+    let terminal = std::io::stdout().is_terminal();
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    for_each_statement(source, |first_line, statement, waiting| {
         if cli.json {
             stream.expect(&statement);
         }
         let response = shell.run_at(&statement, first_line);
         failed |= !response.ok();
+        let flush = waiting || terminal;
         if cli.json {
-            let _ = stream.answer(&response);
+            let _ = stream.answer(&response, flush);
         } else {
             let _ = writeln!(stdout, "{}", shell.show(&response));
-            let _ = stdout.flush();
+            if flush {
+                let _ = stdout.flush();
+            }
         }
         !matches!(statement.trim(), ":quit" | ":q" | ":exit")
     });
@@ -326,6 +333,8 @@ fn run(cli: Cli) -> u8 {
             let _ = writeln!(stdout, "note: {message}");
         }
     }
+    let _ = stdout.flush();
+    let _ = stream.flush();
     u8::from(failed)
 }
 
@@ -533,17 +542,18 @@ fn gather(cli: &Cli) -> Result<Source, String> {
 
 /// Calls `each` with every statement (and the line it starts on) as soon as it is whole,
 /// until `each` says stop; standard input is read one line at a time, never ahead.
-fn for_each_statement(source: Source, mut each: impl FnMut(usize, String) -> bool) {
+fn for_each_statement(source: Source, mut each: impl FnMut(usize, String, bool) -> bool) {
     match source {
         Source::Given(statements) => {
-            for (line, statement) in statements {
-                if !each(line, statement) {
+            let last = statements.len();
+            for (n, (line, statement)) in statements.into_iter().enumerate() {
+                if !each(line, statement, n + 1 == last) {
                     return;
                 }
             }
         }
         Source::Piped => {
-            let mut input = std::io::stdin().lock();
+            let mut input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
             let mut splitter = syntax::lines::Splitter::new();
             let mut bytes = Vec::new();
             loop {
@@ -556,17 +566,19 @@ fn for_each_statement(source: Source, mut each: impl FnMut(usize, String) -> boo
                         break;
                     }
                 }
+                // No whole line read ahead: the next one means waiting for the writer.
+                let waiting = !input.buffer().contains(&b'\n');
                 let line = String::from_utf8_lossy(&bytes);
                 let line = line.strip_suffix('\n').unwrap_or(&line);
                 let line = line.strip_suffix('\r').unwrap_or(line);
                 for (at, statement) in splitter.push_line(line) {
-                    if !each(at, statement) {
+                    if !each(at, statement, waiting) {
                         return;
                     }
                 }
             }
             if let Some((at, statement)) = splitter.finish() {
-                each(at, statement);
+                each(at, statement, true);
             }
         }
         Source::Prompt => {}

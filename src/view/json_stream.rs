@@ -62,8 +62,9 @@ impl JsonStream {
         s.written = 0;
     }
 
-    /// Writes the answer (the rest of its line when its rows went out already) and flushes.
-    pub fn answer(&self, response: &Response) -> std::io::Result<()> {
+    /// Writes the answer (the rest of its line when its rows went out already), and flushes
+    /// the output when `flush` says so (before the input is waited for).
+    pub fn answer(&self, response: &Response, flush: bool) -> std::io::Result<()> {
         let mut s = self.shared.borrow_mut();
         s.input = None;
         let mut text = Vec::with_capacity(512);
@@ -82,13 +83,22 @@ impl JsonStream {
             s.write(&text);
         }
         s.write(b"\n");
-        if let Err(e) = s.out.flush() {
-            s.failure.get_or_insert(e);
+        if flush {
+            if let Err(e) = s.out.flush() {
+                s.failure.get_or_insert(e);
+            }
         }
         match s.failure.take() {
             Some(e) => Err(e),
             None => Ok(()),
         }
+    }
+}
+
+impl JsonStream {
+    /// Writes out whatever answers are still buffered.
+    pub fn flush(&self) -> std::io::Result<()> {
+        self.shared.borrow_mut().out.flush()
     }
 }
 
