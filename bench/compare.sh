@@ -17,9 +17,10 @@
 #   bench/compare.sh
 #
 # Environment: STATEMENTS (3000), LOOP_STUDENTS (20000), SEED_STUDENTS (100000), STARTUP_RUNS
-# (20), RUNS (7, for b and c), SEED_RUNS (3), ORMSCOPE (a built binary; else it is built with cargo).
+# (20), RUNS (21, for b and c), SA_RUNS (5), SEED_RUNS (3), ORMSCOPE (a built binary; else it is
+# built with cargo).
 # Installs what is missing on a Debian machine: sqlite3 (apt-get) and SQLAlchemy 2 (pip, or a venv
-# under target/ where pip may not install into the system's Python). Uses hyperfine when present.
+# under target/ where pip may not install into the system's Python).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +29,8 @@ STATEMENTS=${STATEMENTS:-3000}
 LOOP_STUDENTS=${LOOP_STUDENTS:-20000}
 SEED_STUDENTS=${SEED_STUDENTS:-100000}
 STARTUP_RUNS=${STARTUP_RUNS:-20}
-RUNS=${RUNS:-7}
+RUNS=${RUNS:-21}
+SA_RUNS=${SA_RUNS:-5}
 SEED_RUNS=${SEED_RUNS:-3}
 
 say() { echo "compare: $*" >&2; }
@@ -76,50 +78,9 @@ else
     BIN="$ROOT/target/release/ormscope"
 fi
 
-HYPERFINE=
-command -v hyperfine >/dev/null 2>&1 && HYPERFINE=$(command -v hyperfine)
-
-# ---- timing --------------------------------------------------------------------------------
-now_us() {
-    if [ -n "${EPOCHREALTIME:-}" ]; then local t=${EPOCHREALTIME/[.,]/}; echo "${t#0}"
-    else echo $(( $(date +%s%N) / 1000 ))
-    fi
-}
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-# time_ms RUNS WARMUP PREPARE COMMAND: the median wall time of COMMAND in ms (PREPARE runs
-# untimed before each run). A failing command stops the script. hyperfine runs a command that
-# only sends its output to /dev/null without a shell (-N: a shell's start-up, milliseconds, would
-# swamp a start-up of milliseconds), and a command that reads a file through a shell.
-time_ms() {
-    local runs=$1 warmup=$2 prepare=$3 command=$4
-    if [ -n "$HYPERFINE" ]; then
-        local json="$WORK/hyperfine.json" shell=()
-        case $command in
-            *"<"*) ;;
-            *" >/dev/null") command=${command% >/dev/null}; shell=(-N) ;;
-        esac
-        "$HYPERFINE" --style none "${shell[@]}" --warmup "$warmup" --runs "$runs" --prepare "$prepare" \
-            --export-json "$json" -- "$command" >&2
-        "$PY" -c 'import json, sys; print("%.3f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1e3))' "$json"
-        return
-    fi
-    local i start end
-    for ((i = 0; i < warmup; i++)); do eval "$prepare"; eval "$command"; done
-    for ((i = 0; i < runs; i++)); do
-        eval "$prepare"
-        start=$(now_us)
-        eval "$command"
-        end=$(now_us)
-        echo $(( end - start ))
-    done | median | awk '{ printf "%.3f\n", $1 / 1000 }'
-}
-
 # ---- the databases and the scripts ---------------------------------------------------------
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-NOTHING="true"
 
 # The School as a file (for start-up) and as SQL (the seed the other two replay in memory).
 SCHOOL="$WORK/school.db"
@@ -164,25 +125,33 @@ REPLAY_DB="$WORK/replayed.db"
 "$BIN" --db "$SEED_DB" --scale "$SEED_STUDENTS" -e 'students.count()' >/dev/null
 sqlite3 "$SEED_DB" .dump >"$WORK/seeded.sql"
 printf '%s\n' "rm -f '$SEED_DB' '$SEED_DB-journal' '$REPLAY_DB' '$REPLAY_DB-journal'" >"$WORK/clean.sh"
-CLEAN="bash '$WORK/clean.sh'"
 
 # ---- timing ---------------------------------------------------------------------------------
-declare -A T
-run() { # run NAME RUNS PREPARE COMMAND
-    say "$1"
-    T[$1]=$(time_ms "$2" "${5:-1}" "$3" "$4")
+# Each section's commands run in turn, round after round (bench/timing.py), so drift in the
+# machine's speed falls on all of them alike; the report compares medians.
+section() { # section NAME RUNS SPEC_JSON: times one section's commands into $WORK/NAME.json
+    say "$1 ($2 rounds)"
+    printf '%s' "$3" >"$WORK/$1.spec.json"
+    "$PY" "$HERE/timing.py" "$2" "$WORK/$1.spec.json" "$WORK/$1.json"
 }
-run "start sqlite3" "$STARTUP_RUNS" "$NOTHING" "sqlite3 '$SCHOOL' 'SELECT * FROM students WHERE id = 13' >/dev/null" 3
-run "start ormscope" "$STARTUP_RUNS" "$NOTHING" "'$BIN' --db '$SCHOOL' --json -e 'students[13]' >/dev/null" 3
-run "start SQLAlchemy" "$STARTUP_RUNS" "$NOTHING" "'$PY' '$HERE/sqlalchemy_run.py' first '$SCHOOL' >/dev/null" 3
-run "mixed sqlite3" "$RUNS" "$NOTHING" "sqlite3 -bail < '$WORK/mixed.sql' >/dev/null"
-run "mixed ormscope --json" "$RUNS" "$NOTHING" "'$BIN' --json < '$WORK/workload.orm' >/dev/null"
-run "mixed ormscope (view)" "$RUNS" "$NOTHING" "'$BIN' --no-color --width 120 < '$WORK/workload.orm' >/dev/null"
-run "mixed SQLAlchemy" 3 "$NOTHING" "'$PY' '$HERE/sqlalchemy_run.py' memory '$WORK/seed.sql' '$WORK/workload.json' >/dev/null"
-run "loop sqlite3" "$RUNS" "$NOTHING" "sqlite3 -bail '$LOOP_DB' < '$WORK/loop.sql' >/dev/null"
-run "loop ormscope --json" "$RUNS" "$NOTHING" "'$BIN' --db '$LOOP_DB' --json -e '$LOOP' >/dev/null"
-run "seed sqlite3 (.dump replay)" "$SEED_RUNS" "$CLEAN" "sqlite3 '$REPLAY_DB' < '$WORK/seeded.sql' >/dev/null"
-run "seed ormscope" "$SEED_RUNS" "$CLEAN" "'$BIN' --db '$SEED_DB' --scale '$SEED_STUDENTS' -e 'students.count()' >/dev/null"
+j() { "$PY" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
+section start "$STARTUP_RUNS" "[
+ {\"name\": \"start sqlite3\", \"argv\": $(j sqlite3 "$SCHOOL" 'SELECT * FROM students WHERE id = 13')},
+ {\"name\": \"start ormscope\", \"argv\": $(j "$BIN" --db "$SCHOOL" --json -e 'students[13]')},
+ {\"name\": \"start SQLAlchemy\", \"argv\": $(j "$PY" "$HERE/sqlalchemy_run.py" first "$SCHOOL")}]"
+section mixed "$RUNS" "[
+ {\"name\": \"mixed sqlite3\", \"argv\": $(j sqlite3 -bail), \"stdin\": \"$WORK/mixed.sql\"},
+ {\"name\": \"mixed ormscope --json\", \"argv\": $(j "$BIN" --json), \"stdin\": \"$WORK/workload.orm\"},
+ {\"name\": \"mixed ormscope (view)\", \"argv\": $(j "$BIN" --no-color --width 120), \"stdin\": \"$WORK/workload.orm\"}]"
+section sqlalchemy "$SA_RUNS" "[
+ {\"name\": \"mixed ormscope --json, beside SQLAlchemy\", \"argv\": $(j "$BIN" --json), \"stdin\": \"$WORK/workload.orm\"},
+ {\"name\": \"mixed SQLAlchemy\", \"argv\": $(j "$PY" "$HERE/sqlalchemy_run.py" memory "$WORK/seed.sql" "$WORK/workload.json")}]"
+section loop "$RUNS" "[
+ {\"name\": \"loop sqlite3\", \"argv\": $(j sqlite3 -bail "$LOOP_DB"), \"stdin\": \"$WORK/loop.sql\"},
+ {\"name\": \"loop ormscope --json\", \"argv\": $(j "$BIN" --db "$LOOP_DB" --json -e "$LOOP")}]"
+section seed "$SEED_RUNS" "[
+ {\"name\": \"seed sqlite3 (.dump replay)\", \"argv\": $(j sqlite3 "$REPLAY_DB"), \"stdin\": \"$WORK/seeded.sql\", \"prepare\": $(j bash "$WORK/clean.sh")},
+ {\"name\": \"seed ormscope\", \"argv\": $(j "$BIN" --db "$SEED_DB" --scale "$SEED_STUDENTS" -e 'students.count()'), \"prepare\": $(j bash "$WORK/clean.sh")}]"
 
 # ---- the report ----------------------------------------------------------------------------
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
@@ -190,19 +159,23 @@ bundled=$("$BIN" --json -e ':sql SELECT sqlite_version()' | "$PY" -c 'import jso
 echo
 echo "Measured $(date -u +%Y-%m-%d) by bench/compare.sh on: $(uname -m), $(nproc) cores, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(uname -sr)"
 echo "Versions: $("$BIN" --version) (SQLite $bundled), sqlite3 shell $(sqlite3 --version | cut -d' ' -f1), Python $("$PY" -c 'import platform, sqlite3; print(platform.python_version(), "(SQLite", sqlite3.sqlite_version + ")")'), SQLAlchemy $("$PY" -c 'import sqlalchemy; print(sqlalchemy.__version__)')"
-echo "Timing: ${HYPERFINE:+hyperfine, }median wall time of $STARTUP_RUNS start-ups, $RUNS runs of the script and of the loop, $SEED_RUNS seedings."
+echo "Timing: median wall time of $STARTUP_RUNS start-ups, $RUNS runs of the script and of the loop ($SA_RUNS beside SQLAlchemy), $SEED_RUNS seedings; the commands of each row ran in turn, round after round."
 echo
-for name in "${!T[@]}"; do echo "$name|${T[$name]}"; done | "$PY" -c '
-import sys
-t = dict(line.rstrip("\n").split("|") for line in sys.stdin if line.strip())
-t = {k: float(v) for k, v in t.items()}
+"$PY" -c '
+import json, statistics, sys
+work = sys.argv[4]
+runs = {}
+for section in ("start", "mixed", "sqlalchemy", "loop", "seed"):
+    runs.update(json.load(open(f"{work}/{section}.json")))
+t = {k: statistics.median(v) for k, v in runs.items()}
+
 n, loop, seed = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = [
     ("start-up to the first result (a School file)", "ormscope / sqlite3", t["start ormscope"] / t["start sqlite3"], "<= 2", lambda r: r <= 2),
     (f"mixed script of {n} statements, in memory, seed included", "ormscope --json / sqlite3", t["mixed ormscope --json"] / t["mixed sqlite3"], "<= 1.5", lambda r: r <= 1.5),
     (f"the same script", "ormscope (view) / sqlite3", t["mixed ormscope (view)"] / t["mixed sqlite3"], "", None),
-    (f"the same script", "SQLAlchemy ORM / ormscope --json", t["mixed SQLAlchemy"] / t["mixed ormscope --json"], ">= 40", lambda r: r >= 40),
-    (f"loop of {loop} iterations (20,001 statements)", "ormscope --json / sqlite3", t["loop ormscope --json"] / t["loop sqlite3"], "<= 1.2", lambda r: r <= 1.2),
+    (f"the same script", "SQLAlchemy ORM / ormscope --json", t["mixed SQLAlchemy"] / t["mixed ormscope --json, beside SQLAlchemy"], ">= 40", lambda r: r >= 40),
+    (f"loop of {loop} iterations ({int(loop) + 1:,} statements)", "ormscope --json / sqlite3", t["loop ormscope --json"] / t["loop sqlite3"], "<= 1.2", lambda r: r <= 1.2),
     (f"seeding {seed} students into a file", "ormscope / sqlite3 replaying its .dump", t["seed ormscope"] / t["seed sqlite3 (.dump replay)"], "<= 0.25", lambda r: r <= 0.25),
 ]
 print("| measured | ratio | value | target | met |")
@@ -211,5 +184,5 @@ for what, ratio, value, target, ok in rows:
     met = "" if ok is None else ("yes" if ok(value) else "**no**")
     print(f"| {what} | {ratio} | {value:.2f}x | {target} | {met} |")
 print()
-print("Wall times (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(t.items())))
-' "$STATEMENTS" "$LOOP_STUDENTS" "$SEED_STUDENTS"
+print("Wall times in ms, median (fastest): " + "; ".join(f"{k} {t[k]:.1f} ({min(v):.1f})" for k, v in sorted(runs.items())))
+' "$STATEMENTS" "$LOOP_STUDENTS" "$SEED_STUDENTS" "$WORK"

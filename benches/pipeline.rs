@@ -1,6 +1,7 @@
-//! Criterion benches of the statement pipeline: parsing each language form,
-//! rendering SQL from the mapper's statement trees, and whole statements (parse → resolve →
-//! SQL → SQLite → result) on the in-memory School.
+//! Criterion benches of the statement pipeline: parsing each language form, rendering SQL
+//! from the mapper's statement trees, executing rendered SQL on SQLite alone, and whole
+//! statements (parse → translate → render → SQLite → result) on the in-memory School; a
+//! statement's time less its parse, render and execute is the translator's.
 //!
 //! `cargo bench --bench pipeline` (a few minutes); one group: `cargo bench --bench pipeline -- parse/`.
 
@@ -174,6 +175,27 @@ fn render_sql(c: &mut Criterion) {
     group.finish();
 }
 
+/// SQLite alone: each read's SQL, rendered once, sent again and again (the rest of a
+/// statement's time, less parse and render, is the translator's).
+fn execute(c: &mut Criterion) {
+    let mut session = school();
+    let mut group = c.benchmark_group("execute");
+    for (name, text) in READS {
+        let response = session.run(text);
+        assert!(response.ok(), "{text} failed: {:?}", response.outcome);
+        let Some(sent) = response.sql.last() else {
+            continue;
+        };
+        let sql = sent.rendered.clone();
+        let db = session.database();
+        assert!(db.query(&sql).is_ok(), "{} does not run", sql.text);
+        group.bench_with_input(BenchmarkId::from_parameter(name), &sql, |b, sql| {
+            b.iter(|| db.query(black_box(sql)))
+        });
+    }
+    group.finish();
+}
+
 fn open(c: &mut Criterion) {
     let mut group = c.benchmark_group("open");
     group.bench_function("default_school", |b| b.iter(school));
@@ -215,6 +237,6 @@ fn statement(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = configure();
-    targets = parse, render_sql, open, statement
+    targets = parse, render_sql, execute, open, statement
 }
 criterion_main!(benches);

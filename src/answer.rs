@@ -257,14 +257,24 @@ impl Trace {
 
     fn push(&mut self, sql: Rendered, rows: u64, failed: bool) {
         let elapsed = self.started.take().map(|t| t.elapsed()).unwrap_or_default();
+        let rendered = if self.sql.len() < TREES_KEPT {
+            sql
+        } else {
+            sql.text_only()
+        };
         self.sql.push(Executed {
-            rendered: sql,
+            rendered,
             rows,
             elapsed,
             failed,
         });
     }
 }
+
+/// How many of an answer's statements keep their tree and pieces (to be shown in another
+/// dialect, coloured, explained); the others keep their text, values and display text. A loop
+/// of 20,000 iterations would otherwise hold 20,000 trees, and views show only the first few.
+const TREES_KEPT: usize = 100;
 
 #[cfg(test)]
 mod tests {

@@ -86,11 +86,15 @@ pub struct Database {
 }
 
 /// The savepoints around statements: one is opened in SQLite only when the statement first
-/// writes (a read needs no undo), so most statements cost no SAVEPOINT and RELEASE at all.
+/// writes (a read needs no undo) or sends its second query (so a loop's many reads share one
+/// transaction, one lock of the file and one snapshot), so a single read costs no SAVEPOINT and
+/// RELEASE at all.
 #[derive(Debug, Clone, Copy, Default)]
 struct Savepoints {
     asked: u32,
     opened: u32,
+    /// Queries sent since the innermost savepoint was asked for.
+    reads: u32,
 }
 
 /// The name of the savepoint each statement runs in.
@@ -519,6 +523,7 @@ impl Database {
         table: Option<&str>,
         sink: &mut dyn RowSink,
     ) -> rusqlite::Result<(Rows, u64)> {
+        self.count_read();
         let mut stmt = self.conn.prepare_cached(text)?;
         let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
         sink.begin(table, &columns);
@@ -623,6 +628,7 @@ impl Database {
         }
         let mut sp = self.savepoints.get();
         sp.asked += 1;
+        sp.reads = 0;
         self.savepoints.set(sp);
         Ok(())
     }
@@ -639,6 +645,18 @@ impl Database {
             self.savepoints.set(sp);
         }
         Ok(())
+    }
+
+    /// Counts a query of the current statement; its second opens the statement's savepoint.
+    fn count_read(&self) {
+        let mut sp = self.savepoints.get();
+        if sp.opened < sp.asked {
+            sp.reads += 1;
+            self.savepoints.set(sp);
+            if sp.reads >= 2 {
+                let _ = self.open_savepoints();
+            }
+        }
     }
 
     /// Whether the innermost savepoint asked for is open in SQLite.
@@ -877,6 +895,18 @@ mod tests {
         db.rollback_to().expect("undone");
         assert!(db.conn.is_autocommit());
         assert_eq!(count(&db, "SELECT count(*) FROM students WHERE id = 13"), 1);
+    }
+
+    #[test]
+    fn a_statement_s_second_query_opens_its_savepoint_so_its_reads_share_one_transaction() {
+        let db = school();
+        db.savepoint().expect("asked");
+        assert!(db.query_text("SELECT count(*) FROM students", &[]).is_ok());
+        assert!(db.conn.is_autocommit());
+        assert!(db.query_text("SELECT count(*) FROM classes", &[]).is_ok());
+        assert!(!db.conn.is_autocommit(), "the second read ran on its own");
+        db.release().expect("kept");
+        assert!(db.conn.is_autocommit());
     }
 
     #[test]

@@ -76,6 +76,16 @@ impl Rendered {
         }
     }
 
+    /// The SQL without its tree and pieces: its text, values and display text only (what an
+    /// answer keeps of the statements past the first few of a long loop).
+    pub fn text_only(self) -> Rendered {
+        Rendered {
+            statement: None,
+            tags: Tags::default(),
+            ..self
+        }
+    }
+
     /// The display text as tagged pieces (keywords, names, values, clause breaks), for a view
     /// to colour and break into lines; empty for raw SQL, which only a lexer can read.
     pub fn pieces(&self) -> Vec<Piece<'_>> {
