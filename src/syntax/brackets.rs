@@ -24,30 +24,61 @@ pub enum Balance {
 
 /// Scans `text` for open or mismatched brackets and quotes, skipping `#` comments.
 pub fn scan(text: &str) -> Balance {
+    if plain(text) {
+        let marks = text.char_indices().filter_map(|(at, c)| match c {
+            '(' | '[' | '{' => Some((at, Mark::Open(c))),
+            ')' | ']' | '}' => Some((at, Mark::Close(c))),
+            _ => None,
+        });
+        return balance(marks);
+    }
     scan_tokens(&tokens(text, Language::Orm))
+}
+
+/// Whether `text` holds no string and no comment, so that every bracket in it is one and
+/// no lexer is needed to find them.
+pub fn plain(text: &str) -> bool {
+    !text.bytes().any(|b| matches!(b, b'\'' | b'"' | b'#'))
 }
 
 /// [`scan`] over a text's tokens, for a caller that has them already.
 pub fn scan_tokens(tokens: &[Token]) -> Balance {
-    let mut stack: Vec<(usize, char)> = Vec::new();
-    for token in tokens {
+    balance(tokens.iter().filter_map(|token| {
         let at = token.span.start;
         match token.kind {
             TokenKind::Str {
                 quote,
                 closed: false,
-            } => return Balance::OpenString(at, quote),
-            TokenKind::Open(c) => {
+            } => Some((at, Mark::OpenString(quote))),
+            TokenKind::Open(c) => Some((at, Mark::Open(c))),
+            TokenKind::Close(c) => Some((at, Mark::Close(c))),
+            _ => None,
+        }
+    }))
+}
+
+/// What the balance is made of: brackets, and a string the text ends inside.
+enum Mark {
+    Open(char),
+    Close(char),
+    OpenString(char),
+}
+
+fn balance(marks: impl Iterator<Item = (usize, Mark)>) -> Balance {
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    for (at, mark) in marks {
+        match mark {
+            Mark::OpenString(quote) => return Balance::OpenString(at, quote),
+            Mark::Open(c) => {
                 stack.push((at, c));
                 if stack.len() > MAX_DEPTH {
                     return Balance::TooDeep(at);
                 }
             }
-            TokenKind::Close(c) => match stack.pop() {
+            Mark::Close(c) => match stack.pop() {
                 Some((_, open)) if closer(open) == c => {}
                 other => return Balance::Mismatch(at, c, other),
             },
-            _ => {}
         }
     }
     match stack.last() {
@@ -146,5 +177,15 @@ mod tests {
         let err = balance_error(text, &scan(text)).expect("an error");
         assert!(err.message.contains("'{' at column 29"), "{}", err.message);
         assert_eq!(err.hint.as_deref(), Some("add '}' where it should end"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_without_strings_or_comments_balances_as_its_tokens_do(
+            text in "[a-z0-9_.()\\[\\]{} ,=<>-]{0,40}"
+        ) {
+            proptest::prop_assert!(plain(&text));
+            proptest::prop_assert_eq!(scan(&text), scan_tokens(&tokens(&text, Language::Orm)));
+        }
     }
 }

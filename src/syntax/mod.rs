@@ -36,8 +36,18 @@ pub fn parse(text: &str) -> Result<Statement> {
             ),
         ));
     }
-    let tokens = lexer::tokens(text, lexer::Language::Orm);
-    if let Some(err) = brackets::balance_error(text, &brackets::scan_tokens(&tokens)) {
+    // Most statements hold no string, no comment and few `-`/`not`: they need no lexer.
+    let tokens = if brackets::plain(text) && few_prefixes(text) {
+        Vec::new()
+    } else {
+        lexer::tokens(text, lexer::Language::Orm)
+    };
+    let balance = if tokens.is_empty() {
+        brackets::scan(text)
+    } else {
+        brackets::scan_tokens(&tokens)
+    };
+    if let Some(err) = brackets::balance_error(text, &balance) {
         return Err(err);
     }
     check_prefix_runs(text, &tokens)?;
@@ -64,6 +74,12 @@ fn without_comments<'a>(text: &'a str, tokens: &[lexer::Token]) -> std::borrow::
     }
     // Whole characters were replaced by spaces, so the bytes are still UTF-8.
     std::borrow::Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Whether `text` holds too few `-`, `~` and `not` for any run of them to pass the limit.
+fn few_prefixes(text: &str) -> bool {
+    let signs = text.bytes().filter(|b| matches!(b, b'-' | b'~')).count();
+    signs + text.matches("not").count() <= MAX_PREFIXES
 }
 
 /// Refuses long runs of `not`/`-` that would nest the parser too deep.
