@@ -281,6 +281,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_long_answer_keeps_trees_for_its_first_statements_only() {
+        let tree = crate::sql::Statement::Begin;
+        let mut trace = Trace::default();
+        for _ in 0..TREES_KEPT + 5 {
+            trace.start();
+            trace.record(crate::render::render(&tree), 0);
+        }
+        let kept = trace.sql.iter().filter(|e| e.statement.is_some()).count();
+        assert_eq!(kept, TREES_KEPT);
+        let last = trace.sql.last().expect("recorded");
+        assert_eq!(last.display, "BEGIN");
+        assert!(last.pieces().is_empty());
+    }
+
+    #[test]
     fn a_note_prints_and_serializes_as_its_text_alone() {
         let note = Note::new(NoteKind::Created, "new Student with id 21");
         assert_eq!(note.to_string(), "new Student with id 21");

@@ -541,7 +541,8 @@ fn gather(cli: &Cli) -> Result<Source, String> {
 }
 
 /// Calls `each` with every statement (and the line it starts on) as soon as it is whole,
-/// until `each` says stop; standard input is read one line at a time, never ahead.
+/// until `each` says stop, and whether the statement after it means waiting for more input
+/// (the moment to flush answers): standard input is read as far as its writer has written.
 fn for_each_statement(source: Source, mut each: impl FnMut(usize, String, bool) -> bool) {
     match source {
         Source::Given(statements) => {

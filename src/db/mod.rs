@@ -638,12 +638,16 @@ impl Database {
     fn open_savepoints(&self) -> Result<(), DbError> {
         let mut sp = self.savepoints.get();
         while sp.opened < sp.asked {
-            self.conn
-                .prepare_cached(&savepoint_sql().open)?
-                .execute([])?;
+            self.run_cached(&savepoint_sql().open)?;
             sp.opened += 1;
             self.savepoints.set(sp);
         }
+        Ok(())
+    }
+
+    /// Runs one of the savepoint statements, prepared once and kept in the statement cache.
+    fn run_cached(&self, sql: &str) -> Result<(), DbError> {
+        self.conn.prepare_cached(sql)?.execute([])?;
         Ok(())
     }
 
@@ -682,9 +686,7 @@ impl Database {
         }
         let open = self.innermost_open();
         if open {
-            self.conn
-                .prepare_cached(&savepoint_sql().release)?
-                .execute([])?;
+            self.run_cached(&savepoint_sql().release)?;
         }
         self.close_innermost(open);
         Ok(())
@@ -699,10 +701,7 @@ impl Database {
         if open {
             let undo = || -> Result<(), DbError> {
                 self.conn.execute_batch(&savepoint_sql().rollback_to)?;
-                self.conn
-                    .prepare_cached(&savepoint_sql().release)?
-                    .execute([])?;
-                Ok(())
+                self.run_cached(&savepoint_sql().release)
             };
             // A Ctrl-C that lands on the rollback itself must not leave the statement half done.
             undo().or_else(|_| undo())?;
@@ -929,22 +928,8 @@ mod tests {
     #[test]
     fn cascaded_rows_are_counted_per_table() {
         let db = school();
-        let delete = Statement::Delete(Delete {
-            table: "students".into(),
-            filter: Some(Expr::eq(
-                Expr::column("students", "id"),
-                Expr::value(Value::Integer(13)),
-            )),
-        });
-        let classes_of_13 = db
-            .connection()
-            .query_row(
-                "SELECT count(*) FROM classes WHERE student_id = 13",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .unwrap_or(-1);
-        let changes = db.execute(&render(&delete)).expect("delete works");
+        let classes_of_13 = count(&db, "SELECT count(*) FROM classes WHERE student_id = 13");
+        let changes = db.execute(&delete_student(13)).expect("delete works");
         assert_eq!(changes.affected, 1);
         assert_eq!(changes.per_table.get("students"), Some(&1));
         assert_eq!(

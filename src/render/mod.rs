@@ -45,7 +45,8 @@ pub(crate) mod writer;
 use crate::schema::{MetaData, Table};
 use crate::sql::*;
 pub use dialect::Dialect;
-pub use piece::{Piece, PieceKind, Tags};
+use piece::Tags;
+pub use piece::{Piece, PieceKind};
 use writer::Writer;
 
 /// A statement as text: what runs, what it binds, and what a person reads.

@@ -37,15 +37,16 @@ pub fn parse(text: &str) -> Result<Statement> {
         ));
     }
     // Most statements hold no string, no comment and few `-`/`not`: they need no lexer.
-    let tokens = if brackets::plain(text) && few_prefixes(text) {
-        Vec::new()
-    } else {
+    let lexed = !(brackets::plain(text) && few_prefixes(text));
+    let tokens = if lexed {
         lexer::tokens(text, lexer::Language::Orm)
-    };
-    let balance = if tokens.is_empty() {
-        brackets::scan(text)
     } else {
+        Vec::new()
+    };
+    let balance = if lexed {
         brackets::scan_tokens(&tokens)
+    } else {
+        brackets::scan(text)
     };
     if let Some(err) = brackets::balance_error(text, &balance) {
         return Err(err);

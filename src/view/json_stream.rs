@@ -121,10 +121,10 @@ impl RowSink for JsonStream {
         #[derive(serde::Serialize)]
         struct Head<'a> {
             input: &'a str,
-            result: Result<'a>,
+            result: HeadResult<'a>,
         }
         #[derive(serde::Serialize)]
-        struct Result<'a> {
+        struct HeadResult<'a> {
             kind: &'static str,
             columns: &'a [String],
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,7 +132,7 @@ impl RowSink for JsonStream {
         }
         let head = Head {
             input: &input,
-            result: Result {
+            result: HeadResult {
                 kind: "rows",
                 columns,
                 table,
