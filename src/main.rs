@@ -5,9 +5,10 @@ use clap::Parser;
 use ormscope::dialect::Choice;
 use ormscope::session::{Options, Session};
 use ormscope::shell::Shell;
+use ormscope::syntax::ahead::{Ahead, Read};
 use ormscope::view::{Layout, Painter, Settings};
 use ormscope::{repl, syntax, view};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -243,9 +244,9 @@ fn run(cli: Cli) -> u8 {
         Err(e) => {
             let message = format!("could not open the database: {}", e.message);
             if cli.json {
-                for_each_statement(source, |_, statement, _| {
+                for_each_statement(source, |read, _| {
                     let failed = ormscope::session::Response {
-                        input: statement,
+                        input: read.text,
                         outcome: Err(ormscope::error::Error::new(e.kind, e.span, message.clone())),
                         sql: Vec::new(),
                         notes: Vec::new(),
@@ -308,11 +309,12 @@ fn run(cli: Cli) -> u8 {
     // before it sends the next statement, and a script read from a file costs no write per line.
     let terminal = std::io::stdout().is_terminal();
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    for_each_statement(source, |first_line, statement, waiting| {
+    for_each_statement(source, |read, waiting| {
         if cli.json {
-            stream.expect(&statement);
+            stream.expect(&read.text);
         }
-        let response = shell.run_at(&statement, first_line);
+        let quit = matches!(read.text.trim(), ":quit" | ":q" | ":exit");
+        let response = shell.run_read(read);
         failed |= !response.ok();
         let flush = waiting || terminal;
         if cli.json {
@@ -323,7 +325,7 @@ fn run(cli: Cli) -> u8 {
                 let _ = stdout.flush();
             }
         }
-        !matches!(statement.trim(), ":quit" | ":q" | ":exit")
+        !quit
     });
     if shell.session.close() {
         let message = "a transaction was still open at the end: it was rolled back";
@@ -540,46 +542,28 @@ fn gather(cli: &Cli) -> Result<Source, String> {
     Ok(Source::Prompt)
 }
 
-/// Calls `each` with every statement (and the line it starts on) as soon as it is whole,
-/// until `each` says stop, and whether the statement after it means waiting for more input
-/// (the moment to flush answers): standard input is read as far as its writer has written.
-fn for_each_statement(source: Source, mut each: impl FnMut(usize, String, bool) -> bool) {
+/// Calls `each` with every statement (its text, the line it starts on and its parse) as soon as
+/// it is whole, until `each` says stop, and whether no statement is ready after it (the moment to
+/// flush answers, as the input's writer may be waiting for them). Standard input is read and
+/// parsed ahead on a thread of its own ([`syntax::ahead`]), as far as its writer has written.
+fn for_each_statement(source: Source, mut each: impl FnMut(Read, bool) -> bool) {
     match source {
         Source::Given(statements) => {
             let last = statements.len();
             for (n, (line, statement)) in statements.into_iter().enumerate() {
-                if !each(line, statement, n + 1 == last) {
+                if !each(Read::parsed(line, statement), n + 1 == last) {
                     return;
                 }
             }
         }
         Source::Piped => {
-            let mut input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
-            let mut splitter = syntax::lines::Splitter::new();
-            let mut bytes = Vec::new();
-            loop {
-                bytes.clear();
-                match input.read_until(b'\n', &mut bytes) {
-                    Ok(0) => break,
-                    Ok(_) => {}
-                    Err(e) => {
-                        eprintln!("ormscope: cannot read standard input: {e}");
-                        break;
-                    }
+            let mut ahead = Ahead::spawn(std::io::stdin(), |e| {
+                eprintln!("ormscope: cannot read standard input: {e}");
+            });
+            while let Some((read, waiting)) = ahead.next_statement() {
+                if !each(read, waiting) {
+                    return;
                 }
-                // No whole line read ahead: the next one means waiting for the writer.
-                let waiting = !input.buffer().contains(&b'\n');
-                let line = String::from_utf8_lossy(&bytes);
-                let line = line.strip_suffix('\n').unwrap_or(&line);
-                let line = line.strip_suffix('\r').unwrap_or(line);
-                for (at, statement) in splitter.push_line(line) {
-                    if !each(at, statement, waiting) {
-                        return;
-                    }
-                }
-            }
-            if let Some((at, statement)) = splitter.finish() {
-                each(at, statement, true);
             }
         }
         Source::Prompt => {}

@@ -8,8 +8,7 @@ use crate::syntax::{self, ast};
 impl Session {
     /// The statement's SQLAlchemy 2.x spelling, in the session as it is before it runs.
     pub fn sqlalchemy_face(&self, input: &str) -> String {
-        let parsed = (!input.trim_start().starts_with(':')).then(|| syntax::parse(input));
-        self.face_of(input, parsed.as_ref())
+        self.face_of(input, syntax::parse_statement(input).as_ref())
     }
 
     /// The spelling of `input`, parsed already unless it is a meta command.

@@ -158,7 +158,12 @@ impl Session {
 
     /// Runs one statement and answers (meta commands such as `:tables` are the shell's).
     pub fn run(&mut self, input: &str) -> Response {
-        let parsed = (!input.trim_start().starts_with(':')).then(|| syntax::parse(input));
+        self.run_parsed(input, syntax::parse_statement(input))
+    }
+
+    /// [`Session::run`] for a statement parsed already (read ahead, see
+    /// [`syntax::ahead`]): `parsed` is what [`syntax::parse_statement`] gives for `input`.
+    pub fn run_parsed(&mut self, input: &str, parsed: Option<Result<ast::Statement>>) -> Response {
         let face = self.face_of(input, parsed.as_ref());
         let mut trace = Trace::default();
         self.db.start_clock();

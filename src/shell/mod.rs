@@ -13,6 +13,8 @@ pub mod repl;
 use crate::dialect::{Choice, Dialect, CHOICES};
 use crate::error::{Error, ErrorKind, Span};
 use crate::session::{Note, NoteKind, Outcome, Response, Session};
+use crate::syntax::ahead::Read;
+use crate::syntax::ast::Statement;
 use crate::transcript::{Context, Entry, Record, Transcript, TranscriptError};
 use crate::view::dialects;
 use crate::view::{self, Layout, Settings};
@@ -97,7 +99,13 @@ impl Shell {
     /// [`Shell::run`] for a statement that starts on line `first_line` of a script: its
     /// error names the script's line.
     pub fn run_at(&mut self, input: &str, first_line: usize) -> Response {
-        let mut response = self.answer(input);
+        self.run_read(Read::parsed(first_line, input.to_string()))
+    }
+
+    /// [`Shell::run_at`] for a statement read and parsed ahead ([`crate::syntax::ahead`]).
+    pub fn run_read(&mut self, read: Read) -> Response {
+        let (input, first_line) = (read.text.as_str(), read.line);
+        let mut response = self.answer(input, read.parsed);
         if let Err(e) = &mut response.outcome {
             e.line_offset = first_line.saturating_sub(1);
         }
@@ -179,9 +187,9 @@ impl Shell {
     }
 
     /// The answer to one input, before it is recorded.
-    fn answer(&mut self, input: &str) -> Response {
+    fn answer(&mut self, input: &str, parsed: Option<crate::error::Result<Statement>>) -> Response {
         let Some((word, call)) = Call::parse(input) else {
-            return self.session.run(input);
+            return self.session.run_parsed(input, parsed);
         };
         let face = self.session.sqlalchemy_face(input);
         let mut response = match commands::find(word).map(|c| c.action) {

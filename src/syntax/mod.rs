@@ -1,6 +1,7 @@
 //! Stage 1, syntax: the pest grammar (`grammar/ormscope.pest`) turns text into a typed
 //! [`ast::Statement`] whose every node carries its span.
 
+pub mod ahead;
 pub mod ast;
 pub mod brackets;
 mod display;
@@ -23,6 +24,12 @@ const MAX_PREFIXES: usize = 64;
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/ormscope.pest"]
 struct Grammar;
+
+/// Parses one statement of the language; `None` for a meta command (`:rows 5`, any input
+/// starting with `:`), which the shell reads itself.
+pub fn parse_statement(text: &str) -> Option<Result<Statement>> {
+    (!text.trim_start().starts_with(':')).then(|| parse(text))
+}
 
 /// Parses one statement.
 pub fn parse(text: &str) -> Result<Statement> {
