@@ -514,8 +514,9 @@ enum Source {
     /// Statements given whole (`-e` or a script file), each with the line it starts on.
     Given(Vec<(usize, String)>),
     /// Standard input that is not a terminal: each statement is answered as soon as its last
-    /// line arrives, so another program can drive ormscope through a pipe.
-    Piped,
+    /// line arrives, so another program can drive ormscope through a pipe. It is read and
+    /// parsed ahead from the start, while the database opens.
+    Piped(Ahead),
     /// The interactive prompt.
     Prompt,
 }
@@ -537,7 +538,9 @@ fn gather(cli: &Cli) -> Result<Source, String> {
         return Ok(Source::Given(syntax::split_statements_at(&text)));
     }
     if !std::io::stdin().is_terminal() {
-        return Ok(Source::Piped);
+        return Ok(Source::Piped(Ahead::spawn(std::io::stdin(), |e| {
+            eprintln!("ormscope: cannot read standard input: {e}");
+        })));
     }
     Ok(Source::Prompt)
 }
@@ -556,10 +559,7 @@ fn for_each_statement(source: Source, mut each: impl FnMut(Read, bool) -> bool) 
                 }
             }
         }
-        Source::Piped => {
-            let mut ahead = Ahead::spawn(std::io::stdin(), |e| {
-                eprintln!("ormscope: cannot read standard input: {e}");
-            });
+        Source::Piped(mut ahead) => {
             while let Some((read, waiting)) = ahead.next_statement() {
                 if !each(read, waiting) {
                     return;
