@@ -24,6 +24,7 @@ impl Session {
             declaration.class.is_some(),
         );
         self.registry.apply(declaration);
+        self.faces.forget();
         if mapped {
             self.keep_names(&table, trace)?;
         }

@@ -54,6 +54,9 @@ pub struct Session {
     window: Option<usize>,
     /// Where a statement's final plain query sends its rows (see [`Session::set_sink`]).
     sink: Option<Box<dyn RowSink>>,
+    /// Statements' SQLAlchemy faces, remembered by their text; forgotten whenever the
+    /// registry changes.
+    faces: face::FaceMemo,
 }
 
 impl Session {
@@ -93,6 +96,7 @@ impl Session {
             foreign_file: opened.foreign_file,
             window: None,
             sink: None,
+            faces: face::FaceMemo::default(),
         })
     }
 
@@ -164,7 +168,7 @@ impl Session {
     /// [`Session::run`] for a statement parsed already (read ahead, see
     /// [`syntax::ahead`]): `parsed` is what [`syntax::parse_statement`] gives for `input`.
     pub fn run_parsed(&mut self, input: &str, parsed: Option<Result<ast::Statement>>) -> Response {
-        let face = self.face_of(input, parsed.as_ref());
+        let face = self.remembered_face_of(input, parsed.as_ref());
         let mut trace = Trace::default();
         self.db.start_clock();
         let outcome = match parsed {

@@ -152,6 +152,7 @@ impl Session {
         guard(&mut db, &opened.registry, &self.options).map_err(|e| db_failure(&e.message))?;
         self.db = db;
         self.registry = opened.registry;
+        self.faces.forget();
         self.vars.clear();
         self.unit = None;
         Ok(())
