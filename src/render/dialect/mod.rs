@@ -82,21 +82,17 @@ impl Dialect {
         self.backend().quote_char()
     }
 
-    /// Whether `word` is reserved in this dialect (so it must be quoted to be a name).
+    /// Whether `word` is reserved in this dialect (so it must be quoted to be a name), in any
+    /// case.
     pub fn is_reserved(self, word: &str) -> bool {
-        let lower = if word.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(word.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(word)
-        };
-        self.reserved_words().binary_search(&&*lower).is_ok()
+        self.reserved_words().contains(word)
     }
 
-    /// The dialect's reserved words, sorted, read once from its data file.
-    fn reserved_words(self) -> &'static [&'static str] {
-        static LISTS: [OnceLock<Vec<&'static str>>; 3] =
+    /// The dialect's reserved words, read once from its data file.
+    fn reserved_words(self) -> &'static ReservedWords {
+        static LISTS: [OnceLock<ReservedWords>; 3] =
             [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-        LISTS[self as usize].get_or_init(|| self.backend().reserved_words().lines().collect())
+        LISTS[self as usize].get_or_init(|| ReservedWords::new(self.backend().reserved_words()))
     }
 
     /// Whether a name must be quoted: reserved, upper-case letters, or unusual characters.
@@ -137,6 +133,43 @@ impl Dialect {
             Value::Blob(b) => backend.blob_literal(b),
         }
     }
+}
+
+/// A dialect's reserved words, grouped by their first letter: a name is checked against the
+/// few words that start as it does, without lower-casing it first (every name of every
+/// statement is checked when its SQL is written).
+struct ReservedWords {
+    by_letter: [Vec<&'static str>; 26],
+}
+
+impl ReservedWords {
+    /// The words of a data file, one lower-case word a line.
+    fn new(lines: &'static str) -> ReservedWords {
+        let mut by_letter: [Vec<&'static str>; 26] = Default::default();
+        for word in lines.lines().filter(|w| !w.is_empty()) {
+            if let Some(letter) = letter_index(word) {
+                by_letter[letter].push(word);
+            }
+        }
+        ReservedWords { by_letter }
+    }
+
+    /// Whether `word` is one of them, in any case.
+    fn contains(&self, word: &str) -> bool {
+        letter_index(word).is_some_and(|letter| {
+            self.by_letter[letter]
+                .iter()
+                .any(|w| w.len() == word.len() && w.eq_ignore_ascii_case(word))
+        })
+    }
+}
+
+/// Where a word's first letter (a–z, in any case) falls in the alphabet.
+fn letter_index(word: &str) -> Option<usize> {
+    let first = word.as_bytes().first()?.to_ascii_lowercase();
+    first
+        .is_ascii_lowercase()
+        .then(|| usize::from(first - b'a'))
 }
 
 /// The small things a database does its own way. Each default is what SQLite (and most

@@ -3,8 +3,12 @@ use super::*;
 #[test]
 fn reserved_word_lists_are_sorted_lower_case_words() {
     for dialect in Dialect::ALL {
-        let words = dialect.reserved_words();
+        let words: Vec<&str> = dialect.backend().reserved_words().lines().collect();
         assert!(words.len() > 100, "{dialect:?}");
+        assert!(
+            words.iter().all(|w| letter_index(w).is_some()),
+            "every word starts with a letter, so each has its group: {dialect:?}"
+        );
         assert!(words.windows(2).all(|w| w[0] < w[1]), "{dialect:?}");
         assert!(
             words.iter().all(|w| w
@@ -74,4 +78,27 @@ fn placeholders_and_literals() {
     assert_eq!(Dialect::Postgresql.literal(&bytes), "'\\xab01'::bytea");
     assert_eq!(Dialect::Mysql.literal(&Value::Real(2.0)), "2.0");
     assert_eq!(Dialect::Mysql.literal(&Value::Null), "NULL");
+}
+
+#[test]
+fn every_listed_word_is_reserved_in_any_case_and_nothing_else() {
+    for dialect in Dialect::ALL {
+        for word in dialect.backend().reserved_words().lines() {
+            assert!(dialect.is_reserved(word), "{dialect:?} {word}");
+            assert!(
+                dialect.is_reserved(&word.to_ascii_uppercase()),
+                "{dialect:?} {word}"
+            );
+            assert!(
+                !dialect.is_reserved(&format!("{word}s_")),
+                "{dialect:?} {word}s_"
+            );
+        }
+        for name in ["students", "", "_select", "9lives", "sélect"] {
+            assert!(!dialect.is_reserved(name), "{dialect:?} {name}");
+        }
+    }
+    assert!(Dialect::Sqlite.is_reserved("Select"));
+    assert!(Dialect::Postgresql.is_reserved("user"));
+    assert!(!Dialect::Sqlite.is_reserved("user"));
 }
