@@ -277,17 +277,18 @@ fn run(cli: Cli) -> u8 {
     } else {
         0
     };
-    let stream = view::json_stream::JsonStream::new(
-        Box::new(std::io::BufWriter::with_capacity(
-            1 << 16,
-            std::io::stdout(),
-        )),
-        kept_for_transcript,
-    );
-    if cli.json {
-        shell.session.set_sink(Some(stream.sink()));
-    } else {
-        shell.session.set_window(Some(view::DEFAULT_ROWS));
+    let stream = cli.json.then(|| {
+        view::json_stream::JsonStream::new(
+            Box::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout(),
+            )),
+            kept_for_transcript,
+        )
+    });
+    match &stream {
+        Some(stream) => shell.session.set_sink(Some(stream.sink())),
+        None => shell.session.set_window(Some(view::DEFAULT_ROWS)),
     }
     if let Some(path) = &cli.record {
         if let Err(e) = shell.start_recording(path) {
@@ -308,21 +309,25 @@ fn run(cli: Cli) -> u8 {
     // after each one on a terminal): a program driving it through a pipe gets every answer
     // before it sends the next statement, and a script read from a file costs no write per line.
     let terminal = std::io::stdout().is_terminal();
-    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // Not locked: with --json, answers are written by the stream's own thread.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     for_each_statement(source, |read, waiting| {
-        if cli.json {
+        if let Some(stream) = &stream {
             stream.expect(&read.text);
         }
         let quit = matches!(read.text.trim(), ":quit" | ":q" | ":exit");
         let response = shell.run_read(read);
         failed |= !response.ok();
         let flush = waiting || terminal;
-        if cli.json {
-            let _ = stream.answer(&response, flush);
-        } else {
-            let _ = writeln!(stdout, "{}", shell.show(&response));
-            if flush {
-                let _ = stdout.flush();
+        match &stream {
+            Some(stream) => {
+                let _ = stream.answer(response, flush);
+            }
+            None => {
+                let _ = writeln!(stdout, "{}", shell.show(&response));
+                if flush {
+                    let _ = stdout.flush();
+                }
             }
         }
         !quit
@@ -336,7 +341,9 @@ fn run(cli: Cli) -> u8 {
         }
     }
     let _ = stdout.flush();
-    let _ = stream.flush();
+    if let Some(stream) = &stream {
+        let _ = stream.close();
+    }
     u8::from(failed)
 }
 

@@ -10,16 +10,30 @@ use crate::sql::Value;
 use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 
 /// The writer of `--json` answers; give [`JsonStream::sink`] to the session, call
-/// [`JsonStream::expect`] before each statement and [`JsonStream::answer`] after it.
+/// [`JsonStream::expect`] before each statement, [`JsonStream::answer`] after it and
+/// [`JsonStream::close`] at the end.
+///
+/// Answers are turned into JSON and written on a thread of their own, in order, while the
+/// session runs the next statement; a statement's streamed rows are written as SQLite gives
+/// them, in chunks.
 #[derive(Clone)]
 pub struct JsonStream {
     shared: Rc<RefCell<Streaming>>,
 }
 
 struct Streaming {
-    out: Box<dyn Write>,
+    /// Work gathered for the writer, not yet handed over.
+    jobs: Vec<Job>,
+    /// Bytes written since the last job (a streamed answer's head and rows).
+    bytes: Vec<u8>,
+    /// Where jobs go; `None` once closed.
+    writer: Option<SyncSender<Vec<Job>>>,
+    /// The writer's thread, with the first failure to write.
+    thread: Option<JoinHandle<std::io::Result<()>>>,
     /// The statement expected next, until its rows begin.
     input: Option<String>,
     /// Whether the answer's line has begun (its rows are being written).
@@ -28,21 +42,55 @@ struct Streaming {
     written: u64,
     /// How many of the first rows also stay in the answer (for a transcript being recorded).
     keep: u64,
-    /// The first failure to write, reported with the answer.
-    failure: Option<std::io::Error>,
 }
+
+/// What the writer's thread does, in order.
+enum Job {
+    /// Writes these bytes.
+    Bytes(Vec<u8>),
+    /// Writes an answer: the rest of its line when its rows went out already (`streamed`).
+    Answer {
+        response: Box<Response>,
+        streamed: bool,
+    },
+    /// Flushes the output.
+    Flush,
+}
+
+/// Answers gathered before they are handed to the writer (one hand-over per answer would cost
+/// about as much as writing it).
+const JOBS_AT_ONCE: usize = 32;
+/// Bytes of streamed rows gathered before they are handed over.
+const BYTES_AT_ONCE: usize = 1 << 16;
+/// Hand-overs that may wait for the writer (bounds the memory of a fast producer).
+const HAND_OVERS_WAITING: usize = 4;
 
 impl JsonStream {
     /// Answers written to `out`; the first `keep` rows of each also stay in the answer (a
     /// transcript shows them), the others are only written.
-    pub fn new(out: Box<dyn Write>, keep: usize) -> JsonStream {
+    pub fn new(out: Box<dyn Write + Send>, keep: usize) -> JsonStream {
+        let (writer, jobs) = sync_channel::<Vec<Job>>(HAND_OVERS_WAITING);
+        let thread = std::thread::spawn(move || {
+            let mut out = out;
+            let mut first_failure = Ok(());
+            for batch in jobs {
+                for job in batch {
+                    if let Err(e) = do_job(&mut out, job) {
+                        first_failure = first_failure.and(Err(e));
+                    }
+                }
+            }
+            first_failure.and(out.flush())
+        });
         let streaming = Streaming {
-            out,
+            jobs: Vec::with_capacity(JOBS_AT_ONCE),
+            bytes: Vec::new(),
+            writer: Some(writer),
+            thread: Some(thread),
             input: None,
             begun: false,
             written: 0,
             keep: keep as u64,
-            failure: None,
         };
         JsonStream {
             shared: Rc::new(RefCell::new(streaming)),
@@ -64,50 +112,96 @@ impl JsonStream {
 
     /// Writes the answer (the rest of its line when its rows went out already), and flushes
     /// the output when `flush` says so (before the input is waited for).
-    pub fn answer(&self, response: &Response, flush: bool) -> std::io::Result<()> {
+    pub fn answer(&self, response: Response, flush: bool) -> std::io::Result<()> {
         let mut s = self.shared.borrow_mut();
         s.input = None;
-        let mut text = Vec::with_capacity(512);
         let streamed = std::mem::take(&mut s.begun);
-        if let Err(e) = write_answer(&mut text, response, !streamed) {
-            s.failure.get_or_insert(e.into());
-        }
-        if streamed {
-            // The object's opening brace went out before its rows: close them, then the rest.
-            s.write(b"]}");
-            if text.len() > 2 {
-                s.write(b",");
-            }
-            s.write(text.get(1..).unwrap_or_default());
-        } else {
-            s.write(&text);
-        }
-        s.write(b"\n");
+        s.take_bytes();
+        s.jobs.push(Job::Answer {
+            response: Box::new(response),
+            streamed,
+        });
         if flush {
-            if let Err(e) = s.out.flush() {
-                s.failure.get_or_insert(e);
-            }
+            s.jobs.push(Job::Flush);
         }
-        match s.failure.take() {
-            Some(e) => Err(e),
-            None => Ok(()),
+        if flush || s.jobs.len() >= JOBS_AT_ONCE {
+            s.hand_over()?;
         }
+        Ok(())
     }
-}
 
-impl JsonStream {
-    /// Writes out whatever answers are still buffered.
-    pub fn flush(&self) -> std::io::Result<()> {
-        self.shared.borrow_mut().out.flush()
+    /// Writes out every answer, waits for the writer to finish, and says whether all of it
+    /// was written.
+    pub fn close(&self) -> std::io::Result<()> {
+        let mut s = self.shared.borrow_mut();
+        s.take_bytes();
+        let handed = s.hand_over();
+        s.writer = None;
+        let written = match s.thread.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(std::io::Error::other("the JSON writer stopped")),
+            None => Ok(()),
+        };
+        handed.and(written)
     }
 }
 
 impl Streaming {
     fn write(&mut self, bytes: &[u8]) {
-        if self.failure.is_none() {
-            if let Err(e) = self.out.write_all(bytes) {
-                self.failure = Some(e);
+        self.bytes.extend_from_slice(bytes);
+        self.hand_over_if_large();
+    }
+
+    /// Ends the current run of bytes as a job of its own.
+    fn take_bytes(&mut self) {
+        if !self.bytes.is_empty() {
+            let bytes = std::mem::take(&mut self.bytes);
+            self.jobs.push(Job::Bytes(bytes));
+        }
+    }
+
+    /// Hands the rows gathered so far to the writer once they are many, so a long result
+    /// takes flat memory.
+    fn hand_over_if_large(&mut self) {
+        if self.bytes.len() >= BYTES_AT_ONCE {
+            self.take_bytes();
+            let _ = self.hand_over();
+        }
+    }
+
+    /// Gives the writer the jobs gathered so far.
+    fn hand_over(&mut self) -> std::io::Result<()> {
+        if self.jobs.is_empty() {
+            return Ok(());
+        }
+        let jobs = std::mem::replace(&mut self.jobs, Vec::with_capacity(JOBS_AT_ONCE));
+        match &self.writer {
+            Some(writer) => writer
+                .send(jobs)
+                .map_err(|_| std::io::Error::other("the JSON writer stopped")),
+            None => Err(std::io::Error::other("the JSON answers were closed")),
+        }
+    }
+}
+
+/// Carries out one job on the writer's thread.
+fn do_job(out: &mut Box<dyn Write + Send>, job: Job) -> std::io::Result<()> {
+    match job {
+        Job::Bytes(bytes) => out.write_all(&bytes),
+        Job::Flush => out.flush(),
+        Job::Answer { response, streamed } => {
+            let mut text = Vec::with_capacity(512);
+            write_answer(&mut text, &response, !streamed)?;
+            text.push(b'\n');
+            if !streamed {
+                return out.write_all(&text);
             }
+            // The object's opening brace went out before its rows: close them, then the rest.
+            out.write_all(b"]}")?;
+            if text.len() > 3 {
+                out.write_all(b",")?;
+            }
+            out.write_all(text.get(1..).unwrap_or_default())
         }
     }
 }
@@ -152,14 +246,12 @@ impl RowSink for JsonStream {
             return Some(row);
         }
         if s.written > 0 {
-            s.write(b",");
+            s.bytes.push(b',');
         }
         s.written += 1;
-        if s.failure.is_none() {
-            if let Err(e) = serde_json::to_writer(&mut s.out, &Row(&row)) {
-                s.failure = Some(e.into());
-            }
-        }
+        // Writing into a Vec fails only for a value serde cannot write, which a row has none of.
+        let _ = serde_json::to_writer(&mut s.bytes, &Row(&row));
+        s.hand_over_if_large();
         (s.written <= s.keep).then_some(row)
     }
 }
@@ -202,5 +294,68 @@ mod tests {
         stream.begin(Some("students"), &["id".to_string()]);
         assert!(stream.row(vec![Value::Integer(1)]).is_some());
         assert_eq!(stream.row(vec![Value::Integer(2)]), None);
+    }
+
+    /// Output shared with the test, as the writer's thread writes it.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let mut out = self
+                .0
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?;
+            out.extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn response(input: &str) -> Response {
+        Response {
+            input: input.to_string(),
+            outcome: Ok(crate::answer::Outcome::None),
+            sql: Vec::new(),
+            notes: Vec::new(),
+            mapping: Vec::new(),
+            faces: Vec::new(),
+            text: None,
+            sqlalchemy: String::new(),
+        }
+    }
+
+    #[test]
+    fn answers_are_written_whole_and_in_order_by_the_writer() {
+        let out = Shared::default();
+        let mut stream = JsonStream::new(Box::new(out.clone()), 0);
+        let inputs: Vec<String> = (0..100).map(|n| format!("students[{n}]")).collect();
+        for (n, input) in inputs.iter().enumerate() {
+            stream.expect(input);
+            if n % 10 == 0 {
+                // Every tenth answer streams rows, as a plain query's would, more than one hand-over.
+                stream.begin(Some("students"), &["id".to_string()]);
+                for id in 0..20_000 {
+                    assert_eq!(stream.row(vec![Value::Integer(id)]), None);
+                }
+            }
+            stream
+                .answer(response(input), n % 7 == 0)
+                .expect("the writer takes the answer");
+        }
+        stream.close().expect("everything is written");
+        let text = String::from_utf8(out.0.lock().expect("not poisoned").clone()).expect("UTF-8");
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+            .collect();
+        assert_eq!(lines.len(), 100);
+        for (n, line) in lines.iter().enumerate() {
+            assert_eq!(line["input"], inputs[n].as_str());
+            let rows = line["result"]["rows"].as_array().map(Vec::len);
+            assert_eq!(rows, (n % 10 == 0).then_some(20_000), "answer {n}");
+        }
     }
 }
