@@ -18,17 +18,6 @@ impl Writer<'_> {
         self.ident(&c.column);
     }
 
-    fn value(&mut self, v: &Value) {
-        if self.bind {
-            self.params.push(v.clone());
-            let placeholder = self.dialect.placeholder(self.params.len());
-            self.piece(PieceKind::Placeholder, &placeholder);
-        } else {
-            let literal = self.dialect.literal(v);
-            self.piece(PieceKind::Value, &literal);
-        }
-    }
-
     /// Writes an expression.
     pub(crate) fn expr(&mut self, e: &Expr) {
         match e {

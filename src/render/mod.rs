@@ -121,24 +121,22 @@ pub fn render_in(statement: &Statement, dialect: Dialect, metadata: &MetaData) -
 }
 
 fn render_with(statement: &Statement, dialect: Dialect, metadata: Option<&MetaData>) -> Rendered {
-    let mut bound = Writer::new(true, dialect, metadata);
-    bound.statement(statement);
-    let mut inline = Writer::new(false, dialect, metadata);
-    inline.statement(statement);
+    let mut w = Writer::new(dialect, metadata);
+    w.statement(statement);
     Rendered {
-        text: bound.text,
-        params: bound.params,
-        display: inline.text,
+        text: w.text,
+        params: w.params,
+        display: w.display,
         statement: Some(statement.clone()),
-        tags: inline.tags,
+        tags: w.tags,
     }
 }
 
 /// Renders a lone condition (for notes and tests), values inlined, for SQLite.
 pub fn render_condition(expr: &Expr) -> String {
-    let mut w = Writer::new(false, Dialect::Sqlite, None);
+    let mut w = Writer::new(Dialect::Sqlite, None);
     w.expr(expr);
-    w.text
+    w.display
 }
 
 /// The SQL that creates a table and then its indexes, in SQLite's words.
@@ -177,7 +175,7 @@ pub fn explain_query_plan(statement: Option<&Statement>, text: &str) -> String {
     match statement {
         Some(tree) => render(&Statement::ExplainQueryPlan(Box::new(tree.clone()))).text,
         None => {
-            let mut w = Writer::new(true, Dialect::Sqlite, None);
+            let mut w = Writer::new(Dialect::Sqlite, None);
             w.keywords("EXPLAIN QUERY PLAN");
             w.space();
             format!("{}{text}", w.text)

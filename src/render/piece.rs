@@ -10,8 +10,6 @@ pub enum PieceKind {
     Identifier,
     /// A value written inline: `13`, `'Biology 301'`, `NULL`.
     Value,
-    /// A bound value's placeholder: `?`, `$1`.
-    Placeholder,
     /// A number or word that is part of the SQL itself, not a value of the learner's:
     /// `count(*)`'s `*`, `LIMIT -1`, `1` in `SELECT 1`.
     Literal,

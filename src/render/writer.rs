@@ -1,5 +1,5 @@
 //! The compiler: walks a statement tree once, writing tagged pieces of SQL for one dialect,
-//! values bound (`?`) or inlined. What differs between dialects is asked of the dialect's
+//! values both bound (`?`) and inlined. What differs between dialects is asked of the dialect's
 //! backend by name ([`Backend`]). Queries and writes are in `dml.rs`, expressions in
 //! `expr.rs`, the schema's statements in `ddl.rs`.
 
@@ -15,34 +15,35 @@ pub(super) struct Scope {
     pub(super) qualify: bool,
 }
 
-/// The writer of one statement in one dialect.
+/// The writer of one statement in one dialect: one walk of the tree writes its SQL twice, with
+/// a placeholder for each value (what is sent) and with the values inline (what a learner
+/// reads, tagged piece by piece for a view).
 pub(crate) struct Writer<'m> {
-    pub(super) bind: bool,
     pub(super) dialect: Dialect,
     pub(super) backend: &'static dyn Backend,
     pub(super) metadata: Option<&'m MetaData>,
-    /// The SQL written so far.
+    /// The SQL written so far, a placeholder for each value.
     pub(crate) text: String,
-    /// Its pieces (kept only when `tagged`).
+    /// The same SQL with the values inline.
+    pub(crate) display: String,
+    /// The display text's pieces.
     pub(crate) tags: Tags,
-    pub(super) tagged: bool,
+    /// The values of the placeholders, in order.
     pub(crate) params: Vec<Value>,
     pub(super) scopes: Vec<Scope>,
     pub(super) derived_tables: usize,
 }
 
 impl<'m> Writer<'m> {
-    /// A writer for `dialect`; `bind` writes placeholders for values (else values inline,
-    /// and the text is tagged piece by piece for a view).
-    pub(crate) fn new(bind: bool, dialect: Dialect, metadata: Option<&'m MetaData>) -> Writer<'m> {
+    /// A writer for `dialect`.
+    pub(crate) fn new(dialect: Dialect, metadata: Option<&'m MetaData>) -> Writer<'m> {
         Writer {
-            bind,
             dialect,
             backend: dialect.backend(),
             metadata,
             text: String::new(),
+            display: String::new(),
             tags: Tags::default(),
-            tagged: !bind,
             params: Vec::new(),
             scopes: Vec::new(),
             derived_tables: 0,
@@ -59,12 +60,20 @@ impl<'m> Writer<'m> {
         self.backend
     }
 
-    /// Adds a piece.
+    /// Adds a piece, the same in both texts.
     pub(crate) fn piece(&mut self, kind: PieceKind, text: &str) {
         self.text.push_str(text);
-        if self.tagged {
-            self.tags.push(kind, self.text.len());
-        }
+        self.display.push_str(text);
+        self.tags.push(kind, self.display.len());
+    }
+
+    /// Adds a value: a placeholder in the text sent, the value itself in the display text.
+    pub(super) fn value(&mut self, v: &Value) {
+        self.params.push(v.clone());
+        self.text
+            .push_str(&self.dialect.placeholder(self.params.len()));
+        self.display.push_str(&self.dialect.literal(v));
+        self.tags.push(PieceKind::Value, self.display.len());
     }
 
     /// A word of SQL.

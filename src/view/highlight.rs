@@ -148,7 +148,6 @@ fn piece_kind(piece: &Piece<'_>) -> Kind {
         .starts_with(|c: char| c.is_ascii_digit());
     match piece.kind {
         PieceKind::Keyword => Kind::Keyword,
-        PieceKind::Placeholder => Kind::Param,
         PieceKind::Comment => Kind::Dim,
         PieceKind::Value if text.starts_with('\'') => Kind::Text,
         PieceKind::Value if text.eq_ignore_ascii_case("NULL") => Kind::Keyword,
