@@ -3,7 +3,9 @@
 //! A School has the same rows on every machine and every run, so nothing here
 //! reads a clock or a random source: every value is arithmetic on a row's index, mixed through a
 //! fixed integer hash where a little variety reads better than a visible pattern. Ids in every table
-//! run 1..N without gaps, and every insert names its columns, id included.
+//! run 1..N without gaps: the tables are checked empty first, and SQLite numbers the rows in the
+//! order they are inserted (naming the id would make SQLite look each one up before inserting it,
+//! a sixteenth of a large seeding).
 //!
 //! For the default 40 students the data are: 8 teachers in 4 departments, 40 students, 120 classes,
 //! the 5 clubs Chess, Drama, Robotics, Choir and Debate, and 40 memberships. `--scale N` gives about
@@ -15,7 +17,9 @@ use rusqlite::{params, params_from_iter, Connection, Transaction};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::render::render;
-use crate::sql::{ColumnRef, CompareOp, Expr, Insert, Order, Pragma, Select, Statement, Value};
+use crate::sql::{
+    ColumnRef, CompareOp, Expr, Insert, Order, Pragma, PragmaValue, Select, Statement, Value,
+};
 
 /// How many students the default School has.
 pub const DEFAULT_STUDENTS: u64 = 40;
@@ -193,7 +197,7 @@ impl Sizes {
 /// The same `students` always gives the same rows. Use [`DEFAULT_STUDENTS`] for the default
 /// School; larger values are what `--scale N` asks for. Nothing is written unless everything is:
 /// on an error the transaction is rolled back and the error returned (seeding a database that
-/// already holds rows fails on the first clashing id).
+/// already holds rows fails before inserting any).
 ///
 /// From 10,000 students on, the load is a bulk one, with the same rows: foreign-key
 /// enforcement is switched off for its duration (and back on afterwards, if it was on) and the
@@ -209,29 +213,51 @@ pub fn seed(conn: &mut Connection, students: u64) -> rusqlite::Result<()> {
 /// by SQLite as it is inserted, which costs nothing that matters at that size.
 const BULK_STUDENTS: u64 = 10_000;
 
-/// `PRAGMA foreign_keys` (reads whether SQLite enforces them), or sets it on or off.
-fn foreign_keys(set: Option<bool>) -> String {
+/// The page cache a bulk load asks for, in KiB: enough for SQLite to sort a 100,000-student
+/// School's indexes in memory (with its 2 MB default it writes sorted runs to temporary files
+/// and merges them again, a sixteenth of the seeding).
+const BULK_CACHE_KIB: i64 = 16 * 1024;
+
+/// `PRAGMA name` (reads a setting), or `PRAGMA name = value`.
+fn pragma(name: &str, set: Option<PragmaValue>) -> String {
     render(&Statement::Pragma(Pragma {
-        name: "foreign_keys".to_string(),
+        name: name.to_string(),
         set,
     }))
     .text
 }
 
 /// [`seed`], with the bulk mode chosen by the caller (the tests run both on the same size).
+/// A bulk load switches foreign keys off and enlarges the page cache for its duration, and
+/// puts both back as they were.
 fn load(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()> {
-    let foreign_keys_were_on =
-        bulk && conn.query_row(&foreign_keys(None), [], |row| row.get::<_, bool>(0))?;
+    let foreign_keys_were_on = bulk
+        && conn.query_row(&pragma("foreign_keys", None), [], |row| {
+            row.get::<_, bool>(0)
+        })?;
+    let cache_was = if bulk {
+        Some(conn.query_row(&pragma("cache_size", None), [], |row| row.get::<_, i64>(0))?)
+    } else {
+        None
+    };
     if foreign_keys_were_on {
-        conn.execute_batch(&foreign_keys(Some(false)))?;
+        conn.execute_batch(&pragma("foreign_keys", Some(PragmaValue::Switch(false))))?;
+    }
+    if cache_was.is_some() {
+        let bulk_cache = PragmaValue::Number(-BULK_CACHE_KIB);
+        conn.execute_batch(&pragma("cache_size", Some(bulk_cache)))?;
     }
     let loaded = fill(conn, sizes, bulk);
-    if foreign_keys_were_on {
-        let restored = conn.execute_batch(&foreign_keys(Some(true)));
-        loaded?;
-        return restored;
+    let mut restored = Ok(());
+    if let Some(size) = cache_was {
+        let size = PragmaValue::Number(size);
+        restored = restored.and(conn.execute_batch(&pragma("cache_size", Some(size))));
     }
-    loaded
+    if foreign_keys_were_on {
+        let on = PragmaValue::Switch(true);
+        restored = restored.and(conn.execute_batch(&pragma("foreign_keys", Some(on))));
+    }
+    loaded.and(restored)
 }
 
 /// Whether seeding draws a progress bar on standard error (a terminal's, for a large School).
@@ -308,6 +334,7 @@ impl Progress {
 /// The one transaction: every table's rows, parents before children.
 fn fill(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
+    ensure_empty(&tx)?;
     let mut progress = Progress::new(sizes);
     let indexes = if bulk { drop_indexes(&tx)? } else { Vec::new() };
     insert_teachers(&tx, sizes, &mut progress)?;
@@ -322,6 +349,27 @@ fn fill(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()>
     let done = tx.commit();
     progress.finish();
     done
+}
+
+/// Fails unless every School table is empty: rows are inserted without their ids, which SQLite
+/// then numbers 1..N in order, as the School's contract wants, only in empty tables.
+fn ensure_empty(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    for table in SCHOOL_TABLES {
+        let count = render(&Statement::Select(Select::count(table)));
+        let rows: i64 =
+            tx.query_row(&count.text, params_from_iter(count.params.iter()), |row| {
+                row.get(0)
+            })?;
+        if rows > 0 {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+                Some(format!(
+                    "{table} already holds rows: the School is seeded only once"
+                )),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Drops the explicitly created indexes of the School's tables and returns the SQL that made
@@ -393,7 +441,7 @@ fn insert_teachers(
     sizes: Sizes,
     progress: &mut Progress,
 ) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare(&insert_sql("teachers", &["id", "name", "department"]))?;
+    let mut stmt = tx.prepare(&insert_sql("teachers", &["name", "department"]))?;
     let mut name = String::new();
     for id in 1..=sizes.teachers {
         let n = id - 1;
@@ -410,7 +458,7 @@ fn insert_teachers(
         name.push(' ');
         name.push_str(last);
         let department = DEPARTMENTS[pick(n, DEPARTMENTS.len())];
-        stmt.execute(params![int(id)?, name, department])?;
+        stmt.execute(params![name, department])?;
         progress.step();
     }
     Ok(())
@@ -426,7 +474,7 @@ fn insert_students(
 ) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare(&insert_sql(
         "students",
-        &["id", "name", "email", "year", "advisor_id"],
+        &["name", "email", "year", "advisor_id"],
     ))?;
     let first_lower: Vec<String> = FIRST_NAMES.iter().map(|s| s.to_ascii_lowercase()).collect();
     let last_lower: Vec<String> = LAST_NAMES.iter().map(|s| s.to_ascii_lowercase()).collect();
@@ -455,7 +503,7 @@ fn insert_students(
         let year = 1 + mix(id, salt::YEAR) % 4;
         let advisor = (!id.is_multiple_of(7)).then(|| 1 + mix(id, salt::ADVISOR) % sizes.teachers);
         let advisor = advisor.map(int).transpose()?;
-        stmt.execute(params![int(id)?, name, email, int(year)?, advisor])?;
+        stmt.execute(params![name, email, int(year)?, advisor])?;
         progress.step();
     }
     Ok(())
@@ -472,7 +520,6 @@ fn insert_classes(
     let mut stmt = tx.prepare(&insert_sql(
         "classes",
         &[
-            "id",
             "student_id",
             "teacher_id",
             "name",
@@ -500,7 +547,6 @@ fn insert_classes(
             let grade = (!g.is_multiple_of(5)).then(|| GRADES[pick(g / 5, GRADES.len())]);
             let teacher = teacher.map(int).transpose()?;
             stmt.execute(params![
-                int(id)?,
                 int(student)?,
                 teacher,
                 course.name,
@@ -520,7 +566,7 @@ fn insert_clubs(
     sizes: Sizes,
     progress: &mut Progress,
 ) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare(&insert_sql("clubs", &["id", "name"]))?;
+    let mut stmt = tx.prepare(&insert_sql("clubs", &["name"]))?;
     let mut name = String::new();
     for id in 1..=sizes.clubs {
         let n = id - 1;
@@ -530,7 +576,7 @@ fn insert_clubs(
         if round > 0 {
             write!(name, " {}", round + 1).map_err(fmt_error)?;
         }
-        stmt.execute(params![int(id)?, name])?;
+        stmt.execute(params![name])?;
         progress.step();
     }
     Ok(())
@@ -854,6 +900,12 @@ mod tests {
             1,
             "foreign keys back on"
         );
+        assert_eq!(
+            int(&bulk, "PRAGMA cache_size")?,
+            int(&plain, "PRAGMA cache_size")?,
+            "the page cache back to its size"
+        );
+        assert_ne!(int(&bulk, "PRAGMA cache_size")?, -BULK_CACHE_KIB);
         assert_eq!(
             int(&bulk, "SELECT count(*) FROM pragma_foreign_key_check")?,
             0

@@ -414,13 +414,22 @@ pub struct Delete {
     pub filter: Option<Expr>,
 }
 
-/// `PRAGMA name` (reads a setting) or `PRAGMA name = ON/OFF` (sets one): SQLite's settings.
+/// `PRAGMA name` (reads a setting) or `PRAGMA name = ON/OFF/N` (sets one): SQLite's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pragma {
     /// The setting, e.g. `foreign_keys`.
     pub name: String,
     /// The value it is set to, or none to read it.
-    pub set: Option<bool>,
+    pub set: Option<PragmaValue>,
+}
+
+/// A value a PRAGMA sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PragmaValue {
+    /// `ON` or `OFF`.
+    Switch(bool),
+    /// A number, e.g. `cache_size`'s.
+    Number(i64),
 }
 
 /// Any statement the program sends: the mapper's reads and writes, transaction control,

@@ -19,7 +19,7 @@ use crate::result::{FirstRows, RowSink};
 use crate::render::{self, render, Rendered};
 use crate::schema::MetaData;
 use crate::seed;
-use crate::sql::{Pragma, Select, Statement, Value};
+use crate::sql::{Pragma, PragmaValue, Select, Statement, Value};
 use rusqlite::config::DbConfig;
 use rusqlite::hooks::Action;
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -123,7 +123,7 @@ fn savepoint_sql() -> &'static SavepointSql {
 fn setting(name: &str, on: bool) -> String {
     render(&Statement::Pragma(Pragma {
         name: name.into(),
-        set: Some(on),
+        set: Some(PragmaValue::Switch(on)),
     }))
     .text
 }

@@ -7,7 +7,7 @@
 use super::piece::PieceKind;
 use super::writer::Writer;
 use crate::schema::{Column, ColumnType, Index, OnDelete, Table};
-use crate::sql::Pragma;
+use crate::sql::{Pragma, PragmaValue};
 
 impl Writer<'_> {
     /// `CREATE TABLE name (columns..., [PRIMARY KEY (a, b)])`.
@@ -176,11 +176,14 @@ impl Writer<'_> {
     /// `PRAGMA name` or `PRAGMA name = ON`.
     pub(crate) fn pragma(&mut self, pragma: &Pragma) {
         self.named("PRAGMA", &pragma.name);
-        if let Some(on) = pragma.set {
+        if let Some(value) = pragma.set {
             self.space();
             self.piece(PieceKind::Operator, "=");
             self.space();
-            self.keyword(if on { "ON" } else { "OFF" });
+            match value {
+                PragmaValue::Switch(on) => self.keyword(if on { "ON" } else { "OFF" }),
+                PragmaValue::Number(n) => self.number(&n.to_string()),
+            }
         }
     }
 }

@@ -291,9 +291,16 @@ fn the_databases_own_statements() {
     assert_eq!(
         text(Statement::Pragma(Pragma {
             name: "foreign_keys".into(),
-            set: Some(true),
+            set: Some(PragmaValue::Switch(true)),
         })),
         "PRAGMA foreign_keys = ON"
+    );
+    assert_eq!(
+        text(Statement::Pragma(Pragma {
+            name: "cache_size".into(),
+            set: Some(PragmaValue::Number(-16384)),
+        })),
+        "PRAGMA cache_size = -16384"
     );
     assert_eq!(
         text(Statement::DropTable {
