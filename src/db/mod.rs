@@ -233,10 +233,10 @@ impl Database {
     }
 
     /// A statement rendered for this database's dialect.
-    pub fn render(&self, statement: &Statement, meta: &MetaData) -> Rendered {
+    pub fn render(&self, statement: Statement, meta: &MetaData) -> Rendered {
         match self.pg {
-            Some(_) => render::render_in(statement, render::Dialect::Postgresql, meta),
-            None => render(statement),
+            Some(_) => render::render_tree(statement, render::Dialect::Postgresql, Some(meta)),
+            None => render::render_tree(statement, render::Dialect::Sqlite, None),
         }
     }
 
@@ -244,7 +244,10 @@ impl Database {
     pub fn create_table(&self, table: &crate::schema::Table, meta: &MetaData) -> Vec<Rendered> {
         let mut statements = vec![Statement::CreateTable(table.clone())];
         statements.extend(table.indexes().into_iter().map(Statement::CreateIndex));
-        statements.iter().map(|s| self.render(s, meta)).collect()
+        statements
+            .into_iter()
+            .map(|s| self.render(s, meta))
+            .collect()
     }
 
     /// A failure from the server, with the clock's or Ctrl-C's reason when one stopped it.

@@ -120,14 +120,28 @@ pub fn render_in(statement: &Statement, dialect: Dialect, metadata: &MetaData) -
     render_with(statement, dialect, Some(metadata))
 }
 
+/// Renders a statement in both forms for `dialect` (with the schema, as [`render_in`], or
+/// without, as [`render`]), keeping the tree itself, not a copy of it, in the result.
+pub fn render_tree(
+    statement: Statement,
+    dialect: Dialect,
+    metadata: Option<&MetaData>,
+) -> Rendered {
+    write_tree(statement, dialect, metadata)
+}
+
 fn render_with(statement: &Statement, dialect: Dialect, metadata: Option<&MetaData>) -> Rendered {
+    write_tree(statement.clone(), dialect, metadata)
+}
+
+fn write_tree(statement: Statement, dialect: Dialect, metadata: Option<&MetaData>) -> Rendered {
     let mut w = Writer::new(dialect, metadata);
-    w.statement(statement);
+    w.statement(&statement);
     Rendered {
         text: w.text,
         params: w.params,
         display: w.display,
-        statement: Some(statement.clone()),
+        statement: Some(statement),
         tags: w.tags,
     }
 }

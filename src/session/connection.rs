@@ -34,7 +34,7 @@ impl Executor for Connection<'_> {
     fn query(&mut self, select: Select, trace: &mut Trace, span: Span) -> Result<Rows> {
         let sql = self
             .db
-            .render(&Statement::Select(select), &self.reg.metadata);
+            .render(Statement::Select(select), &self.reg.metadata);
         run(trace, sql, |sql| self.db.query(sql), |rows| rows.rows.len())
             .map_err(|e| sql_error(&e, span))
     }
@@ -49,7 +49,7 @@ impl Executor for Connection<'_> {
     ) -> Result<(Rows, u64)> {
         let sql = self
             .db
-            .render(&Statement::Select(select), &self.reg.metadata);
+            .render(Statement::Select(select), &self.reg.metadata);
         run(
             trace,
             sql,
@@ -166,7 +166,7 @@ pub(crate) fn send(
     written: &[Assignment],
     span: Span,
 ) -> Result<Changes> {
-    let sql = db.render(statement, &reg.metadata);
+    let sql = db.render(statement.clone(), &reg.metadata);
     run(trace, sql, |sql| db.execute(sql), |c| c.affected as usize).map_err(|e| {
         match reg.metadata.table(table) {
             Some(t) if e.is_constraint() => explain(reg, t, &e, written, span),
