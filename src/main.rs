@@ -290,6 +290,10 @@ fn run(cli: Cli) -> u8 {
         Some(stream) => shell.session.set_sink(Some(stream.sink())),
         None => shell.session.set_window(Some(view::DEFAULT_ROWS)),
     }
+    // A JSON answer has no place for the mapper's steps in plain words; a transcript shows them.
+    shell
+        .session
+        .set_mapping_steps(!cli.json || cli.record.is_some());
     if let Some(path) = &cli.record {
         if let Err(e) = shell.start_recording(path) {
             eprintln!("ormscope: {e}");

@@ -57,6 +57,9 @@ pub struct Session {
     /// Statements' SQLAlchemy faces, remembered by their text; forgotten whenever the
     /// registry changes.
     faces: face::FaceMemo,
+    /// Whether answers carry the mapper's steps in plain words (see
+    /// [`Session::set_mapping_steps`]).
+    explain_mapping: bool,
 }
 
 impl Session {
@@ -72,6 +75,13 @@ impl Session {
     /// then holds the rows the sink gave back and counts the others (`Outcome::Rows::more`).
     pub fn set_sink(&mut self, sink: Option<Box<dyn RowSink>>) {
         self.sink = sink;
+    }
+
+    /// Whether answers carry what the mapper did in plain words (`Response::mapping`, which
+    /// the view and transcripts show); on by default, off for `--json`, which has no place
+    /// for them.
+    pub fn set_mapping_steps(&mut self, on: bool) {
+        self.explain_mapping = on;
     }
 
     /// The rows kept of a plain query's result, if only a window is fetched.
@@ -97,6 +107,7 @@ impl Session {
             window: None,
             sink: None,
             faces: face::FaceMemo::default(),
+            explain_mapping: true,
         })
     }
 
@@ -358,6 +369,7 @@ impl Session {
         };
         let mut ev = Eval::new(&self.registry, &mut connection, &self.vars, trace, source);
         ev.window = self.window;
+        ev.explain = self.explain_mapping;
         if let Some(sink) = self.sink.as_deref_mut() {
             ev.sink = Some(sink);
         }
@@ -493,4 +505,25 @@ fn guard(
 
 fn db_failure(message: &str) -> Error {
     Error::new(ErrorKind::Sql, Span::default(), message.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mapper_steps_are_kept_unless_switched_off() {
+        let mut session = Session::open(Options::default()).expect("the School opens");
+        let kept = session.run("students[13].classes");
+        assert!(kept.ok());
+        assert!(
+            kept.mapping.iter().any(|step| step.contains("Student 13")),
+            "{:?}",
+            kept.mapping
+        );
+        session.set_mapping_steps(false);
+        let dropped = session.run("students[13].classes");
+        assert!(dropped.mapping.is_empty(), "{:?}", dropped.mapping);
+        assert_eq!(dropped.sql.len(), kept.sql.len(), "the same SQL either way");
+    }
 }

@@ -71,6 +71,9 @@ pub(crate) struct Eval<'a> {
     /// Where the rows of the statement's final plain query go as they come (`--json` writes
     /// them out), instead of being kept; it takes precedence over `window`.
     pub sink: Option<&'a mut dyn RowSink>,
+    /// Whether the plain-words account of what the mapper did is written (nobody reads it in
+    /// `--json` answers).
+    pub explain: bool,
 }
 
 impl<'a> Eval<'a> {
@@ -98,6 +101,7 @@ impl<'a> Eval<'a> {
             grouping: false,
             window: None,
             sink: None,
+            explain: true,
         }
     }
 
@@ -127,9 +131,12 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// Adds a step to the plain-words account of what the mapper did.
-    pub fn step(&mut self, text: String) {
-        self.trace.mapping.push(text);
+    /// Adds a step to the plain-words account of what the mapper did, when it is kept.
+    pub fn step(&mut self, text: impl FnOnce(&Self) -> String) {
+        if self.explain {
+            let step = text(self);
+            self.trace.mapping.push(step);
+        }
     }
 
     /// The table named `name`, which the mapper made sure exists.
@@ -330,7 +337,7 @@ impl<'a> Eval<'a> {
             return Ok(Val::Object(obj.clone()));
         }
         if let Some(binding) = self.vars.get(name) {
-            self.step(format!("{name}: a name bound earlier"));
+            self.step(|_| format!("{name}: a name bound earlier"));
             return Ok(match binding {
                 Binding::Object(o) => Val::Object(o.clone()),
                 Binding::Query(q) => Val::Query(q.clone()),
@@ -339,11 +346,13 @@ impl<'a> Eval<'a> {
             });
         }
         if let Some(collection) = self.reg.collection(name) {
-            self.step(format!(
-                "{name}: the {} objects of table {}",
-                collection.class_name(),
-                collection.table.name
-            ));
+            self.step(|_| {
+                format!(
+                    "{name}: the {} objects of table {}",
+                    collection.class_name(),
+                    collection.table.name
+                )
+            });
             return Ok(Val::Query(Box::new(Query::all(&collection.table.name))));
         }
         if let Some(column) = self.row_column(name) {
@@ -396,16 +405,18 @@ impl<'a> Eval<'a> {
             );
         };
         let obj = self.key_object(&query.table, key, span)?;
-        self.step(format!(
-            "{} {}: one object by its primary key {}",
-            self.class_of(&obj.table),
-            obj.key_text(),
-            obj.key
-                .iter()
-                .map(|(c, _)| c.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        self.step(|ev| {
+            format!(
+                "{} {}: one object by its primary key {}",
+                ev.class_of(&obj.table),
+                obj.key_text(),
+                obj.key
+                    .iter()
+                    .map(|(c, _)| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
         if query.filters.is_empty()
             && query.joins.is_empty()
             && query.limit.is_none()
@@ -559,13 +570,15 @@ impl<'a> Eval<'a> {
                             "a relationship can only be followed from whole objects, not selected columns",
                         ));
                     }
-                    self.step(format!(
-                        "{} → {}: {} through {}, each related row once",
-                        query.table,
-                        rel.name,
-                        rel.kind_name(),
-                        through(&rel)
-                    ));
+                    self.step(|_| {
+                        format!(
+                            "{} → {}: {} through {}, each related row once",
+                            query.table,
+                            rel.name,
+                            rel.kind_name(),
+                            through(&rel)
+                        )
+                    });
                     return Ok(Val::Query(Box::new(query.follow(self.reg, &rel))));
                 }
                 if QUERY_METHODS.contains(&name) {
@@ -614,14 +627,16 @@ impl<'a> Eval<'a> {
         } else {
             " (loads the object first, then the related one)"
         };
-        self.step(format!(
-            "{} {} → {}: {} through {}{lazy}",
-            self.class_of(&obj.table),
-            obj.key_text(),
-            rel.name,
-            rel.kind_name(),
-            through(rel)
-        ));
+        self.step(|ev| {
+            format!(
+                "{} {} → {}: {} through {}{lazy}",
+                ev.class_of(&obj.table),
+                obj.key_text(),
+                rel.name,
+                rel.kind_name(),
+                through(rel)
+            )
+        });
         match &rel.link {
             Link::ManyToOne { .. } if self.eager.contains_key(&eager_key(obj, rel)) => {
                 let rows = self
@@ -851,7 +866,7 @@ impl<'a> Eval<'a> {
                         )));
                     }
                     let cond = self.condition(&arg.value, &q.table)?;
-                    self.step(format!(
+                    self.step(|_| format!(
                         "{name}(...): the condition becomes the WHERE clause; the database filters the rows"
                     ));
                     q.filters.push(cond);
@@ -1139,9 +1154,7 @@ impl<'a> Eval<'a> {
                 return Ok(Val::Scalar(Value::Integer(rows.len() as i64)));
             }
         }
-        self.step(format!(
-            "{name}(): computed by the database, no objects are loaded"
-        ));
+        self.step(|_| format!("{name}(): computed by the database, no objects are loaded"));
         let select = q.aggregate_select(agg, column.as_deref());
         let rows = self.run_lazy(&q, select, span)?;
         if !q.group_by.is_empty() {

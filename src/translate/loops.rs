@@ -58,7 +58,7 @@ impl Eval<'_> {
                 }
                 Loading::Joined => "they are joined into the same query (LEFT OUTER JOIN)",
             };
-            self.step(format!("{name} loaded eagerly: {how}"));
+            self.step(|_| format!("{name} loaded eagerly: {how}"));
             q.eager.push((rel, loading));
         }
         Ok(())
@@ -230,7 +230,7 @@ impl Eval<'_> {
             out.push(cells);
         }
         self.locals.remove(&var.name);
-        self.step(format!(
+        self.step(|_| format!(
             "for: one query for the {class} objects, then the body runs once for each of the {count}"
         ));
         self.note_queries(&q, iterable, before, out.len());

@@ -35,11 +35,13 @@ impl Eval<'_> {
         let key_val = self.eval(&key.value)?;
         let found = if q.filters.is_empty() && q.joins.is_empty() && q.parent.is_none() {
             let obj = self.key_object(&q.table, key_val, key.value.span)?;
-            self.step(format!(
-                "{} {}: one object by its primary key, or None (as session.get)",
-                self.class_of(&obj.table),
-                obj.key_text()
-            ));
+            self.step(|ev| {
+                format!(
+                    "{} {}: one object by its primary key, or None (as session.get)",
+                    ev.class_of(&obj.table),
+                    obj.key_text()
+                )
+            });
             self.load(&obj, span).map(|_| Val::Object(obj))
         } else {
             let index = Argument {
@@ -130,7 +132,7 @@ impl Eval<'_> {
         }
         self.grouping = false;
         result?;
-        self.step("having(...): the condition on each group becomes the HAVING clause".into());
+        self.step(|_| "having(...): the condition on each group becomes the HAVING clause".into());
         Ok(Val::Query(Box::new(q)))
     }
 
@@ -163,9 +165,11 @@ impl Eval<'_> {
         let offset = one.offset.unwrap_or(0).saturating_add(i);
         one.offset = (offset > 0).then_some(offset);
         one.limit = Some(1);
-        self.step(format!(
-            "[{i}]: position {i} of the related rows, as in a Python list ([0] is .first())"
-        ));
+        self.step(|_| {
+            format!(
+                "[{i}]: position {i} of the related rows, as in a Python list ([0] is .first())"
+            )
+        });
         let found = if beyond_page {
             Val::Nothing
         } else {

@@ -233,11 +233,13 @@ impl Eval<'_> {
         span: Span,
     ) -> Result<Outcome> {
         let set = self.assignments(&obj.table, values)?;
-        self.step(format!(
-            "{} {} changed: one UPDATE of just the columns given, by primary key",
-            self.class_of(&obj.table),
-            obj.key_text()
-        ));
+        self.step(|ev| {
+            format!(
+                "{} {} changed: one UPDATE of just the columns given, by primary key",
+                ev.class_of(&obj.table),
+                obj.key_text()
+            )
+        });
         let statement = update_statement(&obj.table, &set, Some(obj.key_filter()));
         let changes = self.run_write(statement, &obj.table, &set, span)?;
         if changes.affected == 0 && !changes.pending {
@@ -248,9 +250,9 @@ impl Eval<'_> {
 
     /// `DELETE FROM table WHERE key = ...` for one object.
     pub fn delete_object(&mut self, obj: &Obj, span: Span) -> Result<Outcome> {
-        self.step(format!(
+        self.step(|ev| format!(
             "{} {} deleted by primary key; the database's ON DELETE rules handle rows that refer to it",
-            self.class_of(&obj.table),
+            ev.class_of(&obj.table),
             obj.key_text()
         ));
         let statement = Statement::Delete(Delete {
@@ -274,10 +276,12 @@ impl Eval<'_> {
     ) -> Result<Outcome> {
         self.whole_rows_only(q, "update", span)?;
         let set = self.assignments(&q.table, values)?;
-        self.step(format!(
-            "update(): one UPDATE for every matching row of {}, none loaded",
-            q.table
-        ));
+        self.step(|_| {
+            format!(
+                "update(): one UPDATE for every matching row of {}, none loaded",
+                q.table
+            )
+        });
         let filter = q.write_filter(&self.write_key(&q.table));
         let changes = self.run_write(
             update_statement(&q.table, &set, filter),
@@ -294,10 +298,12 @@ impl Eval<'_> {
     /// One DELETE for every row of a query.
     pub fn delete_query(&mut self, q: &Query, span: Span) -> Result<Outcome> {
         self.whole_rows_only(q, "delete", span)?;
-        self.step(format!(
-            "delete(): one DELETE for every matching row of {}, none loaded",
-            q.table
-        ));
+        self.step(|_| {
+            format!(
+                "delete(): one DELETE for every matching row of {}, none loaded",
+                q.table
+            )
+        });
         let filter = q.write_filter(&self.write_key(&q.table));
         let statement = Statement::Delete(Delete {
             table: q.table.clone(),
@@ -429,10 +435,12 @@ impl Eval<'_> {
 
     /// The step that says a new object is made and how it is written.
     pub fn new_object_step(&mut self, table: &str, how: &str) {
-        self.step(format!(
-            "{how}: a new {} object, which the mapper writes as one INSERT INTO {table}",
-            self.class_of(table)
-        ));
+        self.step(|ev| {
+            format!(
+                "{how}: a new {} object, which the mapper writes as one INSERT INTO {table}",
+                ev.class_of(table)
+            )
+        });
     }
 
     fn append(
@@ -455,12 +463,14 @@ impl Eval<'_> {
             ),
             Link::ManyToOne { .. } => String::new(),
         };
-        self.step(format!(
-            "{} {}.{}.append: {how}",
-            self.class_of(&owner.table),
-            owner.key_text(),
-            rel.name
-        ));
+        self.step(|ev| {
+            format!(
+                "{} {}.{}.append: {how}",
+                ev.class_of(&owner.table),
+                owner.key_text(),
+                rel.name
+            )
+        });
         let result = self.append_item(owner, &owner_key, rel, item, item_span, owner_span);
         self.owner_must_exist(owner, owner_span, result)
     }
@@ -633,14 +643,16 @@ impl Eval<'_> {
             ),
             Link::ManyToOne { .. } => String::new(),
         };
-        self.step(format!(
-            "{} {}.{}.remove({} {}): {how}",
-            self.class_of(&parent.obj.table),
-            parent.obj.key_text(),
-            rel.name,
-            self.class_of(&target.table),
-            target.key_text()
-        ));
+        self.step(|ev| {
+            format!(
+                "{} {}.{}.remove({} {}): {how}",
+                ev.class_of(&parent.obj.table),
+                parent.obj.key_text(),
+                rel.name,
+                ev.class_of(&target.table),
+                target.key_text()
+            )
+        });
         let (table, statement, written) = match &rel.link {
             Link::ManyToMany {
                 secondary,
