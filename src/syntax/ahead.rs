@@ -6,6 +6,7 @@
 use super::ast::Statement;
 use super::lines::Splitter;
 use crate::error::Result;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
 
@@ -89,6 +90,7 @@ fn read_batches<R: std::io::Read>(
     mut send: impl FnMut(Vec<Read>) -> bool,
 ) -> std::io::Result<()> {
     let mut splitter = Splitter::new();
+    let mut memo = ParseMemo::default();
     let mut bytes = Vec::new();
     let mut batch = Vec::with_capacity(BATCH);
     loop {
@@ -100,7 +102,7 @@ fn read_batches<R: std::io::Read>(
         let line = line.strip_suffix('\n').unwrap_or(&line);
         let line = line.strip_suffix('\r').unwrap_or(line);
         for (line, text) in splitter.push_line(line) {
-            batch.push(Read::parsed(line, text));
+            batch.push(memo.read(line, text));
         }
         let waiting = !input.buffer().contains(&b'\n');
         let full_or_waiting = batch.len() >= BATCH || waiting;
@@ -112,12 +114,41 @@ fn read_batches<R: std::io::Read>(
         }
     }
     if let Some((line, text)) = splitter.finish() {
-        batch.push(Read::parsed(line, text));
+        batch.push(memo.read(line, text));
     }
     if !batch.is_empty() {
         send(batch);
     }
     Ok(())
+}
+
+/// Statements parsed already, by their text: a statement sent again (a driver's, a learner's
+/// script repeating itself) is copied instead of parsed again. Parsing depends on nothing but
+/// the text, so a copy is the same parse.
+#[derive(Default)]
+struct ParseMemo {
+    parsed: HashMap<String, Statement>,
+}
+
+impl ParseMemo {
+    /// The most statements kept; past it the memo starts again.
+    const MOST: usize = 1024;
+
+    /// The statement `text`, starting on `line`, parsed or copied from an earlier parse.
+    fn read(&mut self, line: usize, text: String) -> Read {
+        if let Some(statement) = self.parsed.get(&text) {
+            let parsed = Some(Ok(statement.clone()));
+            return Read { line, text, parsed };
+        }
+        let read = Read::parsed(line, text);
+        if let Some(Ok(statement)) = &read.parsed {
+            if self.parsed.len() >= Self::MOST {
+                self.parsed.clear();
+            }
+            self.parsed.insert(read.text.clone(), statement.clone());
+        }
+        read
+    }
 }
 
 #[cfg(test)]
@@ -182,5 +213,24 @@ mod tests {
         });
         assert!(ahead.next_statement().is_none());
         assert_eq!(heard.recv().ok().as_deref(), Some("the pipe broke"));
+    }
+
+    #[test]
+    fn a_statement_read_again_has_the_same_parse() {
+        let script =
+            "students[1]\nstudents.where(year == 2)\nstudents[1]\n:rows 5\n:rows 5\nstudents[\n";
+        let reads = all(script);
+        let parse = |n: usize| reads[n].parsed.as_ref().map(|p| p.as_ref().ok().cloned());
+        assert_eq!(parse(0), parse(2));
+        assert_eq!(
+            parse(0),
+            Some(Some(crate::syntax::parse("students[1]").expect("parses")))
+        );
+        assert_ne!(parse(0), parse(1));
+        assert_eq!(reads[2].line, 3, "the copy keeps its own line");
+        assert!(
+            reads[4].parsed.is_none(),
+            "a meta command is still left to the shell"
+        );
     }
 }
