@@ -17,7 +17,7 @@
 #   bench/compare.sh
 #
 # Environment: STATEMENTS (3000), LOOP_STUDENTS (20000), SEED_STUDENTS (100000), STARTUP_RUNS
-# (20), RUNS (21, for b and c), SA_RUNS (5), SEED_RUNS (3), ORMSCOPE (a built binary; else it is
+# (20), RUNS (21, for b and c), SA_RUNS (9), SEED_RUNS (5), ORMSCOPE (a built binary; else it is
 # built with cargo).
 # Installs what is missing on a Debian machine: sqlite3 (apt-get) and SQLAlchemy 2 (pip, or a venv
 # under target/ where pip may not install into the system's Python).
@@ -30,8 +30,8 @@ LOOP_STUDENTS=${LOOP_STUDENTS:-20000}
 SEED_STUDENTS=${SEED_STUDENTS:-100000}
 STARTUP_RUNS=${STARTUP_RUNS:-20}
 RUNS=${RUNS:-21}
-SA_RUNS=${SA_RUNS:-5}
-SEED_RUNS=${SEED_RUNS:-3}
+SA_RUNS=${SA_RUNS:-9}
+SEED_RUNS=${SEED_RUNS:-5}
 
 say() { echo "compare: $*" >&2; }
 
