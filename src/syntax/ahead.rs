@@ -84,7 +84,8 @@ impl Ahead {
 
 /// Reads `input` line by line and gives `send` the statements parsed, in batches: a batch goes
 /// when it is full or when no whole line is left in the buffer (the next read may wait for the
-/// input's writer, who may be waiting for the answers). Stops when `send` says so.
+/// input's writer, who may be waiting for the answers). Stops when `send` says so; an input that
+/// cannot be read further ends as if it ended there, and the failure is given back.
 fn read_batches<R: std::io::Read>(
     mut input: BufReader<R>,
     mut send: impl FnMut(Vec<Read>) -> bool,
@@ -93,10 +94,16 @@ fn read_batches<R: std::io::Read>(
     let mut memo = ParseMemo::default();
     let mut bytes = Vec::new();
     let mut batch = Vec::with_capacity(BATCH);
+    let mut failure = None;
     loop {
         bytes.clear();
-        if input.read_until(b'\n', &mut bytes)? == 0 {
-            break;
+        match input.read_until(b'\n', &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
         }
         let line = String::from_utf8_lossy(&bytes);
         let line = line.strip_suffix('\n').unwrap_or(&line);
@@ -119,7 +126,7 @@ fn read_batches<R: std::io::Read>(
     if !batch.is_empty() {
         send(batch);
     }
-    Ok(())
+    failure.map_or(Ok(()), Err)
 }
 
 /// Statements parsed already, by their text: a statement sent again (a driver's, a learner's
@@ -201,17 +208,30 @@ mod tests {
 
     #[test]
     fn an_unreadable_input_is_reported_and_ends_the_statements() {
-        struct Broken;
+        /// Gives its text, then fails.
+        struct Broken(&'static [u8]);
         impl std::io::Read for Broken {
-            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
-                Err(std::io::Error::other("the pipe broke"))
+            fn read(&mut self, into: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("the pipe broke"));
+                }
+                let n = self.0.len().min(into.len());
+                into[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
             }
         }
         let (told, heard) = std::sync::mpsc::channel();
-        let mut ahead = Ahead::spawn(Broken, move |e| {
+        let mut ahead = Ahead::spawn(Broken(b"students[1]\nstudents.where(\n"), move |e| {
             let _ = told.send(e.to_string());
         });
-        assert!(ahead.next_statement().is_none());
+        let texts: Vec<String> =
+            std::iter::from_fn(|| ahead.next_statement().map(|(read, _)| read.text)).collect();
+        assert_eq!(
+            texts,
+            ["students[1]", "students.where("],
+            "what was read before the failure is still answered"
+        );
         assert_eq!(heard.recv().ok().as_deref(), Some("the pipe broke"));
     }
 
