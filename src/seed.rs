@@ -16,9 +16,9 @@ use std::fmt::Write as _;
 use rusqlite::{params, params_from_iter, Connection, Transaction};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::render::render;
+use crate::render::{pragma, render};
 use crate::sql::{
-    ColumnRef, CompareOp, Expr, Insert, Order, Pragma, PragmaValue, Select, Statement, Value,
+    ColumnRef, CompareOp, Expr, Insert, Order, PragmaValue, Select, Statement, Value,
 };
 
 /// How many students the default School has.
@@ -217,15 +217,6 @@ const BULK_STUDENTS: u64 = 10_000;
 /// School's indexes in memory (with its 2 MB default it writes sorted runs to temporary files
 /// and merges them again, a sixteenth of the seeding).
 const BULK_CACHE_KIB: i64 = 16 * 1024;
-
-/// `PRAGMA name` (reads a setting), or `PRAGMA name = value`.
-fn pragma(name: &str, set: Option<PragmaValue>) -> String {
-    render(&Statement::Pragma(Pragma {
-        name: name.to_string(),
-        set,
-    }))
-    .text
-}
 
 /// [`seed`], with the bulk mode chosen by the caller (the tests run both on the same size).
 /// A bulk load switches foreign keys off and enlarges the page cache for its duration, and

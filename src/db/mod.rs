@@ -19,7 +19,7 @@ use crate::result::{FirstRows, RowSink};
 use crate::render::{self, render, Rendered};
 use crate::schema::MetaData;
 use crate::seed;
-use crate::sql::{Pragma, PragmaValue, Select, Statement, Value};
+use crate::sql::{PragmaValue, Select, Statement, Value};
 use rusqlite::config::DbConfig;
 use rusqlite::hooks::Action;
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -121,11 +121,7 @@ fn savepoint_sql() -> &'static SavepointSql {
 
 /// `PRAGMA name = ON` (or `OFF`), as SQL text.
 fn setting(name: &str, on: bool) -> String {
-    render(&Statement::Pragma(Pragma {
-        name: name.into(),
-        set: Some(PragmaValue::Switch(on)),
-    }))
-    .text
+    render::pragma(name, Some(PragmaValue::Switch(on)))
 }
 
 /// Stops the statement that is running, from another thread (Ctrl-C): SQLite stops the SQL

@@ -109,6 +109,15 @@ pub fn statement_kind(statement: Option<&Statement>, text: &str) -> StatementKin
     statement.map_or_else(|| StatementKind::of_text(text), Statement::kind)
 }
 
+/// `PRAGMA name` (reads a setting) or `PRAGMA name = value` (sets one), as SQLite's text.
+pub fn pragma(name: &str, set: Option<PragmaValue>) -> String {
+    render(&Statement::Pragma(Pragma {
+        name: name.to_string(),
+        set,
+    }))
+    .text
+}
+
 /// Renders a statement in both forms for SQLite, the database that runs it.
 pub fn render(statement: &Statement) -> Rendered {
     render_with(statement, Dialect::Sqlite, None)
