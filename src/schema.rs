@@ -216,7 +216,7 @@ impl Table {
         self.columns
             .iter()
             .find(|c| c.name == name)
-            .or_else(|| self.columns.iter().find(|c| identifier(&c.name) == name))
+            .or_else(|| self.columns.iter().find(|c| written_as(&c.name, name)))
     }
 
     /// The column names, in schema order.
@@ -350,6 +350,19 @@ pub fn identifier(name: &str) -> String {
     out
 }
 
+/// Whether `typed` is how the language writes `name` ([`identifier`]), without respelling a
+/// name the language writes as it is (most are; names are looked up this way per statement).
+pub fn written_as(name: &str, typed: &str) -> bool {
+    let plain = name.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !RESERVED.contains(&name);
+    if plain {
+        name == typed
+    } else {
+        identifier(name) == typed
+    }
+}
+
 impl fmt::Display for ColumnType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.sql_name())
@@ -377,6 +390,18 @@ mod tests {
             ],
             &["student_id", "club_id"],
         )
+    }
+
+    #[test]
+    fn a_name_is_written_as_its_identifier() {
+        assert!(written_as("year", "year"));
+        assert!(!written_as("year", "years"));
+        assert!(written_as("order items", "order_items"));
+        assert!(!written_as("order items", "order items"));
+        assert!(written_as("class", "class_"));
+        assert!(!written_as("class", "class"));
+        assert!(written_as("2024", "_2024"));
+        assert!(written_as("élèves", "élèves"));
     }
 
     #[test]

@@ -524,7 +524,12 @@ impl Database {
     ) -> rusqlite::Result<(Rows, u64)> {
         self.count_read();
         let mut stmt = self.conn.prepare_cached(text)?;
-        let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
+        let columns: Vec<String> = (0..stmt.column_count())
+            .map(|i| {
+                stmt.column_name(i)
+                    .map_or_else(|_| String::new(), str::to_owned)
+            })
+            .collect();
         sink.begin(table, &columns);
         let n = columns.len();
         let mut rows = Vec::new();
@@ -845,7 +850,10 @@ fn from_sql(v: ValueRef<'_>) -> Value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::Integer(i),
         ValueRef::Real(r) => Value::Real(r),
-        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Text(t) => Value::Text(match std::str::from_utf8(t) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
         ValueRef::Blob(b) => Value::Blob(b.to_vec()),
     }
 }

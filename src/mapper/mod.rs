@@ -306,7 +306,7 @@ impl Registry {
             self.metadata
                 .tables()
                 .iter()
-                .find(|t| automap::identifier(&t.name) == name)
+                .find(|t| crate::schema::written_as(&t.name, name))
         })?;
         let table_name = table.name.as_str();
         Some(Collection {

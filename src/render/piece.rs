@@ -51,6 +51,11 @@ impl<'a> Piece<'a> {
 pub struct Tags(Vec<(PieceKind, usize)>);
 
 impl Tags {
+    /// No pieces yet, with room for `pieces` of them.
+    pub fn with_capacity(pieces: usize) -> Tags {
+        Tags(Vec::with_capacity(pieces))
+    }
+
     /// Marks the text up to `end` (from the end of the previous piece) as one piece of `kind`.
     pub fn push(&mut self, kind: PieceKind, end: usize) {
         self.0.push((kind, end));

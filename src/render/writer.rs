@@ -34,6 +34,12 @@ pub(crate) struct Writer<'m> {
     pub(super) derived_tables: usize,
 }
 
+/// Room made at first for a statement's text: a typical statement fits, so its texts are not
+/// copied into larger buffers piece by piece as they grow.
+const TEXT_CAPACITY: usize = 128;
+/// Room made at first for a statement's pieces.
+const PIECES_CAPACITY: usize = 48;
+
 impl<'m> Writer<'m> {
     /// A writer for `dialect`.
     pub(crate) fn new(dialect: Dialect, metadata: Option<&'m MetaData>) -> Writer<'m> {
@@ -41,10 +47,10 @@ impl<'m> Writer<'m> {
             dialect,
             backend: dialect.backend(),
             metadata,
-            text: String::new(),
-            display: String::new(),
-            tags: Tags::default(),
-            params: Vec::new(),
+            text: String::with_capacity(TEXT_CAPACITY),
+            display: String::with_capacity(TEXT_CAPACITY),
+            tags: Tags::with_capacity(PIECES_CAPACITY),
+            params: Vec::with_capacity(2),
             scopes: Vec::new(),
             derived_tables: 0,
         }

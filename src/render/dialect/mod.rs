@@ -98,12 +98,12 @@ impl Dialect {
     /// Whether a name must be quoted: reserved, upper-case letters, or unusual characters.
     pub fn needs_quotes(self, name: &str) -> bool {
         let legal = name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'$');
         let bad_start = name
-            .chars()
+            .bytes()
             .next()
-            .is_none_or(|c| c.is_ascii_digit() || c == '$');
+            .is_none_or(|b| b.is_ascii_digit() || b == b'$');
         !legal || bad_start || self.is_reserved(name)
     }
 
