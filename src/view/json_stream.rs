@@ -28,8 +28,8 @@ pub struct JsonStream {
 struct Streaming {
     /// Work gathered for the writer, not yet handed over.
     jobs: Vec<Job>,
-    /// Bytes written since the last job (a streamed answer's head and rows).
-    bytes: Vec<u8>,
+    /// Rows read since the last job, for the writer to write.
+    rows: Vec<Vec<Value>>,
     /// Where jobs go; `None` once closed.
     writer: Option<SyncSender<Vec<Job>>>,
     /// The writer's thread, with the first failure to write.
@@ -46,8 +46,14 @@ struct Streaming {
 
 /// What the writer's thread does, in order.
 enum Job {
-    /// Writes these bytes.
-    Bytes(Vec<u8>),
+    /// Begins a streamed answer's line: its input, and its result up to the rows.
+    Head {
+        input: String,
+        table: Option<String>,
+        columns: Vec<String>,
+    },
+    /// Writes more rows of the streamed answer.
+    Rows(Vec<Vec<Value>>),
     /// Writes an answer: the rest of its line when its rows went out already (`streamed`).
     Answer {
         response: Box<Response>,
@@ -60,8 +66,8 @@ enum Job {
 /// Answers gathered before they are handed to the writer (one hand-over per answer would cost
 /// about as much as writing it).
 const JOBS_AT_ONCE: usize = 32;
-/// Bytes of streamed rows gathered before they are handed over.
-const BYTES_AT_ONCE: usize = 1 << 16;
+/// Streamed rows gathered before they are handed over (the writer turns them into JSON).
+const ROWS_AT_ONCE: usize = 512;
 /// Hand-overs that may wait for the writer (bounds the memory of a fast producer).
 const HAND_OVERS_WAITING: usize = 4;
 
@@ -71,20 +77,20 @@ impl JsonStream {
     pub fn new(out: Box<dyn Write + Send>, keep: usize) -> JsonStream {
         let (writer, jobs) = sync_channel::<Vec<Job>>(HAND_OVERS_WAITING);
         let thread = std::thread::spawn(move || {
-            let mut out = out;
+            let mut out = Output { out, rows: 0 };
             let mut first_failure = Ok(());
             for batch in jobs {
                 for job in batch {
-                    if let Err(e) = do_job(&mut out, job) {
+                    if let Err(e) = out.job(job) {
                         first_failure = first_failure.and(Err(e));
                     }
                 }
             }
-            first_failure.and(out.flush())
+            first_failure.and(out.out.flush())
         });
         let streaming = Streaming {
             jobs: Vec::with_capacity(JOBS_AT_ONCE),
-            bytes: Vec::new(),
+            rows: Vec::new(),
             writer: Some(writer),
             thread: Some(thread),
             input: None,
@@ -116,7 +122,7 @@ impl JsonStream {
         let mut s = self.shared.borrow_mut();
         s.input = None;
         let streamed = std::mem::take(&mut s.begun);
-        s.take_bytes();
+        s.take_rows();
         s.jobs.push(Job::Answer {
             response: Box::new(response),
             streamed,
@@ -134,7 +140,7 @@ impl JsonStream {
     /// was written.
     pub fn close(&self) -> std::io::Result<()> {
         let mut s = self.shared.borrow_mut();
-        s.take_bytes();
+        s.take_rows();
         let handed = s.hand_over();
         s.writer = None;
         let written = match s.thread.take().map(JoinHandle::join) {
@@ -147,24 +153,19 @@ impl JsonStream {
 }
 
 impl Streaming {
-    fn write(&mut self, bytes: &[u8]) {
-        self.bytes.extend_from_slice(bytes);
-        self.hand_over_if_large();
-    }
-
-    /// Ends the current run of bytes as a job of its own.
-    fn take_bytes(&mut self) {
-        if !self.bytes.is_empty() {
-            let bytes = std::mem::take(&mut self.bytes);
-            self.jobs.push(Job::Bytes(bytes));
+    /// Ends the current run of rows as a job of its own.
+    fn take_rows(&mut self) {
+        if !self.rows.is_empty() {
+            let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(ROWS_AT_ONCE));
+            self.jobs.push(Job::Rows(rows));
         }
     }
 
     /// Hands the rows gathered so far to the writer once they are many, so a long result
     /// takes flat memory.
     fn hand_over_if_large(&mut self) {
-        if self.bytes.len() >= BYTES_AT_ONCE {
-            self.take_bytes();
+        if self.rows.len() >= ROWS_AT_ONCE {
+            self.take_rows();
             let _ = self.hand_over();
         }
     }
@@ -184,26 +185,86 @@ impl Streaming {
     }
 }
 
-/// Carries out one job on the writer's thread.
-fn do_job(out: &mut Box<dyn Write + Send>, job: Job) -> std::io::Result<()> {
-    match job {
-        Job::Bytes(bytes) => out.write_all(&bytes),
-        Job::Flush => out.flush(),
-        Job::Answer { response, streamed } => {
-            let mut text = Vec::with_capacity(512);
-            write_answer(&mut text, &response, !streamed)?;
-            text.push(b'\n');
-            if !streamed {
-                return out.write_all(&text);
+/// The writer's side: the output, and how many rows of the current answer it wrote.
+struct Output {
+    out: Box<dyn Write + Send>,
+    rows: u64,
+}
+
+impl Output {
+    /// Carries out one job on the writer's thread.
+    fn job(&mut self, job: Job) -> std::io::Result<()> {
+        match job {
+            Job::Head {
+                input,
+                table,
+                columns,
+            } => {
+                self.rows = 0;
+                self.out
+                    .write_all(&head(&input, table.as_deref(), &columns))
             }
-            // The object's opening brace went out before its rows: close them, then the rest.
-            out.write_all(b"]}")?;
-            if text.len() > 3 {
-                out.write_all(b",")?;
+            Job::Rows(rows) => {
+                let mut text = Vec::with_capacity(64 * rows.len());
+                for row in &rows {
+                    if self.rows > 0 {
+                        text.push(b',');
+                    }
+                    self.rows += 1;
+                    // Writing into a Vec fails only for a value serde cannot write, which a
+                    // row has none of.
+                    let _ = serde_json::to_writer(&mut text, &Row(row));
+                }
+                self.out.write_all(&text)
             }
-            out.write_all(text.get(1..).unwrap_or_default())
+            Job::Flush => self.out.flush(),
+            Job::Answer { response, streamed } => {
+                let mut text = Vec::with_capacity(512);
+                write_answer(&mut text, &response, !streamed)?;
+                text.push(b'\n');
+                if !streamed {
+                    return self.out.write_all(&text);
+                }
+                // The object's opening brace went out before its rows: close them, then the
+                // rest.
+                self.out.write_all(b"]}")?;
+                if text.len() > 3 {
+                    self.out.write_all(b",")?;
+                }
+                self.out.write_all(text.get(1..).unwrap_or_default())
+            }
         }
     }
+}
+
+/// The start of a streamed answer's line, up to its rows: `{"input":...,"result":{"kind":
+/// "rows","columns":[...],"table":...,"rows":[`.
+fn head(input: &str, table: Option<&str>, columns: &[String]) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Head<'a> {
+        input: &'a str,
+        result: HeadResult<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct HeadResult<'a> {
+        kind: &'static str,
+        columns: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        table: Option<&'a str>,
+    }
+    let head = Head {
+        input,
+        result: HeadResult {
+            kind: "rows",
+            columns,
+            table,
+        },
+    };
+    let mut text = serde_json::to_vec(&head).unwrap_or_default();
+    // Leave the result open for its rows: `...}}` becomes `...,"rows":[`.
+    text.truncate(text.len().saturating_sub(2));
+    text.extend_from_slice(b",\"rows\":[");
+    text
 }
 
 impl RowSink for JsonStream {
@@ -212,31 +273,11 @@ impl RowSink for JsonStream {
         let Some(input) = s.input.take() else {
             return;
         };
-        #[derive(serde::Serialize)]
-        struct Head<'a> {
-            input: &'a str,
-            result: HeadResult<'a>,
-        }
-        #[derive(serde::Serialize)]
-        struct HeadResult<'a> {
-            kind: &'static str,
-            columns: &'a [String],
-            #[serde(skip_serializing_if = "Option::is_none")]
-            table: Option<&'a str>,
-        }
-        let head = Head {
-            input: &input,
-            result: HeadResult {
-                kind: "rows",
-                columns,
-                table,
-            },
-        };
-        let mut text = serde_json::to_vec(&head).unwrap_or_default();
-        // Leave the result open for its rows: `...}}` becomes `...,"rows":[`.
-        text.truncate(text.len().saturating_sub(2));
-        text.extend_from_slice(b",\"rows\":[");
-        s.write(&text);
+        s.jobs.push(Job::Head {
+            input,
+            table: table.map(str::to_owned),
+            columns: columns.to_vec(),
+        });
         s.begun = true;
     }
 
@@ -245,14 +286,11 @@ impl RowSink for JsonStream {
         if !s.begun {
             return Some(row);
         }
-        if s.written > 0 {
-            s.bytes.push(b',');
-        }
         s.written += 1;
-        // Writing into a Vec fails only for a value serde cannot write, which a row has none of.
-        let _ = serde_json::to_writer(&mut s.bytes, &Row(&row));
+        let kept = (s.written <= s.keep).then(|| row.clone());
+        s.rows.push(row);
         s.hand_over_if_large();
-        (s.written <= s.keep).then_some(row)
+        kept
     }
 }
 
@@ -354,8 +392,20 @@ mod tests {
         assert_eq!(lines.len(), 100);
         for (n, line) in lines.iter().enumerate() {
             assert_eq!(line["input"], inputs[n].as_str());
-            let rows = line["result"]["rows"].as_array().map(Vec::len);
-            assert_eq!(rows, (n % 10 == 0).then_some(20_000), "answer {n}");
+            let rows = line["result"]["rows"].as_array();
+            assert_eq!(
+                rows.map(Vec::len),
+                (n % 10 == 0).then_some(20_000),
+                "answer {n}"
+            );
+            if let Some(rows) = rows {
+                // Every row once, in the order it was read, across the hand-overs.
+                for (id, row) in rows.iter().enumerate() {
+                    assert_eq!(row, &serde_json::json!([id]), "answer {n}");
+                }
+                assert_eq!(line["result"]["columns"], serde_json::json!(["id"]));
+                assert_eq!(line["result"]["table"], "students");
+            }
         }
     }
 }
