@@ -552,8 +552,9 @@ impl<'a> Eval<'a> {
                     let row = self.load(&obj, base_span)?;
                     return Ok(Val::Scalar(row.get(i).cloned().unwrap_or(Value::Null)));
                 }
-                if let Some(rel) = self.reg.relationship(&obj.table, name).cloned() {
-                    return self.follow_object(&obj, &rel, base_span);
+                let reg = self.reg;
+                if let Some(rel) = reg.relationship(&obj.table, name) {
+                    return self.follow_object(&obj, rel, base_span);
                 }
                 if OBJECT_METHODS.contains(&name) {
                     return Err(method_without_call(name, ident.span));
@@ -563,7 +564,8 @@ impl<'a> Eval<'a> {
                     .unknown_attribute(table, name, ident.span, OBJECT_METHODS))
             }
             Val::Query(query) => {
-                if let Some(rel) = self.reg.relationship(&query.table, name).cloned() {
+                let reg = self.reg;
+                if let Some(rel) = reg.relationship(&query.table, name) {
                     if !query.is_whole_rows() {
                         return Err(Error::type_error(
                             ident.span,
@@ -576,10 +578,10 @@ impl<'a> Eval<'a> {
                             query.table,
                             rel.name,
                             rel.kind_name(),
-                            through(&rel)
+                            through(rel)
                         )
                     });
-                    return Ok(Val::Query(Box::new(query.follow(self.reg, &rel))));
+                    return Ok(Val::Query(Box::new(query.follow(self.reg, rel))));
                 }
                 if QUERY_METHODS.contains(&name) {
                     return Err(method_without_call(name, ident.span));
