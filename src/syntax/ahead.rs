@@ -13,8 +13,11 @@ use std::sync::mpsc::{sync_channel, Receiver, TryRecvError};
 /// The most statements sent to the session at once: a script read from a file goes over in
 /// batches (one hand-over costs more than a short statement's parse), a pipe a line at a time.
 const BATCH: usize = 64;
-/// How many batches may wait for the session (bounds the memory read ahead).
-const BATCHES_AHEAD: usize = 4;
+/// How many batches may wait for the session (bounds the memory read ahead): enough that a
+/// script of a few thousand statements is read and parsed in one go at the start. A reader kept
+/// only a few batches ahead is woken for every batch the session takes, and on two cores it
+/// then ran on the session's core half the time, putting the session off each time.
+const BATCHES_AHEAD: usize = 64;
 
 /// One statement of the input, as read ahead.
 #[derive(Debug)]
