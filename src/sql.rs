@@ -471,6 +471,25 @@ pub enum Statement {
     DropIndex(String),
     /// A setting of SQLite's.
     Pragma(Pragma),
+    /// `ATTACH DATABASE ? AS schema`: another database file, its tables read as
+    /// `schema.table` (the seed builds a large table in one on a second core).
+    Attach {
+        /// The file, bound as a value.
+        file: Value,
+        /// The name its tables are read under.
+        schema: String,
+    },
+    /// `DETACH DATABASE schema`.
+    Detach(String),
+    /// `INSERT INTO table SELECT * FROM schema.table`: every row of a table of the same shape in
+    /// an attached database (SQLite copies them, and their index entries, without reading
+    /// each value when the table is empty and its indexes match).
+    CopyRows {
+        /// The table, in the main database and in the other.
+        table: String,
+        /// The attached database the rows come from.
+        from: String,
+    },
     /// `EXPLAIN QUERY PLAN statement`: how SQLite would run it.
     ExplainQueryPlan(Box<Statement>),
 }
@@ -530,7 +549,7 @@ impl Statement {
         match self {
             Statement::Select(_) | Statement::ExplainQueryPlan(_) => StatementKind::Query,
             Statement::Pragma(p) if p.set.is_none() => StatementKind::Query,
-            Statement::Insert(_) => StatementKind::Insert,
+            Statement::Insert(_) | Statement::CopyRows { .. } => StatementKind::Insert,
             Statement::Update(_) => StatementKind::Update,
             Statement::Delete(_) => StatementKind::Delete,
             _ => StatementKind::Definition,

@@ -310,6 +310,27 @@ fn the_databases_own_statements() {
         "DROP TABLE IF EXISTS clubs"
     );
     assert_eq!(text(Statement::DropIndex("Ix".into())), "DROP INDEX \"Ix\"");
+    let attach = render(&Statement::Attach {
+        file: Value::Text("/tmp/side.db".into()),
+        schema: "seed_side".into(),
+    });
+    assert_eq!(attach.text, "ATTACH DATABASE ? AS seed_side");
+    assert_eq!(attach.params, vec![Value::Text("/tmp/side.db".into())]);
+    assert_eq!(
+        attach.display,
+        "ATTACH DATABASE '/tmp/side.db' AS seed_side"
+    );
+    assert_eq!(
+        text(Statement::Detach("seed_side".into())),
+        "DETACH DATABASE seed_side"
+    );
+    assert_eq!(
+        text(Statement::CopyRows {
+            table: "Order".into(),
+            from: "seed_side".into()
+        }),
+        "INSERT INTO \"Order\" SELECT * FROM seed_side.\"Order\""
+    );
     assert_eq!(
         text(Statement::Select(Select::count("students"))),
         "SELECT count(*) FROM students"

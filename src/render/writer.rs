@@ -154,6 +154,25 @@ impl<'m> Writer<'m> {
             Statement::DropTable { table, if_exists } => self.drop_table(table, *if_exists),
             Statement::DropIndex(name) => self.named("DROP INDEX", name),
             Statement::Pragma(pragma) => self.pragma(pragma),
+            Statement::Attach { file, schema } => {
+                self.keywords("ATTACH DATABASE");
+                self.space();
+                self.value(file);
+                self.space();
+                self.named("AS", schema);
+            }
+            Statement::Detach(schema) => self.named("DETACH DATABASE", schema),
+            Statement::CopyRows { table, from } => {
+                self.named("INSERT INTO", table);
+                self.space();
+                self.keyword("SELECT");
+                self.space();
+                self.punct("*");
+                self.space();
+                self.named("FROM", from);
+                self.punct(".");
+                self.ident(table);
+            }
             Statement::ExplainQueryPlan(inner) => {
                 self.keywords("EXPLAIN QUERY PLAN");
                 self.space();

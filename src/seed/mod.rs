@@ -14,7 +14,11 @@
 use std::fmt::Write as _;
 
 use rusqlite::{params, params_from_iter, Connection, Transaction};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+mod side;
+use side::Side;
 
 use crate::render::{pragma, render};
 use crate::sql::{
@@ -203,8 +207,11 @@ impl Sizes {
 /// enforcement is switched off for its duration (and back on afterwards, if it was on) and the
 /// School's secondary indexes are dropped and re-created, inside the transaction, from the SQL
 /// SQLite stored for them. Keeping a million-row index up to date row by row, and looking up a
-/// parent for every reference, cost about three times as much as the rows themselves. Call it
-/// before installing trace or progress hooks: it runs millions of statements at scale.
+/// parent for every reference, cost about three times as much as the rows themselves. The
+/// largest table, `classes`, is built with its indexes on a second thread in a file of its own
+/// in the system's temporary directory (about a third of the School's size; removed
+/// afterwards) and copied in at the end of the transaction ([`side`]). Call it before
+/// installing trace or progress hooks: it runs millions of statements at scale.
 pub fn seed(conn: &mut Connection, students: u64) -> rusqlite::Result<()> {
     load(conn, Sizes::new(students), students >= BULK_STUDENTS)
 }
@@ -238,7 +245,11 @@ fn load(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()>
         let bulk_cache = PragmaValue::Number(-BULK_CACHE_KIB);
         conn.execute_batch(&pragma("cache_size", Some(bulk_cache)))?;
     }
-    let loaded = fill(conn, sizes, bulk);
+    let loaded = if bulk {
+        fill_beside(conn, sizes)
+    } else {
+        fill(conn, sizes, None)
+    };
     let mut restored = Ok(());
     if let Some(size) = cache_was {
         let size = PragmaValue::Number(size);
@@ -264,39 +275,82 @@ pub fn show_progress(on: bool) {
 /// The smallest School that shows a progress bar (smaller ones take well under a second).
 pub const PROGRESS_STUDENTS: u64 = 100_000;
 
-/// Rows inserted so far out of about how many, drawn as a bar every so many rows.
+/// Rows inserted so far out of about how many, drawn as a bar every so many rows; rows a
+/// thread building a table aside inserts count too.
 struct Progress {
     shown: bool,
     done: u64,
     total: u64,
+    /// Rows inserted by the other thread of a bulk load.
+    others: Option<Arc<AtomicU64>>,
+    /// Whether this is that other thread's count, published for the bar's thread.
+    publish: bool,
+    /// What is being done: "rows", then "indexes".
+    what: &'static str,
 }
 
 impl Progress {
     /// Rows between two drawings of the bar.
     const EVERY: u64 = 1 << 16;
 
-    fn new(sizes: Sizes) -> Progress {
+    /// The bar of a School of `sizes`, counting the rows of a thread building a table aside
+    /// (`others`) too.
+    fn new(sizes: Sizes, others: Option<Arc<AtomicU64>>) -> Progress {
         Progress {
             shown: SHOW_PROGRESS.load(Ordering::Relaxed) && sizes.students >= PROGRESS_STUDENTS,
             done: 0,
             // Teachers, students, about three classes and one membership per student, clubs.
             total: sizes.teachers + 5 * sizes.students + sizes.clubs,
+            others,
+            publish: false,
+            what: "rows",
+        }
+    }
+
+    /// The count of the thread building a table aside: never drawn, published in `rows`.
+    fn counting(rows: Arc<AtomicU64>) -> Progress {
+        Progress {
+            shown: false,
+            done: 0,
+            total: 0,
+            others: Some(rows),
+            publish: true,
+            what: "rows",
         }
     }
 
     /// One row inserted.
     fn step(&mut self) {
         self.done += 1;
-        if self.shown && self.done.is_multiple_of(Self::EVERY) {
-            self.draw(self.done.min(self.total), "rows");
+        if self.done.is_multiple_of(Self::EVERY) {
+            if self.publish {
+                if let Some(rows) = &self.others {
+                    rows.fetch_add(Self::EVERY, Ordering::Relaxed);
+                }
+            }
+            self.redraw();
         }
     }
 
-    /// The rows are in; the indexes are being made.
-    fn indexing(&mut self) {
+    /// Draws the bar as it stands (while waiting for the other thread, too).
+    fn redraw(&mut self) {
         if self.shown {
-            self.draw(self.total, "indexes");
+            let others = self
+                .others
+                .as_ref()
+                .map_or(0, |rows| rows.load(Ordering::Relaxed));
+            self.draw((self.done + others).min(self.total), self.what);
         }
+    }
+
+    /// This thread's rows are in; its indexes are being made (and the other thread's rows
+    /// may still be going in).
+    fn indexing(&mut self) {
+        self.what = "indexes";
+        if self.others.is_none() {
+            self.done = self.total;
+        }
+        self.redraw();
     }
 
     /// Clears the bar.
@@ -322,20 +376,51 @@ impl Progress {
     }
 }
 
-/// The one transaction: every table's rows, parents before children.
-fn fill(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()> {
+/// A bulk load: the largest table ([`side::TABLE`]) built on a second core while this thread
+/// fills the others, then copied in, all in the one transaction; the side file is detached and
+/// removed whatever happened.
+/// Where the side cannot be built (no temporary directory to write to, a full disk), the
+/// tables are filled here after all, more slowly.
+fn fill_beside(conn: &mut Connection, sizes: Sizes) -> rusqlite::Result<()> {
+    ensure_empty(conn)?;
+    let Ok(mut side) = Side::start(conn, sizes) else {
+        return fill(conn, sizes, None);
+    };
+    let filled = fill(conn, sizes, Some(&mut side));
+    let detached = side.detach(conn);
+    if filled.is_err() && side.failed() {
+        drop(side);
+        return fill(conn, sizes, None);
+    }
+    filled.and(detached)
+}
+
+/// The one transaction: every table's rows, parents before children. With a `side` (a bulk
+/// load), the other tables' secondary indexes are dropped and made again once their rows are
+/// in, and then the side's table is copied in from where it was built.
+fn fill(conn: &mut Connection, sizes: Sizes, side: Option<&mut Side>) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     ensure_empty(&tx)?;
-    let mut progress = Progress::new(sizes);
-    let indexes = if bulk { drop_indexes(&tx)? } else { Vec::new() };
+    let others = side.as_ref().map(|side| Arc::clone(&side.rows));
+    let mut progress = Progress::new(sizes, others);
+    let indexes = match side {
+        Some(_) => drop_indexes(&tx, side::TABLE)?,
+        None => Vec::new(),
+    };
     insert_teachers(&tx, sizes, &mut progress)?;
     insert_students(&tx, sizes, &mut progress)?;
-    insert_classes(&tx, sizes, &mut progress)?;
+    if side.is_none() {
+        insert_classes(&tx, sizes, &mut progress)?;
+    }
     insert_clubs(&tx, sizes, &mut progress)?;
     insert_memberships(&tx, sizes, &mut progress)?;
     progress.indexing();
     for sql in &indexes {
         tx.execute_batch(sql)?;
+    }
+    // Last, so this thread's own indexes are made while the side's table is still being built.
+    if let Some(side) = side {
+        side.copy_into(&tx, &mut progress)?;
     }
     let done = tx.commit();
     progress.finish();
@@ -344,7 +429,7 @@ fn fill(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()>
 
 /// Fails unless every School table is empty: rows are inserted without their ids, which SQLite
 /// then numbers 1..N in order, as the School's contract wants, only in empty tables.
-fn ensure_empty(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+fn ensure_empty(tx: &Connection) -> rusqlite::Result<()> {
     for table in SCHOOL_TABLES {
         let count = render(&Statement::Select(Select::count(table)));
         let rows: i64 =
@@ -363,13 +448,13 @@ fn ensure_empty(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Drops the explicitly created indexes of the School's tables and returns the SQL that made
-/// them, in creation order, to run again once the rows are in. The indexes SQLite makes for a
-/// UNIQUE or composite PRIMARY KEY (those with no SQL) cannot be dropped and stay.
-fn drop_indexes(tx: &Transaction<'_>) -> rusqlite::Result<Vec<String>> {
+/// Drops the explicitly created indexes of the School's tables but `keep`'s and returns the
+/// SQL that made them, in creation order, to run again once the rows are in. The indexes SQLite
+/// makes for a UNIQUE or composite PRIMARY KEY (those with no SQL) cannot be dropped and stay.
+fn drop_indexes(tx: &Transaction<'_>, keep: &str) -> rusqlite::Result<Vec<String>> {
     let mut found: Vec<(String, String)> = Vec::new();
     {
-        let query = render(&Statement::Select(made_indexes()));
+        let query = render(&Statement::Select(made_indexes(keep)));
         let mut stmt = tx.prepare(&query.text)?;
         let rows = stmt.query_map(params_from_iter(query.params.iter()), |row| {
             Ok((row.get(0)?, row.get(1)?))
@@ -390,8 +475,8 @@ fn drop_indexes(tx: &Transaction<'_>) -> rusqlite::Result<Vec<String>> {
 const SCHOOL_TABLES: [&str; 5] = ["teachers", "students", "classes", "clubs", "memberships"];
 
 /// The query for the indexes made with SQL (not those SQLite makes for a key) on the
-/// School's tables, in creation order: their names and SQL.
-fn made_indexes() -> Select {
+/// School's tables but `keep`, in creation order: their names and SQL.
+fn made_indexes(keep: &str) -> Select {
     let master = |column: &str| Expr::Column(ColumnRef::new("sqlite_master", column));
     let text = |t: &str| Expr::value(Value::Text(t.to_string()));
     let mut query = Select::columns("sqlite_master", &["name", "sql"]);
@@ -404,7 +489,11 @@ fn made_indexes() -> Select {
         Expr::IsNull(Box::new(master("sql")), true),
         Expr::InList(
             Box::new(master("tbl_name")),
-            SCHOOL_TABLES.iter().map(|t| text(t)).collect(),
+            SCHOOL_TABLES
+                .iter()
+                .filter(|t| **t != keep)
+                .map(|t| text(t))
+                .collect(),
             false,
         ),
     ]);
@@ -902,6 +991,33 @@ mod tests {
             0
         );
         assert_eq!(strings(&bulk, "PRAGMA integrity_check")?, ["ok"]);
+        let attached = strings(&bulk, "SELECT name FROM pragma_database_list")?;
+        assert!(
+            !attached.contains(&"seed_side".to_string()),
+            "the side database detached: {attached:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn the_side_table_is_copied_whole_and_its_file_removed() -> rusqlite::Result<()> {
+        let conn = school()?;
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let sizes = Sizes::new(50);
+        let mut side = Side::start(&conn, sizes)?;
+        let file = side.file().to_path_buf();
+        assert!(strings(&conn, "SELECT name FROM pragma_database_list")?
+            .contains(&"seed_side".to_string()));
+        side.copy_into(&conn, &mut Progress::new(sizes, None))?;
+        let plain = seeded(50, false)?;
+        let (copied, seeded_plain) = (dump(&conn)?, dump(&plain)?);
+        assert_eq!(copied[2], seeded_plain[2], "the classes, ids and all");
+        assert!(!copied[2].is_empty());
+        assert!(copied[1].is_empty(), "only the side's table");
+        side.detach(&conn)?;
+        drop(side);
+        assert!(!file.exists(), "{} removed", file.display());
+        assert_eq!(strings(&conn, "PRAGMA integrity_check")?, ["ok"]);
         Ok(())
     }
 

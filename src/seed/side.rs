@@ -1,0 +1,205 @@
+//! A bulk load's largest table built on a second core: while the session's thread fills the
+//! other tables, a thread of its own fills `classes` (about three rows a student, over half of
+//! the rows) and sorts its indexes in a database file of its own. The rows are then copied
+//! into the School inside its one transaction with `INSERT INTO classes SELECT * FROM
+//! seed_side.classes`, which SQLite carries out record by record, index entries included,
+//! without reading any value (the same table and indexes, into an empty table).
+
+use super::{insert_classes, Progress, Sizes, BULK_CACHE_KIB};
+use crate::render::{pragma, render};
+use crate::sql::{ColumnRef, CompareOp, Expr, Order, PragmaValue, Select, Statement, Value};
+use rusqlite::{params_from_iter, Connection};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The table built aside.
+pub(super) const TABLE: &str = "classes";
+/// The name its database is attached under.
+const SCHEMA: &str = "seed_side";
+
+/// The table being built on its own thread, in its own file (removed when this is dropped,
+/// after the thread has stopped).
+pub(super) struct Side {
+    file: PathBuf,
+    done: Option<Receiver<rusqlite::Result<()>>>,
+    /// Whether building it failed.
+    failed: bool,
+    /// Rows the thread has inserted so far, for the progress bar.
+    pub(super) rows: Arc<AtomicU64>,
+}
+
+impl Side {
+    /// Attaches a new file to `conn` and starts filling the table in it on a thread of its own.
+    /// Call outside a transaction (SQLite attaches only there).
+    pub(super) fn start(conn: &Connection, sizes: Sizes) -> rusqlite::Result<Side> {
+        let ddl = table_sql(conn)?;
+        let file = side_file();
+        let attach = render(&Statement::Attach {
+            file: Value::Text(file.to_string_lossy().into_owned()),
+            schema: SCHEMA.to_string(),
+        });
+        conn.execute(&attach.text, params_from_iter(attach.params.iter()))?;
+        let (sender, done) = channel();
+        let rows = Arc::new(AtomicU64::new(0));
+        let (path, counter) = (file.clone(), Arc::clone(&rows));
+        std::thread::spawn(move || {
+            let _ = sender.send(build(&path, &ddl, sizes, counter));
+        });
+        Ok(Side {
+            file,
+            done: Some(done),
+            failed: false,
+            rows,
+        })
+    }
+
+    /// Waits for the table to be built, drawing `progress` now and then, and copies its rows
+    /// into the main database's table (empty, with the same indexes) in the transaction
+    /// `conn` is in.
+    pub(super) fn copy_into(
+        &mut self,
+        conn: &Connection,
+        progress: &mut Progress,
+    ) -> rusqlite::Result<()> {
+        self.wait(progress)?;
+        let copy = render(&Statement::CopyRows {
+            table: TABLE.to_string(),
+            from: SCHEMA.to_string(),
+        });
+        conn.execute(&copy.text, params_from_iter(copy.params.iter()))?;
+        Ok(())
+    }
+
+    /// Waits for the thread's result.
+    fn wait(&mut self, progress: &mut Progress) -> rusqlite::Result<()> {
+        let Some(done) = self.done.take() else {
+            return Ok(());
+        };
+        loop {
+            match done.recv_timeout(Duration::from_millis(100)) {
+                Ok(result) => {
+                    self.failed = result.is_err();
+                    return result;
+                }
+                Err(RecvTimeoutError::Timeout) => progress.redraw(),
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.failed = true;
+                    return Err(failure(format!("the thread building {TABLE} stopped")));
+                }
+            }
+        }
+    }
+
+    /// The side database's file.
+    #[cfg(test)]
+    pub(super) fn file(&self) -> &std::path::Path {
+        &self.file
+    }
+
+    /// Whether the table could not be built (so the load may be done without it).
+    pub(super) fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// Detaches the file from `conn` (outside a transaction).
+    pub(super) fn detach(&self, conn: &Connection) -> rusqlite::Result<()> {
+        conn.execute_batch(&render(&Statement::Detach(SCHEMA.to_string())).text)
+    }
+}
+
+impl Drop for Side {
+    fn drop(&mut self) {
+        if let Some(done) = self.done.take() {
+            // The thread may still be writing the file: let it finish first.
+            let _ = done.recv();
+        }
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
+
+/// A new file name for the side database, in the system's temporary directory.
+fn side_file() -> PathBuf {
+    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+    let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!(
+        "ormscope-seed-{}-{n}-{TABLE}.db",
+        std::process::id()
+    ))
+}
+
+/// The SQL SQLite stored for the table and then for each of its indexes made with SQL, so
+/// the side database's table is the very same shape (which the copy needs).
+fn table_sql(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let query = render(&Statement::Select(made_sql()));
+    let mut stmt = conn.prepare(&query.text)?;
+    let rows = stmt.query_map(params_from_iter(query.params.iter()), |row| row.get(0))?;
+    rows.collect()
+}
+
+/// The query for the table's own SQL, then its indexes', in creation order.
+fn made_sql() -> Select {
+    let master = |column: &str| Expr::Column(ColumnRef::new("sqlite_master", column));
+    let mut query = Select::columns("sqlite_master", &["sql"]);
+    query.filter = Expr::all(vec![
+        Expr::Compare(
+            Box::new(master("tbl_name")),
+            CompareOp::Eq,
+            Box::new(Expr::value(Value::Text(TABLE.to_string()))),
+        ),
+        Expr::IsNull(Box::new(master("sql")), true),
+    ]);
+    query.order_by = vec![
+        Order {
+            expr: master("type"),
+            descending: true,
+        },
+        Order {
+            expr: master("rowid"),
+            descending: false,
+        },
+    ];
+    query
+}
+
+/// Builds the table in the file at `path`: the table, its rows, then its indexes, with no
+/// journal (the file is thrown away if anything fails).
+fn build(
+    path: &std::path::Path,
+    ddl: &[String],
+    sizes: Sizes,
+    rows: Arc<AtomicU64>,
+) -> rusqlite::Result<()> {
+    let mut conn = Connection::open(path)?;
+    conn.query_row(
+        &pragma("journal_mode", Some(PragmaValue::Switch(false))),
+        [],
+        |_| Ok(()),
+    )?;
+    conn.execute_batch(&pragma("synchronous", Some(PragmaValue::Switch(false))))?;
+    conn.execute_batch(&pragma("foreign_keys", Some(PragmaValue::Switch(false))))?;
+    conn.execute_batch(&pragma(
+        "cache_size",
+        Some(PragmaValue::Number(-BULK_CACHE_KIB)),
+    ))?;
+    let (table, indexes) = ddl
+        .split_first()
+        .ok_or_else(|| failure(format!("no table {TABLE} to seed")))?;
+    let tx = conn.transaction()?;
+    tx.execute_batch(table)?;
+    insert_classes(&tx, sizes, &mut Progress::counting(rows))?;
+    for index in indexes {
+        tx.execute_batch(index)?;
+    }
+    tx.commit()
+}
+
+/// An error of the side build, in SQLite's terms.
+fn failure(message: String) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
+        Some(message),
+    )
+}
