@@ -30,10 +30,8 @@ struct Streaming {
     jobs: Vec<Job>,
     /// Rows read since the last job, for the writer to write.
     rows: Vec<Vec<Value>>,
-    /// Where jobs go; `None` once closed.
-    writer: Option<SyncSender<Vec<Job>>>,
-    /// The writer's thread, with the first failure to write.
-    thread: Option<JoinHandle<std::io::Result<()>>>,
+    /// Where the jobs are carried out.
+    writing: Writing,
     /// The statement expected next, until its rows begin.
     input: Option<String>,
     /// Whether the answer's line has begun (its rows are being written).
@@ -42,6 +40,18 @@ struct Streaming {
     written: u64,
     /// How many of the first rows also stay in the answer (for a transcript being recorded).
     keep: u64,
+}
+
+/// Where the jobs are carried out.
+enum Writing {
+    /// On the writer's thread: the channel to it (`None` once closed) and the thread, which
+    /// ends with the first failure to write.
+    Thread {
+        jobs: Option<SyncSender<Vec<Job>>>,
+        thread: Option<JoinHandle<std::io::Result<()>>>,
+    },
+    /// Here, on the session's thread, as they are handed over.
+    Here(Output),
 }
 
 /// What the writer's thread does, in order.
@@ -73,8 +83,8 @@ const ROWS_AT_ONCE: usize = 512;
 const HAND_OVERS_WAITING: usize = 4;
 
 impl JsonStream {
-    /// Answers written to `out`; the first `keep` rows of each also stay in the answer (a
-    /// transcript shows them), the others are only written.
+    /// Answers written to `out` by a writer thread of its own; the first `keep` rows of each
+    /// also stay in the answer (a transcript shows them), the others are only written.
     pub fn new(out: Box<dyn Write + Send>, keep: usize) -> JsonStream {
         let (writer, jobs) = sync_channel::<Vec<Job>>(HAND_OVERS_WAITING);
         let thread = std::thread::spawn(move || {
@@ -89,11 +99,26 @@ impl JsonStream {
             }
             first_failure.and(out.out.flush())
         });
+        JsonStream::writing(
+            Writing::Thread {
+                jobs: Some(writer),
+                thread: Some(thread),
+            },
+            keep,
+        )
+    }
+
+    /// As [`JsonStream::new`], but written on the caller's thread: for a few statements, where
+    /// starting and waking a thread costs more than it saves.
+    pub fn here(out: Box<dyn Write + Send>, keep: usize) -> JsonStream {
+        JsonStream::writing(Writing::Here(Output { out, rows: 0 }), keep)
+    }
+
+    fn writing(writing: Writing, keep: usize) -> JsonStream {
         let streaming = Streaming {
             jobs: Vec::with_capacity(JOBS_AT_ONCE),
             rows: Vec::new(),
-            writer: Some(writer),
-            thread: Some(thread),
+            writing,
             input: None,
             begun: false,
             written: 0,
@@ -143,11 +168,16 @@ impl JsonStream {
         let mut s = self.shared.borrow_mut();
         s.take_rows();
         let handed = s.hand_over();
-        s.writer = None;
-        let written = match s.thread.take().map(JoinHandle::join) {
-            Some(Ok(result)) => result,
-            Some(Err(_)) => Err(std::io::Error::other("the JSON writer stopped")),
-            None => Ok(()),
+        let written = match &mut s.writing {
+            Writing::Thread { jobs, thread } => {
+                *jobs = None;
+                match thread.take().map(JoinHandle::join) {
+                    Some(Ok(result)) => result,
+                    Some(Err(_)) => Err(std::io::Error::other("the JSON writer stopped")),
+                    None => Ok(()),
+                }
+            }
+            Writing::Here(output) => output.out.flush(),
         };
         handed.and(written)
     }
@@ -177,23 +207,28 @@ impl Streaming {
             return Ok(());
         }
         let jobs = std::mem::replace(&mut self.jobs, Vec::with_capacity(JOBS_AT_ONCE));
-        match &self.writer {
-            Some(writer) => writer
+        match &mut self.writing {
+            Writing::Thread {
+                jobs: Some(writer), ..
+            } => writer
                 .send(jobs)
                 .map_err(|_| std::io::Error::other("the JSON writer stopped")),
-            None => Err(std::io::Error::other("the JSON answers were closed")),
+            Writing::Thread { jobs: None, .. } => {
+                Err(std::io::Error::other("the JSON answers were closed"))
+            }
+            Writing::Here(output) => jobs.into_iter().try_for_each(|job| output.job(job)),
         }
     }
 }
 
-/// The writer's side: the output, and how many rows of the current answer it wrote.
+/// The writing side: the output, and how many rows of the current answer it wrote.
 struct Output {
     out: Box<dyn Write + Send>,
     rows: u64,
 }
 
 impl Output {
-    /// Carries out one job on the writer's thread.
+    /// Carries out one job.
     fn job(&mut self, job: Job) -> std::io::Result<()> {
         match job {
             Job::Head {
@@ -369,7 +404,19 @@ mod tests {
     #[test]
     fn answers_are_written_whole_and_in_order_by_the_writer() {
         let out = Shared::default();
-        let mut stream = JsonStream::new(Box::new(out.clone()), 0);
+        written_whole_and_in_order(JsonStream::new(Box::new(out.clone()), 0), &out);
+    }
+
+    #[test]
+    fn answers_are_written_whole_and_in_order_here() {
+        let out = Shared::default();
+        written_whole_and_in_order(JsonStream::here(Box::new(out.clone()), 0), &out);
+    }
+
+    /// Writes 100 answers, every tenth with 20,000 streamed rows, through `stream` and checks
+    /// what came out in `out`.
+    fn written_whole_and_in_order(stream: JsonStream, out: &Shared) {
+        let mut stream = stream;
         let inputs: Vec<String> = (0..100).map(|n| format!("students[{n}]")).collect();
         for (n, input) in inputs.iter().enumerate() {
             stream.expect(input);
