@@ -282,14 +282,7 @@ fn run(cli: Cli) -> u8 {
             1 << 16,
             std::io::stdout(),
         ));
-        // A few statements given whole are written on this thread: starting and waking a
-        // writer thread would cost more than it saves (a few milliseconds at start-up).
-        match &source {
-            Source::Given(statements) if statements.len() <= FEW_STATEMENTS => {
-                view::json_stream::JsonStream::here(out, kept_for_transcript)
-            }
-            _ => view::json_stream::JsonStream::new(out, kept_for_transcript),
-        }
+        view::json_stream::JsonStream::new(out, kept_for_transcript)
     });
     match &stream {
         Some(stream) => shell.session.set_sink(Some(stream.sink())),
@@ -526,10 +519,6 @@ fn python_script(statements: &[String]) -> u8 {
 }
 
 /// Where the statements come from.
-/// Up to this many statements given whole (`-e`, a short script), `--json` answers are written
-/// without a thread of their own.
-const FEW_STATEMENTS: usize = 32;
-
 enum Source {
     /// Statements given whole (`-e` or a script file), each with the line it starts on.
     Given(Vec<(usize, String)>),

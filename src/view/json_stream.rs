@@ -42,16 +42,41 @@ struct Streaming {
     keep: u64,
 }
 
-/// Where the jobs are carried out.
+/// Where the jobs are carried out: here, on the session's thread, until a first full batch
+/// (many answers, or a long result's rows) starts a writer thread of its own. A few statements
+/// (`-e`, a pipe driven a statement at a time) never start one: starting and waking a thread
+/// would cost more than it saves.
 enum Writing {
-    /// On the writer's thread: the channel to it (`None` once closed) and the thread, which
-    /// ends with the first failure to write.
-    Thread {
-        jobs: Option<SyncSender<Vec<Job>>>,
-        thread: Option<JoinHandle<std::io::Result<()>>>,
-    },
-    /// Here, on the session's thread, as they are handed over.
+    /// On the session's thread, as they are handed over.
     Here(Output),
+    /// On the writer's thread: the channel to it, and the thread, which ends with the first
+    /// failure to write.
+    Thread {
+        jobs: SyncSender<Vec<Job>>,
+        thread: JoinHandle<std::io::Result<()>>,
+    },
+    /// Closed: nothing more is written.
+    Closed,
+}
+
+impl Writing {
+    /// A writer thread carrying on where `output` stands.
+    fn thread(output: Output) -> Writing {
+        let (jobs, batches) = sync_channel::<Vec<Job>>(HAND_OVERS_WAITING);
+        let thread = std::thread::spawn(move || {
+            let mut out = output;
+            let mut first_failure = Ok(());
+            for batch in batches {
+                for job in batch {
+                    if let Err(e) = out.job(job) {
+                        first_failure = first_failure.and(Err(e));
+                    }
+                }
+            }
+            first_failure.and(out.out.flush())
+        });
+        Writing::Thread { jobs, thread }
+    }
 }
 
 /// What the writer's thread does, in order.
@@ -77,48 +102,22 @@ enum Job {
 /// about as much as writing it; one per 32 woke the writer every 150 microseconds, often on the
 /// session's own core). A pipe's answers still go at once: they are flushed.
 const JOBS_AT_ONCE: usize = 256;
+/// Answers that start the writer's thread (written here until then).
+const JOBS_BEFORE_THREAD: usize = 32;
 /// Streamed rows gathered before they are handed over (the writer turns them into JSON).
 const ROWS_AT_ONCE: usize = 512;
 /// Hand-overs that may wait for the writer (bounds the memory of a fast producer).
 const HAND_OVERS_WAITING: usize = 4;
 
 impl JsonStream {
-    /// Answers written to `out` by a writer thread of its own; the first `keep` rows of each
-    /// also stay in the answer (a transcript shows them), the others are only written.
+    /// Answers written to `out` (on a thread of its own once there are many); the first `keep`
+    /// rows of each also stay in the answer (a transcript shows them), the others are only
+    /// written.
     pub fn new(out: Box<dyn Write + Send>, keep: usize) -> JsonStream {
-        let (writer, jobs) = sync_channel::<Vec<Job>>(HAND_OVERS_WAITING);
-        let thread = std::thread::spawn(move || {
-            let mut out = Output { out, rows: 0 };
-            let mut first_failure = Ok(());
-            for batch in jobs {
-                for job in batch {
-                    if let Err(e) = out.job(job) {
-                        first_failure = first_failure.and(Err(e));
-                    }
-                }
-            }
-            first_failure.and(out.out.flush())
-        });
-        JsonStream::writing(
-            Writing::Thread {
-                jobs: Some(writer),
-                thread: Some(thread),
-            },
-            keep,
-        )
-    }
-
-    /// As [`JsonStream::new`], but written on the caller's thread: for a few statements, where
-    /// starting and waking a thread costs more than it saves.
-    pub fn here(out: Box<dyn Write + Send>, keep: usize) -> JsonStream {
-        JsonStream::writing(Writing::Here(Output { out, rows: 0 }), keep)
-    }
-
-    fn writing(writing: Writing, keep: usize) -> JsonStream {
         let streaming = Streaming {
             jobs: Vec::with_capacity(JOBS_AT_ONCE),
             rows: Vec::new(),
-            writing,
+            writing: Writing::Here(Output { out, rows: 0 }),
             input: None,
             begun: false,
             written: 0,
@@ -156,8 +155,9 @@ impl JsonStream {
         if flush {
             s.jobs.push(Job::Flush);
         }
-        if flush || s.jobs.len() >= JOBS_AT_ONCE {
-            s.hand_over()?;
+        let full = s.jobs.len() >= s.jobs_at_once();
+        if flush || full {
+            s.hand_over(full)?;
         }
         Ok(())
     }
@@ -167,17 +167,16 @@ impl JsonStream {
     pub fn close(&self) -> std::io::Result<()> {
         let mut s = self.shared.borrow_mut();
         s.take_rows();
-        let handed = s.hand_over();
-        let written = match &mut s.writing {
+        let handed = s.hand_over(false);
+        let written = match std::mem::replace(&mut s.writing, Writing::Closed) {
+            Writing::Here(mut output) => output.out.flush(),
             Writing::Thread { jobs, thread } => {
-                *jobs = None;
-                match thread.take().map(JoinHandle::join) {
-                    Some(Ok(result)) => result,
-                    Some(Err(_)) => Err(std::io::Error::other("the JSON writer stopped")),
-                    None => Ok(()),
-                }
+                drop(jobs);
+                thread
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("the JSON writer stopped")))
             }
-            Writing::Here(output) => output.out.flush(),
+            Writing::Closed => Ok(()),
         };
         handed.and(written)
     }
@@ -197,26 +196,38 @@ impl Streaming {
     fn hand_over_if_large(&mut self) {
         if self.rows.len() >= ROWS_AT_ONCE {
             self.take_rows();
-            let _ = self.hand_over();
+            let _ = self.hand_over(true);
         }
     }
 
-    /// Gives the writer the jobs gathered so far.
-    fn hand_over(&mut self) -> std::io::Result<()> {
+    /// How many answers make a full batch: fewer before the writer's thread starts, so it
+    /// starts early in a long script.
+    fn jobs_at_once(&self) -> usize {
+        match self.writing {
+            Writing::Here(_) => JOBS_BEFORE_THREAD,
+            _ => JOBS_AT_ONCE,
+        }
+    }
+
+    /// Gives the writer the jobs gathered so far; a `full` batch starts the writer's thread
+    /// if it is not running yet.
+    fn hand_over(&mut self, full: bool) -> std::io::Result<()> {
         if self.jobs.is_empty() {
             return Ok(());
         }
+        if full {
+            self.writing = match std::mem::replace(&mut self.writing, Writing::Closed) {
+                Writing::Here(output) => Writing::thread(output),
+                other => other,
+            };
+        }
         let jobs = std::mem::replace(&mut self.jobs, Vec::with_capacity(JOBS_AT_ONCE));
         match &mut self.writing {
-            Writing::Thread {
-                jobs: Some(writer), ..
-            } => writer
+            Writing::Here(output) => jobs.into_iter().try_for_each(|job| output.job(job)),
+            Writing::Thread { jobs: writer, .. } => writer
                 .send(jobs)
                 .map_err(|_| std::io::Error::other("the JSON writer stopped")),
-            Writing::Thread { jobs: None, .. } => {
-                Err(std::io::Error::other("the JSON answers were closed"))
-            }
-            Writing::Here(output) => jobs.into_iter().try_for_each(|job| output.job(job)),
+            Writing::Closed => Err(std::io::Error::other("the JSON answers were closed")),
         }
     }
 }
@@ -408,9 +419,23 @@ mod tests {
     }
 
     #[test]
-    fn answers_are_written_whole_and_in_order_here() {
+    fn a_few_answers_are_written_without_a_thread() {
         let out = Shared::default();
-        written_whole_and_in_order(JsonStream::here(Box::new(out.clone()), 0), &out);
+        let stream = JsonStream::new(Box::new(out.clone()), 0);
+        for input in ["students[1]", "students[2]"] {
+            stream.expect(input);
+            stream
+                .answer(response(input), true)
+                .expect("written at once");
+            assert!(matches!(stream.shared.borrow().writing, Writing::Here(_)));
+        }
+        let text = String::from_utf8(out.0.lock().expect("not poisoned").clone()).expect("UTF-8");
+        assert_eq!(
+            text.lines().count(),
+            2,
+            "flushed answers are out before close"
+        );
+        stream.close().expect("everything is written");
     }
 
     /// Writes 100 answers, every tenth with 20,000 streamed rows, through `stream` and checks
