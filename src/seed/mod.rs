@@ -207,10 +207,10 @@ impl Sizes {
 /// enforcement is switched off for its duration (and back on afterwards, if it was on) and the
 /// School's secondary indexes are dropped and re-created, inside the transaction, from the SQL
 /// SQLite stored for them. Keeping a million-row index up to date row by row, and looking up a
-/// parent for every reference, cost about three times as much as the rows themselves. The
-/// largest table, `classes`, is built with its indexes on a second thread in a file of its own
-/// in the system's temporary directory (about a third of the School's size; removed
-/// afterwards) and copied in at the end of the transaction ([`side`]). Call it before
+/// parent for every reference, cost about three times as much as the rows themselves. While
+/// this thread fills the largest table, `classes`, a second one builds the others with their
+/// indexes in a file of its own in the system's temporary directory (removed afterwards), and
+/// they are copied in at the end of the transaction ([`side`]). Call it before
 /// installing trace or progress hooks: it runs millions of statements at scale.
 pub fn seed(conn: &mut Connection, students: u64) -> rusqlite::Result<()> {
     load(conn, Sizes::new(students), students >= BULK_STUDENTS)
@@ -376,9 +376,9 @@ impl Progress {
     }
 }
 
-/// A bulk load: the largest table ([`side::TABLE`]) built on a second core while this thread
-/// fills the others, then copied in, all in the one transaction; the side file is detached and
-/// removed whatever happened.
+/// A bulk load: the largest table ([`HERE_TABLE`]) filled on this thread while a second core
+/// builds the others ([`side::TABLES`]) in a file of their own, copied in at the end, all in
+/// the one transaction; the side file is detached and removed whatever happened.
 /// Where the side cannot be built (no temporary directory to write to, a full disk), the
 /// tables are filled here after all, more slowly.
 fn fill_beside(conn: &mut Connection, sizes: Sizes) -> rusqlite::Result<()> {
@@ -396,36 +396,40 @@ fn fill_beside(conn: &mut Connection, sizes: Sizes) -> rusqlite::Result<()> {
 }
 
 /// The one transaction: every table's rows, parents before children. With a `side` (a bulk
-/// load), the other tables' secondary indexes are dropped and made again once their rows are
-/// in, and then the side's table is copied in from where it was built.
+/// load), only [`HERE_TABLE`]'s rows are inserted here (its indexes dropped and made again once
+/// they are in), and then the side's tables are copied in from where they were built.
 fn fill(conn: &mut Connection, sizes: Sizes, side: Option<&mut Side>) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     ensure_empty(&tx)?;
     let others = side.as_ref().map(|side| Arc::clone(&side.rows));
     let mut progress = Progress::new(sizes, others);
-    let indexes = match side {
-        Some(_) => drop_indexes(&tx, side::TABLE)?,
-        None => Vec::new(),
-    };
-    insert_teachers(&tx, sizes, &mut progress)?;
-    insert_students(&tx, sizes, &mut progress)?;
-    if side.is_none() {
+    let Some(side) = side else {
+        insert_teachers(&tx, sizes, &mut progress)?;
+        insert_students(&tx, sizes, &mut progress)?;
         insert_classes(&tx, sizes, &mut progress)?;
-    }
-    insert_clubs(&tx, sizes, &mut progress)?;
-    insert_memberships(&tx, sizes, &mut progress)?;
+        insert_clubs(&tx, sizes, &mut progress)?;
+        insert_memberships(&tx, sizes, &mut progress)?;
+        let done = tx.commit();
+        progress.finish();
+        return done;
+    };
+    // The classes here, their indexes made once they are all in, while the side builds the
+    // other tables; then those are copied in.
+    let indexes = drop_indexes(&tx, HERE_TABLE)?;
+    insert_classes(&tx, sizes, &mut progress)?;
     progress.indexing();
     for sql in &indexes {
         tx.execute_batch(sql)?;
     }
-    // Last, so this thread's own indexes are made while the side's table is still being built.
-    if let Some(side) = side {
-        side.copy_into(&tx, &mut progress)?;
-    }
+    side.copy_into(&tx, &mut progress)?;
     let done = tx.commit();
     progress.finish();
     done
 }
+
+/// The table a bulk load fills on the session's thread (the largest, about three rows a
+/// student); the others are built aside ([`side::TABLES`]).
+const HERE_TABLE: &str = "classes";
 
 /// Fails unless every School table is empty: rows are inserted without their ids, which SQLite
 /// then numbers 1..N in order, as the School's contract wants, only in empty tables.
@@ -448,13 +452,13 @@ fn ensure_empty(tx: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Drops the explicitly created indexes of the School's tables but `keep`'s and returns the
-/// SQL that made them, in creation order, to run again once the rows are in. The indexes SQLite
-/// makes for a UNIQUE or composite PRIMARY KEY (those with no SQL) cannot be dropped and stay.
-fn drop_indexes(tx: &Transaction<'_>, keep: &str) -> rusqlite::Result<Vec<String>> {
+/// Drops the explicitly created indexes of `table` and returns the SQL that made them, in
+/// creation order, to run again once the rows are in. The indexes SQLite makes for a UNIQUE or
+/// composite PRIMARY KEY (those with no SQL) cannot be dropped and stay.
+fn drop_indexes(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<Vec<String>> {
     let mut found: Vec<(String, String)> = Vec::new();
     {
-        let query = render(&Statement::Select(made_indexes(keep)));
+        let query = render(&Statement::Select(made_indexes(table)));
         let mut stmt = tx.prepare(&query.text)?;
         let rows = stmt.query_map(params_from_iter(query.params.iter()), |row| {
             Ok((row.get(0)?, row.get(1)?))
@@ -474,9 +478,9 @@ fn drop_indexes(tx: &Transaction<'_>, keep: &str) -> rusqlite::Result<Vec<String
 /// The School's tables, in creation order.
 const SCHOOL_TABLES: [&str; 5] = ["teachers", "students", "classes", "clubs", "memberships"];
 
-/// The query for the indexes made with SQL (not those SQLite makes for a key) on the
-/// School's tables but `keep`, in creation order: their names and SQL.
-fn made_indexes(keep: &str) -> Select {
+/// The query for the indexes of `table` made with SQL (not those SQLite makes for a key), in
+/// creation order: their names and SQL.
+fn made_indexes(table: &str) -> Select {
     let master = |column: &str| Expr::Column(ColumnRef::new("sqlite_master", column));
     let text = |t: &str| Expr::value(Value::Text(t.to_string()));
     let mut query = Select::columns("sqlite_master", &["name", "sql"]);
@@ -487,14 +491,10 @@ fn made_indexes(keep: &str) -> Select {
             Box::new(text("index")),
         ),
         Expr::IsNull(Box::new(master("sql")), true),
-        Expr::InList(
+        Expr::Compare(
             Box::new(master("tbl_name")),
-            SCHOOL_TABLES
-                .iter()
-                .filter(|t| **t != keep)
-                .map(|t| text(t))
-                .collect(),
-            false,
+            CompareOp::Eq,
+            Box::new(text(table)),
         ),
     ]);
     query.order_by = vec![Order {
@@ -1000,7 +1000,7 @@ mod tests {
     }
 
     #[test]
-    fn the_side_table_is_copied_whole_and_its_file_removed() -> rusqlite::Result<()> {
+    fn the_side_tables_are_copied_whole_and_their_file_removed() -> rusqlite::Result<()> {
         let conn = school()?;
         conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         let sizes = Sizes::new(50);
@@ -1011,9 +1011,14 @@ mod tests {
         side.copy_into(&conn, &mut Progress::new(sizes, None))?;
         let plain = seeded(50, false)?;
         let (copied, seeded_plain) = (dump(&conn)?, dump(&plain)?);
-        assert_eq!(copied[2], seeded_plain[2], "the classes, ids and all");
-        assert!(!copied[2].is_empty());
-        assert!(copied[1].is_empty(), "only the side's table");
+        for (i, table) in TABLES.iter().enumerate() {
+            if side::TABLES.contains(table) {
+                assert_eq!(copied[i], seeded_plain[i], "{table}, ids and all");
+                assert!(!copied[i].is_empty(), "{table}");
+            } else {
+                assert!(copied[i].is_empty(), "{table} is not the side's");
+            }
+        }
         side.detach(&conn)?;
         drop(side);
         assert!(!file.exists(), "{} removed", file.display());

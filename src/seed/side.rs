@@ -1,11 +1,14 @@
-//! A bulk load's largest table built on a second core: while the session's thread fills the
-//! other tables, a thread of its own fills `classes` (about three rows a student, over half of
-//! the rows) and sorts its indexes in a database file of its own. The rows are then copied
-//! into the School inside its one transaction with `INSERT INTO classes SELECT * FROM
-//! seed_side.classes`, which SQLite carries out record by record, index entries included,
-//! without reading any value (the same table and indexes, into an empty table).
+//! A bulk load on two cores: while the session's thread fills the largest table, `classes`
+//! (about three rows a student), a thread of its own fills the School's other tables and makes
+//! their indexes in a database file of its own. Their rows are then copied into the School
+//! inside its one transaction with `INSERT INTO students SELECT * FROM seed_side.students` and
+//! so on, which SQLite carries out record by record, index entries included, without reading
+//! any value (the same table and indexes, into an empty table).
 
-use super::{insert_classes, Progress, Sizes, BULK_CACHE_KIB};
+use super::{
+    insert_clubs, insert_memberships, insert_students, insert_teachers, Progress, Sizes,
+    BULK_CACHE_KIB,
+};
 use crate::render::{pragma, render};
 use crate::sql::{ColumnRef, CompareOp, Expr, Order, PragmaValue, Select, Statement, Value};
 use rusqlite::{params_from_iter, Connection};
@@ -15,13 +18,13 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The table built aside.
-pub(super) const TABLE: &str = "classes";
+/// The tables built aside, parents before children.
+pub(super) const TABLES: [&str; 4] = ["teachers", "students", "clubs", "memberships"];
 /// The name its database is attached under.
 const SCHEMA: &str = "seed_side";
 
-/// The table being built on its own thread, in its own file (removed when this is dropped,
-/// after the thread has stopped).
+/// The tables being built on their own thread, in their own file (removed when this is
+/// dropped, after the thread has stopped).
 pub(super) struct Side {
     file: PathBuf,
     done: Option<Receiver<rusqlite::Result<()>>>,
@@ -32,8 +35,8 @@ pub(super) struct Side {
 }
 
 impl Side {
-    /// Attaches a new file to `conn` and starts filling the table in it on a thread of its own.
-    /// Call outside a transaction (SQLite attaches only there).
+    /// Attaches a new file to `conn` and starts filling the tables in it on a thread of their
+    /// own. Call outside a transaction (SQLite attaches only there).
     pub(super) fn start(conn: &Connection, sizes: Sizes) -> rusqlite::Result<Side> {
         let ddl = table_sql(conn)?;
         let file = side_file();
@@ -56,8 +59,8 @@ impl Side {
         })
     }
 
-    /// Waits for the table to be built, drawing `progress` now and then, and copies its rows
-    /// into the main database's table (empty, with the same indexes) in the transaction
+    /// Waits for the tables to be built, drawing `progress` now and then, and copies their rows
+    /// into the main database's tables (empty, with the same indexes) in the transaction
     /// `conn` is in.
     pub(super) fn copy_into(
         &mut self,
@@ -65,11 +68,13 @@ impl Side {
         progress: &mut Progress,
     ) -> rusqlite::Result<()> {
         self.wait(progress)?;
-        let copy = render(&Statement::CopyRows {
-            table: TABLE.to_string(),
-            from: SCHEMA.to_string(),
-        });
-        conn.execute(&copy.text, params_from_iter(copy.params.iter()))?;
+        for table in TABLES {
+            let copy = render(&Statement::CopyRows {
+                table: table.to_string(),
+                from: SCHEMA.to_string(),
+            });
+            conn.execute(&copy.text, params_from_iter(copy.params.iter()))?;
+        }
         Ok(())
     }
 
@@ -87,7 +92,9 @@ impl Side {
                 Err(RecvTimeoutError::Timeout) => progress.redraw(),
                 Err(RecvTimeoutError::Disconnected) => {
                     self.failed = true;
-                    return Err(failure(format!("the thread building {TABLE} stopped")));
+                    return Err(failure(
+                        "the thread building the School's tables stopped".to_string(),
+                    ));
                 }
             }
         }
@@ -99,7 +106,7 @@ impl Side {
         &self.file
     }
 
-    /// Whether the table could not be built (so the load may be done without it).
+    /// Whether the tables could not be built (so the load may be done without them).
     pub(super) fn failed(&self) -> bool {
         self.failed
     }
@@ -124,30 +131,33 @@ impl Drop for Side {
 fn side_file() -> PathBuf {
     static SEQUENCE: AtomicU64 = AtomicU64::new(0);
     let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!(
-        "ormscope-seed-{}-{n}-{TABLE}.db",
-        std::process::id()
-    ))
+    std::env::temp_dir().join(format!("ormscope-seed-{}-{n}.db", std::process::id()))
 }
 
-/// The SQL SQLite stored for the table and then for each of its indexes made with SQL, so
-/// the side database's table is the very same shape (which the copy needs).
-fn table_sql(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let query = render(&Statement::Select(made_sql()));
-    let mut stmt = conn.prepare(&query.text)?;
-    let rows = stmt.query_map(params_from_iter(query.params.iter()), |row| row.get(0))?;
-    rows.collect()
+/// The SQL SQLite stored for each table built aside and then for each of its indexes made with
+/// SQL, so the side database's tables are the very same shape (which the copy needs): one
+/// list per table, the table's own SQL first.
+fn table_sql(conn: &Connection) -> rusqlite::Result<Vec<Vec<String>>> {
+    TABLES
+        .iter()
+        .map(|table| {
+            let query = render(&Statement::Select(made_sql(table)));
+            let mut stmt = conn.prepare(&query.text)?;
+            let rows = stmt.query_map(params_from_iter(query.params.iter()), |row| row.get(0))?;
+            rows.collect()
+        })
+        .collect()
 }
 
-/// The query for the table's own SQL, then its indexes', in creation order.
-fn made_sql() -> Select {
+/// The query for a table's own SQL, then its indexes', in creation order.
+fn made_sql(table: &str) -> Select {
     let master = |column: &str| Expr::Column(ColumnRef::new("sqlite_master", column));
     let mut query = Select::columns("sqlite_master", &["sql"]);
     query.filter = Expr::all(vec![
         Expr::Compare(
             Box::new(master("tbl_name")),
             CompareOp::Eq,
-            Box::new(Expr::value(Value::Text(TABLE.to_string()))),
+            Box::new(Expr::value(Value::Text(table.to_string()))),
         ),
         Expr::IsNull(Box::new(master("sql")), true),
     ]);
@@ -164,11 +174,11 @@ fn made_sql() -> Select {
     query
 }
 
-/// Builds the table in the file at `path`: the table, its rows, then its indexes, with no
-/// journal (the file is thrown away if anything fails).
+/// Builds the tables in the file at `path`: each table, then every table's rows, then their
+/// indexes, with no journal (the file is thrown away if anything fails).
 fn build(
     path: &std::path::Path,
-    ddl: &[String],
+    ddl: &[Vec<String>],
     sizes: Sizes,
     rows: Arc<AtomicU64>,
 ) -> rusqlite::Result<()> {
@@ -184,13 +194,19 @@ fn build(
         "cache_size",
         Some(PragmaValue::Number(-BULK_CACHE_KIB)),
     ))?;
-    let (table, indexes) = ddl
-        .split_first()
-        .ok_or_else(|| failure(format!("no table {TABLE} to seed")))?;
     let tx = conn.transaction()?;
-    tx.execute_batch(table)?;
-    insert_classes(&tx, sizes, &mut Progress::counting(rows))?;
-    for index in indexes {
+    for statements in ddl {
+        let table = statements
+            .first()
+            .ok_or_else(|| failure("a table to seed is missing".to_string()))?;
+        tx.execute_batch(table)?;
+    }
+    let mut progress = Progress::counting(rows);
+    insert_teachers(&tx, sizes, &mut progress)?;
+    insert_students(&tx, sizes, &mut progress)?;
+    insert_clubs(&tx, sizes, &mut progress)?;
+    insert_memberships(&tx, sizes, &mut progress)?;
+    for index in ddl.iter().flat_map(|statements| statements.iter().skip(1)) {
         tx.execute_batch(index)?;
     }
     tx.commit()
