@@ -353,6 +353,14 @@ impl Progress {
         self.redraw();
     }
 
+    /// Every row is in; the other thread's tables are being copied in.
+    fn copying(&mut self) {
+        self.what = "copying";
+        self.done = self.total;
+        self.others = None;
+        self.redraw();
+    }
+
     /// Clears the bar.
     fn finish(&mut self) {
         if self.shown {

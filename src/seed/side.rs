@@ -68,6 +68,7 @@ impl Side {
         progress: &mut Progress,
     ) -> rusqlite::Result<()> {
         self.wait(progress)?;
+        progress.copying();
         for table in TABLES {
             let copy = render(&Statement::CopyRows {
                 table: table.to_string(),
