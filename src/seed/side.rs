@@ -128,11 +128,13 @@ impl Drop for Side {
     }
 }
 
-/// A new file name for the side database, in the system's temporary directory.
+/// A new file name for the side database, in the system's temporary directory (as text, so
+/// the name attached and the name opened are the same).
 fn side_file() -> PathBuf {
     static SEQUENCE: AtomicU64 = AtomicU64::new(0);
     let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("ormscope-seed-{}-{n}.db", std::process::id()))
+    let file = std::env::temp_dir().join(format!("ormscope-seed-{}-{n}.db", std::process::id()));
+    PathBuf::from(file.to_string_lossy().into_owned())
 }
 
 /// The SQL SQLite stored for each table built aside and then for each of its indexes made with
