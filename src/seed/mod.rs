@@ -205,8 +205,8 @@ impl Sizes {
 ///
 /// From 10,000 students on, the load is a bulk one, with the same rows: foreign-key
 /// enforcement is switched off for its duration (and back on afterwards, if it was on) and the
-/// School's secondary indexes are dropped and re-created, inside the transaction, from the SQL
-/// SQLite stored for them. Keeping a million-row index up to date row by row, and looking up a
+/// secondary indexes of the tables filled here are dropped and re-created, inside the
+/// transaction, from the SQL SQLite stored for them. Keeping a million-row index up to date row by row, and looking up a
 /// parent for every reference, cost about three times as much as the rows themselves. While
 /// this thread fills the largest table, `classes`, a second one builds the others with their
 /// indexes in a file of its own in the system's temporary directory (removed afterwards), and
@@ -248,7 +248,7 @@ fn load(conn: &mut Connection, sizes: Sizes, bulk: bool) -> rusqlite::Result<()>
     let loaded = if bulk {
         fill_beside(conn, sizes)
     } else {
-        fill(conn, sizes, None)
+        fill(conn, sizes, Fill::Plain)
     };
     let mut restored = Ok(());
     if let Some(size) = cache_was {
@@ -285,6 +285,8 @@ struct Progress {
     others: Option<Arc<AtomicU64>>,
     /// Whether this is that other thread's count, published for the bar's thread.
     publish: bool,
+    /// Set when that other thread's work is no longer wanted.
+    stop: Option<Arc<AtomicBool>>,
     /// What is being done: "rows", then "indexes".
     what: &'static str,
 }
@@ -303,24 +305,27 @@ impl Progress {
             total: sizes.teachers + 5 * sizes.students + sizes.clubs,
             others,
             publish: false,
+            stop: None,
             what: "rows",
         }
     }
 
-    /// The count of the thread building a table aside: never drawn, published in `rows`.
-    fn counting(rows: Arc<AtomicU64>) -> Progress {
+    /// The count of the thread building tables aside: never drawn, published in `rows`; its
+    /// work stops (with an error) once `stop` is set.
+    fn counting(rows: Arc<AtomicU64>, stop: Arc<AtomicBool>) -> Progress {
         Progress {
             shown: false,
             done: 0,
             total: 0,
             others: Some(rows),
             publish: true,
+            stop: Some(stop),
             what: "rows",
         }
     }
 
-    /// One row inserted.
-    fn step(&mut self) {
+    /// One row inserted; an error once the work is no longer wanted.
+    fn step(&mut self) -> rusqlite::Result<()> {
         self.done += 1;
         if self.done.is_multiple_of(Self::EVERY) {
             if self.publish {
@@ -328,8 +333,16 @@ impl Progress {
                     rows.fetch_add(Self::EVERY, Ordering::Relaxed);
                 }
             }
+            if self
+                .stop
+                .as_ref()
+                .is_some_and(|stop| stop.load(Ordering::Relaxed))
+            {
+                return Err(side::failure("the seed stopped".to_string()));
+            }
             self.redraw();
         }
+        Ok(())
     }
 
     /// Draws the bar as it stands (while waiting for the other thread, too).
@@ -386,53 +399,86 @@ impl Progress {
 
 /// A bulk load: the largest table ([`HERE_TABLE`]) filled on this thread while a second core
 /// builds the others ([`side::TABLES`]) in a file of their own, copied in at the end, all in
-/// the one transaction; the side file is detached and removed whatever happened.
-/// Where the side cannot be built (no temporary directory to write to, a full disk), the
-/// tables are filled here after all, more slowly.
+/// the one transaction; the side file is detached and removed whatever happened. Where the side
+/// cannot be built (no temporary directory to write to, a full disk), the tables are all filled
+/// here after all, more slowly.
 fn fill_beside(conn: &mut Connection, sizes: Sizes) -> rusqlite::Result<()> {
     ensure_empty(conn)?;
     let Ok(mut side) = Side::start(conn, sizes) else {
-        return fill(conn, sizes, None);
+        return fill(conn, sizes, Fill::Bulk);
     };
-    let filled = fill(conn, sizes, Some(&mut side));
-    let detached = side.detach(conn);
+    let filled = fill(conn, sizes, Fill::Beside(&mut side));
+    // Committed or rolled back by now: a side database left attached changes nothing, and its
+    // file is removed with `side` either way.
+    let _ = side.detach(conn);
     if filled.is_err() && side.failed() {
         drop(side);
-        return fill(conn, sizes, None);
+        return fill(conn, sizes, Fill::Bulk);
     }
-    filled.and(detached)
+    filled
 }
 
-/// The one transaction: every table's rows, parents before children. With a `side` (a bulk
-/// load), only [`HERE_TABLE`]'s rows are inserted here (its indexes dropped and made again once
-/// they are in), and then the side's tables are copied in from where they were built.
-fn fill(conn: &mut Connection, sizes: Sizes, side: Option<&mut Side>) -> rusqlite::Result<()> {
+/// How [`fill`] fills the tables.
+enum Fill<'s> {
+    /// Row by row, every index kept up to date (a small School).
+    Plain,
+    /// The secondary indexes dropped first and made again once the rows are in.
+    Bulk,
+    /// As `Bulk` for [`HERE_TABLE`], filled here, while the side builds the other tables.
+    Beside(&'s mut Side),
+}
+
+/// The one transaction: every table's rows, parents before children; with [`Fill::Beside`],
+/// only [`HERE_TABLE`]'s rows here, and then the side's tables copied in from where they were
+/// built.
+fn fill(conn: &mut Connection, sizes: Sizes, how: Fill<'_>) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     ensure_empty(&tx)?;
-    let others = side.as_ref().map(|side| Arc::clone(&side.rows));
-    let mut progress = Progress::new(sizes, others);
-    let Some(side) = side else {
-        insert_teachers(&tx, sizes, &mut progress)?;
-        insert_students(&tx, sizes, &mut progress)?;
-        insert_classes(&tx, sizes, &mut progress)?;
-        insert_clubs(&tx, sizes, &mut progress)?;
-        insert_memberships(&tx, sizes, &mut progress)?;
-        let done = tx.commit();
-        progress.finish();
-        return done;
+    let others = match &how {
+        Fill::Beside(side) => Some(Arc::clone(&side.rows)),
+        _ => None,
     };
-    // The classes here, their indexes made once they are all in, while the side builds the
-    // other tables; then those are copied in.
-    let indexes = drop_indexes(&tx, HERE_TABLE)?;
-    insert_classes(&tx, sizes, &mut progress)?;
-    progress.indexing();
-    for sql in &indexes {
-        tx.execute_batch(sql)?;
+    let mut progress = Progress::new(sizes, others);
+    let filled_here: &[&str] = match how {
+        Fill::Plain => &[],
+        Fill::Bulk => &SCHOOL_TABLES,
+        Fill::Beside(_) => &[HERE_TABLE],
+    };
+    let mut indexes = Vec::new();
+    for table in filled_here {
+        indexes.extend(drop_indexes(&tx, table)?);
     }
-    side.copy_into(&tx, &mut progress)?;
+    match how {
+        Fill::Beside(side) => {
+            insert_classes(&tx, sizes, &mut progress)?;
+            remake_indexes(&tx, &indexes, &mut progress)?;
+            side.copy_into(&tx, &mut progress)?;
+        }
+        Fill::Plain | Fill::Bulk => {
+            insert_teachers(&tx, sizes, &mut progress)?;
+            insert_students(&tx, sizes, &mut progress)?;
+            insert_classes(&tx, sizes, &mut progress)?;
+            insert_clubs(&tx, sizes, &mut progress)?;
+            insert_memberships(&tx, sizes, &mut progress)?;
+            remake_indexes(&tx, &indexes, &mut progress)?;
+        }
+    }
     let done = tx.commit();
     progress.finish();
     done
+}
+
+/// Makes again the indexes [`drop_indexes`] dropped, from their SQL.
+fn remake_indexes(
+    tx: &Transaction<'_>,
+    indexes: &[String],
+    progress: &mut Progress,
+) -> rusqlite::Result<()> {
+    if indexes.is_empty() {
+        return Ok(());
+    }
+    progress.indexing();
+    indexes.iter().try_for_each(|sql| tx.execute_batch(sql))
 }
 
 /// The table a bulk load fills on the session's thread (the largest, about three rows a
@@ -547,7 +593,7 @@ fn insert_teachers(
         name.push_str(last);
         let department = DEPARTMENTS[pick(n, DEPARTMENTS.len())];
         stmt.execute(params![name, department])?;
-        progress.step();
+        progress.step()?;
     }
     Ok(())
 }
@@ -592,7 +638,7 @@ fn insert_students(
         let advisor = (!id.is_multiple_of(7)).then(|| 1 + mix(id, salt::ADVISOR) % sizes.teachers);
         let advisor = advisor.map(int).transpose()?;
         stmt.execute(params![name, email, int(year)?, advisor])?;
-        progress.step();
+        progress.step()?;
     }
     Ok(())
 }
@@ -642,7 +688,7 @@ fn insert_classes(
                 course.credits,
                 grade
             ])?;
-            progress.step();
+            progress.step()?;
         }
     }
     Ok(())
@@ -665,7 +711,7 @@ fn insert_clubs(
             write!(name, " {}", round + 1).map_err(fmt_error)?;
         }
         stmt.execute(params![name])?;
-        progress.step();
+        progress.step()?;
     }
     Ok(())
 }
@@ -686,7 +732,7 @@ fn insert_memberships(
         let first = h % sizes.clubs + 1;
         if count == 1 {
             stmt.execute(params![int(student)?, int(first)?])?;
-            progress.step();
+            progress.step()?;
             continue;
         }
         // A different club: an offset of 1..K-1 from the first (there are at least 5 clubs).
@@ -694,7 +740,7 @@ fn insert_memberships(
         let second = (first - 1 + offset) % sizes.clubs + 1;
         for club in [first.min(second), first.max(second)] {
             stmt.execute(params![int(student)?, int(club)?])?;
-            progress.step();
+            progress.step()?;
         }
     }
     Ok(())
@@ -1004,6 +1050,30 @@ mod tests {
             !attached.contains(&"seed_side".to_string()),
             "the side database detached: {attached:?}"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn the_one_thread_bulk_load_gives_the_same_database() -> rusqlite::Result<()> {
+        let plain = seeded(2000, false)?;
+        let mut bulk = school()?;
+        fill(&mut bulk, Sizes::new(2000), Fill::Bulk)?;
+        assert_eq!(dump(&plain)?, dump(&bulk)?);
+        let indexes = "SELECT name || ': ' || sql FROM sqlite_master \
+                       WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
+        assert_eq!(strings(&plain, indexes)?, strings(&bulk, indexes)?);
+        assert_eq!(strings(&bulk, "PRAGMA integrity_check")?, ["ok"]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_side_no_longer_wanted_stops_and_its_file_goes() -> rusqlite::Result<()> {
+        let conn = school()?;
+        let side = Side::start(&conn, Sizes::new(300_000))?;
+        let file = side.file().to_path_buf();
+        assert!(file.exists());
+        drop(side);
+        assert!(!file.exists(), "{} removed", file.display());
         Ok(())
     }
 

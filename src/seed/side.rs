@@ -12,8 +12,7 @@ use super::{
 use crate::render::{pragma, render};
 use crate::sql::{ColumnRef, CompareOp, Expr, Order, PragmaValue, Select, Statement, Value};
 use rusqlite::{params_from_iter, Connection};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,12 +25,15 @@ const SCHEMA: &str = "seed_side";
 /// The tables being built on their own thread, in their own file (removed when this is
 /// dropped, after the thread has stopped).
 pub(super) struct Side {
-    file: PathBuf,
+    /// The file, kept for its removal when this is dropped.
+    _file: tempfile::NamedTempFile,
     done: Option<Receiver<rusqlite::Result<()>>>,
-    /// Whether building it failed.
+    /// Whether building them failed.
     failed: bool,
     /// Rows the thread has inserted so far, for the progress bar.
     pub(super) rows: Arc<AtomicU64>,
+    /// Tells the thread its work is no longer wanted (the load failed here first).
+    stop: Arc<AtomicBool>,
 }
 
 impl Side {
@@ -39,24 +41,43 @@ impl Side {
     /// own. Call outside a transaction (SQLite attaches only there).
     pub(super) fn start(conn: &Connection, sizes: Sizes) -> rusqlite::Result<Side> {
         let ddl = table_sql(conn)?;
-        let file = side_file();
+        // Made new, readable by its owner only, in the system's temporary directory.
+        let file = tempfile::Builder::new()
+            .prefix("ormscope-seed-")
+            .suffix(".db")
+            .tempfile()
+            .map_err(|e| failure(format!("no temporary file for the seed: {e}")))?;
+        let name = file
+            .path()
+            .to_str()
+            .ok_or_else(|| failure("the temporary directory's name is not UTF-8".to_string()))?
+            .to_string();
         let attach = render(&Statement::Attach {
-            file: Value::Text(file.to_string_lossy().into_owned()),
+            file: Value::Text(name),
             schema: SCHEMA.to_string(),
         });
         conn.execute(&attach.text, params_from_iter(attach.params.iter()))?;
         let (sender, done) = channel();
         let rows = Arc::new(AtomicU64::new(0));
-        let (path, counter) = (file.clone(), Arc::clone(&rows));
-        std::thread::spawn(move || {
-            let _ = sender.send(build(&path, &ddl, sizes, counter));
+        let stop = Arc::new(AtomicBool::new(false));
+        let path = file.path().to_path_buf();
+        let (counter, stopped) = (Arc::clone(&rows), Arc::clone(&stop));
+        let spawned = std::thread::Builder::new().spawn(move || {
+            let _ = sender.send(build(&path, &ddl, sizes, counter, stopped));
         });
-        Ok(Side {
-            file,
+        let mut side = Side {
+            _file: file,
             done: Some(done),
             failed: false,
             rows,
-        })
+            stop,
+        };
+        if let Err(e) = spawned {
+            side.done = None;
+            let _ = side.detach(conn);
+            return Err(failure(format!("no thread for the seed: {e}")));
+        }
+        Ok(side)
     }
 
     /// Waits for the tables to be built, drawing `progress` now and then, and copies their rows
@@ -104,7 +125,7 @@ impl Side {
     /// The side database's file.
     #[cfg(test)]
     pub(super) fn file(&self) -> &std::path::Path {
-        &self.file
+        self._file.path()
     }
 
     /// Whether the tables could not be built (so the load may be done without them).
@@ -121,20 +142,12 @@ impl Side {
 impl Drop for Side {
     fn drop(&mut self) {
         if let Some(done) = self.done.take() {
-            // The thread may still be writing the file: let it finish first.
+            // The thread may still be writing the file: ask it to stop, and let it finish
+            // before the file is removed (with `self._file`).
+            self.stop.store(true, Ordering::Relaxed);
             let _ = done.recv();
         }
-        let _ = std::fs::remove_file(&self.file);
     }
-}
-
-/// A new file name for the side database, in the system's temporary directory (as text, so
-/// the name attached and the name opened are the same).
-fn side_file() -> PathBuf {
-    static SEQUENCE: AtomicU64 = AtomicU64::new(0);
-    let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
-    let file = std::env::temp_dir().join(format!("ormscope-seed-{}-{n}.db", std::process::id()));
-    PathBuf::from(file.to_string_lossy().into_owned())
 }
 
 /// The SQL SQLite stored for each table built aside and then for each of its indexes made with
@@ -184,6 +197,7 @@ fn build(
     ddl: &[Vec<String>],
     sizes: Sizes,
     rows: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
 ) -> rusqlite::Result<()> {
     let mut conn = Connection::open(path)?;
     conn.query_row(
@@ -204,7 +218,7 @@ fn build(
             .ok_or_else(|| failure("a table to seed is missing".to_string()))?;
         tx.execute_batch(table)?;
     }
-    let mut progress = Progress::counting(rows);
+    let mut progress = Progress::counting(rows, stop);
     insert_teachers(&tx, sizes, &mut progress)?;
     insert_students(&tx, sizes, &mut progress)?;
     insert_clubs(&tx, sizes, &mut progress)?;
@@ -216,7 +230,7 @@ fn build(
 }
 
 /// An error of the side build, in SQLite's terms.
-fn failure(message: String) -> rusqlite::Error {
+pub(super) fn failure(message: String) -> rusqlite::Error {
     rusqlite::Error::SqliteFailure(
         rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR),
         Some(message),
