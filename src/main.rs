@@ -356,7 +356,7 @@ fn run(cli: Cli) -> u8 {
     // after each one on a terminal): a program driving it through a pipe gets every answer
     // before it sends the next statement, and a script read from a file costs no write per line.
     let terminal = std::io::stdout().is_terminal();
-    // Not locked: with --json, answers are written by the stream's own thread.
+    // Not locked: with --json, many answers are written by the stream's own thread.
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     for_each_statement(source, |read, waiting| {
         if let Some(stream) = &stream {

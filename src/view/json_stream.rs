@@ -17,9 +17,9 @@ use std::thread::JoinHandle;
 /// [`JsonStream::expect`] before each statement, [`JsonStream::answer`] after it and
 /// [`JsonStream::close`] at the end.
 ///
-/// Answers are turned into JSON and written on a thread of their own, in order, while the
-/// session runs the next statement; a statement's streamed rows are written as SQLite gives
-/// them, in chunks.
+/// Answers are turned into JSON and written in order, on the session's thread while they are
+/// few and on a thread of their own once many wait ([`Writing`]), while the session runs the
+/// next statement; a statement's streamed rows are written as SQLite gives them, in chunks.
 #[derive(Clone)]
 pub struct JsonStream {
     shared: Rc<RefCell<Streaming>>,
@@ -30,6 +30,8 @@ struct Streaming {
     jobs: Vec<Job>,
     /// Rows read since the last job, for the writer to write.
     rows: Vec<Vec<Value>>,
+    /// About how many bytes those rows hold.
+    rows_bytes: usize,
     /// Where the jobs are carried out.
     writing: Writing,
     /// The statement expected next, until its rows begin.
@@ -50,7 +52,7 @@ enum Writing {
     /// On the session's thread, as they are handed over.
     Here(Output),
     /// On the writer's thread: the channel to it, and the thread, which ends with the first
-    /// failure to write.
+    /// failure to write (the output's, as [`Output::finish`] gives it).
     Thread {
         jobs: SyncSender<Vec<Job>>,
         thread: JoinHandle<std::io::Result<()>>,
@@ -65,15 +67,10 @@ impl Writing {
         let (jobs, batches) = sync_channel::<Vec<Job>>(HAND_OVERS_WAITING);
         let thread = std::thread::spawn(move || {
             let mut out = output;
-            let mut first_failure = Ok(());
-            for batch in batches {
-                for job in batch {
-                    if let Err(e) = out.job(job) {
-                        first_failure = first_failure.and(Err(e));
-                    }
-                }
+            for job in batches.into_iter().flatten() {
+                out.run(job);
             }
-            first_failure.and(out.out.flush())
+            out.finish()
         });
         Writing::Thread { jobs, thread }
     }
@@ -104,8 +101,10 @@ enum Job {
 const JOBS_AT_ONCE: usize = 256;
 /// Answers that start the writer's thread (written here until then).
 const JOBS_BEFORE_THREAD: usize = 32;
-/// Streamed rows gathered before they are handed over (the writer turns them into JSON).
+/// Streamed rows gathered before they are handed over (the writer turns them into JSON)...
 const ROWS_AT_ONCE: usize = 512;
+/// ...or fewer, once they hold about this many bytes (wide rows of long texts).
+const ROW_BYTES_AT_ONCE: usize = 1 << 16;
 /// Hand-overs that may wait for the writer (bounds the memory of a fast producer).
 const HAND_OVERS_WAITING: usize = 4;
 
@@ -117,7 +116,8 @@ impl JsonStream {
         let streaming = Streaming {
             jobs: Vec::with_capacity(JOBS_AT_ONCE),
             rows: Vec::new(),
-            writing: Writing::Here(Output { out, rows: 0 }),
+            rows_bytes: 0,
+            writing: Writing::Here(Output::new(out)),
             input: None,
             begun: false,
             written: 0,
@@ -169,7 +169,7 @@ impl JsonStream {
         s.take_rows();
         let handed = s.hand_over(false);
         let written = match std::mem::replace(&mut s.writing, Writing::Closed) {
-            Writing::Here(mut output) => output.out.flush(),
+            Writing::Here(output) => output.finish(),
             Writing::Thread { jobs, thread } => {
                 drop(jobs);
                 thread
@@ -186,15 +186,16 @@ impl Streaming {
     /// Ends the current run of rows as a job of its own.
     fn take_rows(&mut self) {
         if !self.rows.is_empty() {
-            let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(ROWS_AT_ONCE));
+            let rows = std::mem::take(&mut self.rows);
+            self.rows_bytes = 0;
             self.jobs.push(Job::Rows(rows));
         }
     }
 
-    /// Hands the rows gathered so far to the writer once they are many, so a long result
-    /// takes flat memory.
+    /// Hands the rows gathered so far to the writer once they are many or large, so a long
+    /// result takes flat memory.
     fn hand_over_if_large(&mut self) {
-        if self.rows.len() >= ROWS_AT_ONCE {
+        if self.rows.len() >= ROWS_AT_ONCE || self.rows_bytes >= ROW_BYTES_AT_ONCE {
             self.take_rows();
             let _ = self.hand_over(true);
         }
@@ -221,9 +222,12 @@ impl Streaming {
                 other => other,
             };
         }
-        let jobs = std::mem::replace(&mut self.jobs, Vec::with_capacity(JOBS_AT_ONCE));
+        let jobs = std::mem::take(&mut self.jobs);
         match &mut self.writing {
-            Writing::Here(output) => jobs.into_iter().try_for_each(|job| output.job(job)),
+            Writing::Here(output) => {
+                jobs.into_iter().for_each(|job| output.run(job));
+                Ok(())
+            }
             Writing::Thread { jobs: writer, .. } => writer
                 .send(jobs)
                 .map_err(|_| std::io::Error::other("the JSON writer stopped")),
@@ -232,13 +236,38 @@ impl Streaming {
     }
 }
 
-/// The writing side: the output, and how many rows of the current answer it wrote.
+/// The writing side: the output, how many rows of the current answer it wrote, and its first
+/// failure to write (the jobs after it are still tried, on either thread).
 struct Output {
     out: Box<dyn Write + Send>,
     rows: u64,
+    first_failure: std::io::Result<()>,
 }
 
 impl Output {
+    fn new(out: Box<dyn Write + Send>) -> Output {
+        Output {
+            out,
+            rows: 0,
+            first_failure: Ok(()),
+        }
+    }
+
+    /// Carries out one job, keeping its failure if it is the first.
+    fn run(&mut self, job: Job) {
+        if let Err(e) = self.job(job) {
+            if self.first_failure.is_ok() {
+                self.first_failure = Err(e);
+            }
+        }
+    }
+
+    /// Flushes the output: the first failure to write, if any.
+    fn finish(mut self) -> std::io::Result<()> {
+        let flushed = self.out.flush();
+        self.first_failure.and(flushed)
+    }
+
     /// Carries out one job.
     fn job(&mut self, job: Job) -> std::io::Result<()> {
         match job {
@@ -314,6 +343,19 @@ fn head(input: &str, table: Option<&str>, columns: &[String]) -> Vec<u8> {
     text
 }
 
+/// About how many bytes a row holds: its texts and bytes, and a word for every value.
+fn row_bytes(row: &[Value]) -> usize {
+    row.iter()
+        .map(|value| {
+            8 + match value {
+                Value::Text(text) => text.len(),
+                Value::Blob(bytes) => bytes.len(),
+                _ => 0,
+            }
+        })
+        .sum()
+}
+
 impl RowSink for JsonStream {
     fn begin(&mut self, table: Option<&str>, columns: &[String]) {
         let mut s = self.shared.borrow_mut();
@@ -335,6 +377,7 @@ impl RowSink for JsonStream {
         }
         s.written += 1;
         let kept = (s.written <= s.keep).then(|| row.clone());
+        s.rows_bytes += row_bytes(&row);
         s.rows.push(row);
         s.hand_over_if_large();
         kept
@@ -416,6 +459,52 @@ mod tests {
     fn answers_are_written_whole_and_in_order_by_the_writer() {
         let out = Shared::default();
         written_whole_and_in_order(JsonStream::new(Box::new(out.clone()), 0), &out);
+    }
+
+    #[test]
+    fn wide_rows_are_handed_over_before_they_are_many() {
+        let out = Shared::default();
+        let mut stream = JsonStream::new(Box::new(out.clone()), 0);
+        stream.expect("notes");
+        stream.begin(Some("notes"), &["text".to_string()]);
+        for _ in 0..20 {
+            assert_eq!(stream.row(vec![Value::Text("x".repeat(10_000))]), None);
+        }
+        assert!(
+            stream.shared.borrow().rows.len() < 10,
+            "about 64 KiB of rows wait at most"
+        );
+        stream.answer(response("notes"), true).expect("written");
+        stream.close().expect("everything is written");
+        let text = String::from_utf8(out.0.lock().expect("not poisoned").clone()).expect("UTF-8");
+        let line: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON object");
+        assert_eq!(line["result"]["rows"].as_array().map(Vec::len), Some(20));
+    }
+
+    /// Output that takes nothing.
+    struct Broken;
+
+    impl Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failure_to_write_is_reported_at_close_on_either_thread() {
+        for answers in [2, 100] {
+            let stream = JsonStream::new(Box::new(Broken), 0);
+            for n in 0..answers {
+                let input = format!("students[{n}]");
+                stream.expect(&input);
+                let _ = stream.answer(response(&input), false);
+            }
+            let closed = stream.close();
+            assert!(closed.is_err(), "{answers} answers: {closed:?}");
+        }
     }
 
     #[test]
