@@ -483,7 +483,8 @@ pub enum Statement {
     Detach(String),
     /// `INSERT INTO table SELECT * FROM schema.table`: every row of a table of the same shape in
     /// an attached database (SQLite copies them, and their index entries, without reading
-    /// each value when the table is empty and its indexes match).
+    /// each value when the table is empty, its indexes match and foreign keys are not being
+    /// enforced).
     CopyRows {
         /// The table, in the main database and in the other.
         table: String,
