@@ -398,7 +398,7 @@ impl Progress {
 }
 
 /// A bulk load: the largest table ([`HERE_TABLE`]) filled on this thread while a second core
-/// builds the others ([`side::TABLES`]) in a file of their own, copied in at the end, all in
+/// builds the others ([`side::tables`]) in a file of their own, copied in at the end, all in
 /// the one transaction; the side file is detached and removed whatever happened. Where the side
 /// cannot be built (no temporary directory to write to, a full disk), the tables are all filled
 /// here after all, more slowly.
@@ -450,22 +450,39 @@ fn fill(conn: &mut Connection, sizes: Sizes, how: Fill<'_>) -> rusqlite::Result<
     }
     match how {
         Fill::Beside(side) => {
-            insert_classes(&tx, sizes, &mut progress)?;
+            insert_rows(&tx, [HERE_TABLE], sizes, &mut progress)?;
             remake_indexes(&tx, &indexes, &mut progress)?;
             side.copy_into(&tx, &mut progress)?;
         }
         Fill::Plain | Fill::Bulk => {
-            insert_teachers(&tx, sizes, &mut progress)?;
-            insert_students(&tx, sizes, &mut progress)?;
-            insert_classes(&tx, sizes, &mut progress)?;
-            insert_clubs(&tx, sizes, &mut progress)?;
-            insert_memberships(&tx, sizes, &mut progress)?;
+            insert_rows(&tx, SCHOOL_TABLES, sizes, &mut progress)?;
             remake_indexes(&tx, &indexes, &mut progress)?;
         }
     }
     let done = tx.commit();
     progress.finish();
     done
+}
+
+/// Inserts the rows of `tables`, in the order given (parents before children).
+fn insert_rows<'t>(
+    tx: &Transaction<'_>,
+    tables: impl IntoIterator<Item = &'t str>,
+    sizes: Sizes,
+    progress: &mut Progress,
+) -> rusqlite::Result<()> {
+    for table in tables {
+        let insert = match table {
+            "teachers" => insert_teachers,
+            "students" => insert_students,
+            "classes" => insert_classes,
+            "clubs" => insert_clubs,
+            "memberships" => insert_memberships,
+            _ => return Err(side::failure(format!("no rows to seed for {table}"))),
+        };
+        insert(tx, sizes, progress)?;
+    }
+    Ok(())
 }
 
 /// Makes again the indexes [`drop_indexes`] dropped, from their SQL.
@@ -482,7 +499,7 @@ fn remake_indexes(
 }
 
 /// The table a bulk load fills on the session's thread (the largest, about three rows a
-/// student); the others are built aside ([`side::TABLES`]).
+/// student); the others are built aside ([`side::tables`]).
 const HERE_TABLE: &str = "classes";
 
 /// Fails unless every School table is empty: rows are inserted without their ids, which SQLite
@@ -510,51 +527,65 @@ fn ensure_empty(tx: &Connection) -> rusqlite::Result<()> {
 /// creation order, to run again once the rows are in. The indexes SQLite makes for a UNIQUE or
 /// composite PRIMARY KEY (those with no SQL) cannot be dropped and stay.
 fn drop_indexes(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<Vec<String>> {
-    let mut found: Vec<(String, String)> = Vec::new();
-    {
-        let query = render(&Statement::Select(made_indexes(table)));
-        let mut stmt = tx.prepare(&query.text)?;
-        let rows = stmt.query_map(params_from_iter(query.params.iter()), |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })?;
-        for row in rows {
-            found.push(row?);
+    let mut sqls = Vec::new();
+    for made in made_with_sql(tx, table)? {
+        if made.kind == "index" {
+            tx.execute_batch(&render(&Statement::DropIndex(made.name)).text)?;
+            sqls.push(made.sql);
         }
     }
-    let mut sqls = Vec::with_capacity(found.len());
-    for (name, sql) in found {
-        tx.execute_batch(&render(&Statement::DropIndex(name)).text)?;
-        sqls.push(sql);
-    }
     Ok(sqls)
+}
+
+/// A table or index as SQLite stored it.
+struct Made {
+    /// `table` or `index`.
+    kind: String,
+    name: String,
+    /// The SQL that made it.
+    sql: String,
+}
+
+/// The table `table` and then its indexes made with SQL (not those SQLite makes for a key),
+/// in creation order, as SQLite stored them.
+fn made_with_sql(conn: &Connection, table: &str) -> rusqlite::Result<Vec<Made>> {
+    let query = render(&Statement::Select(made_with_sql_query(table)));
+    let mut stmt = conn.prepare(&query.text)?;
+    let rows = stmt.query_map(params_from_iter(query.params.iter()), |row| {
+        Ok(Made {
+            kind: row.get(0)?,
+            name: row.get(1)?,
+            sql: row.get(2)?,
+        })
+    })?;
+    rows.collect()
 }
 
 /// The School's tables, in creation order.
 const SCHOOL_TABLES: [&str; 5] = ["teachers", "students", "classes", "clubs", "memberships"];
 
-/// The query for the indexes of `table` made with SQL (not those SQLite makes for a key), in
-/// creation order: their names and SQL.
-fn made_indexes(table: &str) -> Select {
+/// The query behind [`made_with_sql`]: `table` sorts before `index`.
+fn made_with_sql_query(table: &str) -> Select {
     let master = |column: &str| Expr::Column(ColumnRef::new("sqlite_master", column));
-    let text = |t: &str| Expr::value(Value::Text(t.to_string()));
-    let mut query = Select::columns("sqlite_master", &["name", "sql"]);
+    let mut query = Select::columns("sqlite_master", &["type", "name", "sql"]);
     query.filter = Expr::all(vec![
-        Expr::Compare(
-            Box::new(master("type")),
-            CompareOp::Eq,
-            Box::new(text("index")),
-        ),
-        Expr::IsNull(Box::new(master("sql")), true),
         Expr::Compare(
             Box::new(master("tbl_name")),
             CompareOp::Eq,
-            Box::new(text(table)),
+            Box::new(Expr::value(Value::Text(table.to_string()))),
         ),
+        Expr::IsNull(Box::new(master("sql")), true),
     ]);
-    query.order_by = vec![Order {
-        expr: master("rowid"),
-        descending: false,
-    }];
+    query.order_by = vec![
+        Order {
+            expr: master("type"),
+            descending: true,
+        },
+        Order {
+            expr: master("rowid"),
+            descending: false,
+        },
+    ];
     query
 }
 
@@ -1090,7 +1121,7 @@ mod tests {
         let plain = seeded(50, false)?;
         let (copied, seeded_plain) = (dump(&conn)?, dump(&plain)?);
         for (i, table) in TABLES.iter().enumerate() {
-            if side::TABLES.contains(table) {
+            if side::tables().any(|t| t == *table) {
                 assert_eq!(copied[i], seeded_plain[i], "{table}, ids and all");
                 assert!(!copied[i].is_empty(), "{table}");
             } else {

@@ -6,19 +6,23 @@
 //! any value (the same table and indexes, into an empty table).
 
 use super::{
-    insert_clubs, insert_memberships, insert_students, insert_teachers, Progress, Sizes,
-    BULK_CACHE_KIB,
+    insert_rows, made_with_sql, Progress, Sizes, BULK_CACHE_KIB, HERE_TABLE, SCHOOL_TABLES,
 };
 use crate::render::{pragma, render};
-use crate::sql::{ColumnRef, CompareOp, Expr, Order, PragmaValue, Select, Statement, Value};
+use crate::sql::{PragmaValue, Statement, Value};
 use rusqlite::{params_from_iter, Connection};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The tables built aside, parents before children.
-pub(super) const TABLES: [&str; 4] = ["teachers", "students", "clubs", "memberships"];
+/// The tables built aside: all but the one filled on the session's thread, parents before
+/// children.
+pub(super) fn tables() -> impl Iterator<Item = &'static str> {
+    SCHOOL_TABLES
+        .into_iter()
+        .filter(|table| *table != HERE_TABLE)
+}
 /// The name its database is attached under.
 const SCHEMA: &str = "seed_side";
 
@@ -90,7 +94,7 @@ impl Side {
     ) -> rusqlite::Result<()> {
         self.wait(progress)?;
         progress.copying();
-        for table in TABLES {
+        for table in tables() {
             let copy = render(&Statement::CopyRows {
                 table: table.to_string(),
                 from: SCHEMA.to_string(),
@@ -154,40 +158,12 @@ impl Drop for Side {
 /// SQL, so the side database's tables are the very same shape (which the copy needs): one
 /// list per table, the table's own SQL first.
 fn table_sql(conn: &Connection) -> rusqlite::Result<Vec<Vec<String>>> {
-    TABLES
-        .iter()
+    tables()
         .map(|table| {
-            let query = render(&Statement::Select(made_sql(table)));
-            let mut stmt = conn.prepare(&query.text)?;
-            let rows = stmt.query_map(params_from_iter(query.params.iter()), |row| row.get(0))?;
-            rows.collect()
+            let made = made_with_sql(conn, table)?;
+            Ok(made.into_iter().map(|m| m.sql).collect())
         })
         .collect()
-}
-
-/// The query for a table's own SQL, then its indexes', in creation order.
-fn made_sql(table: &str) -> Select {
-    let master = |column: &str| Expr::Column(ColumnRef::new("sqlite_master", column));
-    let mut query = Select::columns("sqlite_master", &["sql"]);
-    query.filter = Expr::all(vec![
-        Expr::Compare(
-            Box::new(master("tbl_name")),
-            CompareOp::Eq,
-            Box::new(Expr::value(Value::Text(table.to_string()))),
-        ),
-        Expr::IsNull(Box::new(master("sql")), true),
-    ]);
-    query.order_by = vec![
-        Order {
-            expr: master("type"),
-            descending: true,
-        },
-        Order {
-            expr: master("rowid"),
-            descending: false,
-        },
-    ];
-    query
 }
 
 /// Builds the tables in the file at `path`: each table, then every table's rows, then their
@@ -219,10 +195,7 @@ fn build(
         tx.execute_batch(table)?;
     }
     let mut progress = Progress::counting(rows, stop);
-    insert_teachers(&tx, sizes, &mut progress)?;
-    insert_students(&tx, sizes, &mut progress)?;
-    insert_clubs(&tx, sizes, &mut progress)?;
-    insert_memberships(&tx, sizes, &mut progress)?;
+    insert_rows(&tx, tables(), sizes, &mut progress)?;
     for index in ddl.iter().flat_map(|statements| statements.iter().skip(1)) {
         tx.execute_batch(index)?;
     }

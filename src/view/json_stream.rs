@@ -76,7 +76,7 @@ impl Writing {
     }
 }
 
-/// What the writer's thread does, in order.
+/// What the writer does, in order (on whichever thread writes).
 enum Job {
     /// Begins a streamed answer's line: its input, and its result up to the rows.
     Head {
@@ -114,7 +114,7 @@ impl JsonStream {
     /// written.
     pub fn new(out: Box<dyn Write + Send>, keep: usize) -> JsonStream {
         let streaming = Streaming {
-            jobs: Vec::with_capacity(JOBS_AT_ONCE),
+            jobs: Vec::new(),
             rows: Vec::new(),
             rows_bytes: 0,
             writing: Writing::Here(Output::new(out)),
