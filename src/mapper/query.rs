@@ -84,6 +84,17 @@ pub struct Parent {
     pub span: Span,
 }
 
+impl Parent {
+    /// Where the owner was written, or `span` when that is not known.
+    pub fn span_or(&self, span: Span) -> Span {
+        if self.span == Span::default() {
+            span
+        } else {
+            self.span
+        }
+    }
+}
+
 /// A query being built: which rows of which table, in what order, projected how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
@@ -152,6 +163,20 @@ impl Query {
     /// The object this query's rows hang from, directly or through other relationships.
     pub fn owner(&self) -> Option<&Parent> {
         self.parent.as_ref().or(self.origin.as_ref())
+    }
+
+    /// The owner, when this query is exactly an object's relationship (`students[13].classes`,
+    /// nothing narrowed, ordered or shaped): what SQLAlchemy loads as the attribute itself.
+    pub fn as_relationship(&self) -> Option<&Parent> {
+        let plain = self.filters.len() == 1
+            && self.joins.len() <= 1
+            && self.order_by.is_empty()
+            && self.limit.is_none()
+            && self.offset.is_none()
+            && self.is_whole_rows()
+            && !self.distinct
+            && self.having.is_empty();
+        self.parent.as_ref().filter(|_| plain)
     }
 
     /// Whether it reads whole rows of its table (no projection or grouping).

@@ -16,6 +16,8 @@ impl Session {
         self.db.start_clock();
         let outcome = self.raw_sql(sql, at, &mut trace);
         self.db.stop_clock();
+        // The identity map cannot follow what SQL typed by hand changed: it starts afresh.
+        self.identity.expire_all();
         trace.into_response(input, outcome)
     }
 

@@ -3,6 +3,7 @@
 //! the learner's words.
 
 use super::constraint::explain;
+use super::identity::IdentityMap;
 use super::unit::{Change, Pending, UnitOfWork};
 use crate::answer::{NoteKind, Trace};
 use crate::db::{Database, DbError};
@@ -19,14 +20,18 @@ pub(crate) struct Connection<'s> {
     pub reg: &'s Registry,
     /// The database.
     pub db: &'s Database,
-    /// The unit of work and identity map, in session mode.
+    /// The unit of work, in session mode.
     pub unit: Option<&'s mut UnitOfWork>,
+    /// The objects the session holds.
+    pub identity: &'s mut IdentityMap,
 }
 
 impl Executor for Connection<'_> {
     fn autoflush(&mut self, trace: &mut Trace, span: Span) -> Result<usize> {
         match self.unit.as_deref_mut() {
-            Some(unit) => super::unit::flush_pending(self.reg, self.db, trace, unit, span),
+            Some(unit) => {
+                super::unit::flush_pending(self.reg, self.db, trace, unit, self.identity, span)
+            }
             None => Ok(0),
         }
     }
@@ -75,21 +80,41 @@ impl Executor for Connection<'_> {
                     ..Changes::default()
                 })
             }
-            None => send(self.reg, self.db, trace, &statement, table, written, span),
+            None => {
+                self.identity.committed();
+                send(self.reg, self.db, trace, &statement, table, written, span)
+            }
         }
     }
 
+    fn write_now(
+        &mut self,
+        statement: Statement,
+        table: &str,
+        written: &[Assignment],
+        trace: &mut Trace,
+        span: Span,
+    ) -> Result<Changes> {
+        if self.unit.is_none() {
+            self.identity.committed();
+        }
+        self.identity.expire_table(table);
+        send(self.reg, self.db, trace, &statement, table, written, span)
+    }
+
     fn identity(&self, table: &str, key: &str) -> Option<Vec<Value>> {
-        let unit = self.unit.as_deref()?;
-        unit.identity
-            .get(&(table.to_string(), key.to_string()))
-            .cloned()
+        self.identity.get(table, key).cloned()
     }
 
     fn keep(&mut self, table: &str, key: &str, row: Vec<Value>) {
-        if let Some(unit) = self.unit.as_deref_mut() {
-            unit.identity
-                .insert((table.to_string(), key.to_string()), row);
+        self.identity.keep(table, key, row);
+    }
+
+    fn changed(&mut self, table: &str, key: &str, row: Option<Vec<Value>>) {
+        if self.unit.is_some() {
+            self.identity.changed_pending(table, key, row);
+        } else {
+            self.identity.expire(table, key);
         }
     }
 
@@ -117,7 +142,6 @@ fn keep_pending(
         _ => Change::Dirty,
     };
     let display = render(&statement).display;
-    unit.identity.retain(|(t, _), _| t != table);
     unit.pending.push(Pending {
         change,
         table: table.to_string(),

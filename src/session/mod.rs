@@ -7,6 +7,7 @@ mod connection;
 mod constraint;
 mod declare;
 mod face;
+mod identity;
 mod persist;
 mod unit;
 
@@ -44,8 +45,10 @@ pub struct Session {
     db: Database,
     vars: BTreeMap<String, Binding>,
     options: Options,
-    /// The unit of work and identity map, in session mode.
+    /// The unit of work, in session mode.
     unit: Option<unit::UnitOfWork>,
+    /// The objects the session holds (in either mode), as SQLAlchemy's identity map.
+    identity: identity::IdentityMap,
     /// What to tell the learner on opening.
     notices: Vec<String>,
     /// Whether the file was not made by ormscope (so `:reset` must not rewrite it).
@@ -102,6 +105,7 @@ impl Session {
             vars: BTreeMap::new(),
             options,
             unit: None,
+            identity: identity::IdentityMap::default(),
             notices: opened.notices,
             foreign_file: opened.foreign_file,
             window: None,
@@ -217,12 +221,15 @@ impl Session {
                 }
                 self.autobegin(Span::default(), trace)?;
                 let pending_before = self.unit.clone();
+                let held_before = self.identity.clone();
                 let result = self.atomically(trace, |session, trace| {
                     session.execute(&other, input, trace)
                 });
                 if result.is_err() {
                     self.unit = pending_before;
+                    self.identity = held_before;
                 }
+                self.settle_identity();
                 result
             }
         }
@@ -256,6 +263,7 @@ impl Session {
         let face = self.sqlalchemy_face(input);
         let vars = self.vars.clone();
         let unit = self.unit.take();
+        let identity = std::mem::take(&mut self.identity);
         let mut trace = Trace::default();
         let outcome = match syntax::parse(input) {
             Ok(ast::Statement::Transaction(..)) => Ok(Outcome::None),
@@ -271,6 +279,7 @@ impl Session {
         };
         self.vars = vars;
         self.unit = unit;
+        self.identity = identity;
         let mut response = trace.into_response(input, outcome);
         response.sqlalchemy = face;
         response
@@ -366,6 +375,7 @@ impl Session {
             reg: &self.registry,
             db: &self.db,
             unit: self.unit.as_mut(),
+            identity: &mut self.identity,
         };
         let mut ev = Eval::new(&self.registry, &mut connection, &self.vars, trace, source);
         ev.window = self.window;
@@ -399,6 +409,20 @@ impl Session {
         }
     }
 
+    /// The end of a statement: the identity map forgets the objects no name and no pending
+    /// change holds (or everything, when the statement committed a write).
+    fn settle_identity(&mut self) {
+        let named: Vec<identity::ObjectKey> = self
+            .vars
+            .values()
+            .filter_map(|b| match b {
+                Binding::Object(obj) => Some((obj.table.clone(), obj.key_text())),
+                _ => None,
+            })
+            .collect();
+        self.identity.settle(named.iter());
+    }
+
     /// Throws the database away and makes the School again; names are forgotten.
     pub fn reset(&mut self) -> Result<()> {
         if self.db.in_transaction() {
@@ -426,6 +450,7 @@ impl Session {
         remade.map_err(|e| db_failure(&e.message))?;
         self.vars.clear();
         self.unit = None;
+        self.identity.expire_all();
         Ok(())
     }
 }

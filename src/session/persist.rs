@@ -155,6 +155,7 @@ impl Session {
         self.faces.forget();
         self.vars.clear();
         self.unit = None;
+        self.identity.expire_all();
         Ok(())
     }
 

@@ -7,12 +7,12 @@
 //! once stay in the identity map: reading them again sends no SQL until they are expired.
 
 use super::connection::{send, send_control};
+use super::identity::IdentityMap;
 use super::{NoteKind, Outcome, Session, Trace};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::render::render;
 use crate::sql::{Statement, Value};
 use crate::translate::Assignment;
-use std::collections::BTreeMap;
 
 /// What a pending change does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,13 +40,12 @@ pub struct Pending {
     pub span: Span,
 }
 
-/// The session's state between statements in session mode.
+/// The session's state between statements in session mode (the identity map is the
+/// session's in either mode: `identity.rs`).
 #[derive(Debug, Clone, Default)]
 pub struct UnitOfWork {
     /// Changes not sent yet, in the order they were made.
     pub pending: Vec<Pending>,
-    /// Objects already loaded, by table and key.
-    pub identity: BTreeMap<(String, String), Vec<Value>>,
 }
 
 /// The session's methods that can be called as `session.NAME()` or read as `session.NAME`.
@@ -217,9 +216,7 @@ impl Session {
     }
 
     fn expire_all(&mut self) {
-        if let Some(unit) = self.unit.as_mut() {
-            unit.identity.clear();
-        }
+        self.identity.expire_all();
     }
 
     fn pending_rows(&self, which: &str) -> Outcome {
@@ -287,19 +284,28 @@ impl Session {
     /// Sends every pending change in dependency order; the number sent.
     pub(crate) fn flush(&mut self, span: Span, trace: &mut Trace) -> Result<usize> {
         match self.unit.as_mut() {
-            Some(unit) => flush_pending(&self.registry, &self.db, trace, unit, span),
+            Some(unit) => flush_pending(
+                &self.registry,
+                &self.db,
+                trace,
+                unit,
+                &mut self.identity,
+                span,
+            ),
             None => Ok(0),
         }
     }
 }
 
 /// Sends a unit of work's pending changes in dependency order (in a transaction, begun when
-/// none is open); afterwards nothing is pending and every object is expired.
+/// none is open); afterwards nothing is pending, and the unit of work holds no object any more
+/// (a flush does not expire: commit does).
 pub(crate) fn flush_pending(
     registry: &crate::mapper::Registry,
     db: &crate::db::Database,
     trace: &mut Trace,
     unit: &mut UnitOfWork,
+    identity: &mut IdentityMap,
     span: Span,
 ) -> Result<usize> {
     if unit.pending.is_empty() {
@@ -327,7 +333,7 @@ pub(crate) fn flush_pending(
         )?;
     }
     unit.pending.clear();
-    unit.identity.clear();
+    identity.flushed();
     Ok(ordered.len())
 }
 
@@ -397,7 +403,6 @@ mod tests {
                 pending(Change::Deleted, "classes"),
                 pending(Change::New, "students"),
             ],
-            identity: BTreeMap::new(),
         };
         let order = |t: &str| if t == "students" { 0 } else { 1 };
         let got: Vec<(Change, String)> = unit

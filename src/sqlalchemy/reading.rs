@@ -530,7 +530,10 @@ impl Speller<'_> {
                 let shape = self.read(&only.value)?;
                 return Ok(Shape::Value(match shape {
                     Shape::Related(owner, rel) => format!("len({owner}.{})", rel.name),
-                    other => self.aggregate_code(other, "count", None)?,
+                    other => {
+                        let s = self.as_select(other)?;
+                        format!("len({})", self.fetch(&s))
+                    }
                 }));
             }
         }
@@ -571,12 +574,7 @@ impl Speller<'_> {
             "all" => Ok(base),
             "count" | "sum" | "avg" | "min" | "max" => {
                 let column = args.first().map(|a| &a.value);
-                let code = match (&base, name, column) {
-                    (Shape::Related(owner, rel), "count", None) => {
-                        format!("len({owner}.{})", rel.name)
-                    }
-                    _ => self.aggregate_code(base.clone(), name, column)?,
-                };
+                let code = self.aggregate_code(base.clone(), name, column)?;
                 let grouped = matches!(&base, Shape::Select(s) if !s.group_by.is_empty());
                 Ok(if grouped {
                     Shape::Rows(code)

@@ -397,7 +397,7 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
             let (args, call_span) = take_call(rest).unwrap_or_default();
             builder::builder(name, args, span.to(call_span), rest)
         }
-        "and_" | "or_" | "not_" | "len" | "desc" | "asc" if called => {
+        "and_" | "or_" | "not_" | "desc" | "asc" if called => {
             let (args, call_span) = take_call(rest).unwrap_or_default();
             let whole = span.to(call_span);
             Ok((logic(name, args_of(args)?, whole)?, Mode::Plain))
@@ -425,21 +425,16 @@ fn func_error(span: Span) -> Error {
         .with_hint("in ormscope: students.count(), classes.sum(credits); or session.scalar(select(func.count()).select_from(Student))")
 }
 
-/// `and_(a, b)`, `or_(a, b)`, `not_(a)`, `len(x)`.
+/// `and_(a, b)`, `or_(a, b)`, `not_(a)`, `desc(x)`, `asc(x)`.
 fn logic(name: &str, args: Vec<Argument>, span: Span) -> Result<Expr> {
     let mut values = args.into_iter().map(|a| a.value);
     let first = values.next().ok_or_else(|| {
-        let example = if name == "len" {
-            "e.g. len(students[13].classes)"
-        } else {
-            "e.g. and_(Student.year == 2, Student.advisor_id == 3)"
-        };
+        let example = "e.g. and_(Student.year == 2, Student.advisor_id == 3)";
         Error::type_error(span, format!("{name}() needs an argument")).with_hint(example)
     })?;
     let node = |kind| Expr { kind, span };
     Ok(match name {
         "not_" => node(ExprKind::Not(Box::new(first))),
-        "len" => method(first, "count", Vec::new(), span),
         "desc" | "asc" => method(first, name, Vec::new(), span),
         _ => {
             let mut joined = first;

@@ -203,10 +203,10 @@ impl<'a> Eval<'a> {
     /// already is given as the map has it (SQLAlchemy returns the object it has, until expire
     /// or commit), and the learner is told when that differs from what the database sent.
     pub fn identity_rows(&mut self, table: &str, mut rows: Rows, span: Span) -> Result<Rows> {
-        if !self.exec.session_mode() {
+        let t = self.table(table, span)?;
+        if t.primary_key.is_empty() {
             return Ok(rows);
         }
-        let t = self.table(table, span)?;
         let mut differ = Vec::new();
         for row in &mut rows.rows {
             let obj = Obj::from_row(t, &rows.columns, row);
@@ -228,8 +228,21 @@ impl<'a> Eval<'a> {
         Ok(rows)
     }
 
+    /// Keeps the objects whole rows of `table` are, as a query's results join the identity map.
+    pub fn remember_rows(&mut self, table: &str, rows: &Rows, span: Span) -> Result<()> {
+        let t = self.table(table, span)?;
+        if t.primary_key.is_empty() || t.view {
+            return Ok(());
+        }
+        for row in &rows.rows {
+            let obj = Obj::from_row(t, &rows.columns, row);
+            self.remember(&obj, row.clone());
+        }
+        Ok(())
+    }
+
     /// In session mode, sends pending changes before a query reads (autoflush), and says so.
-    fn autoflush(&mut self, span: Span) -> Result<()> {
+    pub(crate) fn autoflush(&mut self, span: Span) -> Result<()> {
         let sent = self.exec.autoflush(self.trace, span)?;
         if sent > 0 {
             self.loaded.clear();
@@ -701,9 +714,39 @@ impl<'a> Eval<'a> {
                 let base_val = self.written_object(evaluated);
                 self.method(base_val, method, args, base.span, span)
             }
+            ExprKind::Name(name) if name == "len" && self.reg.collection(name).is_none() => {
+                self.len(args, span)
+            }
             ExprKind::Name(name) => self.constructor(name, args, callee.span),
             _ => Err(Error::type_error(callee.span, "this cannot be called")
                 .with_hint("methods are called on a collection or object, e.g. students.count()")),
+        }
+    }
+
+    /// `len(x)`: Python's length of a list. A collection is loaded whole, as objects, and
+    /// counted in Python, as SQLAlchemy does with `len(student.classes)`; `.count()` counts in
+    /// the database instead, loading nothing.
+    fn len(&mut self, args: &[Argument], span: Span) -> Result<Val> {
+        let [only] = args else {
+            return Err(Error::type_error(span, "len() takes one collection")
+                .with_hint("e.g. len(students[13].classes)"));
+        };
+        match self.eval(&only.value)? {
+            Val::Query(q) => {
+                self.step(|_| {
+                    "len(...): the collection is loaded, every object, and counted in Python (.count() counts in the database and loads none)".into()
+                });
+                let rows = self.collection_rows(&q, only.value.span)?;
+                Ok(Val::Scalar(Value::Integer(rows.rows.len() as i64)))
+            }
+            Val::List(items) => Ok(Val::Scalar(Value::Integer(items.len() as i64))),
+            Val::Scalar(Value::Text(text)) => Ok(Val::Scalar(Value::Integer(
+                text.chars().count() as i64,
+            ))),
+            _ => Err(
+                Error::type_error(only.value.span, "len() counts the objects of a collection")
+                    .with_hint("e.g. len(students[13].classes)"),
+            ),
         }
     }
 
@@ -984,8 +1027,9 @@ impl<'a> Eval<'a> {
             "add" | "create" | "append" => self.add_to(q, name, args, span).map(write_val),
             "remove" => {
                 let item = self.single_argument(args, "remove", span)?;
+                let members = self.load_collection(&q, span)?;
                 let item_val = self.eval(item)?;
-                self.remove_from(q, item_val, item.span, span)
+                self.remove_from(q, &members, item_val, item.span, span)
                     .map(write_val)
             }
             "update" => {
@@ -1106,11 +1150,7 @@ impl<'a> Eval<'a> {
     pub fn check_parent(&mut self, q: &Query, span: Span) -> Result<()> {
         if let Some(parent) = q.owner() {
             let obj = parent.obj.clone();
-            let at = if parent.span == Span::default() {
-                span
-            } else {
-                parent.span
-            };
+            let at = parent.span_or(span);
             self.load(&obj, at)?;
         }
         Ok(())

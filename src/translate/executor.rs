@@ -55,8 +55,8 @@ pub trait Executor {
         Ok((rows, passed))
     }
 
-    /// Sends a write of `table` and records it, or keeps it pending in session mode
-    /// (`Changes::pending`). `written` explains a constraint failure.
+    /// Sends a write of one object of `table` and records it, or keeps it pending in session
+    /// mode (`Changes::pending`). `written` explains a constraint failure.
     fn write(
         &mut self,
         statement: Statement,
@@ -66,11 +66,28 @@ pub trait Executor {
         span: Span,
     ) -> Result<Changes>;
 
-    /// The row the identity map holds for an object (session mode), if any.
+    /// Sends a bulk write of `table` at once, even in session mode, as SQLAlchemy's
+    /// `session.execute(update(...))` does (after the caller's autoflush); the objects of
+    /// `table` the session holds are expired.
+    fn write_now(
+        &mut self,
+        statement: Statement,
+        table: &str,
+        written: &[Assignment],
+        trace: &mut Trace,
+        span: Span,
+    ) -> Result<Changes>;
+
+    /// The row the identity map holds for an object, if any.
     fn identity(&self, table: &str, key: &str) -> Option<Vec<Value>>;
 
-    /// Keeps a loaded row in the identity map (session mode only).
+    /// Keeps a loaded row in the identity map (for as long as something holds the object).
     fn keep(&mut self, table: &str, key: &str, row: Vec<Value>);
+
+    /// An object this statement changed: in session mode its new row (`None`: expired) is
+    /// held by the unit of work until the flush; otherwise the write was sent, and the
+    /// object is expired.
+    fn changed(&mut self, table: &str, key: &str, row: Option<Vec<Value>>);
 
     /// Whether writes wait in a unit of work (session mode).
     fn session_mode(&self) -> bool;

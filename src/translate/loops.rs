@@ -66,16 +66,7 @@ impl Eval<'_> {
 
     /// The rows of an object's relationship loaded eagerly earlier, when this query is exactly that.
     pub fn cached_collection(&self, q: &Query) -> Option<Vec<Vec<Value>>> {
-        let parent = q.parent.as_ref()?;
-        let plain = q.filters.len() == 1
-            && q.order_by.is_empty()
-            && q.limit.is_none()
-            && q.offset.is_none()
-            && q.is_whole_rows()
-            && !q.distinct;
-        if !plain {
-            return None;
-        }
+        let parent = q.as_relationship()?;
         self.eager
             .get(&eager_key(&parent.obj, &parent.relationship))
             .cloned()
@@ -88,6 +79,9 @@ impl Eval<'_> {
     }
 
     /// A collection's rows: from the eager cache, or by running its query (and its eager loads).
+    /// An object's relationship itself is SQLAlchemy's lazy attribute: the owner is loaded first
+    /// (unless the session holds it), then its related rows. Whole rows read become objects the
+    /// session holds for the rest of the statement.
     pub fn collection_rows(&mut self, q: &Query, span: Span) -> Result<Rows> {
         if let Some(rows) = self.cached_collection(q) {
             if let Some(parent) = &q.parent {
@@ -96,6 +90,10 @@ impl Eval<'_> {
             }
             let columns = self.table(&q.table, span)?.column_names();
             return Ok(Rows { columns, rows });
+        }
+        if let Some(parent) = q.as_relationship() {
+            let (owner, at) = (parent.obj.clone(), parent.span_or(span));
+            self.load(&owner, at)?;
         }
         let rows = if q.eager.iter().any(|(_, l)| *l == Loading::Joined) {
             self.joined_load(q, span)?
@@ -106,7 +104,9 @@ impl Eval<'_> {
             self.check_parent(q, span)?;
         }
         let rows = if q.is_whole_rows() {
-            self.identity_rows(&q.table, rows, span)?
+            let rows = self.identity_rows(&q.table, rows, span)?;
+            self.remember_rows(&q.table, &rows, span)?;
+            rows
         } else {
             rows
         };

@@ -160,6 +160,14 @@ impl Eval<'_> {
             )
             .with_hint("the last row: .order_by(-id).first()"));
         }
+        if q.as_relationship().is_some() {
+            self.step(|_| format!(
+                "[{i}]: the relationship is a Python list, so the whole collection is loaded and position {i} picked ([0] is the first)"
+            ));
+            let members = self.load_collection(q, span)?;
+            let at = usize::try_from(i).ok().and_then(|i| members.into_iter().nth(i));
+            return at.map(Val::Object).ok_or_else(|| self.no_position(q, i, span));
+        }
         let beyond_page = q.limit.is_some_and(|l| i >= l);
         let mut one = q.clone();
         let offset = one.offset.unwrap_or(0).saturating_add(i);
@@ -176,16 +184,21 @@ impl Eval<'_> {
             self.method_on_query(one, "first", &[], span)?
         };
         if matches!(found, Val::Nothing) {
-            return Err(Error::not_found(
-                span,
-                format!("there is no {class} at position {i} here: positions count from 0"),
-            )
-            .with_hint(format!(
-                "[...] on an object's relationship is a position, as in Python; .count() says how many; a {class} by its key: {}[{i}]",
-                q.table
-            )));
+            return Err(self.no_position(q, i, span));
         }
         Ok(found)
+    }
+
+    fn no_position(&self, q: &Query, i: i64, span: Span) -> Error {
+        let class = self.class_of(&q.table);
+        Error::not_found(
+            span,
+            format!("there is no {class} at position {i} here: positions count from 0"),
+        )
+        .with_hint(format!(
+            "[...] on an object's relationship is a position, as in Python; len(...) says how many; a {class} by its key: {}[{i}]",
+            q.table
+        ))
     }
 
     /// `session.add_all([Student(...), Student(...)])`: the new rows, as one write.

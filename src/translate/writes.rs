@@ -14,7 +14,7 @@ use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Member};
 use std::collections::BTreeMap;
 
 impl Eval<'_> {
-    /// Sends a write, or keeps it pending in session mode; loaded rows are forgotten.
+    /// Sends a write of objects, or keeps it pending in session mode; loaded rows are forgotten.
     fn run_write(
         &mut self,
         statement: Statement,
@@ -22,6 +22,27 @@ impl Eval<'_> {
         written: &[Assignment],
         span: Span,
     ) -> Result<Changes> {
+        self.no_view_write(table, span)?;
+        self.forget_loaded();
+        self.exec.write(statement, table, written, self.trace, span)
+    }
+
+    /// Sends a bulk write at once, in session mode too (after an autoflush), as SQLAlchemy's
+    /// `session.execute(update(...))` does; loaded rows are forgotten.
+    fn run_bulk_write(
+        &mut self,
+        statement: Statement,
+        table: &str,
+        written: &[Assignment],
+        span: Span,
+    ) -> Result<Changes> {
+        self.no_view_write(table, span)?;
+        self.autoflush(span)?;
+        self.forget_loaded();
+        self.exec.write_now(statement, table, written, self.trace, span)
+    }
+
+    fn no_view_write(&self, table: &str, span: Span) -> Result<()> {
         if self.reg.metadata.table(table).is_some_and(|t| t.view) {
             return Err(Error::type_error(
                 span,
@@ -29,8 +50,21 @@ impl Eval<'_> {
             )
             .with_hint("write to the tables the view reads from"));
         }
-        self.forget_loaded();
-        self.exec.write(statement, table, written, self.trace, span)
+        Ok(())
+    }
+
+    /// An object's row with the new values set, as the session holds it while the change is
+    /// pending; `None` when a value is computed by the database (the object is expired).
+    fn row_after(&self, table: &str, mut row: Vec<Value>, set: &[Assignment]) -> Option<Vec<Value>> {
+        let t = self.reg.metadata.table(table)?;
+        for a in set {
+            if a.computed.is_some() {
+                return None;
+            }
+            let i = t.columns.iter().position(|c| c.name == a.column)?;
+            *row.get_mut(i)? = a.value.clone();
+        }
+        Some(row)
     }
 
     /// Turns `name=value` pairs into column assignments of `table`, checking names and types.
@@ -232,10 +266,11 @@ impl Eval<'_> {
         values: Vec<(Ident, Val)>,
         span: Span,
     ) -> Result<Outcome> {
+        let row = self.load(obj, span)?;
         let set = self.assignments(&obj.table, values)?;
         self.step(|ev| {
             format!(
-                "{} {} changed: one UPDATE of just the columns given, by primary key",
+                "{} {} changed: loaded first (unless the session holds it), then one UPDATE of just the columns given, by primary key",
                 ev.class_of(&obj.table),
                 obj.key_text()
             )
@@ -245,13 +280,16 @@ impl Eval<'_> {
         if changes.affected == 0 && !changes.pending {
             return Err(self.missing(obj, span));
         }
+        let held = self.row_after(&obj.table, row, &set);
+        self.exec.changed(&obj.table, &obj.key_text(), held);
         Ok(write_outcome(&obj.table, &changes, None))
     }
 
     /// `DELETE FROM table WHERE key = ...` for one object.
     pub fn delete_object(&mut self, obj: &Obj, span: Span) -> Result<Outcome> {
+        let row = self.load(obj, span)?;
         self.step(|ev| format!(
-            "{} {} deleted by primary key; the database's ON DELETE rules handle rows that refer to it",
+            "{} {} loaded (session.delete takes an object), then deleted by primary key; the database's ON DELETE rules handle rows that refer to it",
             ev.class_of(&obj.table),
             obj.key_text()
         ));
@@ -263,6 +301,7 @@ impl Eval<'_> {
         if changes.affected == 0 && !changes.pending {
             return Err(self.missing(obj, span));
         }
+        self.exec.changed(&obj.table, &obj.key_text(), Some(row));
         self.note_cascades(&obj.table, &changes);
         Ok(write_outcome(&obj.table, &changes, None))
     }
@@ -283,7 +322,7 @@ impl Eval<'_> {
             )
         });
         let filter = q.write_filter(&self.write_key(&q.table));
-        let changes = self.run_write(
+        let changes = self.run_bulk_write(
             update_statement(&q.table, &set, filter),
             &q.table,
             &set,
@@ -309,7 +348,7 @@ impl Eval<'_> {
             table: q.table.clone(),
             filter,
         });
-        let changes = self.run_write(statement, &q.table, &[], span)?;
+        let changes = self.run_bulk_write(statement, &q.table, &[], span)?;
         if changes.affected == 0 && !changes.pending {
             self.check_parent(q, span)?;
         }
@@ -364,6 +403,9 @@ impl Eval<'_> {
         args: &[Argument],
         span: Span,
     ) -> Result<Outcome> {
+        if q.parent.is_some() {
+            self.load_collection(&q, span)?;
+        }
         let item = match (method, args) {
             ("create", _) => Val::Dict(self.keyword_values(args, span, method)?),
             (_, [only]) if only.keyword.is_none() => {
@@ -494,6 +536,7 @@ impl Eval<'_> {
                 item_span,
             ),
             (Link::OneToMany { column }, Val::Object(obj)) if obj.table == rel.target => {
+                self.load(&obj, item_span)?;
                 let set = vec![Assignment {
                     column: column.clone(),
                     value: owner_key.clone(),
@@ -505,6 +548,7 @@ impl Eval<'_> {
                 if changes.affected == 0 && !changes.pending {
                     return Err(self.missing(&obj, item_span));
                 }
+                self.exec.changed(&rel.target, &obj.key_text(), None);
                 Ok(write_outcome(&rel.target, &changes, None))
             }
             (
@@ -612,6 +656,7 @@ impl Eval<'_> {
     pub fn remove_from(
         &mut self,
         q: Query,
+        members: &[Obj],
         item: Val,
         item_span: Span,
         span: Span,
@@ -629,6 +674,10 @@ impl Eval<'_> {
         };
         if target.table != rel.target {
             return Err(self.wrong_item(rel, &Val::Object(target), item_span));
+        }
+        self.load(&target, item_span)?;
+        if !members.iter().any(|m| *m == target) {
+            return Err(self.not_a_member(&parent.obj, rel, &target, item_span));
         }
         let owner_key = parent.obj.single_key().cloned().unwrap_or(Value::Null);
         let target_key = target.single_key().cloned().unwrap_or(Value::Null);
@@ -698,20 +747,51 @@ impl Eval<'_> {
         };
         let changes = self.run_write(statement, &table, &written, item_span)?;
         if changes.affected == 0 && !changes.pending {
-            self.load(&parent.obj, parent.span)?;
-            return Err(Error::not_found(
-                item_span,
-                format!(
-                    "{} {} is not among {} {}'s {}",
-                    self.class_of(&target.table),
-                    target.key_text(),
-                    self.class_of(&parent.obj.table),
-                    parent.obj.key_text(),
-                    rel.name
-                ),
-            ));
+            return Err(self.not_a_member(&parent.obj, rel, &target, item_span));
+        }
+        if matches!(rel.link, Link::OneToMany { .. }) {
+            self.exec.changed(&rel.target, &target.key_text(), None);
         }
         Ok(write_outcome(&table, &changes, None))
+    }
+
+    /// The error for removing an object that is not in the collection (SQLAlchemy's
+    /// `ValueError: list.remove(x): x not in list`).
+    fn not_a_member(&self, owner: &Obj, rel: &Relationship, target: &Obj, span: Span) -> Error {
+        Error::not_found(
+            span,
+            format!(
+                "{} {} is not among {} {}'s {}",
+                self.class_of(&target.table),
+                target.key_text(),
+                self.class_of(&owner.table),
+                owner.key_text(),
+                rel.name
+            ),
+        )
+        .with_hint(format!(
+            "{}[{}].{} lists them",
+            owner.table,
+            owner.key_text(),
+            rel.name
+        ))
+    }
+
+    /// Reads an object's relationship as SQLAlchemy's `append`/`remove` do before they change
+    /// it: the owner, then the collection (unless either is held already); the objects in it.
+    pub fn load_collection(&mut self, q: &Query, span: Span) -> Result<Vec<Obj>> {
+        let Some(parent) = q.parent.clone() else {
+            return Ok(Vec::new());
+        };
+        let mut whole = Query::of_object(self.reg, &parent.obj, &parent.relationship, parent.span);
+        whole.eager.clear();
+        let rows = self.collection_rows(&whole, span)?;
+        let t = self.table(&whole.table, span)?;
+        Ok(rows
+            .rows
+            .iter()
+            .map(|row| Obj::from_row(t, &rows.columns, row))
+            .collect())
     }
 
     // ------------------------------------------------------------ statements
@@ -725,6 +805,12 @@ impl Eval<'_> {
             )
             .with_hint("e.g. s = students[13] or students[13].name = \"Ann\""));
         };
+        // Python evaluates the right side of `a = b` first; an object there is got (loaded)
+        // at once, as `session.get` does.
+        let new_value = self.eval(value)?;
+        if let Val::Object(obj) = &new_value {
+            self.load(obj, value.span)?;
+        }
         let owner = match self.eval(base)? {
             Val::Object(obj) => obj,
             Val::Query(q) => {
@@ -759,7 +845,6 @@ impl Eval<'_> {
                 )));
             }
         }
-        let new_value = self.eval(value)?;
         self.update_object(&owner, vec![(attr.clone(), new_value)], base.span)
     }
 

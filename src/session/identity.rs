@@ -1,0 +1,172 @@
+//! The identity map, as SQLAlchemy's `Session` keeps it: one row per object loaded, found again
+//! without SQL while something holds the object.
+//!
+//! SQLAlchemy's identity map keeps *weak* references: an object stays only while the program
+//! refers to it (a bound name such as `s = students[13]`, or the unit of work while the object
+//! has pending changes); otherwise it is forgotten once its statement ends, and the next
+//! `session.get` sends a SELECT again. A commit (every write outside session mode ends in one)
+//! or a rollback expires everything. ormscope keeps the same rule, so the SQL it shows is what
+//! SQLAlchemy sends for the same code (contract section 7).
+
+use crate::sql::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An object's place in the identity map: its table and its key as text.
+pub type ObjectKey = (String, String);
+
+/// The rows of the objects the session holds, and why it holds them.
+#[derive(Debug, Clone, Default)]
+pub struct IdentityMap {
+    rows: BTreeMap<ObjectKey, Vec<Value>>,
+    /// Objects with changes waiting in the unit of work: held until the flush.
+    pending: BTreeSet<ObjectKey>,
+    /// Set when the running statement committed a write: everything expires when it ends.
+    committed: bool,
+}
+
+impl IdentityMap {
+    /// The row held for an object, if any.
+    pub fn get(&self, table: &str, key: &str) -> Option<&Vec<Value>> {
+        self.rows.get(&(table.to_string(), key.to_string()))
+    }
+
+    /// Keeps a row just loaded; an object held already keeps the row it has (SQLAlchemy does
+    /// not overwrite a loaded object with what a later query reads, until it is expired).
+    pub fn keep(&mut self, table: &str, key: &str, row: Vec<Value>) {
+        self.rows
+            .entry((table.to_string(), key.to_string()))
+            .or_insert(row);
+    }
+
+    /// An object changed by a pending change: its new row (or `None`, expired), held by the
+    /// unit of work until the flush.
+    pub fn changed_pending(&mut self, table: &str, key: &str, row: Option<Vec<Value>>) {
+        let object = (table.to_string(), key.to_string());
+        match row {
+            Some(row) => {
+                self.rows.insert(object.clone(), row);
+            }
+            None => {
+                self.rows.remove(&object);
+            }
+        }
+        self.pending.insert(object);
+    }
+
+    /// Forgets every object of `table` (a bulk UPDATE or DELETE changed rows the map cannot
+    /// follow), except those with pending changes.
+    pub fn expire_table(&mut self, table: &str) {
+        let pending = &self.pending;
+        self.rows
+            .retain(|object, _| object.0 != table || pending.contains(object));
+    }
+
+    /// Forgets one object (it was deleted, or its row changed in the database).
+    pub fn expire(&mut self, table: &str, key: &str) {
+        self.rows.remove(&(table.to_string(), key.to_string()));
+    }
+
+    /// Notes that the running statement committed a write: when it ends, everything expires
+    /// (SQLAlchemy's `expire_on_commit`).
+    pub fn committed(&mut self) {
+        self.committed = true;
+    }
+
+    /// After a flush: nothing is pending, so the unit of work holds nothing any more.
+    pub fn flushed(&mut self) {
+        self.pending.clear();
+    }
+
+    /// `commit`, `rollback`, `expire_all()`: every object is expired.
+    pub fn expire_all(&mut self) {
+        self.rows.clear();
+        self.pending.clear();
+        self.committed = false;
+    }
+
+    /// The end of a statement: objects nothing holds any more are forgotten, as the garbage
+    /// collector forgets them in Python. `named` are the objects bound names refer to.
+    pub fn settle<'a>(&mut self, named: impl IntoIterator<Item = &'a ObjectKey>) {
+        if std::mem::take(&mut self.committed) {
+            self.expire_all();
+            return;
+        }
+        let mut held: BTreeSet<&ObjectKey> = named.into_iter().collect();
+        held.extend(self.pending.iter());
+        let keep: BTreeSet<ObjectKey> = held.into_iter().cloned().collect();
+        self.rows.retain(|object, _| keep.contains(object));
+    }
+
+    /// Whether no object is held.
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str) -> Vec<Value> {
+        vec![Value::Integer(13), Value::Text(name.into())]
+    }
+
+    fn object(table: &str, key: &str) -> ObjectKey {
+        (table.to_string(), key.to_string())
+    }
+
+    #[test]
+    fn an_object_no_name_holds_is_forgotten_when_its_statement_ends() {
+        let mut map = IdentityMap::default();
+        map.keep("students", "13", row("Ann"));
+        map.keep("students", "14", row("Bo"));
+        let named = [object("students", "14")];
+        map.settle(named.iter());
+        assert!(map.get("students", "13").is_none());
+        assert_eq!(map.get("students", "14"), Some(&row("Bo")));
+    }
+
+    #[test]
+    fn a_pending_change_holds_its_object_until_the_flush() {
+        let mut map = IdentityMap::default();
+        map.keep("students", "13", row("Ann"));
+        map.changed_pending("students", "13", Some(row("Cy")));
+        map.settle(std::iter::empty());
+        assert_eq!(map.get("students", "13"), Some(&row("Cy")));
+        map.flushed();
+        map.settle(std::iter::empty());
+        assert!(map.is_empty());
+    }
+
+    #[test]
+    fn a_loaded_object_keeps_its_row_when_read_again() {
+        let mut map = IdentityMap::default();
+        map.keep("students", "13", row("Ann"));
+        map.keep("students", "13", row("changed elsewhere"));
+        assert_eq!(map.get("students", "13"), Some(&row("Ann")));
+    }
+
+    #[test]
+    fn a_commit_expires_even_named_objects() {
+        let mut map = IdentityMap::default();
+        map.keep("students", "13", row("Ann"));
+        map.committed();
+        let named = [object("students", "13")];
+        map.settle(named.iter());
+        assert!(map.is_empty());
+    }
+
+    #[test]
+    fn a_bulk_write_expires_its_table_but_not_pending_objects() {
+        let mut map = IdentityMap::default();
+        map.keep("students", "13", row("Ann"));
+        map.keep("students", "14", row("Bo"));
+        map.keep("teachers", "1", row("T"));
+        map.changed_pending("students", "14", Some(row("Bo2")));
+        map.expire_table("students");
+        assert!(map.get("students", "13").is_none());
+        assert!(map.get("students", "14").is_some());
+        assert!(map.get("teachers", "1").is_some());
+    }
+}
