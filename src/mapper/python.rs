@@ -3,7 +3,7 @@
 //! the `CREATE TABLE`.
 
 use crate::mapper::{Link, Registry, Relationship};
-use crate::schema::{Column, OnDelete, Table};
+use crate::schema::{Column, ColumnType, OnDelete, Table};
 
 /// The arguments after the type in `Column(...)`: keys, foreign keys, rules.
 fn column_arguments(table: &Table, column: &Column) -> Vec<String> {
@@ -53,32 +53,66 @@ pub fn core_table(table: &Table) -> String {
     text
 }
 
-/// `relationship("Class", back_populates="student")` for one direction.
-fn relationship_call(reg: &Registry, rel: &Relationship, quoted: bool) -> String {
+/// `relationship(Class, back_populates="student", ...)` for one direction, classical style.
+fn relationship_call(reg: &Registry, rel: &Relationship) -> String {
     let target = reg.class_name(&rel.target);
-    let target = if quoted {
-        format!("\"{target}\"")
-    } else {
-        target.to_string()
+    format!("relationship({target}, {})", relationship_arguments(reg, rel, false))
+}
+
+/// What follows the target in `relationship(...)`: the association table or the columns that
+/// disambiguate, `back_populates`, and the deleting options.
+fn relationship_arguments(reg: &Registry, rel: &Relationship, quoted: bool) -> String {
+    let mut args = Vec::new();
+    match &rel.link {
+        Link::ManyToMany { secondary, .. } => args.push(format!("secondary={secondary}")),
+        _ => args.extend(disambiguation(reg, rel, quoted)),
+    }
+    args.push(format!("back_populates=\"{}\"", rel.back_populates));
+    args.extend(deleting_options(reg, rel));
+    args.join(", ")
+}
+
+/// The options under which SQLAlchemy deletes as ormscope does: the database's own ON DELETE
+/// rules do the work. A collection whose rows are deleted with their owner (ON DELETE CASCADE)
+/// is `cascade="all", passive_deletes=True` (the ORM deletes the children it has loaded, and
+/// leaves the others to the database); one set to NULL is `passive_deletes=True` (the ORM does
+/// not load children to empty their key); one the database refuses to orphan is
+/// `passive_deletes="all"` (the ORM leaves the children alone, so the database's refusal
+/// stands). Without these, `session.delete(student)` would load the classes and set their
+/// `student_id` to NULL, which `NOT NULL` refuses.
+fn deleting_options(reg: &Registry, rel: &Relationship) -> Vec<String> {
+    let (child, column) = match &rel.link {
+        Link::OneToMany { column } => (&rel.target, column),
+        Link::ManyToMany {
+            secondary,
+            owner_column,
+            ..
+        } => (secondary, owner_column),
+        Link::ManyToOne { .. } => return Vec::new(),
     };
-    let secondary = match &rel.link {
-        Link::ManyToMany { secondary, .. } => format!(", secondary={secondary}"),
-        _ => disambiguation(reg, rel, quoted),
-    };
-    format!(
-        "relationship({target}{secondary}, back_populates=\"{}\")",
-        rel.back_populates
-    )
+    let rule = reg
+        .metadata
+        .table(child)
+        .and_then(|t| t.column(column))
+        .and_then(|c| c.foreign_key.as_ref())
+        .map(|fk| fk.on_delete);
+    match (rule, &rel.link) {
+        (Some(OnDelete::Cascade), Link::OneToMany { .. }) => {
+            vec!["cascade=\"all\"".into(), "passive_deletes=True".into()]
+        }
+        (Some(OnDelete::Cascade | OnDelete::SetNull), _) => vec!["passive_deletes=True".into()],
+        _ => vec!["passive_deletes=\"all\"".into()],
+    }
 }
 
 /// `foreign_keys=` where the child has several foreign keys to the parent (or is the parent),
 /// and `remote_side=` for the many-to-one of a table to itself: what SQLAlchemy needs to know
 /// which column a relationship follows.
-fn disambiguation(reg: &Registry, rel: &Relationship, quoted: bool) -> String {
+fn disambiguation(reg: &Registry, rel: &Relationship, quoted: bool) -> Vec<String> {
     let (child, column) = match &rel.link {
         Link::ManyToOne { column } => (&rel.owner, column),
         Link::OneToMany { column } => (&rel.target, column),
-        Link::ManyToMany { .. } => return String::new(),
+        Link::ManyToMany { .. } => return Vec::new(),
     };
     let parent = if child == &rel.owner {
         &rel.target
@@ -91,7 +125,7 @@ fn disambiguation(reg: &Registry, rel: &Relationship, quoted: bool) -> String {
             .count()
     });
     if siblings < 2 && child != parent {
-        return String::new();
+        return Vec::new();
     }
     let spell = |table: &str, col: &str| {
         if quoted {
@@ -100,19 +134,36 @@ fn disambiguation(reg: &Registry, rel: &Relationship, quoted: bool) -> String {
             format!("[{table}.c.{col}]")
         }
     };
-    let mut text = format!(", foreign_keys={}", spell(child, column));
+    let mut args = vec![format!("foreign_keys={}", spell(child, column))];
     let key = reg
         .metadata
         .table(parent)
         .and_then(|t| t.single_key())
         .map(|k| k.name.clone());
     if let (Link::ManyToOne { .. }, true, Some(key)) = (&rel.link, child == parent, key) {
-        text.push_str(&format!(", remote_side={}", spell(parent, &key)));
+        args.push(format!("remote_side={}", spell(parent, &key)));
     }
-    text
+    args
 }
 
-/// `class Student(Base): ...`: the declarative face, with its relationships.
+/// The Python type a column's values have: `int`, `Optional[str]`, ….
+fn python_type(column: &Column) -> String {
+    let base = match column.ty {
+        ColumnType::Integer => "int",
+        ColumnType::Text => "str",
+        ColumnType::Real => "float",
+        ColumnType::Any => "Any",
+    };
+    if column.nullable {
+        format!("Optional[{base}]")
+    } else {
+        base.to_string()
+    }
+}
+
+/// `class Student(Base): ...`: the declarative face in SQLAlchemy 2's style (`Mapped[...]`,
+/// `mapped_column`), with its relationships and the options under which SQLAlchemy does what
+/// ormscope does (the same text as `../shared/conformance/models.py` for the School).
 pub fn declarative_class(reg: &Registry, table: &Table) -> Option<String> {
     let mapper = reg.mapper_of(&table.name)?;
     let mut text = format!(
@@ -120,17 +171,44 @@ pub fn declarative_class(reg: &Registry, table: &Table) -> Option<String> {
         mapper.class_name, table.name
     );
     for column in &table.columns {
-        let args = column_arguments(table, column).join(", ");
-        text.push_str(&format!("    {} = Column({args})\n", column.name));
+        let args: Vec<String> = column_arguments(table, column)
+            .into_iter()
+            .filter(|a| a != "nullable=False")
+            .collect();
+        text.push_str(&format!(
+            "    {}: Mapped[{}] = mapped_column({})\n",
+            column.name,
+            python_type(column),
+            args.join(", ")
+        ));
     }
     for rel in reg.relationships_of(&table.name) {
+        let target = format!("\"{}\"", reg.class_name(&rel.target));
+        let mapped = if rel.is_collection() {
+            format!("list[{target}]")
+        } else if many_to_one_is_optional(reg, rel) {
+            format!("Optional[{target}]")
+        } else {
+            target
+        };
         text.push_str(&format!(
-            "    {} = {}\n",
+            "    {}: Mapped[{mapped}] = relationship({})\n",
             rel.name,
-            relationship_call(reg, rel, true)
+            relationship_arguments(reg, rel, true)
         ));
     }
     Some(text.trim_end().to_string())
+}
+
+/// Whether a many-to-one may be None: its foreign key column takes NULL.
+fn many_to_one_is_optional(reg: &Registry, rel: &Relationship) -> bool {
+    let Link::ManyToOne { column } = &rel.link else {
+        return false;
+    };
+    reg.metadata
+        .table(&rel.owner)
+        .and_then(|t| t.column(column))
+        .is_none_or(|c| c.nullable)
 }
 
 /// `mapper(Student, students, properties={...})`: the classical mapping of a class.
@@ -145,7 +223,7 @@ pub fn classical_mapping(reg: &Registry, table: &Table) -> Option<String> {
         text.push_str(&format!(
             "    \"{}\": {},\n",
             rel.name,
-            relationship_call(reg, rel, false)
+            relationship_call(reg, rel)
         ));
     }
     text.push_str("})");
