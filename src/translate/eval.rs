@@ -58,6 +58,9 @@ pub(crate) struct Eval<'a> {
     /// Which relationship each lazy load was for, by its place in the trace's SQL: the owner's
     /// table and the relationship's name (to name it in N+1 advice).
     pub lazy_loads: BTreeMap<usize, (String, String)>,
+    /// Which relationship each database count was of (`s.classes.count()`), by its place in
+    /// the trace's SQL: counts are not loads, so eager loading does not spare them.
+    pub counts: BTreeMap<usize, (String, String)>,
     /// Objects a many-to-one will load lazily, by table and key: the relationship that leads
     /// to them.
     lazy_targets: BTreeMap<(String, String), (String, String)>,
@@ -96,6 +99,7 @@ impl<'a> Eval<'a> {
             eager_hits: BTreeMap::new(),
             source,
             lazy_loads: BTreeMap::new(),
+            counts: BTreeMap::new(),
             lazy_targets: BTreeMap::new(),
             row_table: None,
             grouping: false,
@@ -740,13 +744,14 @@ impl<'a> Eval<'a> {
                 Ok(Val::Scalar(Value::Integer(rows.rows.len() as i64)))
             }
             Val::List(items) => Ok(Val::Scalar(Value::Integer(items.len() as i64))),
-            Val::Scalar(Value::Text(text)) => Ok(Val::Scalar(Value::Integer(
-                text.chars().count() as i64,
-            ))),
-            _ => Err(
-                Error::type_error(only.value.span, "len() counts the objects of a collection")
-                    .with_hint("e.g. len(students[13].classes)"),
-            ),
+            Val::Scalar(Value::Text(text)) => {
+                Ok(Val::Scalar(Value::Integer(text.chars().count() as i64)))
+            }
+            _ => Err(Error::type_error(
+                only.value.span,
+                "len() counts the objects of a collection",
+            )
+            .with_hint("e.g. len(students[13].classes)")),
         }
     }
 
@@ -1187,18 +1192,13 @@ impl<'a> Eval<'a> {
             }
             Some(column)
         };
-        if agg == Aggregate::Count {
-            if let Some(rows) = self.cached_collection(&q) {
-                if let Some(parent) = &q.parent {
-                    let (obj, rel) = (parent.obj.clone(), parent.relationship.clone());
-                    self.say_no_query(&obj, &rel);
-                }
-                return Ok(Val::Scalar(Value::Integer(rows.len() as i64)));
-            }
-        }
         self.step(|_| format!("{name}(): computed by the database, no objects are loaded"));
         let select = q.aggregate_select(agg, column.as_deref());
-        let rows = self.run_lazy(&q, select, span)?;
+        let rows = self.run_query(select, span)?;
+        if let (Some(parent), Some(last)) = (&q.parent, self.trace.sql.len().checked_sub(1)) {
+            let origin = (parent.obj.table.clone(), parent.relationship.name.clone());
+            self.counts.insert(last, origin);
+        }
         if !q.group_by.is_empty() {
             if rows.rows.is_empty() {
                 self.check_parent(&q, span)?;

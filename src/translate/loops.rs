@@ -314,7 +314,11 @@ impl Eval<'_> {
         for (text, places) in repeated_shapes(&self.trace.sql[before..], before) {
             let n = places.len();
             let origin = places.iter().find_map(|i| self.lazy_loads.get(i)).cloned();
-            let advice = self.n_plus_one_advice(q, iterable, origin);
+            let counted = places.iter().find_map(|i| self.counts.get(i)).cloned();
+            let advice = match counted {
+                Some(counted) => self.count_advice(q, iterable, counted),
+                None => self.n_plus_one_advice(q, iterable, origin),
+            };
             let class = self.class_of(&q.table);
             let each = if n == objects {
                 format!("once for each of the {objects} {class} objects")
@@ -331,6 +335,33 @@ impl Eval<'_> {
             ));
         }
         self.trace.notes.extend(notes);
+    }
+
+    /// How to spare a count that repeated once per object: `.count()` always asks the
+    /// database, so eager loading does not help it; `len(...)` of an eagerly loaded
+    /// relationship, or one grouped count, does.
+    fn count_advice(&self, q: &Query, iterable: &Expr, counted: (String, String)) -> String {
+        let (owner, rel) = counted;
+        if owner != q.table {
+            return String::new();
+        }
+        let iter_text = self.text_of(iterable.span);
+        let key = self
+            .reg
+            .relationship(&q.table, &rel)
+            .and_then(|r| match &r.link {
+                crate::mapper::Link::OneToMany { column } => Some(column.clone()),
+                _ => None,
+            });
+        let grouped = match key {
+            Some(column) => format!(
+                ", or {iter_text}.{rel}.group_by({column}).count() counts them all in 1 query"
+            ),
+            None => String::new(),
+        };
+        format!(
+            " .count() always asks the database, even when {rel} is loaded; len() of {rel} in a loop over {iter_text}.include({rel}) counts in Python after 2 queries{grouped}."
+        )
     }
 
     /// How to load the relationship that repeated with the loop's own query, when it is a
