@@ -93,12 +93,18 @@ fn the_issues_two_answers_are_accepted() {
     );
     assert!(out.contains("learn 12.1> "), "{out}");
     assert!(out.contains("✓ Right."), "lesson 12 step 1: {out}");
+    // Lesson 4 step 3 asks the database to count: len(...) loads every class and counts in
+    // Python, as in SQLAlchemy, so it is told the requirement; .count() then passes.
     let lesson_four = solutions_of("04-one-to-many.toml");
     let input = format!(
-        "{}\n{}\nlen(students[13].classes)\n:quit\n",
+        "{}\n{}\nlen(students[13].classes)\nstudents[13].classes.count()\n:quit\n",
         lesson_four[0], lesson_four[1]
     );
     let out = learn(&["--lesson", "4"], &input);
+    assert!(
+        out.contains("Ask the database to count (count()), rather than loading the rows."),
+        "lesson 4 step 3 refuses len(...): {out}"
+    );
     assert_eq!(out.matches("✓ Right.").count(), 3, "lesson 4 step 3: {out}");
 }
 
@@ -196,7 +202,11 @@ fn appending_a_new_object_of_the_class_fills_in_the_foreign_key() {
         .collect();
     assert_eq!(
         sql,
-        ["INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')"],
-        "one INSERT, with the student's key"
+        [
+            "SELECT * FROM students WHERE id = 13",
+            "SELECT * FROM classes WHERE student_id = 13",
+            "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')"
+        ],
+        "the student and its classes loaded (append loads a collection), then one INSERT with the student's key"
     );
 }

@@ -47,7 +47,7 @@ fn enter_runs_the_statements_in_order_with_their_narration() {
     let find = p.stdout.find("SQL SELECT * FROM students WHERE id = 13");
     let classes = p
         .stdout
-        .find("SQL SELECT * FROM classes WHERE student_id = 13");
+        .find("2. SELECT * FROM classes WHERE student_id = 13");
     let append = p.stdout.find(APPENDED);
     assert!(
         find.is_some() && find < classes && classes < append,
@@ -117,7 +117,11 @@ fn own_statements_run_between_steps_and_the_script_carries_on() {
         rest.contains("next: students[13].classes\n"),
         "the script goes on where it was: {rest}"
     );
-    assert!(rest.contains("SQL SELECT * FROM classes WHERE student_id = 13"));
+    assert!(
+        rest.contains("SQL 1. SELECT * FROM students WHERE id = 13")
+            && rest.contains("2. SELECT * FROM classes WHERE student_id = 13"),
+        "the next step loads the student, then its classes: {rest}"
+    );
 }
 
 #[test]

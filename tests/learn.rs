@@ -460,7 +460,7 @@ fn lesson_text_is_wrapped_at_spaces_to_the_screen() {
         );
     }
     assert!(
-        out.contains("✓ Right. One SELECT ... WHERE student_id = 15. A loop"),
+        out.contains("✓ Right. The student, then one SELECT ... WHERE student_id ="),
         "{out}"
     );
     let wide = learn_at(home.path(), "120", &["--lesson", "10"], ":quit\n");

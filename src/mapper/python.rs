@@ -56,7 +56,10 @@ pub fn core_table(table: &Table) -> String {
 /// `relationship(Class, back_populates="student", ...)` for one direction, classical style.
 fn relationship_call(reg: &Registry, rel: &Relationship) -> String {
     let target = reg.class_name(&rel.target);
-    format!("relationship({target}, {})", relationship_arguments(reg, rel, false))
+    format!(
+        "relationship({target}, {})",
+        relationship_arguments(reg, rel, false)
+    )
 }
 
 /// What follows the target in `relationship(...)`: the association table or the columns that
@@ -270,13 +273,49 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("    classes = relationship(\"Class\", back_populates=\"student\")"),
+            text.contains("    classes: Mapped[list[\"Class\"]] = relationship(back_populates=\"student\", cascade=\"all\", passive_deletes=True)"),
             "{text}"
         );
-        assert!(text.contains(
-            "    clubs = relationship(\"Club\", secondary=memberships, back_populates=\"members\")"
-        ));
+        assert!(
+            text.contains("    clubs: Mapped[list[\"Club\"]] = relationship(secondary=memberships, back_populates=\"members\", passive_deletes=True)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    advisor: Mapped[Optional[\"Teacher\"]] = relationship(back_populates=\"advisees\")"),
+            "{text}"
+        );
         assert!(declarative_class(&reg, reg.metadata.table("memberships").expect("m")).is_none());
+    }
+
+    #[test]
+    fn declarative_columns_carry_their_python_types() {
+        let reg = school::registry();
+        let students = reg.metadata.table("students").expect("students");
+        let text = declarative_class(&reg, students).expect("mapped");
+        assert!(
+            text.contains("    id: Mapped[int] = mapped_column(Integer, primary_key=True)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    email: Mapped[str] = mapped_column(Text, unique=True)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    advisor_id: Mapped[Optional[int]] = mapped_column(Integer, ForeignKey(\"teachers.id\", ondelete=\"SET NULL\"), index=True)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_collection_the_database_sets_to_null_is_left_to_it() {
+        let reg = school::registry();
+        let teachers = reg.metadata.table("teachers").expect("teachers");
+        let text = declarative_class(&reg, teachers).expect("mapped");
+        assert!(
+            text.contains("    advisees: Mapped[list[\"Student\"]] = relationship(back_populates=\"advisor\", passive_deletes=True)"),
+            "{text}"
+        );
+        assert!(!text.contains("cascade="), "{text}");
     }
 
     #[test]
@@ -290,6 +329,12 @@ mod tests {
         );
         assert!(
             text.contains("    \"student\": relationship(Student, back_populates=\"classes\"),"),
+            "{text}"
+        );
+        let students = reg.metadata.table("students").expect("students");
+        let text = classical_mapping(&reg, students).expect("mapped");
+        assert!(
+            text.contains("    \"classes\": relationship(Class, back_populates=\"student\", cascade=\"all\", passive_deletes=True),"),
             "{text}"
         );
     }
