@@ -163,11 +163,26 @@ students[13].classes.count()
         "SELECT * FROM students WHERE year = ? AND advisor_id IS NOT NULL ORDER BY name",
         json!([2]),
     );
-    assert_one_sql(
+    // The multi-line append is one statement: it loads the student and its classes, then inserts.
+    assert_sql(
         &r.out[1],
-        "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')",
-        "INSERT INTO classes (student_id, name, abbreviation) VALUES (?, ?, ?)",
-        json!([13, "Biology 301", "BI301"]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "SELECT * FROM classes WHERE student_id = 13",
+                "SELECT * FROM classes WHERE student_id = ?",
+                json!([13]),
+            ),
+            (
+                "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')",
+                "INSERT INTO classes (student_id, name, abbreviation) VALUES (?, ?, ?)",
+                json!([13, "Biology 301", "BI301"]),
+            ),
+        ],
     );
     assert_eq!(
         r.out[2]["result"]["value"],

@@ -89,12 +89,15 @@ fn value_of(v: &Value) -> &Value {
 }
 
 /// In session mode a query gives the object the identity map holds (SQLAlchemy: until expire
-/// or commit), as `students[3]` does, even when the database's row changed underneath.
+/// or commit), as `students[3]` does, even when the database's row changed underneath. The
+/// object is held by a name: one that nothing refers to is forgotten when its statement ends
+/// (the identity map keeps weak references), as `students[3].name` alone would be.
 #[test]
 fn session_mode_query_returns_the_identity_map_row() {
     let r = mem(&[
         "session.begin()",
-        "students[3].name",
+        "s = students[3]",
+        "s.name",
         ":sql UPDATE students SET name = 'Changed Underneath' WHERE id = 3",
         "students.where(id == 3)",
         "students.where(id == 3).first().name",
@@ -102,25 +105,64 @@ fn session_mode_query_returns_the_identity_map_row() {
         "session.expire_all()",
         "students.where(id == 3)",
     ]);
-    let original = value_of(&r.out[1]).clone();
-    assert_eq!(original, json!("Emma Haddad"), "{:?}", r.out[1]);
-    let by_query = rows(&r.out[3]);
+    let original = value_of(&r.out[2]).clone();
+    assert_eq!(original, json!("Emma Haddad"), "{:?}", r.out[2]);
+    let by_query = rows(&r.out[4]);
     assert_eq!(by_query.len(), 1);
     assert_eq!(
         by_query[0][1], original,
         "the identity map's row: {}",
-        r.out[3]
+        r.out[4]
     );
-    let note = r.out[3]["notes"].to_string();
+    let note = r.out[4]["notes"].to_string();
     assert!(note.contains("already in the session"), "{note}");
-    assert_eq!(value_of(&r.out[4]), &original, "{}", r.out[4]);
     assert_eq!(value_of(&r.out[5]), &original, "{}", r.out[5]);
-    let after_expire = rows(&r.out[7]);
+    assert_eq!(value_of(&r.out[6]), &original, "{}", r.out[6]);
+    assert_eq!(
+        r.out[6]["sql"],
+        json!([]),
+        "held: session.get sends nothing"
+    );
+    let after_expire = rows(&r.out[8]);
     assert_eq!(
         after_expire[0][1],
         json!("Changed Underneath"),
         "{}",
-        r.out[7]
+        r.out[8]
+    );
+}
+
+/// Without a name, the object read is forgotten when its statement ends (SQLAlchemy's identity
+/// map holds it weakly), so the next query reads the database's row.
+#[test]
+fn session_mode_forgets_an_object_no_name_holds() {
+    let r = mem(&[
+        "session.begin()",
+        "students[3].name",
+        ":sql UPDATE students SET name = 'Changed Underneath' WHERE id = 3",
+        "students.where(id == 3)",
+        "students[3].name",
+    ]);
+    assert_eq!(value_of(&r.out[1]), &json!("Emma Haddad"), "{:?}", r.out[1]);
+    assert_eq!(
+        rows(&r.out[3])[0][1],
+        json!("Changed Underneath"),
+        "{}",
+        r.out[3]
+    );
+    assert_eq!(
+        value_of(&r.out[4]),
+        &json!("Changed Underneath"),
+        "{}",
+        r.out[4]
+    );
+    assert_sql(
+        &r.out[4],
+        &[(
+            "SELECT * FROM students WHERE id = 3",
+            "SELECT * FROM students WHERE id = ?",
+            json!([3]),
+        )],
     );
 }
 

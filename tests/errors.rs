@@ -220,22 +220,35 @@ fn missing_key_is_not_found() {
 #[test]
 fn writes_to_a_missing_object_are_not_found() {
     let db = Db::new();
-    let v = db.fails("students[99].name = \"x\"", "not_found");
-    // the UPDATE was sent and changed nothing
-    assert_eq!(
-        sql_list(&v)[0].0,
-        "UPDATE students SET name = 'x' WHERE id = 99"
-    );
-    assert_eq!(v["sql"][0]["rows"], json!(0));
-    db.fails("students[99].delete()", "not_found");
-    db.fails("del students[99]", "not_found");
-    db.fails("students[99].update(year=2)", "not_found");
-    db.fails("students[99].classes", "not_found");
-    db.fails(
+    // The object is loaded first: the SELECT finds nothing, and no UPDATE, DELETE or INSERT is
+    // sent.
+    for stmt in [
+        "students[99].name = \"x\"",
+        "students[99].delete()",
+        "del students[99]",
+        "students[99].update(year=2)",
+        "students[99].classes",
         "students[99].classes.append({'name': 'X', 'abbreviation': 'X1'})",
-        "not_found",
+    ] {
+        let v = db.fails(stmt, "not_found");
+        assert_one_sql(
+            &v,
+            "SELECT * FROM students WHERE id = 99",
+            "SELECT * FROM students WHERE id = ?",
+            json!([99]),
+        );
+        assert_eq!(v["sql"][0]["rows"], json!(0), "{stmt}");
+        assert!(message(&v).contains("99"), "{v}");
+    }
+    // The right side is evaluated first: the missing teacher stops the statement before the
+    // student is loaded.
+    let v = db.fails("students[13].advisor = teachers[99]", "not_found");
+    assert_one_sql(
+        &v,
+        "SELECT * FROM teachers WHERE id = 99",
+        "SELECT * FROM teachers WHERE id = ?",
+        json!([99]),
     );
-    db.fails("students[13].advisor = teachers[99]", "not_found");
 }
 
 #[test]
@@ -264,11 +277,21 @@ fn removing_a_link_that_is_not_there_is_not_found() {
 fn check_constraint() {
     let db = Db::new();
     let v = db.fails("students[13].year = 7", "constraint");
-    assert_one_sql(
+    // The student is loaded, then the UPDATE is sent, and the database refuses it.
+    assert_sql(
         &v,
-        "UPDATE students SET year = 7 WHERE id = 13",
-        "UPDATE students SET year = ? WHERE id = ?",
-        json!([7, 13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "UPDATE students SET year = 7 WHERE id = 13",
+                "UPDATE students SET year = ? WHERE id = ?",
+                json!([7, 13]),
+            ),
+        ],
     );
     assert!(message(&v).contains("year"), "{v}");
     db.fails(
@@ -327,11 +350,21 @@ fn unique_constraint() {
 fn not_null_constraint() {
     let db = Db::new();
     let v = db.fails("students[13].name = None", "constraint");
-    assert_one_sql(
+    // The student is loaded, then the UPDATE is sent, and the database refuses it.
+    assert_sql(
         &v,
-        "UPDATE students SET name = NULL WHERE id = 13",
-        "UPDATE students SET name = ? WHERE id = ?",
-        json!([null, 13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "UPDATE students SET name = NULL WHERE id = 13",
+                "UPDATE students SET name = ? WHERE id = ?",
+                json!([null, 13]),
+            ),
+        ],
     );
     let v = db.fails("students.create(name=\"X\", year=1)", "constraint");
     assert!(message(&v).contains("email"), "{v}");
@@ -350,11 +383,21 @@ fn not_null_constraint() {
 fn foreign_key_constraint() {
     let db = Db::new();
     let v = db.fails("students[13].advisor_id = 999", "constraint");
-    assert_one_sql(
+    // The student is loaded, then the UPDATE is sent, and the database refuses it.
+    assert_sql(
         &v,
-        "UPDATE students SET advisor_id = 999 WHERE id = 13",
-        "UPDATE students SET advisor_id = ? WHERE id = ?",
-        json!([999, 13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "UPDATE students SET advisor_id = 999 WHERE id = 13",
+                "UPDATE students SET advisor_id = ? WHERE id = ?",
+                json!([999, 13]),
+            ),
+        ],
     );
     db.fails("classes[1].student_id = 999", "constraint");
     db.fails(

@@ -1,6 +1,6 @@
-//! `--db postgresql://…` runs the real binary's session on PostgreSQL: the INSERT PostgreSQL
-//! ran is shown with the new row; another scheme, or a server that is not there, is a plain
-//! `io` error that never shows the password.
+//! `--db postgresql://…` runs the real binary's session on PostgreSQL: the loads and the INSERT
+//! PostgreSQL ran are shown with the new row; another scheme, or a server that is not there, is
+//! a plain `io` error that never shows the password.
 
 mod common;
 #[path = "common/pg.rs"]
@@ -32,16 +32,26 @@ fn an_append_runs_on_postgresql_and_shows_its_insert() {
         true,
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
-    let insert = &run.out[0]["sql"][0]["display"];
+    // The same statements as on SQLite (the student, its classes, then the INSERT), in
+    // PostgreSQL's SQL: `$1` parameters and the new id by RETURNING.
+    let sql = run.out[0]["sql"].as_array().cloned().unwrap_or_default();
+    let shown: Vec<&str> = sql.iter().filter_map(|s| s["display"].as_str()).collect();
     assert_eq!(
-        insert,
-        "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301') RETURNING id"
+        shown,
+        [
+            "SELECT * FROM students WHERE id = 13",
+            "SELECT * FROM classes WHERE student_id = 13",
+            "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301') RETURNING id",
+        ]
     );
+    let texts: Vec<&str> = sql.iter().filter_map(|s| s["text"].as_str()).collect();
     assert_eq!(
-        run.out[0]["sql"][0]["text"]
-            .as_str()
-            .map(|t| t.contains("$1")),
-        Some(true)
+        texts,
+        [
+            "SELECT * FROM students WHERE id = $1",
+            "SELECT * FROM classes WHERE student_id = $1",
+            "INSERT INTO classes (student_id, name, abbreviation) VALUES ($1, $2, $3) RETURNING id",
+        ]
     );
     let new_id = run.out[0]["result"]["id"].clone();
     let rows = run.out[1]["result"]["rows"]

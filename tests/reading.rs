@@ -105,13 +105,24 @@ fn student_classes_one_to_many() {
         "SELECT * FROM classes WHERE student_id = 13",
     );
     assert!(rows(&v).len() >= 2, "student 13 has at least two classes");
-    assert_one_sql(
+    // The student is loaded first (session.get), then its classes (the lazy load).
+    assert_sql(
         &v,
-        "SELECT * FROM classes WHERE student_id = 13",
-        "SELECT * FROM classes WHERE student_id = ?",
-        json!([13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "SELECT * FROM classes WHERE student_id = 13",
+                "SELECT * FROM classes WHERE student_id = ?",
+                json!([13]),
+            ),
+        ],
     );
-    assert_eq!(v["sql"][0]["rows"], json!(rows(&v).len()));
+    assert_eq!(v["sql"][0]["rows"], json!(1));
+    assert_eq!(v["sql"][1]["rows"], json!(rows(&v).len()));
 }
 
 #[test]
@@ -197,11 +208,20 @@ fn teacher_advisees_one_to_many() {
         "students",
         "SELECT * FROM students WHERE advisor_id = 3",
     );
-    assert_one_sql(
+    assert_sql(
         &v,
-        "SELECT * FROM students WHERE advisor_id = 3",
-        "SELECT * FROM students WHERE advisor_id = ?",
-        json!([3]),
+        &[
+            (
+                "SELECT * FROM teachers WHERE id = 3",
+                "SELECT * FROM teachers WHERE id = ?",
+                json!([3]),
+            ),
+            (
+                "SELECT * FROM students WHERE advisor_id = 3",
+                "SELECT * FROM students WHERE advisor_id = ?",
+                json!([3]),
+            ),
+        ],
     );
 }
 
@@ -213,11 +233,20 @@ fn teacher_classes_and_class_teacher() {
         "classes",
         "SELECT * FROM classes WHERE teacher_id = 3",
     );
-    assert_one_sql(
+    assert_sql(
         &v,
-        "SELECT * FROM classes WHERE teacher_id = 3",
-        "SELECT * FROM classes WHERE teacher_id = ?",
-        json!([3]),
+        &[
+            (
+                "SELECT * FROM teachers WHERE id = 3",
+                "SELECT * FROM teachers WHERE id = ?",
+                json!([3]),
+            ),
+            (
+                "SELECT * FROM classes WHERE teacher_id = 3",
+                "SELECT * FROM classes WHERE teacher_id = ?",
+                json!([3]),
+            ),
+        ],
     );
     let cid = db.scalar("SELECT min(id) FROM classes WHERE teacher_id IS NOT NULL");
     let tid = db.scalar(&format!("SELECT teacher_id FROM classes WHERE id = {cid}"));
@@ -251,11 +280,20 @@ fn student_clubs_many_to_many() {
         "clubs",
         "SELECT * FROM clubs WHERE id IN (SELECT club_id FROM memberships WHERE student_id = 13)",
     );
-    assert_one_sql(
+    assert_sql(
         &v,
-        "SELECT clubs.* FROM clubs JOIN memberships ON memberships.club_id = clubs.id WHERE memberships.student_id = 13",
-        "SELECT clubs.* FROM clubs JOIN memberships ON memberships.club_id = clubs.id WHERE memberships.student_id = ?",
-        json!([13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "SELECT clubs.* FROM clubs JOIN memberships ON memberships.club_id = clubs.id WHERE memberships.student_id = 13",
+                "SELECT clubs.* FROM clubs JOIN memberships ON memberships.club_id = clubs.id WHERE memberships.student_id = ?",
+                json!([13]),
+            ),
+        ],
     );
 }
 
@@ -268,11 +306,20 @@ fn club_members_many_to_many() {
         "SELECT * FROM students WHERE id IN (SELECT student_id FROM memberships WHERE club_id = 1)",
     );
     assert!(!rows(&v).is_empty());
-    assert_one_sql(
+    assert_sql(
         &v,
-        "SELECT students.* FROM students JOIN memberships ON memberships.student_id = students.id WHERE memberships.club_id = 1",
-        "SELECT students.* FROM students JOIN memberships ON memberships.student_id = students.id WHERE memberships.club_id = ?",
-        json!([1]),
+        &[
+            (
+                "SELECT * FROM clubs WHERE id = 1",
+                "SELECT * FROM clubs WHERE id = ?",
+                json!([1]),
+            ),
+            (
+                "SELECT students.* FROM students JOIN memberships ON memberships.student_id = students.id WHERE memberships.club_id = 1",
+                "SELECT students.* FROM students JOIN memberships ON memberships.student_id = students.id WHERE memberships.club_id = ?",
+                json!([1]),
+            ),
+        ],
     );
 }
 

@@ -7,6 +7,10 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
+/// The lazy load of student 13's clubs (through memberships), as display and as text.
+const STUDENT_13_CLUBS: &str = "SELECT clubs.* FROM clubs JOIN memberships ON memberships.club_id = clubs.id WHERE memberships.student_id = 13";
+const STUDENT_CLUBS: &str = "SELECT clubs.* FROM clubs JOIN memberships ON memberships.club_id = clubs.id WHERE memberships.student_id = ?";
+
 fn next_id(db: &Db, table: &str) -> i64 {
     db.scalar(&format!("SELECT max(id) FROM {table}"))
         .as_i64()
@@ -35,11 +39,30 @@ fn append_to_one_to_many_with_a_dict_the_seed_example() {
     let id = next_id(&db, "classes");
     let before = db.scalar("SELECT count(*) FROM classes WHERE student_id = 13");
     let v = db.ok("students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})");
-    assert_one_sql(
+    // SQLAlchemy loads the student, then its classes (the collection appended to), then inserts.
+    assert_sql(
         &v,
-        "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')",
-        "INSERT INTO classes (student_id, name, abbreviation) VALUES (?, ?, ?)",
-        json!([13, "Biology 301", "BI301"]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "SELECT * FROM classes WHERE student_id = 13",
+                "SELECT * FROM classes WHERE student_id = ?",
+                json!([13]),
+            ),
+            (
+                "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')",
+                "INSERT INTO classes (student_id, name, abbreviation) VALUES (?, ?, ?)",
+                json!([13, "Biology 301", "BI301"]),
+            ),
+        ],
+    );
+    assert_eq!(
+        v["sql"][1]["rows"], before,
+        "the loaded collection is the old one"
     );
     assert_write(&v, 1, "classes", json!(id), json!({}));
     assert_eq!(
@@ -71,11 +94,25 @@ fn append_with_bare_keys_and_double_quotes() {
     let v = db.ok(
         "students[13].classes.append({name: \"Physics 101\", abbreviation: \"PH101\", credits: 4})",
     );
-    assert_one_sql(
+    assert_sql(
         &v,
-        "INSERT INTO classes (student_id, name, abbreviation, credits) VALUES (13, 'Physics 101', 'PH101', 4)",
-        "INSERT INTO classes (student_id, name, abbreviation, credits) VALUES (?, ?, ?, ?)",
-        json!([13, "Physics 101", "PH101", 4]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "SELECT * FROM classes WHERE student_id = 13",
+                "SELECT * FROM classes WHERE student_id = ?",
+                json!([13]),
+            ),
+            (
+                "INSERT INTO classes (student_id, name, abbreviation, credits) VALUES (13, 'Physics 101', 'PH101', 4)",
+                "INSERT INTO classes (student_id, name, abbreviation, credits) VALUES (?, ?, ?, ?)",
+                json!([13, "Physics 101", "PH101", 4]),
+            ),
+        ],
     );
     assert_write(&v, 1, "classes", json!(id), json!({}));
     assert_eq!(
@@ -105,9 +142,14 @@ fn append_to_teacher_classes_sets_teacher_id() {
         )),
         vec![vec![json!(5), json!(2)]]
     );
+    let texts: Vec<String> = sql_list(&v).into_iter().map(|s| s.1).collect();
     assert_eq!(
-        sql_list(&v)[0].1,
-        "INSERT INTO classes (teacher_id, student_id, name, abbreviation) VALUES (?, ?, ?, ?)"
+        texts,
+        [
+            "SELECT * FROM teachers WHERE id = ?",
+            "SELECT * FROM classes WHERE teacher_id = ?",
+            "INSERT INTO classes (teacher_id, student_id, name, abbreviation) VALUES (?, ?, ?, ?)",
+        ]
     );
 }
 
@@ -201,11 +243,21 @@ fn new_rows_can_be_used_in_the_same_session() {
 fn attribute_assignment() {
     let db = Db::new();
     let v = db.ok("students[13].name = \"Ann\"");
-    assert_one_sql(
+    // The object is loaded first, then changed.
+    assert_sql(
         &v,
-        "UPDATE students SET name = 'Ann' WHERE id = 13",
-        "UPDATE students SET name = ? WHERE id = ?",
-        json!(["Ann", 13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "UPDATE students SET name = 'Ann' WHERE id = 13",
+                "UPDATE students SET name = ? WHERE id = ?",
+                json!(["Ann", 13]),
+            ),
+        ],
     );
     assert_write(&v, 1, "students", json!(null), json!({}));
     assert_eq!(
@@ -221,11 +273,20 @@ fn attribute_assignment() {
 fn assignment_of_a_foreign_key_column() {
     let db = Db::new();
     let v = db.ok("students[13].advisor_id = 2");
-    assert_one_sql(
+    assert_sql(
         &v,
-        "UPDATE students SET advisor_id = 2 WHERE id = 13",
-        "UPDATE students SET advisor_id = ? WHERE id = ?",
-        json!([2, 13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "UPDATE students SET advisor_id = 2 WHERE id = 13",
+                "UPDATE students SET advisor_id = ? WHERE id = ?",
+                json!([2, 13]),
+            ),
+        ],
     );
     assert_eq!(
         db.scalar("SELECT advisor_id FROM students WHERE id = 13"),
@@ -237,11 +298,20 @@ fn assignment_of_a_foreign_key_column() {
 fn update_method() {
     let db = Db::new();
     let v = db.ok("students[13].update(year=3, name=\"Ann\")");
-    assert_one_sql(
+    assert_sql(
         &v,
-        "UPDATE students SET year = 3, name = 'Ann' WHERE id = 13",
-        "UPDATE students SET year = ?, name = ? WHERE id = ?",
-        json!([3, "Ann", 13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "UPDATE students SET year = 3, name = 'Ann' WHERE id = 13",
+                "UPDATE students SET year = ?, name = ? WHERE id = ?",
+                json!([3, "Ann", 13]),
+            ),
+        ],
     );
     assert_write(&v, 1, "students", json!(null), json!({}));
     assert_eq!(
@@ -254,20 +324,27 @@ fn update_method() {
 fn many_to_one_assignment_to_an_object() {
     let db = Db::new();
     let v = db.ok("students[13].advisor = teachers[3]");
-    let sql = sql_list(&v);
-    assert_eq!(
-        sql.last().unwrap(),
-        &(
-            "UPDATE students SET advisor_id = 3 WHERE id = 13".to_string(),
-            "UPDATE students SET advisor_id = ? WHERE id = ?".to_string(),
-            json!([3, 13])
-        )
+    // The right side is evaluated first (teacher 3), then the student is loaded, then changed.
+    assert_sql(
+        &v,
+        &[
+            (
+                "SELECT * FROM teachers WHERE id = 3",
+                "SELECT * FROM teachers WHERE id = ?",
+                json!([3]),
+            ),
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "UPDATE students SET advisor_id = 3 WHERE id = 13",
+                "UPDATE students SET advisor_id = ? WHERE id = ?",
+                json!([3, 13]),
+            ),
+        ],
     );
-    // Loading teachers[3] first is what session.get() does; nothing else is sent.
-    assert!(sql.len() <= 2, "{sql:?}");
-    if sql.len() == 2 {
-        assert_eq!(sql[0].1, "SELECT * FROM teachers WHERE id = ?");
-    }
     assert_write(&v, 1, "students", json!(null), json!({}));
     assert_eq!(
         db.scalar("SELECT advisor_id FROM students WHERE id = 13"),
@@ -275,9 +352,14 @@ fn many_to_one_assignment_to_an_object() {
     );
 
     let v = db.ok("classes[1].teacher = teachers[2]");
+    let displays: Vec<String> = sql_list(&v).into_iter().map(|s| s.0).collect();
     assert_eq!(
-        sql_list(&v).last().unwrap().0,
-        "UPDATE classes SET teacher_id = 2 WHERE id = 1"
+        displays,
+        [
+            "SELECT * FROM teachers WHERE id = 2",
+            "SELECT * FROM classes WHERE id = 1",
+            "UPDATE classes SET teacher_id = 2 WHERE id = 1",
+        ]
     );
     assert_eq!(
         db.scalar("SELECT teacher_id FROM classes WHERE id = 1"),
@@ -285,9 +367,14 @@ fn many_to_one_assignment_to_an_object() {
     );
 
     let v = db.ok("classes[1].student = students[5]");
+    let displays: Vec<String> = sql_list(&v).into_iter().map(|s| s.0).collect();
     assert_eq!(
-        sql_list(&v).last().unwrap().0,
-        "UPDATE classes SET student_id = 5 WHERE id = 1"
+        displays,
+        [
+            "SELECT * FROM students WHERE id = 5",
+            "SELECT * FROM classes WHERE id = 1",
+            "UPDATE classes SET student_id = 5 WHERE id = 1",
+        ]
     );
     assert_eq!(
         db.scalar("SELECT student_id FROM classes WHERE id = 1"),
@@ -299,11 +386,21 @@ fn many_to_one_assignment_to_an_object() {
 fn many_to_one_assignment_to_none() {
     let db = Db::new();
     let v = db.ok("students[13].advisor = None");
-    assert_one_sql(
+    // The student is loaded, then changed; the old advisor is not loaded (SQLAlchemy does not fetch it).
+    assert_sql(
         &v,
-        "UPDATE students SET advisor_id = NULL WHERE id = 13",
-        "UPDATE students SET advisor_id = ? WHERE id = ?",
-        json!([null, 13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "UPDATE students SET advisor_id = NULL WHERE id = 13",
+                "UPDATE students SET advisor_id = ? WHERE id = ?",
+                json!([null, 13]),
+            ),
+        ],
     );
     assert_write(&v, 1, "students", json!(null), json!({}));
     assert_eq!(
@@ -347,11 +444,22 @@ fn delete_an_object_reports_cascades() {
     let classes = db.scalar("SELECT count(*) FROM classes WHERE student_id = 13");
     let members = db.scalar("SELECT count(*) FROM memberships WHERE student_id = 13");
     let v = db.ok("students[13].delete()");
-    assert_one_sql(
+    // session.delete(session.get(Student, 13)): the SELECT, then the DELETE; the cascades are the
+    // database's own (passive_deletes), so no dependent row is loaded.
+    assert_sql(
         &v,
-        "DELETE FROM students WHERE id = 13",
-        "DELETE FROM students WHERE id = ?",
-        json!([13]),
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (
+                "DELETE FROM students WHERE id = 13",
+                "DELETE FROM students WHERE id = ?",
+                json!([13]),
+            ),
+        ],
     );
     let cascaded = expected_cascades(&[("classes", &classes), ("memberships", &members)]);
     assert!(cascaded.get("classes").is_some());
@@ -384,11 +492,20 @@ fn del_statement_is_delete() {
         "SELECT count(*) FROM memberships WHERE student_id = {sid}"
     ));
     let v = db.ok(&format!("del students[{sid}]"));
-    assert_one_sql(
+    assert_sql(
         &v,
-        &format!("DELETE FROM students WHERE id = {sid}"),
-        "DELETE FROM students WHERE id = ?",
-        json!([sid]),
+        &[
+            (
+                &format!("SELECT * FROM students WHERE id = {sid}"),
+                "SELECT * FROM students WHERE id = ?",
+                json!([sid]),
+            ),
+            (
+                &format!("DELETE FROM students WHERE id = {sid}"),
+                "DELETE FROM students WHERE id = ?",
+                json!([sid]),
+            ),
+        ],
     );
     assert_write(
         &v,
@@ -422,11 +539,20 @@ fn delete_of_a_teacher_sets_null_and_reports_it() {
     let classes = db.scalar("SELECT count(*) FROM classes WHERE teacher_id = 1");
     let advisees = db.scalar("SELECT count(*) FROM students WHERE advisor_id = 1");
     let v = db.ok("teachers[1].delete()");
-    assert_one_sql(
+    assert_sql(
         &v,
-        "DELETE FROM teachers WHERE id = 1",
-        "DELETE FROM teachers WHERE id = ?",
-        json!([1]),
+        &[
+            (
+                "SELECT * FROM teachers WHERE id = 1",
+                "SELECT * FROM teachers WHERE id = ?",
+                json!([1]),
+            ),
+            (
+                "DELETE FROM teachers WHERE id = 1",
+                "DELETE FROM teachers WHERE id = ?",
+                json!([1]),
+            ),
+        ],
     );
     let cascaded = expected_cascades(&[("classes", &classes), ("students", &advisees)]);
     assert_write(&v, 1, "teachers", json!(null), cascaded);
@@ -510,16 +636,29 @@ fn many_to_many_append_and_remove() {
     );
     let append = format!("students[13].clubs.append(clubs[{cid}])");
     let v = db.ok(&append);
-    let sql = sql_list(&v);
-    assert_eq!(
-        sql.last().unwrap(),
-        &(
-            format!("INSERT INTO memberships (student_id, club_id) VALUES (13, {cid})"),
-            "INSERT INTO memberships (student_id, club_id) VALUES (?, ?)".to_string(),
-            json!([13, cid])
-        )
+    // The student, then its clubs (the collection appended to), then the club (not among them),
+    // then the link.
+    assert_sql(
+        &v,
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (STUDENT_13_CLUBS, STUDENT_CLUBS, json!([13])),
+            (
+                &format!("SELECT * FROM clubs WHERE id = {cid}"),
+                "SELECT * FROM clubs WHERE id = ?",
+                json!([cid]),
+            ),
+            (
+                &format!("INSERT INTO memberships (student_id, club_id) VALUES (13, {cid})"),
+                "INSERT INTO memberships (student_id, club_id) VALUES (?, ?)",
+                json!([13, cid]),
+            ),
+        ],
     );
-    assert!(sql.len() <= 2, "{sql:?}");
     assert_write(&v, 1, "memberships", json!(null), json!({}));
     assert_eq!(
         db.scalar(&format!(
@@ -529,13 +668,22 @@ fn many_to_many_append_and_remove() {
     );
 
     let v = db.ok(&format!("students[13].clubs.remove(clubs[{cid}])"));
-    assert_eq!(
-        sql_list(&v).last().unwrap(),
-        &(
-            format!("DELETE FROM memberships WHERE student_id = 13 AND club_id = {cid}"),
-            "DELETE FROM memberships WHERE student_id = ? AND club_id = ?".to_string(),
-            json!([13, cid])
-        )
+    // The club is among the clubs just loaded, so getting it sends nothing.
+    assert_sql(
+        &v,
+        &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (STUDENT_13_CLUBS, STUDENT_CLUBS, json!([13])),
+            (
+                &format!("DELETE FROM memberships WHERE student_id = 13 AND club_id = {cid}"),
+                "DELETE FROM memberships WHERE student_id = ? AND club_id = ?",
+                json!([13, cid]),
+            ),
+        ],
     );
     assert_write(&v, 1, "memberships", json!(null), json!({}));
     assert_eq!(
@@ -554,8 +702,20 @@ fn many_to_many_from_the_other_side() {
     );
     let v = db.ok(&format!("clubs[2].members.append(students[{sid}])"));
     assert_write(&v, 1, "memberships", json!(null), json!({}));
+    // The club, then its members (the collection appended to), then the student (not among
+    // them), then the link.
+    let shown: Vec<String> = sql_list(&v).into_iter().map(|s| s.0).collect();
+    assert_eq!(shown.len(), 4, "{shown:?}");
+    assert_eq!(
+        shown[..3],
+        [
+            "SELECT * FROM clubs WHERE id = 2".to_string(),
+            "SELECT students.* FROM students JOIN memberships ON memberships.student_id = students.id WHERE memberships.club_id = 2".to_string(),
+            format!("SELECT * FROM students WHERE id = {sid}"),
+        ]
+    );
     // Either column order is the textbook statement.
-    let insert = sql_list(&v).last().unwrap().0.clone();
+    let insert = shown[3].clone();
     assert!(
         insert == format!("INSERT INTO memberships (student_id, club_id) VALUES ({sid}, 2)")
             || insert == format!("INSERT INTO memberships (club_id, student_id) VALUES (2, {sid})"),
@@ -581,10 +741,17 @@ fn append_of_a_first_expression_inserts_the_link() {
         )
         .unwrap();
     let v = db.ok("students[13].clubs.append(clubs.where(name == 'Debate').first())");
-    // exactly two statements: the club is loaded once, then the link is inserted
+    // The owner and its collection are loaded before the argument, which is queried once;
+    // then the link is inserted.
     assert_sql(
         &v,
         &[
+            (
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM students WHERE id = ?",
+                json!([13]),
+            ),
+            (STUDENT_13_CLUBS, STUDENT_CLUBS, json!([13])),
             (
                 "SELECT * FROM clubs WHERE name = 'Debate' LIMIT 1",
                 "SELECT * FROM clubs WHERE name = ? LIMIT ?",

@@ -16,8 +16,12 @@ impl Session {
         self.db.start_clock();
         let outcome = self.raw_sql(sql, at, &mut trace);
         self.db.stop_clock();
-        // The identity map cannot follow what SQL typed by hand changed: it starts afresh.
-        self.identity.expire_all();
+        // Outside session mode a write typed by hand is committed, and commit expires what the
+        // session holds; in session mode `session.execute(text(...))` expires nothing, as in
+        // SQLAlchemy (a held object keeps the values it had).
+        if !self.in_session_mode() && matches!(outcome, Ok(Outcome::Write { .. })) {
+            self.identity.expire_all();
+        }
         trace.into_response(input, outcome)
     }
 

@@ -39,7 +39,8 @@ impl Eval<'_> {
         self.no_view_write(table, span)?;
         self.autoflush(span)?;
         self.forget_loaded();
-        self.exec.write_now(statement, table, written, self.trace, span)
+        self.exec
+            .write_now(statement, table, written, self.trace, span)
     }
 
     fn no_view_write(&self, table: &str, span: Span) -> Result<()> {
@@ -55,7 +56,12 @@ impl Eval<'_> {
 
     /// An object's row with the new values set, as the session holds it while the change is
     /// pending; `None` when a value is computed by the database (the object is expired).
-    fn row_after(&self, table: &str, mut row: Vec<Value>, set: &[Assignment]) -> Option<Vec<Value>> {
+    fn row_after(
+        &self,
+        table: &str,
+        mut row: Vec<Value>,
+        set: &[Assignment],
+    ) -> Option<Vec<Value>> {
         let t = self.reg.metadata.table(table)?;
         for a in set {
             if a.computed.is_some() {
@@ -676,7 +682,7 @@ impl Eval<'_> {
             return Err(self.wrong_item(rel, &Val::Object(target), item_span));
         }
         self.load(&target, item_span)?;
-        if !members.iter().any(|m| *m == target) {
+        if !members.contains(&target) {
             return Err(self.not_a_member(&parent.obj, rel, &target, item_span));
         }
         let owner_key = parent.obj.single_key().cloned().unwrap_or(Value::Null);
