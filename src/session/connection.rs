@@ -12,7 +12,7 @@ use crate::mapper::Registry;
 use crate::render::{render, Rendered};
 use crate::result::{Changes, RowSink, Rows};
 use crate::sql::{Select, Statement, Value};
-use crate::translate::{Assignment, Executor};
+use crate::translate::{Assignment, Executor, Sending};
 
 /// The database and, in session mode, the unit of work, for the length of one statement.
 pub(crate) struct Connection<'s> {
@@ -67,38 +67,23 @@ impl Executor for Connection<'_> {
     fn write(
         &mut self,
         statement: Statement,
-        table: &str,
+        sending: Sending,
         written: &[Assignment],
         trace: &mut Trace,
         span: Span,
     ) -> Result<Changes> {
-        match self.unit.as_deref_mut() {
-            Some(unit) => {
+        let table = sending.table();
+        match (sending, self.unit.as_deref_mut()) {
+            (Sending::Objects(_), Some(unit)) => {
                 keep_pending(unit, statement, table, written, trace, span);
-                Ok(Changes {
+                return Ok(Changes {
                     pending: true,
                     ..Changes::default()
-                })
+                });
             }
-            None => {
-                self.identity.committed();
-                send(self.reg, self.db, trace, &statement, table, written, span)
-            }
+            (Sending::Bulk(_), Some(_)) => self.identity.expire_table(table),
+            (_, None) => self.identity.committed(),
         }
-    }
-
-    fn write_now(
-        &mut self,
-        statement: Statement,
-        table: &str,
-        written: &[Assignment],
-        trace: &mut Trace,
-        span: Span,
-    ) -> Result<Changes> {
-        if self.unit.is_none() {
-            self.identity.committed();
-        }
-        self.identity.expire_table(table);
         send(self.reg, self.db, trace, &statement, table, written, span)
     }
 

@@ -20,6 +20,25 @@ pub struct Assignment {
     pub computed: Option<crate::sql::Expr>,
 }
 
+/// How a write is sent: the table it writes, and whether it is a change of objects (which
+/// the unit of work keeps in session mode) or a bulk statement (sent at once).
+#[derive(Debug, Clone, Copy)]
+pub enum Sending<'t> {
+    /// `students[13].name = ...`, `append`, `delete()` of an object: the unit of work's.
+    Objects(&'t str),
+    /// `students.where(...).update(...)`, `.delete()`: sent at once.
+    Bulk(&'t str),
+}
+
+impl<'t> Sending<'t> {
+    /// The table written.
+    pub fn table(self) -> &'t str {
+        match self {
+            Sending::Objects(table) | Sending::Bulk(table) => table,
+        }
+    }
+}
+
 /// What the translator needs from a database and a session.
 pub trait Executor {
     /// Sends pending changes before a read (session mode's autoflush); how many were sent.
@@ -55,24 +74,15 @@ pub trait Executor {
         Ok((rows, passed))
     }
 
-    /// Sends a write of one object of `table` and records it, or keeps it pending in session
-    /// mode (`Changes::pending`). `written` explains a constraint failure.
+    /// Sends a write of `table` and records it. A write of objects (`Sending::Objects`) waits
+    /// in the unit of work in session mode (`Changes::pending`); a bulk write
+    /// (`Sending::Bulk`) is sent at once in either mode, as SQLAlchemy's
+    /// `session.execute(update(...))` is (after the caller's autoflush), and the objects of
+    /// `table` the session holds are expired. `written` explains a constraint failure.
     fn write(
         &mut self,
         statement: Statement,
-        table: &str,
-        written: &[Assignment],
-        trace: &mut Trace,
-        span: Span,
-    ) -> Result<Changes>;
-
-    /// Sends a bulk write of `table` at once, even in session mode, as SQLAlchemy's
-    /// `session.execute(update(...))` does (after the caller's autoflush); the objects of
-    /// `table` the session holds are expired.
-    fn write_now(
-        &mut self,
-        statement: Statement,
-        table: &str,
+        sending: Sending,
         written: &[Assignment],
         trace: &mut Trace,
         span: Span,

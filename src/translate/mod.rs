@@ -18,4 +18,4 @@ mod writes;
 
 pub(crate) use eval::Eval;
 pub use eval::{OBJECT_METHODS, QUERY_METHODS};
-pub use executor::{Assignment, Executor};
+pub use executor::{Assignment, Executor, Sending};

@@ -165,8 +165,12 @@ impl Eval<'_> {
                 "[{i}]: the relationship is a Python list, so the whole collection is loaded and position {i} picked ([0] is the first)"
             ));
             let members = self.load_collection(q, span)?;
-            let at = usize::try_from(i).ok().and_then(|i| members.into_iter().nth(i));
-            return at.map(Val::Object).ok_or_else(|| self.no_position(q, i, span));
+            let at = usize::try_from(i)
+                .ok()
+                .and_then(|i| members.into_iter().nth(i));
+            return at
+                .map(Val::Object)
+                .ok_or_else(|| self.no_position(q, i, span));
         }
         let beyond_page = q.limit.is_some_and(|l| i >= l);
         let mut one = q.clone();

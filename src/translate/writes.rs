@@ -2,7 +2,7 @@
 //! writes for `add`, `append`, attribute assignment, `update`, `remove` and `delete`.
 
 use super::eval::{type_words, Eval, Val};
-use super::executor::Assignment;
+use super::executor::{Assignment, Sending};
 use crate::answer::{NoteKind, Outcome};
 use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::mapper::query::{key_of, Obj, Query};
@@ -22,25 +22,25 @@ impl Eval<'_> {
         written: &[Assignment],
         span: Span,
     ) -> Result<Changes> {
-        self.no_view_write(table, span)?;
-        self.forget_loaded();
-        self.exec.write(statement, table, written, self.trace, span)
+        self.send_write(statement, Sending::Objects(table), written, span)
     }
 
-    /// Sends a bulk write at once, in session mode too (after an autoflush), as SQLAlchemy's
-    /// `session.execute(update(...))` does; loaded rows are forgotten.
-    fn run_bulk_write(
+    /// Sends a write; a bulk one is sent at once, in session mode too (after an autoflush), as
+    /// SQLAlchemy's `session.execute(update(...))` is. Loaded rows are forgotten.
+    fn send_write(
         &mut self,
         statement: Statement,
-        table: &str,
+        sending: Sending,
         written: &[Assignment],
         span: Span,
     ) -> Result<Changes> {
-        self.no_view_write(table, span)?;
-        self.autoflush(span)?;
+        self.no_view_write(sending.table(), span)?;
+        if let Sending::Bulk(_) = sending {
+            self.autoflush(span)?;
+        }
         self.forget_loaded();
         self.exec
-            .write_now(statement, table, written, self.trace, span)
+            .write(statement, sending, written, self.trace, span)
     }
 
     fn no_view_write(&self, table: &str, span: Span) -> Result<()> {
@@ -328,9 +328,9 @@ impl Eval<'_> {
             )
         });
         let filter = q.write_filter(&self.write_key(&q.table));
-        let changes = self.run_bulk_write(
+        let changes = self.send_write(
             update_statement(&q.table, &set, filter),
-            &q.table,
+            Sending::Bulk(&q.table),
             &set,
             span,
         )?;
@@ -354,7 +354,7 @@ impl Eval<'_> {
             table: q.table.clone(),
             filter,
         });
-        let changes = self.run_bulk_write(statement, &q.table, &[], span)?;
+        let changes = self.send_write(statement, Sending::Bulk(&q.table), &[], span)?;
         if changes.affected == 0 && !changes.pending {
             self.check_parent(q, span)?;
         }
