@@ -175,13 +175,9 @@ fn school() -> Session {
     Session::open(Options::default()).expect("the School")
 }
 
-/// The SQL a response sent, in sorted order: `students[1].classes` looks for the student after
-/// its classes (to tell "no classes" from "no student 1"), `session.get(Student, 1).classes`
-/// before them; the same statements either way.
+/// The SQL a response sent, statement by statement, in order.
 fn sql_of(response: &Response) -> Vec<String> {
-    let mut sql: Vec<String> = response.sql.iter().map(|s| s.display.clone()).collect();
-    sql.sort();
-    sql
+    response.sql.iter().map(|s| s.display.clone()).collect()
 }
 
 /// Runs `input`, then its SQLAlchemy face on a fresh School: the SQL both send, and the face.
@@ -192,20 +188,24 @@ fn round_trip(input: &str) -> (Response, String, Response) {
     (first, face, again)
 }
 
-/// The face's SQL without the look-up of the owner object by its key: `students[1].classes`
-/// finds the classes and looks for student 1 only when there are none, while its face,
-/// `session.get(Student, 1).classes`, loads the student first, as SQLAlchemy does.
-fn without_owner_lookup(input: &str, sql: Vec<String>) -> Vec<String> {
+/// The SQL without a last look-up of the owner object by its key. `students[1].classes` loads student 1
+/// and then its classes, as its face `session.get(Student, 1).classes` does; but a refined
+/// relationship, `teachers[1].advisees.where(...)`, looks for teacher 1 after its rows only when
+/// there are none (to tell "no rows" from "no teacher 1"), while its face, a `select(Student)`,
+/// does not.
+fn without_owner_lookup(input: &str, mut sql: Vec<String>) -> Vec<String> {
     let owner = input.split_once('[').and_then(|(table, rest)| {
         let key = rest.split_once(']')?.0;
         Some(format!("SELECT * FROM {table} WHERE id = {key}"))
     });
-    sql.into_iter()
-        .filter(|s| Some(s) != owner.as_ref())
-        .collect()
+    if sql.len() > 1 && sql.last() == owner.as_ref() {
+        sql.pop();
+    }
+    sql
 }
 
-/// Whether the face of `input` reads back to the same SQL (apart from the owner's look-up).
+/// Whether the face of `input` reads back to the same SQL, in the same order (apart from the
+/// owner's look-up).
 fn same_sql(input: &str, first: &Response, again: &Response) -> bool {
     without_owner_lookup(input, sql_of(first)) == without_owner_lookup(input, sql_of(again))
 }
@@ -280,6 +280,8 @@ fn list_the_gaps() {
 fn the_examples_of_the_grammar_read_back() {
     for input in [
         "students",
+        "students[3].clubs",
+        "len(students[3].clubs)",
         "students[3].clubs.count()",
         "classes[2].teacher",
         "students.order_by(name).count()",

@@ -20,8 +20,13 @@ fn ormscope(statements: &[&str]) -> (i32, String) {
 fn an_indexed_lookup_names_the_index() {
     let (status, out) = ormscope(&[":explain students[13].classes"]);
     assert_eq!(status, 0, "{out}");
+    // The student is loaded first, then its classes through the index on classes.student_id.
     assert!(
-        out.starts_with("SELECT * FROM classes WHERE student_id = 13\n"),
+        out.starts_with("1. SELECT * FROM students WHERE id = 13\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n2. SELECT * FROM classes WHERE student_id = 13\n"),
         "{out}"
     );
     assert!(

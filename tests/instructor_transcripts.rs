@@ -43,7 +43,9 @@ fn markdown_has_sql_fences_and_result_tables() {
     assert!(text.starts_with("# ormscope transcript\n"), "{text}");
     assert!(text.contains("## 1. `students[13].classes`"), "{text}");
     assert!(
-        text.contains("```sql\nSELECT * FROM classes WHERE student_id = 13;\n```"),
+        text.contains(
+            "```sql\nSELECT * FROM students WHERE id = 13;\nSELECT * FROM classes WHERE student_id = 13;\n```"
+        ),
         "{text}"
     );
     let rows = table_rows(&text);
@@ -64,8 +66,12 @@ fn markdown_has_sql_fences_and_result_tables() {
         "{text}"
     );
     assert!(text.contains("*3 rows*"), "{text}");
+    // No name holds student 13, so the append loads it and its classes again before the INSERT.
     assert!(
-        text.contains("INSERT INTO classes (student_id, name, abbreviation)"),
+        text.contains(
+            "```sql\nSELECT * FROM students WHERE id = 13;\nSELECT * FROM classes WHERE student_id = 13;\n\
+             INSERT INTO classes (student_id, name, abbreviation)\n"
+        ),
         "{text}"
     );
     assert!(
@@ -228,7 +234,10 @@ fn the_html_page_shows_each_statement_beside_its_sql() {
         orm[0]
     );
     assert!(
-        sql[0].contains("SELECT * FROM classes WHERE student_id = 13\n→ 3 rows"),
+        sql[0].contains(
+            "1. SELECT * FROM students WHERE id = 13\n   → 1 row\n\
+             2. SELECT * FROM classes WHERE student_id = 13\n   → 3 rows"
+        ),
         "{:?}",
         sql[0]
     );

@@ -41,11 +41,18 @@ fn sql_all_heads_each_dialect() {
         "students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})",
     ]);
     assert_eq!(status, 0);
+    // The append loads student 13 and its classes first, in every dialect.
+    let loads =
+        "SELECT * FROM students WHERE id = 13;\nSELECT * FROM classes WHERE student_id = 13;";
     let insert =
         "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')";
     assert_eq!(
         out,
-        format!("-- SQLite\n{insert};\n\n-- PostgreSQL\n{insert} RETURNING id;\n\n-- MySQL\n{insert};\n")
+        format!(
+            "-- SQLite\n{loads}\n{insert};\n\n\
+             -- PostgreSQL\n{loads}\n{insert} RETURNING id;\n\n\
+             -- MySQL\n{loads}\n{insert};\n"
+        )
     );
 }
 

@@ -249,13 +249,18 @@ fn add_all_adds_every_object_as_one_answer() {
 }
 
 #[test]
-fn session_delete_reads_the_object_as_session_get_does_then_deletes_it() {
-    let a = answer(&[], "session.delete(session.get(Student, 13))");
-    let b = answer(&[], "students[13].delete()");
-    assert_eq!(a["result"], b["result"]);
-    let mut expected = vec![(json!("SELECT * FROM students WHERE id = ?"), json!([13]))];
-    expected.extend(sent(&b));
-    assert_eq!(sent(&a), expected);
+fn session_delete_and_the_short_form_both_read_the_object_then_delete_it() {
+    let v = same(
+        "session.delete(session.get(Student, 13))",
+        "students[13].delete()",
+    );
+    assert_eq!(
+        sent(&v),
+        vec![
+            (json!("SELECT * FROM students WHERE id = ?"), json!([13])),
+            (json!("DELETE FROM students WHERE id = ?"), json!([13])),
+        ]
+    );
 }
 
 #[test]
@@ -298,16 +303,45 @@ fn session_commit_outside_session_mode_has_nothing_to_do() {
 }
 
 #[test]
-fn len_and_positions_of_a_relationship() {
-    let v = same("len(students[13].classes)", "students[13].classes.count()");
-    assert_eq!(kind(&v), "value");
-    let first = same("students[13].classes[0]", "students[13].classes.first()");
-    assert_eq!(kind(&first), "object");
-    let second = answer(&[], "students[13].classes[1]");
-    assert_eq!(
-        second["sql"][0]["display"],
-        json!("SELECT * FROM classes WHERE student_id = 13 LIMIT 1 OFFSET 1")
+fn len_and_positions_of_a_relationship_load_it_and_work_in_python() {
+    let loads = vec![
+        (json!("SELECT * FROM students WHERE id = ?"), json!([13])),
+        (
+            json!("SELECT * FROM classes WHERE student_id = ?"),
+            json!([13]),
+        ),
+    ];
+    let v = same(
+        "len(session.get(Student, 13).classes)",
+        "len(students[13].classes)",
     );
+    assert_eq!(kind(&v), "value");
+    assert_eq!(sent(&v), loads);
+    // count() gives the same number from the database: one count(*), nothing loaded.
+    let counted = answer(&[], "students[13].classes.count()");
+    assert_eq!(counted["result"], v["result"]);
+    assert_eq!(
+        sent(&counted),
+        vec![(
+            json!("SELECT count(*) FROM classes WHERE student_id = ?"),
+            json!([13])
+        )]
+    );
+    let first = same(
+        "session.get(Student, 13).classes[0]",
+        "students[13].classes[0]",
+    );
+    assert_eq!(kind(&first), "object");
+    assert_eq!(sent(&first), loads);
+    // first() is a query of its own: one SELECT with LIMIT 1, for the same row.
+    let query = answer(&[], "students[13].classes.first()");
+    assert_eq!(query["result"], first["result"]);
+    assert_eq!(
+        query["sql"][0]["display"],
+        json!("SELECT * FROM classes WHERE student_id = 13 LIMIT 1")
+    );
+    let second = answer(&[], "students[13].classes[1]");
+    assert_eq!(sent(&second), loads);
     assert_ne!(second["result"]["row"], first["result"]["row"]);
 }
 
@@ -394,7 +428,11 @@ fn lesson_steps_accept_the_sqlalchemy_spelling() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
     let course = lessons::load(&dir).expect("the course loads");
     for (number, step, answer) in [
-        (4, 2, "len(students[13].classes)"),
+        (
+            4,
+            2,
+            "session.scalar(select(func.count()).select_from(Class).where(Class.student_id == 13))",
+        ),
         (12, 0, "Student.filter(Student.year == 2)"),
     ] {
         let lesson = course.lesson(number).expect("the lesson exists");
@@ -407,4 +445,10 @@ fn lesson_steps_accept_the_sqlalchemy_spelling() {
             step + 1
         );
     }
+    // len(...) is Python's count of the loaded classes, not the database's count the step asks for.
+    let lesson = course.lesson(4).expect("the lesson exists");
+    let mut learner = check::session_before(lesson, 2).expect("the step's session");
+    let response = learner.run("len(students[13].classes)");
+    let verdict = check::judge(lesson, 2, &response, &learner);
+    assert!(matches!(verdict, check::Verdict::Wrong(_)), "{verdict:?}");
 }

@@ -487,7 +487,16 @@ mod tests {
         let r =
             sh.run(":translate students[13].classes.append({'name': 'X', 'abbreviation': 'X1'})");
         assert!(r.ok());
-        assert_eq!(r.sql.len(), 1);
+        // SQLAlchemy loads the student, then its classes, before the INSERT.
+        let shown: Vec<&str> = r.sql.iter().map(|s| s.display.as_str()).collect();
+        assert_eq!(
+            shown,
+            [
+                "SELECT * FROM students WHERE id = 13",
+                "SELECT * FROM classes WHERE student_id = 13",
+                "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'X', 'X1')",
+            ]
+        );
         let after = sh.run("students[13].classes.count()");
         assert_eq!(
             after.outcome,

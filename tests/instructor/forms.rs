@@ -113,11 +113,14 @@ pub const WRITING: &[&str] = &[
     "students[13].clubs.remove(clubs[3])",
 ];
 
-/// Loops and eager loading: the N+1 story's statements.
+/// Loops and eager loading: the N+1 story's statements. `len(...)` counts the loaded collection in
+/// Python, so eager loading saves its SELECTs; `.count()` asks the database every time, loaded or not.
 pub const LOOPS: &[&str] = &[
+    "for s in students.where(year == 2): len(s.classes)",
+    "for s in students.where(year == 2).include(classes): len(s.classes)",
+    "for s in students.where(year == 2).join_load(classes): len(s.classes)",
     "for s in students.where(year == 2): s.classes.count()",
     "for s in students.where(year == 2).include(classes): s.classes.count()",
-    "for s in students.where(year == 2).join_load(classes): s.classes.count()",
     "for s in students.limit(3).join_load(clubs): s.clubs",
     "for s in students.where(year == 4): s.year = 3",
 ];
