@@ -266,6 +266,36 @@ fn cases() -> Vec<Case> {
             "value",
         ),
         case(
+            "a value the object has already sends no UPDATE",
+            &[],
+            "classes[1].teacher = teachers[2]",
+            &["SELECT teachers", "SELECT classes"],
+            "write",
+        ),
+        case(
+            "session mode: a delete supersedes the object's pending UPDATE",
+            &[
+                "session.begin()",
+                "students[13].name = 'Bo'",
+                "students[13].delete()",
+            ],
+            "session.flush()",
+            &["DELETE students"],
+            "none",
+        ),
+        case(
+            "session mode: a table's UPDATEs go before its INSERTs",
+            &[
+                "session.begin()",
+                "s = students[13]",
+                "students.add({'name': 'Ada', 'email': 'ada@school.edu', 'year': 1})",
+                "s.name = 'Ann'",
+            ],
+            "session.flush()",
+            &["UPDATE students", "INSERT students"],
+            "none",
+        ),
+        case(
             "a loop: one query, then a lazy load per object",
             &[],
             "for s in students.where(id <= 4): len(s.classes)",

@@ -351,20 +351,32 @@ fn many_to_one_assignment_to_an_object() {
         json!(3)
     );
 
-    let v = db.ok("classes[1].teacher = teachers[2]");
+    let v = db.ok("classes[1].teacher = teachers[5]");
     let displays: Vec<String> = sql_list(&v).into_iter().map(|s| s.0).collect();
     assert_eq!(
         displays,
         [
-            "SELECT * FROM teachers WHERE id = 2",
+            "SELECT * FROM teachers WHERE id = 5",
             "SELECT * FROM classes WHERE id = 1",
-            "UPDATE classes SET teacher_id = 2 WHERE id = 1",
+            "UPDATE classes SET teacher_id = 5 WHERE id = 1",
         ]
     );
     assert_eq!(
         db.scalar("SELECT teacher_id FROM classes WHERE id = 1"),
-        json!(2)
+        json!(5)
     );
+    // Class 1 has teacher 5 now: assigning it again changes nothing, and SQLAlchemy sends no
+    // UPDATE for an attribute whose value did not change.
+    let v = db.ok("classes[1].teacher = teachers[5]");
+    let displays: Vec<String> = sql_list(&v).into_iter().map(|s| s.0).collect();
+    assert_eq!(
+        displays,
+        [
+            "SELECT * FROM teachers WHERE id = 5",
+            "SELECT * FROM classes WHERE id = 1",
+        ]
+    );
+    assert_eq!(v["result"]["affected"], 0, "{v}");
 
     let v = db.ok("classes[1].student = students[5]");
     let displays: Vec<String> = sql_list(&v).into_iter().map(|s| s.0).collect();

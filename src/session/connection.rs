@@ -87,6 +87,12 @@ impl Executor for Connection<'_> {
         send(self.reg, self.db, trace, &statement, table, written, span)
     }
 
+    fn commits(&mut self) {
+        if self.unit.is_none() {
+            self.identity.committed();
+        }
+    }
+
     fn identity(&self, table: &str, key: &str) -> Option<Vec<Value>> {
         self.identity.get(table, key).cloned()
     }
@@ -127,6 +133,7 @@ fn keep_pending(
         _ => Change::Dirty,
     };
     let display = render(&statement).display;
+    unit.delete_supersedes(&statement);
     unit.pending.push(Pending {
         change,
         table: table.to_string(),

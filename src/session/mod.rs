@@ -263,7 +263,7 @@ impl Session {
         let face = self.sqlalchemy_face(input);
         let vars = self.vars.clone();
         let unit = self.unit.take();
-        let identity = std::mem::take(&mut self.identity);
+        let identity = self.identity.clone();
         let mut trace = Trace::default();
         let outcome = match syntax::parse(input) {
             Ok(ast::Statement::Transaction(..)) => Ok(Outcome::None),

@@ -61,20 +61,37 @@ pub const SESSION_METHODS: &[&str] = &[
 ];
 
 impl UnitOfWork {
-    /// The pending changes in the order a flush sends them: inserts parents first, then
-    /// updates, then deletes children first (`order` gives each table's place, parents first).
+    /// The pending changes in the order SQLAlchemy's unit of work sends them: table by table,
+    /// parents first, each table's UPDATEs before its INSERTs; then the DELETEs, children first
+    /// (`order` gives each table's place, parents first). Within that, the order they were made.
     pub fn flush_order(&self, order: impl Fn(&str) -> usize) -> Vec<Pending> {
         let mut changes: Vec<(usize, Pending)> = self.pending.iter().cloned().enumerate().collect();
         changes.sort_by_key(|(seq, p)| {
             let place = order(&p.table);
-            let table_rank = match p.change {
-                Change::Deleted => usize::MAX - place,
-                Change::New => place,
-                Change::Dirty => 0,
-            };
-            (p.change, table_rank, *seq)
+            match p.change {
+                Change::Dirty => (0, place, 0, *seq),
+                Change::New => (0, place, 1, *seq),
+                Change::Deleted => (1, usize::MAX - place, 0, *seq),
+            }
         });
         changes.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// A pending DELETE supersedes the pending UPDATEs of the same row: SQLAlchemy deletes an
+    /// object it was about to change with the DELETE alone.
+    pub fn delete_supersedes(&mut self, delete: &Statement) {
+        let Statement::Delete(gone) = delete else {
+            return;
+        };
+        self.pending.retain(|p| match &p.statement {
+            Statement::Update(update) => {
+                !(p.change == Change::Dirty
+                    && update.table == gone.table
+                    && update.filter.is_some()
+                    && update.filter == gone.filter)
+            }
+            _ => true,
+        });
     }
 }
 
@@ -371,7 +388,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::{Delete, Insert};
+    use crate::sql::{Delete, Insert, Update};
 
     fn pending(change: Change, table: &str) -> Pending {
         let statement = match change {
@@ -392,6 +409,66 @@ mod tests {
             written: Vec::new(),
             span: Span::default(),
         }
+    }
+
+    #[test]
+    fn each_table_is_updated_then_inserted_into_parents_first() {
+        let mut dirty = pending(Change::Dirty, "students");
+        dirty.statement = Statement::Update(Update {
+            table: "students".into(),
+            set: Vec::new(),
+            filter: None,
+        });
+        let unit = UnitOfWork {
+            pending: vec![
+                pending(Change::New, "classes"),
+                pending(Change::New, "students"),
+                dirty,
+                pending(Change::Dirty, "classes"),
+            ],
+        };
+        let order = |t: &str| if t == "students" { 0 } else { 1 };
+        let got: Vec<(Change, String)> = unit
+            .flush_order(order)
+            .into_iter()
+            .map(|p| (p.change, p.table))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Change::Dirty, "students".to_string()),
+                (Change::New, "students".to_string()),
+                (Change::Dirty, "classes".to_string()),
+                (Change::New, "classes".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_delete_supersedes_the_pending_update_of_its_row_only() {
+        let row = |id: i64| {
+            Some(crate::sql::Expr::eq(
+                crate::sql::Expr::column("students", "id"),
+                crate::sql::Expr::value(Value::Integer(id)),
+            ))
+        };
+        let update = |id: i64| Pending {
+            statement: Statement::Update(Update {
+                table: "students".into(),
+                set: Vec::new(),
+                filter: row(id),
+            }),
+            ..pending(Change::Dirty, "students")
+        };
+        let mut unit = UnitOfWork {
+            pending: vec![update(13), update(14)],
+        };
+        unit.delete_supersedes(&Statement::Delete(Delete {
+            table: "students".into(),
+            filter: row(13),
+        }));
+        assert_eq!(unit.pending.len(), 1);
+        assert!(matches!(&unit.pending[0].statement, Statement::Update(u) if u.filter == row(14)));
     }
 
     #[test]

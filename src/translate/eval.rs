@@ -1194,11 +1194,17 @@ impl<'a> Eval<'a> {
         };
         self.step(|_| format!("{name}(): computed by the database, no objects are loaded"));
         let select = q.aggregate_select(agg, column.as_deref());
-        let rows = self.run_query(select, span)?;
-        if let (Some(parent), Some(last)) = (&q.parent, self.trace.sql.len().checked_sub(1)) {
-            let origin = (parent.obj.table.clone(), parent.relationship.name.clone());
-            self.counts.insert(last, origin);
-        }
+        let rows = match q.as_relationship() {
+            Some(parent) => {
+                let origin = (parent.obj.table.clone(), parent.relationship.name.clone());
+                let rows = self.run_query(select, span)?;
+                if let Some(last) = self.trace.sql.len().checked_sub(1) {
+                    self.counts.insert(last, origin);
+                }
+                rows
+            }
+            None => self.run_lazy(&q, select, span)?,
+        };
         if !q.group_by.is_empty() {
             if rows.rows.is_empty() {
                 self.check_parent(&q, span)?;
@@ -1412,7 +1418,7 @@ impl<'a> Eval<'a> {
             Val::Object(obj) => {
                 self.load(&obj, value.span)?;
                 self.trace.note(NoteKind::Binding, format!(
-                    "{name} is {} {}: each later use reads it again, as a session does after commit",
+                    "{name} is {} {}: while the name refers to it, the session holds it, so later uses send no SQL for it (until a commit expires it)",
                     self.class_of(&obj.table),
                     obj.key_text()
                 ));

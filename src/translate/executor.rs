@@ -88,6 +88,10 @@ pub trait Executor {
         span: Span,
     ) -> Result<Changes>;
 
+    /// A write that sent nothing (its values were the object's already): outside session mode
+    /// its code still ends in `session.commit()`, which expires what the session holds.
+    fn commits(&mut self);
+
     /// The row the identity map holds for an object, if any.
     fn identity(&self, table: &str, key: &str) -> Option<Vec<Value>>;
 

@@ -353,14 +353,19 @@ impl Eval<'_> {
                 crate::mapper::Link::OneToMany { column } => Some(column.clone()),
                 _ => None,
             });
-        let grouped = match key {
+        let grouped = match key.filter(|_| q.eager.is_empty()) {
             Some(column) => format!(
                 ", or {iter_text}.{rel}.group_by({column}).count() counts them all in 1 query"
             ),
             None => String::new(),
         };
+        let eager = if q.eager.iter().any(|(r, _)| r.name == rel) {
+            iter_text.clone()
+        } else {
+            format!("{iter_text}.include({rel})")
+        };
         format!(
-            " .count() always asks the database, even when {rel} is loaded; len() of {rel} in a loop over {iter_text}.include({rel}) counts in Python after 2 queries{grouped}."
+            " .count() always asks the database, even when {rel} is loaded; len() of {rel} in a loop over {eager} counts in Python after 2 queries{grouped}."
         )
     }
 
@@ -377,7 +382,7 @@ impl Eval<'_> {
         };
         if q.eager.iter().any(|(r, _)| r.name == rel) {
             return format!(
-                " {rel} is loaded eagerly already, but what the body asks of it (a filter, an order, a page) is a query of its own each time."
+                " {rel} is loaded eagerly already, but what the body asks of it (a filter, an order, a page, a count) is a query of its own each time."
             );
         }
         let iter_text = self.text_of(iterable.span);

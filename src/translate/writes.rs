@@ -54,6 +54,25 @@ impl Eval<'_> {
         Ok(())
     }
 
+    /// The assignments that change the loaded row: SQLAlchemy's unit of work writes only
+    /// the attributes whose value differs from the one loaded (a value the database computes
+    /// always counts as a change).
+    fn changed_columns(&self, table: &str, row: &[Value], set: Vec<Assignment>) -> Vec<Assignment> {
+        let Some(t) = self.reg.metadata.table(table) else {
+            return set;
+        };
+        set.into_iter()
+            .filter(|a| {
+                let current = t
+                    .columns
+                    .iter()
+                    .position(|c| c.name == a.column)
+                    .and_then(|i| row.get(i));
+                a.computed.is_some() || current.is_none_or(|v| !same_value(v, &a.value))
+            })
+            .collect()
+    }
+
     /// An object's row with the new values set, as the session holds it while the change is
     /// pending; `None` when a value is computed by the database (the object is expired).
     fn row_after(
@@ -273,7 +292,20 @@ impl Eval<'_> {
         span: Span,
     ) -> Result<Outcome> {
         let row = self.load(obj, span)?;
-        let set = self.assignments(&obj.table, values)?;
+        let given = self.assignments(&obj.table, values)?;
+        let set = self.changed_columns(&obj.table, &row, given);
+        if set.is_empty() {
+            self.trace.note(
+                NoteKind::Loading,
+                format!(
+                    "{} {} has these values already: nothing changed, so no UPDATE is sent (SQLAlchemy writes only the attributes whose value changed)",
+                    self.class_of(&obj.table),
+                    obj.key_text()
+                ),
+            );
+            self.exec.commits();
+            return Ok(write_outcome(&obj.table, &Changes::default(), None));
+        }
         self.step(|ev| {
             format!(
                 "{} {} changed: loaded first (unless the session holds it), then one UPDATE of just the columns given, by primary key",
@@ -864,6 +896,16 @@ impl Eval<'_> {
                     .with_hint("e.g. del students[13]"),
             ),
         }
+    }
+}
+
+/// Whether two values are equal as Python compares them (`3 == 3.0`).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Integer(i), Value::Real(r)) | (Value::Real(r), Value::Integer(i)) => {
+            *i as f64 == *r
+        }
+        _ => a == b,
     }
 }
 

@@ -100,7 +100,7 @@ pub const WRITING: &[&str] = &[
     "students[13].update(year=3, name='Ann')",
     "students[13].advisor = teachers[3]",
     "students[13].advisor = None",
-    "classes[1].teacher = teachers[2]",
+    "classes[1].teacher = teachers[5]",
     "students.where(year == 4).update(year=3)",
     "students.where(year == 2).limit(3).update(year=3)",
     "students[13].delete()",
