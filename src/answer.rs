@@ -194,10 +194,14 @@ impl serde::Serialize for Note {
 /// A value a name is bound to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Binding {
-    /// An object (reloaded when used: each statement commits, which expires it).
+    /// An object, which the session holds while the name refers to it (until a commit
+    /// expires it).
     Object(Obj),
     /// A query, run again each time it is used.
     Query(Box<Query>),
+    /// An object's collection read whole (`cs = students[13].classes`): the loaded list, as
+    /// SQLAlchemy's is, which the session holds (with its members) while the name refers to it.
+    Collection(Box<Query>),
     /// A plain value.
     Value(Value),
     /// None.

@@ -344,6 +344,27 @@ impl Registry {
             .collect()
     }
 
+    /// What the database does to the rows of a collection when their owner is deleted: the
+    /// ON DELETE rule of the foreign key that points at the owner (the association table's, for
+    /// a many-to-many); `None` for a many-to-one, or a key the schema does not know.
+    pub fn on_delete_of(&self, rel: &Relationship) -> Option<crate::schema::OnDelete> {
+        let (child, column) = match &rel.link {
+            Link::OneToMany { column } => (&rel.target, column),
+            Link::ManyToMany {
+                secondary,
+                owner_column,
+                ..
+            } => (secondary, owner_column),
+            Link::ManyToOne { .. } => return None,
+        };
+        self.metadata
+            .table(child)?
+            .column(column)?
+            .foreign_key
+            .as_ref()
+            .map(|fk| fk.on_delete)
+    }
+
     /// The error for an unknown attribute of `table`, suggesting the nearest column or relationship.
     pub fn unknown_attribute(
         &self,

@@ -84,22 +84,10 @@ fn relationship_arguments(reg: &Registry, rel: &Relationship, quoted: bool) -> S
 /// stands). Without these, `session.delete(student)` would load the classes and set their
 /// `student_id` to NULL, which `NOT NULL` refuses.
 fn deleting_options(reg: &Registry, rel: &Relationship) -> Vec<String> {
-    let (child, column) = match &rel.link {
-        Link::OneToMany { column } => (&rel.target, column),
-        Link::ManyToMany {
-            secondary,
-            owner_column,
-            ..
-        } => (secondary, owner_column),
-        Link::ManyToOne { .. } => return Vec::new(),
-    };
-    let rule = reg
-        .metadata
-        .table(child)
-        .and_then(|t| t.column(column))
-        .and_then(|c| c.foreign_key.as_ref())
-        .map(|fk| fk.on_delete);
-    match (rule, &rel.link) {
+    if !rel.is_collection() {
+        return Vec::new();
+    }
+    match (reg.on_delete_of(rel), &rel.link) {
         (Some(OnDelete::Cascade), Link::OneToMany { .. }) => {
             vec!["cascade=\"all\"".into(), "passive_deletes=True".into()]
         }

@@ -3,11 +3,12 @@
 //! the learner's words.
 
 use super::constraint::explain;
-use super::identity::IdentityMap;
+use super::identity::{IdentityMap, ObjectKey};
 use super::unit::{Change, Pending, UnitOfWork};
 use crate::answer::{NoteKind, Trace};
 use crate::db::{Database, DbError};
 use crate::error::{Error, ErrorKind, Result, Span};
+use crate::mapper::query::Obj;
 use crate::mapper::Registry;
 use crate::render::{render, Rendered};
 use crate::result::{Changes, RowSink, Rows};
@@ -93,6 +94,21 @@ impl Executor for Connection<'_> {
         }
     }
 
+    fn collection(&self, owner: &Obj, relationship: &str) -> Option<Vec<Vec<Value>>> {
+        self.identity.collection(&object_key(owner), relationship)
+    }
+
+    fn keep_collection(&mut self, owner: &Obj, relationship: &str, members: &[Obj]) {
+        let members = members.iter().map(object_key).collect();
+        self.identity
+            .keep_collection(object_key(owner), relationship, members);
+    }
+
+    fn expire_collection(&mut self, owner: &Obj, relationship: &str) {
+        self.identity
+            .expire_collection(&object_key(owner), relationship);
+    }
+
     fn identity(&self, table: &str, key: &str) -> Option<Vec<Value>> {
         self.identity.get(table, key).cloned()
     }
@@ -116,6 +132,11 @@ impl Executor for Connection<'_> {
     fn stopped(&self, span: Span) -> Result<()> {
         self.db.stopped().map_err(|e| sql_error(&e, span))
     }
+}
+
+/// An object's place in the identity map.
+fn object_key(obj: &Obj) -> ObjectKey {
+    (obj.table.clone(), obj.key_text())
 }
 
 /// Session mode: a write waits in the unit of work, and the learner is told so.

@@ -75,7 +75,7 @@ impl Session {
         let names = self
             .vars
             .iter()
-            .map(|(name, binding)| (name.clone(), bound(binding)))
+            .map(|(name, binding)| (name.clone(), bound(&self.registry, binding)))
             .collect();
         let context = crate::sqlalchemy::Context {
             registry: &self.registry,
@@ -90,7 +90,7 @@ impl Session {
 }
 
 /// What a bound name holds, as its SQLAlchemy spelling needs to know.
-fn bound(binding: &Binding) -> crate::sqlalchemy::Bound {
+fn bound(registry: &crate::mapper::Registry, binding: &Binding) -> crate::sqlalchemy::Bound {
     use crate::sqlalchemy::Bound;
     match binding {
         Binding::Object(obj) => Bound::Object(obj.table.clone()),
@@ -98,6 +98,14 @@ fn bound(binding: &Binding) -> crate::sqlalchemy::Bound {
             table: q.table.clone(),
             whole: q.is_whole_rows(),
             of_object: q.parent.is_some(),
+        },
+        Binding::Collection(q) => match &q.parent {
+            Some(parent) => Bound::List {
+                owner_table: parent.obj.table.clone(),
+                owner: crate::sqlalchemy::get_code(registry, &parent.obj),
+                relationship: parent.relationship.name.clone(),
+            },
+            None => Bound::Value,
         },
         Binding::Value(_) => Bound::Value,
         Binding::Nothing => Bound::Nothing,

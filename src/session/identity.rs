@@ -14,10 +14,16 @@ use std::collections::{BTreeMap, BTreeSet};
 /// An object's place in the identity map: its table and its key as text.
 pub type ObjectKey = (String, String);
 
+/// A collection loaded on an object: the owner and the relationship's name.
+pub type CollectionKey = (ObjectKey, String);
+
 /// The rows of the objects the session holds, and why it holds them.
 #[derive(Debug, Clone, Default)]
 pub struct IdentityMap {
     rows: BTreeMap<ObjectKey, Vec<Value>>,
+    /// Collections loaded on held objects (`s.classes` once read): their members, in order.
+    /// A held collection holds its members, as a Python list holds its objects.
+    collections: BTreeMap<CollectionKey, Vec<ObjectKey>>,
     /// Objects with changes waiting in the unit of work: held until the flush.
     pending: BTreeSet<ObjectKey>,
     /// Set when the running statement committed a write: everything expires when it ends.
@@ -36,6 +42,33 @@ impl IdentityMap {
         self.rows
             .entry((table.to_string(), key.to_string()))
             .or_insert(row);
+    }
+
+    /// The members' rows of a collection loaded on an object, when it is loaded and every
+    /// member is held.
+    pub fn collection(&self, owner: &ObjectKey, relationship: &str) -> Option<Vec<Vec<Value>>> {
+        self.collections
+            .get(&(owner.clone(), relationship.to_string()))?
+            .iter()
+            .map(|member| self.rows.get(member).cloned())
+            .collect()
+    }
+
+    /// Keeps a collection just loaded on an object (its members' rows are kept already).
+    pub fn keep_collection(
+        &mut self,
+        owner: ObjectKey,
+        relationship: &str,
+        members: Vec<ObjectKey>,
+    ) {
+        self.collections
+            .insert((owner, relationship.to_string()), members);
+    }
+
+    /// Forgets a collection that a change made stale (an append or remove).
+    pub fn expire_collection(&mut self, owner: &ObjectKey, relationship: &str) {
+        self.collections
+            .remove(&(owner.clone(), relationship.to_string()));
     }
 
     /// An object changed by a pending change: its new row (or `None`, expired), held by the
@@ -59,11 +92,17 @@ impl IdentityMap {
         let pending = &self.pending;
         self.rows
             .retain(|object, _| object.0 != table || pending.contains(object));
+        self.collections
+            .retain(|(owner, _), members| owner.0 != table && members.iter().all(|m| m.0 != table));
     }
 
-    /// Forgets one object (it was deleted, or its row changed in the database).
+    /// Forgets one object (it was deleted, or its row changed in the database), and the
+    /// collections it owned or was in.
     pub fn expire(&mut self, table: &str, key: &str) {
-        self.rows.remove(&(table.to_string(), key.to_string()));
+        let object = (table.to_string(), key.to_string());
+        self.rows.remove(&object);
+        self.collections
+            .retain(|(owner, _), members| *owner != object && !members.contains(&object));
     }
 
     /// Notes that the running statement committed a write: when it ends, everything expires
@@ -80,21 +119,41 @@ impl IdentityMap {
     /// `commit`, `rollback`, `expire_all()`: every object is expired.
     pub fn expire_all(&mut self) {
         self.rows.clear();
+        self.collections.clear();
         self.pending.clear();
         self.committed = false;
     }
 
     /// The end of a statement: objects nothing holds any more are forgotten, as the garbage
-    /// collector forgets them in Python. `named` are the objects bound names refer to.
-    pub fn settle<'a>(&mut self, named: impl IntoIterator<Item = &'a ObjectKey>) {
+    /// collector forgets them in Python. `named` are the objects bound names refer to, and
+    /// `named_lists` the loaded collections they refer to (`cs = students[13].classes`); a
+    /// held object holds its loaded collections, and a held collection its members.
+    pub fn settle<'a>(
+        &mut self,
+        named: impl IntoIterator<Item = &'a ObjectKey>,
+        named_lists: impl IntoIterator<Item = &'a CollectionKey>,
+    ) {
         if std::mem::take(&mut self.committed) {
             self.expire_all();
             return;
         }
-        let mut held: BTreeSet<&ObjectKey> = named.into_iter().collect();
-        held.extend(self.pending.iter());
-        let keep: BTreeSet<ObjectKey> = held.into_iter().cloned().collect();
-        self.rows.retain(|object, _| keep.contains(object));
+        let mut held: BTreeSet<ObjectKey> = named.into_iter().cloned().collect();
+        held.extend(self.pending.iter().cloned());
+        let mut lists: BTreeSet<CollectionKey> = named_lists.into_iter().cloned().collect();
+        loop {
+            let before = (held.len(), lists.len());
+            for (key, members) in &self.collections {
+                if held.contains(&key.0) || lists.contains(key) {
+                    lists.insert(key.clone());
+                    held.extend(members.iter().cloned());
+                }
+            }
+            if (held.len(), lists.len()) == before {
+                break;
+            }
+        }
+        self.rows.retain(|object, _| held.contains(object));
+        self.collections.retain(|key, _| lists.contains(key));
     }
 
     /// Whether no object is held.
@@ -122,7 +181,7 @@ mod tests {
         map.keep("students", "13", row("Ann"));
         map.keep("students", "14", row("Bo"));
         let named = [object("students", "14")];
-        map.settle(named.iter());
+        map.settle(named.iter(), []);
         assert!(map.get("students", "13").is_none());
         assert_eq!(map.get("students", "14"), Some(&row("Bo")));
     }
@@ -132,10 +191,10 @@ mod tests {
         let mut map = IdentityMap::default();
         map.keep("students", "13", row("Ann"));
         map.changed_pending("students", "13", Some(row("Cy")));
-        map.settle(std::iter::empty());
+        map.settle([], []);
         assert_eq!(map.get("students", "13"), Some(&row("Cy")));
         map.flushed();
-        map.settle(std::iter::empty());
+        map.settle([], []);
         assert!(map.is_empty());
     }
 
@@ -148,12 +207,41 @@ mod tests {
     }
 
     #[test]
+    fn a_held_object_holds_its_loaded_collection_and_its_members() {
+        let mut map = IdentityMap::default();
+        let owner = object("students", "13");
+        map.keep("students", "13", row("Ann"));
+        map.keep("classes", "35", row("Music"));
+        map.keep("classes", "99", row("not a member"));
+        map.keep_collection(owner.clone(), "classes", vec![object("classes", "35")]);
+        map.settle([&owner], []);
+        assert_eq!(map.collection(&owner, "classes"), Some(vec![row("Music")]));
+        assert!(map.get("classes", "99").is_none());
+        map.settle([], []);
+        assert!(map.collection(&owner, "classes").is_none());
+        assert!(map.get("classes", "35").is_none());
+    }
+
+    #[test]
+    fn a_named_list_holds_its_members_without_its_owner() {
+        let mut map = IdentityMap::default();
+        let owner = object("students", "14");
+        map.keep("students", "14", row("Bo"));
+        map.keep("classes", "40", row("Art"));
+        map.keep_collection(owner.clone(), "classes", vec![object("classes", "40")]);
+        let list = (owner.clone(), "classes".to_string());
+        map.settle([], [&list]);
+        assert!(map.get("students", "14").is_none());
+        assert_eq!(map.collection(&owner, "classes"), Some(vec![row("Art")]));
+    }
+
+    #[test]
     fn a_commit_expires_even_named_objects() {
         let mut map = IdentityMap::default();
         map.keep("students", "13", row("Ann"));
         map.committed();
         let named = [object("students", "13")];
-        map.settle(named.iter());
+        map.settle(named.iter(), []);
         assert!(map.is_empty());
     }
 

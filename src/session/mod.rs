@@ -420,7 +420,18 @@ impl Session {
                 _ => None,
             })
             .collect();
-        self.identity.settle(named.iter());
+        let lists: Vec<identity::CollectionKey> = self
+            .vars
+            .values()
+            .filter_map(|b| match b {
+                Binding::Collection(q) => q.parent.as_ref().map(|p| {
+                    let owner = (p.obj.table.clone(), p.obj.key_text());
+                    (owner, p.relationship.name.clone())
+                }),
+                _ => None,
+            })
+            .collect();
+        self.identity.settle(named.iter(), lists.iter());
     }
 
     /// Throws the database away and makes the School again; names are forgotten.

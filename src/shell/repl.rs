@@ -269,7 +269,9 @@ fn variables(shell: &Shell) -> Vec<Variable> {
             name: name.clone(),
             shape: match binding {
                 Binding::Object(o) => Shape::Object(o.table.clone()),
-                Binding::Query(q) if q.is_whole_rows() => Shape::Collection(q.table.clone()),
+                Binding::Query(q) | Binding::Collection(q) if q.is_whole_rows() => {
+                    Shape::Collection(q.table.clone())
+                }
                 _ => Shape::Other,
             },
         })

@@ -281,7 +281,7 @@ impl Speller<'_> {
         Ok(match self.read(e)? {
             Shape::Object(table, code) => Operand::Object(table, code),
             Shape::Select(s) => Operand::Select(s),
-            Shape::Related(owner, rel) => Operand::Select(self.related_select(&owner, &rel)),
+            Shape::Related(r) => Operand::Select(self.related_select(&r.owner, &r.rel)),
             shape => Operand::Value(self.value_code(shape)?),
         })
     }

@@ -43,10 +43,37 @@ pub enum Bound {
         /// Whether it is an object's relationship (a Python list: `[i]` is a position).
         of_object: bool,
     },
+    /// An object's collection read whole (`cs = students[13].classes`: the loaded list,
+    /// `cs = session.get(Student, 13).classes`).
+    List {
+        /// The owner's table.
+        owner_table: String,
+        /// The code that gives the owner: `session.get(Student, 13)`.
+        owner: String,
+        /// The relationship's name.
+        relationship: String,
+    },
     /// A plain value (a number, a text).
     Value,
     /// None.
     Nothing,
+}
+
+/// The code that gets an object by its key: `session.get(Student, 13)`, or
+/// `session.get(Membership, (13, 2))` for a key of several columns.
+pub fn get_code(registry: &Registry, obj: &crate::mapper::query::Obj) -> String {
+    let key = match obj.key.as_slice() {
+        [(_, only)] => python::value(only),
+        parts => format!(
+            "({})",
+            parts
+                .iter()
+                .map(|(_, v)| python::value(v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    format!("session.get({}, {key})", registry.class_name(&obj.table))
 }
 
 /// What the spelling of one statement depends on besides its text.

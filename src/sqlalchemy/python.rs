@@ -73,6 +73,18 @@ pub fn literal(lit: &Literal) -> String {
     }
 }
 
+/// A value as a Python literal: `13`, `'Ann'`, `None`.
+pub fn value(v: &crate::sql::Value) -> String {
+    use crate::sql::Value;
+    match v {
+        Value::Null => "None".into(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(r) => real(*r),
+        Value::Text(s) => text_literal(s),
+        other => text_literal(&other.to_string()),
+    }
+}
+
 /// A decimal number as Python reads it back (`2.0`, not `2`).
 fn real(r: f64) -> String {
     if r.is_finite() {

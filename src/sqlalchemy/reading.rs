@@ -44,8 +44,8 @@ pub(super) struct Select {
 pub(super) enum Shape {
     /// A query not run yet.
     Select(Select),
-    /// An object's collection relationship (`student.classes`), owner code and relationship.
-    Related(String, Relationship),
+    /// An object's collection relationship (`student.classes`), or a name bound to it.
+    Related(Related),
     /// One object of `table` (or None), and the code that gives it.
     Object(String, String),
     /// A plain value's code.
@@ -58,6 +58,27 @@ pub(super) enum Shape {
     Made(String, String, String),
     /// A write whose lines are already written.
     Written,
+}
+
+/// An object's collection relationship as Python holds it: a list.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Related {
+    /// The code that gives the owner: `session.get(Student, 13)`.
+    pub owner: String,
+    /// The relationship.
+    pub rel: Relationship,
+    /// The name the loaded list is bound to (`cs = session.get(Student, 13).classes`), if any.
+    pub list: Option<String>,
+}
+
+impl Related {
+    /// The code that gives the list: `session.get(Student, 13).classes`, or the name bound to it.
+    pub fn code(&self) -> String {
+        match &self.list {
+            Some(name) => name.clone(),
+            None => format!("{}.{}", self.owner, self.rel.name),
+        }
+    }
 }
 
 /// Where a new object goes in the session: `session.add(...)`.
@@ -281,7 +302,7 @@ impl Speller<'_> {
     pub(super) fn as_select(&self, shape: Shape) -> Result<Select, Why> {
         match shape {
             Shape::Select(s) => Ok(s),
-            Shape::Related(owner, rel) => Ok(self.related_select(&owner, &rel)),
+            Shape::Related(r) => Ok(self.related_select(&r.owner, &r.rel)),
             _ => Err("this is not a collection".into()),
         }
     }
@@ -350,7 +371,7 @@ impl Speller<'_> {
     pub(super) fn value_code(&mut self, shape: Shape) -> Result<String, Why> {
         match shape {
             Shape::Value(code) | Shape::Object(_, code) | Shape::Rows(code) => Ok(code),
-            Shape::Related(owner, rel) => Ok(format!("{owner}.{}", rel.name)),
+            Shape::Related(r) => Ok(r.code()),
             Shape::Select(s) => Ok(self.fetch(&s)),
             Shape::Made(table, ctor, place) => Ok(self.place_new(&table, ctor, &place)),
             Shape::Dict(pairs) => Ok(format!(
@@ -391,6 +412,18 @@ impl Speller<'_> {
                     s.of_object = *of_object;
                     Shape::Select(s)
                 }
+                Bound::List {
+                    owner_table,
+                    owner,
+                    relationship,
+                } => match self.reg.relationship(owner_table, relationship) {
+                    Some(rel) => Shape::Related(Related {
+                        owner: owner.clone(),
+                        rel: rel.clone(),
+                        list: Some(name.to_string()),
+                    }),
+                    None => Shape::Value(name.to_string()),
+                },
                 Bound::Value | Bound::Nothing => Shape::Value(name.to_string()),
             });
         }
@@ -410,7 +443,11 @@ impl Speller<'_> {
         let name = attr.name.as_str();
         match base {
             Shape::Object(table, code) => Ok(match self.reg.relationship(&table, name).cloned() {
-                Some(rel) if rel.is_collection() => Shape::Related(code, rel),
+                Some(rel) if rel.is_collection() => Shape::Related(Related {
+                    owner: code,
+                    rel,
+                    list: None,
+                }),
                 Some(rel) => Shape::Object(rel.target.clone(), format!("{code}.{name}")),
                 None => Shape::Value(format!("{code}.{name}")),
             }),
@@ -444,10 +481,10 @@ impl Speller<'_> {
                 return Ok(Shape::Object(s.table, code));
             }
             Shape::Select(s) => s,
-            Shape::Related(owner, rel) => {
+            Shape::Related(r) => {
                 return Ok(Shape::Object(
-                    rel.target.clone(),
-                    format!("{owner}.{}[{key}]", rel.name),
+                    r.rel.target.clone(),
+                    format!("{}[{key}]", r.code()),
                 ))
             }
             _ => return Err("only a collection can be indexed by key".into()),
@@ -529,7 +566,7 @@ impl Speller<'_> {
             if let [only] = args {
                 let shape = self.read(&only.value)?;
                 return Ok(Shape::Value(match shape {
-                    Shape::Related(owner, rel) => format!("len({owner}.{})", rel.name),
+                    Shape::Related(r) => format!("len({})", r.code()),
                     other => {
                         let s = self.as_select(other)?;
                         format!("len({})", self.fetch(&s))

@@ -70,7 +70,7 @@ impl Speller<'_> {
         let shape = self.read(e)?;
         Ok(match shape {
             Shape::Select(s) => Some(self.fetch(&s)),
-            Shape::Related(owner, rel) => Some(format!("{owner}.{}", rel.name)),
+            Shape::Related(r) => Some(r.code()),
             Shape::Object(_, code) | Shape::Value(code) | Shape::Rows(code) => Some(code),
             Shape::Made(_, ctor, place) => {
                 self.lines.push(place.replace("{obj}", &ctor));
@@ -113,10 +113,7 @@ impl Speller<'_> {
         }
         let line = match self.read(value)? {
             Shape::Select(s) => format!("{name} = {}", self.select_text(&s)),
-            Shape::Related(owner, rel) => {
-                let s = self.related_select(&owner, &rel);
-                format!("{name} = {}", self.select_text(&s))
-            }
+            Shape::Related(r) => format!("{name} = {}", r.code()),
             Shape::Object(_, code) | Shape::Value(code) | Shape::Rows(code) => {
                 format!("{name} = {code}")
             }
@@ -143,7 +140,7 @@ impl Speller<'_> {
                     format!("session.scalars({}){unique}", self.select_text(&s)),
                 )
             }
-            Shape::Related(owner, rel) => (rel.target.clone(), format!("{owner}.{}", rel.name)),
+            Shape::Related(r) => (r.rel.target.clone(), r.code()),
             _ => return Err("a loop goes over a collection of objects".into()),
         };
         let shadowed = self.locals.insert(var.name.clone(), table);

@@ -19,9 +19,10 @@ impl Speller<'_> {
             _ => Shape::Dict(self.keyword_pairs(args)?),
         };
         match base {
-            Shape::Related(owner, rel) => {
-                let owner = self.named(&rel.owner, owner);
-                let place = format!("{owner}.{}.append({{obj}})", rel.name);
+            Shape::Related(r) => {
+                let list = self.list_code(&r);
+                let rel = r.rel;
+                let place = format!("{list}.append({{obj}})");
                 match item {
                     Shape::Dict(pairs) => {
                         let ctor = self.constructor(&rel.target, &pairs);
@@ -81,18 +82,30 @@ impl Speller<'_> {
         Ok(pairs)
     }
 
+    /// The code of a list to change: the name it is bound to, or its owner bound to a name
+    /// first (`student = session.get(Student, 13)`: the owner must outlive the statement in
+    /// CPython), then `student.classes`.
+    fn list_code(&mut self, r: &super::reading::Related) -> String {
+        match &r.list {
+            Some(name) => name.clone(),
+            None => {
+                let owner = self.named(&r.rel.owner, r.owner.clone());
+                format!("{owner}.{}", r.rel.name)
+            }
+        }
+    }
+
     /// `student.clubs.remove(club)`.
     pub(super) fn remove_from(&mut self, base: Shape, args: &[Argument]) -> Result<Shape, Why> {
-        let Shape::Related(owner, rel) = base else {
+        let Shape::Related(r) = base else {
             return Err("remove() works on an object's relationship".into());
         };
         let [only] = args else {
             return Err("remove() takes one object".into());
         };
+        let list = self.list_code(&r);
         let item = self.value(&only.value)?;
-        let owner = self.named(&rel.owner, owner);
-        self.lines
-            .push(format!("{owner}.{}.remove({item})", rel.name));
+        self.lines.push(format!("{list}.remove({item})"));
         self.wrote = true;
         Ok(Shape::Written)
     }

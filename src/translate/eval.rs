@@ -232,17 +232,20 @@ impl<'a> Eval<'a> {
         Ok(rows)
     }
 
-    /// Keeps the objects whole rows of `table` are, as a query's results join the identity map.
-    pub fn remember_rows(&mut self, table: &str, rows: &Rows, span: Span) -> Result<()> {
+    /// Keeps the objects whole rows of `table` are, as a query's results join the identity
+    /// map; the objects, in order (none for a view or a table without a key).
+    pub fn remember_rows(&mut self, table: &str, rows: &Rows, span: Span) -> Result<Vec<Obj>> {
         let t = self.table(table, span)?;
         if t.primary_key.is_empty() || t.view {
-            return Ok(());
+            return Ok(Vec::new());
         }
+        let mut objects = Vec::with_capacity(rows.rows.len());
         for row in &rows.rows {
             let obj = Obj::from_row(t, &rows.columns, row);
             self.remember(&obj, row.clone());
+            objects.push(obj);
         }
-        Ok(())
+        Ok(objects)
     }
 
     /// In session mode, sends pending changes before a query reads (autoflush), and says so.
@@ -357,7 +360,7 @@ impl<'a> Eval<'a> {
             self.step(|_| format!("{name}: a name bound earlier"));
             return Ok(match binding {
                 Binding::Object(o) => Val::Object(o.clone()),
-                Binding::Query(q) => Val::Query(q.clone()),
+                Binding::Query(q) | Binding::Collection(q) => Val::Query(q.clone()),
                 Binding::Value(v) => Val::Scalar(v.clone()),
                 Binding::Nothing => Val::Nothing,
             });
@@ -1423,6 +1426,14 @@ impl<'a> Eval<'a> {
                     obj.key_text()
                 ));
                 Binding::Object(obj)
+            }
+            Val::Query(q) if q.as_relationship().is_some() => {
+                self.collection_rows(&q, value.span)?;
+                self.trace.note(NoteKind::Binding, format!(
+                    "{name} is the loaded list of {}: while the name refers to it, the session holds it and its objects, so using it sends no SQL (until a commit expires it)",
+                    self.text_of(value.span)
+                ));
+                Binding::Collection(q)
             }
             Val::Query(q) => Binding::Query(q),
             Val::Scalar(v) => Binding::Value(v),

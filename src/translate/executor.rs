@@ -4,6 +4,7 @@
 
 use crate::answer::Trace;
 use crate::error::{Result, Span};
+use crate::mapper::query::Obj;
 use crate::result::{Changes, RowSink, Rows};
 use crate::sql::{Select, Statement, Value};
 
@@ -91,6 +92,16 @@ pub trait Executor {
     /// A write that sent nothing (its values were the object's already): outside session mode
     /// its code still ends in `session.commit()`, which expires what the session holds.
     fn commits(&mut self);
+
+    /// The members' rows of a collection loaded on an object (`s.classes` read before), when
+    /// the session still holds it: read again, it sends no SQL.
+    fn collection(&self, owner: &Obj, relationship: &str) -> Option<Vec<Vec<Value>>>;
+
+    /// Keeps a collection just loaded on an object, by its members (whose rows are kept).
+    fn keep_collection(&mut self, owner: &Obj, relationship: &str, members: &[Obj]);
+
+    /// Forgets a loaded collection that an `append` or `remove` made stale.
+    fn expire_collection(&mut self, owner: &Obj, relationship: &str);
 
     /// The row the identity map holds for an object, if any.
     fn identity(&self, table: &str, key: &str) -> Option<Vec<Value>>;

@@ -92,8 +92,20 @@ impl Eval<'_> {
             return Ok(Rows { columns, rows });
         }
         if let Some(parent) = q.as_relationship() {
-            let (owner, at) = (parent.obj.clone(), parent.span_or(span));
-            self.load(&owner, at)?;
+            let (owner, rel) = (parent.obj.clone(), parent.relationship.name.clone());
+            if let Some(rows) = self.exec.collection(&owner, &rel) {
+                self.trace.note(
+                    NoteKind::Loading,
+                    format!(
+                        "{} {}.{rel} was loaded already and the session still holds it: no query",
+                        self.class_of(&owner.table),
+                        owner.key_text()
+                    ),
+                );
+                let columns = self.table(&q.table, span)?.column_names();
+                return Ok(Rows { columns, rows });
+            }
+            self.load(&owner, parent.span_or(span))?;
         }
         let rows = if q.eager.iter().any(|(_, l)| *l == Loading::Joined) {
             self.joined_load(q, span)?
@@ -105,7 +117,11 @@ impl Eval<'_> {
         }
         let rows = if q.is_whole_rows() {
             let rows = self.identity_rows(&q.table, rows, span)?;
-            self.remember_rows(&q.table, &rows, span)?;
+            let objects = self.remember_rows(&q.table, &rows, span)?;
+            if let Some(parent) = q.as_relationship() {
+                let rel = parent.relationship.name.clone();
+                self.exec.keep_collection(&parent.obj, &rel, &objects);
+            }
             rows
         } else {
             rows
@@ -247,7 +263,7 @@ impl Eval<'_> {
         })
     }
 
-    fn text_of(&self, span: Span) -> String {
+    pub(crate) fn text_of(&self, span: Span) -> String {
         self.source
             .get(span.start..span.end)
             .unwrap_or("")

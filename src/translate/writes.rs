@@ -326,6 +326,7 @@ impl Eval<'_> {
     /// `DELETE FROM table WHERE key = ...` for one object.
     pub fn delete_object(&mut self, obj: &Obj, span: Span) -> Result<Outcome> {
         let row = self.load(obj, span)?;
+        self.delete_loaded_children(obj, span)?;
         self.step(|ev| format!(
             "{} {} loaded (session.delete takes an object), then deleted by primary key; the database's ON DELETE rules handle rows that refer to it",
             ev.class_of(&obj.table),
@@ -342,6 +343,101 @@ impl Eval<'_> {
         self.exec.changed(&obj.table, &obj.key_text(), Some(row));
         self.note_cascades(&obj.table, &changes);
         Ok(write_outcome(&obj.table, &changes, None))
+    }
+
+    /// What SQLAlchemy's unit of work does itself before it deletes an object, for each of the
+    /// object's collections that is loaded (under the mapping `:mapping` shows): the rows of an
+    /// association table that link its members are deleted; members the database would delete
+    /// with it (`cascade="all"`) are deleted one by one, members it would set to NULL are set
+    /// to NULL. A collection not loaded is left to the database's own ON DELETE rule
+    /// (`passive_deletes`), as are members under a rule that refuses (`passive_deletes="all"`).
+    fn delete_loaded_children(&mut self, obj: &Obj, span: Span) -> Result<()> {
+        let reg = self.reg;
+        let mut loaded: Vec<(&Relationship, Vec<Obj>)> = Vec::new();
+        for rel in reg.relationships_of(&obj.table) {
+            if let Some(rows) = self.exec.collection(obj, &rel.name) {
+                let t = self.table(&rel.target, span)?;
+                let columns = t.column_names();
+                let members = rows.iter().map(|r| Obj::from_row(t, &columns, r)).collect();
+                loaded.push((rel, members));
+            }
+        }
+        // The association tables' rows go first, as SQLAlchemy sends them.
+        loaded.sort_by_key(|(rel, _)| !matches!(rel.link, Link::ManyToMany { .. }));
+        let owner_key = obj.single_key().cloned().unwrap_or(Value::Null);
+        for (rel, members) in loaded {
+            let rule = reg.on_delete_of(rel);
+            for member in &members {
+                let member_key = member.single_key().cloned().unwrap_or(Value::Null);
+                let (table, statement, written) = match (&rel.link, rule) {
+                    (
+                        Link::ManyToMany {
+                            secondary,
+                            owner_column,
+                            target_column,
+                        },
+                        _,
+                    ) => (
+                        secondary.clone(),
+                        Statement::Delete(Delete {
+                            table: secondary.clone(),
+                            filter: Sql::all(vec![
+                                Sql::eq(
+                                    Sql::column(secondary, owner_column),
+                                    Sql::Value(owner_key.clone()),
+                                ),
+                                Sql::eq(
+                                    Sql::column(secondary, target_column),
+                                    Sql::Value(member_key),
+                                ),
+                            ]),
+                        }),
+                        Vec::new(),
+                    ),
+                    (Link::OneToMany { .. }, Some(OnDelete::Cascade)) => (
+                        rel.target.clone(),
+                        Statement::Delete(Delete {
+                            table: rel.target.clone(),
+                            filter: Some(member.key_filter()),
+                        }),
+                        Vec::new(),
+                    ),
+                    (Link::OneToMany { column }, Some(OnDelete::SetNull)) => {
+                        let set = vec![Assignment {
+                            column: column.clone(),
+                            value: Value::Null,
+                            span,
+                            computed: None,
+                        }];
+                        let statement =
+                            update_statement(&rel.target, &set, Some(member.key_filter()));
+                        (rel.target.clone(), statement, set)
+                    }
+                    _ => continue,
+                };
+                self.run_write(statement, &table, &written, span)?;
+                if table == member.table {
+                    self.exec.changed(&member.table, &member.key_text(), None);
+                }
+            }
+            if !members.is_empty() {
+                self.step(|ev| {
+                    format!(
+                        "{} {}.{} is loaded, so the ORM itself {} its {} members first; the database handles what is not loaded",
+                        ev.class_of(&obj.table),
+                        obj.key_text(),
+                        rel.name,
+                        match (&rel.link, rule) {
+                            (Link::ManyToMany { .. }, _) => "unlinks",
+                            (_, Some(OnDelete::SetNull)) => "empties the key of",
+                            _ => "deletes",
+                        },
+                        members.len()
+                    )
+                });
+            }
+        }
+        Ok(())
     }
 
     /// One UPDATE for every row of a query.
@@ -466,13 +562,18 @@ impl Eval<'_> {
         };
         let item_span = args.first().map_or(span, |a| a.value.span);
         match q.parent.clone() {
-            Some(parent) => self.append(
-                &parent.obj,
-                &parent.relationship,
-                item,
-                item_span,
-                parent.span,
-            ),
+            Some(parent) => {
+                let appended = self.append(
+                    &parent.obj,
+                    &parent.relationship,
+                    item,
+                    item_span,
+                    parent.span,
+                );
+                self.exec
+                    .expire_collection(&parent.obj, &parent.relationship.name);
+                appended
+            }
             None if q.filters.is_empty() && q.joins.is_empty() => match item {
                 Val::Dict(values) => {
                     self.new_object_step(&q.table, &format!("{method}(...)"));
@@ -790,6 +891,7 @@ impl Eval<'_> {
         if matches!(rel.link, Link::OneToMany { .. }) {
             self.exec.changed(&rel.target, &target.key_text(), None);
         }
+        self.exec.expire_collection(&parent.obj, &rel.name);
         Ok(write_outcome(&table, &changes, None))
     }
 
