@@ -129,6 +129,9 @@ pub enum NoteKind {
     NPlusOne,
     /// How objects were loaded: from the identity map, an eager load, or not at all.
     Loading,
+    /// What the ORM sent beyond the work itself (loads of what the code reaches through), and
+    /// the statement that sends only the work: the ORM's cost, taught rather than hidden.
+    Cost,
     /// A name bound to an object.
     Binding,
     /// Session mode and its calls (begin, flush, commit, rollback, expire_all).

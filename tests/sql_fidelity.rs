@@ -612,3 +612,70 @@ fn a_missing_object_is_not_found_by_its_load_and_nothing_is_written() {
         assert_eq!(shapes(answer), ["SELECT students"], "{answer}");
     }
 }
+
+/// The statement a cost note names (`... : students.where(id == 13).update(name='Ann') sends
+/// just that`).
+fn named_statement(note: &str) -> Option<&str> {
+    note.rsplit_once(": ")?.1.strip_suffix(" sends just that")
+}
+
+#[test]
+fn the_cost_note_names_a_statement_that_sends_only_the_work() {
+    let cases = [
+        ("students[13].classes", "SELECT classes"),
+        ("students[13].clubs", "SELECT clubs"),
+        ("students[13].name = 'Ann'", "UPDATE students"),
+        ("students[13].update(year=3, name='Ann')", "UPDATE students"),
+        ("students[14].delete()", "DELETE students"),
+    ];
+    for (input, work) in cases {
+        let answer = &mem(&[input]).out[0];
+        let notes: Vec<&str> = answer["notes"]
+            .as_array()
+            .map(|n| n.iter().filter_map(|n| n.as_str()).collect())
+            .unwrap_or_default();
+        let named = notes
+            .iter()
+            .find_map(|n| named_statement(n))
+            .unwrap_or_else(|| {
+                panic!("{input}: no note names the statement of the work: {answer}")
+            });
+        assert!(shapes(answer).len() > 1, "{input} loads first: {answer}");
+        let alone = &mem(&[named]).out[0];
+        assert_eq!(alone["ok"], true, "{named}: {alone}");
+        assert_eq!(
+            shapes(alone),
+            [work],
+            "{named} sends only the work: {alone}"
+        );
+        assert_eq!(
+            shapes(answer).last().map(String::as_str),
+            Some(work),
+            "{input}: its last statement is the work"
+        );
+    }
+    let answer =
+        &mem(&["students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})"])
+            .out[0];
+    assert!(
+        answer["notes"]
+            .as_array()
+            .is_some_and(|n| n.iter().any(|n| n.as_str().is_some_and(
+                |t| t.ends_with("classes.add({..., 'student_id': 13}) sends just that")
+            ))),
+        "{answer}"
+    );
+    let alone =
+        &mem(&["classes.add({'name': 'Biology 301', 'abbreviation': 'BI301', 'student_id': 13})"])
+            .out[0];
+    assert_eq!(shapes(alone), ["INSERT classes"], "{alone}");
+}
+
+#[test]
+fn a_held_object_costs_nothing_so_no_cost_note() {
+    let run = mem(&["s = students[13]", "s.classes", "s.name = 'Ann'"]);
+    for answer in &run.out[1..] {
+        let notes = answer["notes"].to_string();
+        assert!(!notes.contains("SQL alone needs"), "{answer}");
+    }
+}

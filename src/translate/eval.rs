@@ -263,6 +263,45 @@ impl<'a> Eval<'a> {
         Ok(())
     }
 
+    /// Loads an object as the code reaches through it; whether that sent SQL (it did not when
+    /// the session holds the object).
+    pub fn load_sends(&mut self, obj: &Obj, span: Span) -> Result<bool> {
+        let before = self.trace.sql.len();
+        self.load(obj, span)?;
+        Ok(self.trace.sql.len() > before)
+    }
+
+    /// Tells what plain SQL needs instead of what the ORM sent, and the statement that sends
+    /// only that (contract section 7: the ORM's cost is taught, not hidden).
+    pub fn note_cost(&mut self, loaded: &Obj, needed: &str, only: &str) {
+        self.trace.note(
+            NoteKind::Cost,
+            format!(
+                "the ORM loaded {} {} first, because the code goes through it; SQL alone needs only {needed}: {only} sends just that",
+                self.class_of(&loaded.table),
+                loaded.key_text()
+            ),
+        );
+    }
+
+    /// The short form that reads an object's relationship without loading the object:
+    /// `classes.where(student_id == 13)`, `clubs.where(members.any(id == 13))`.
+    pub fn relationship_without_owner(&self, owner: &Obj, rel: &Relationship) -> Option<String> {
+        let key = owner.single_key()?.sql_literal();
+        match &rel.link {
+            Link::OneToMany { column } => Some(format!("{}.where({column} == {key})", rel.target)),
+            Link::ManyToMany { .. } => {
+                let back = self.reg.relationship(&rel.target, &rel.back_populates)?;
+                let owner_key = key_of(self.reg, &owner.table);
+                Some(format!(
+                    "{}.where({}.any({owner_key} == {key}))",
+                    rel.target, back.name
+                ))
+            }
+            Link::ManyToOne { .. } => None,
+        }
+    }
+
     /// Forgets loaded rows (after a write, they may have changed).
     pub fn forget_loaded(&mut self) {
         self.loaded.clear();
@@ -743,7 +782,18 @@ impl<'a> Eval<'a> {
                 self.step(|_| {
                     "len(...): the collection is loaded, every object, and counted in Python (.count() counts in the database and loads none)".into()
                 });
+                let before = self.trace.sql.len();
                 let rows = self.collection_rows(&q, only.value.span)?;
+                if self.trace.sql.len() > before && self.locals.is_empty() {
+                    self.trace.note(
+                        NoteKind::Cost,
+                        format!(
+                            "len() loaded {} row(s) as objects to count them in Python; {}.count() counts in the database and loads none",
+                            rows.rows.len(),
+                            self.text_of(only.value.span)
+                        ),
+                    );
+                }
                 Ok(Val::Scalar(Value::Integer(rows.rows.len() as i64)))
             }
             Val::List(items) => Ok(Val::Scalar(Value::Integer(items.len() as i64))),
@@ -1331,6 +1381,23 @@ impl<'a> Eval<'a> {
                     table: obj.table.clone(),
                     columns: table.column_names(),
                     row,
+                })
+            }
+            Val::Query(q) if q.as_relationship().is_some() && self.locals.is_empty() => {
+                let parent = q.as_relationship().cloned();
+                let before = self.trace.sql.len();
+                let rows = self.collection_rows(&q, span)?;
+                if let Some(parent) = parent.filter(|_| self.trace.sql.len() >= before + 2) {
+                    let only = self.relationship_without_owner(&parent.obj, &parent.relationship);
+                    if let Some(only) = only {
+                        self.note_cost(&parent.obj, "the second SELECT", &only);
+                    }
+                }
+                Ok(Outcome::Rows {
+                    table: Some(q.table.clone()),
+                    columns: rows.columns,
+                    rows: rows.rows,
+                    more: 0,
                 })
             }
             Val::Query(q) => {

@@ -291,6 +291,7 @@ impl Eval<'_> {
         values: Vec<(Ident, Val)>,
         span: Span,
     ) -> Result<Outcome> {
+        let loaded = self.load_sends(obj, span)?;
         let row = self.load(obj, span)?;
         let given = self.assignments(&obj.table, values)?;
         let set = self.changed_columns(&obj.table, &row, given);
@@ -320,11 +321,28 @@ impl Eval<'_> {
         }
         let held = self.row_after(&obj.table, row, &set);
         self.exec.changed(&obj.table, &obj.key_text(), held);
+        if loaded {
+            let values = set
+                .iter()
+                .filter(|a| a.computed.is_none())
+                .map(|a| format!("{}={}", a.column, a.value.sql_literal()))
+                .collect::<Vec<_>>();
+            if values.len() == set.len() {
+                let only = format!(
+                    "{}.where({}).update({})",
+                    obj.table,
+                    key_condition(obj),
+                    values.join(", ")
+                );
+                self.note_cost(obj, "the UPDATE", &only);
+            }
+        }
         Ok(write_outcome(&obj.table, &changes, None))
     }
 
     /// `DELETE FROM table WHERE key = ...` for one object.
     pub fn delete_object(&mut self, obj: &Obj, span: Span) -> Result<Outcome> {
+        let loaded = self.load_sends(obj, span)?;
         let row = self.load(obj, span)?;
         self.delete_loaded_children(obj, span)?;
         self.step(|ev| format!(
@@ -341,6 +359,10 @@ impl Eval<'_> {
             return Err(self.missing(obj, span));
         }
         self.exec.changed(&obj.table, &obj.key_text(), Some(row));
+        if loaded {
+            let only = format!("{}.where({}).delete()", obj.table, key_condition(obj));
+            self.note_cost(obj, "the DELETE", &only);
+        }
         self.note_cascades(&obj.table, &changes);
         Ok(write_outcome(&obj.table, &changes, None))
     }
@@ -537,9 +559,11 @@ impl Eval<'_> {
         args: &[Argument],
         span: Span,
     ) -> Result<Outcome> {
+        let before = self.trace.sql.len();
         if q.parent.is_some() {
             self.load_collection(&q, span)?;
         }
+        let loads = self.trace.sql.len() - before;
         let item = match (method, args) {
             ("create", _) => Val::Dict(self.keyword_values(args, span, method)?),
             (_, [only]) if only.keyword.is_none() => {
@@ -572,6 +596,9 @@ impl Eval<'_> {
                 );
                 self.exec
                     .expire_collection(&parent.obj, &parent.relationship.name);
+                if loads > 0 && appended.is_ok() {
+                    self.note_append_cost(&parent.obj, &parent.relationship, loads);
+                }
                 appended
             }
             None if q.filters.is_empty() && q.joins.is_empty() => match item {
@@ -895,6 +922,36 @@ impl Eval<'_> {
         Ok(write_outcome(&table, &changes, None))
     }
 
+    /// Tells what an `append` loaded before its write, and how to send only the write: the
+    /// INSERT with the foreign key given (`classes.add({..., 'student_id': 13})`), or the
+    /// association table's row (`memberships.add({'student_id': 13, 'club_id': 2})`).
+    fn note_append_cost(&mut self, owner: &Obj, rel: &Relationship, loads: usize) {
+        let Some(key) = owner.single_key().map(Value::sql_literal) else {
+            return;
+        };
+        let only = match &rel.link {
+            Link::OneToMany { column } => {
+                format!("{}.add({{..., '{column}': {key}}})", rel.target)
+            }
+            Link::ManyToMany {
+                secondary,
+                owner_column,
+                target_column,
+            } => format!("{secondary}.add({{'{owner_column}': {key}, '{target_column}': ...}})"),
+            Link::ManyToOne { .. } => return,
+        };
+        let what = if loads == 1 { "a load" } else { "loads" };
+        self.trace.note(
+            NoteKind::Cost,
+            format!(
+                "append() works on the loaded list, so the ORM sent {what} first ({} {} and its {}); SQL alone needs only the write: {only} sends just that",
+                self.class_of(&owner.table),
+                owner.key_text(),
+                rel.name
+            ),
+        );
+    }
+
     /// The error for removing an object that is not in the collection (SQLAlchemy's
     /// `ValueError: list.remove(x): x not in list`).
     fn not_a_member(&self, owner: &Obj, rel: &Relationship, target: &Obj, span: Span) -> Error {
@@ -999,6 +1056,15 @@ impl Eval<'_> {
             ),
         }
     }
+}
+
+/// The condition that picks an object by its key, in the short form: `id == 13`.
+fn key_condition(obj: &Obj) -> String {
+    obj.key
+        .iter()
+        .map(|(c, v)| format!("{c} == {}", v.sql_literal()))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 /// Whether two values are equal as Python compares them (`3 == 3.0`).

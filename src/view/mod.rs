@@ -99,8 +99,10 @@ pub fn statement_view(response: &Response, registry: &Registry, settings: &Setti
         Err(e) => out.push_str(&error_text(e, &response.input, painter)),
     }
     for note in &response.notes {
-        out.push_str(&painter.paint_one(Kind::Dim, &format!("note: {note}")));
-        out.push('\n');
+        for line in panels::wrap_text(&format!("note: {note}"), settings.width) {
+            out.push_str(&painter.paint_one(Kind::Dim, &line));
+            out.push('\n');
+        }
     }
     out
 }
