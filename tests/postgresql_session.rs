@@ -145,3 +145,50 @@ fn explain_and_raw_sql_on_postgresql() {
     }
     assert!(!std::path::Path::new("/tmp/ormscope-copy").exists());
 }
+
+#[test]
+fn a_key_beyond_32_bits_is_an_error_never_another_row() {
+    let server = pg::Server::start().unwrap_or_else(|why| {
+        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
+    });
+    let url = server.url();
+    // 4294967309 is 2^32 + 13 and 4294967298 is 2^32 + 2: cut to 32 bits they were student 13
+    // and year 2, and the delete and the update below hit those rows.
+    let run = run_args(
+        &[
+            "--db",
+            &url,
+            "--reset",
+            "--json",
+            "-e",
+            "students[4294967309].delete()",
+            "-e",
+            "students.where(year == 4294967298).update(year=3)",
+            "-e",
+            "students[13].name",
+            "-e",
+            "students.where(year == 2).count()",
+        ],
+        true,
+    );
+    for answer in &run.out[..2] {
+        assert_eq!(answer["ok"], false, "{answer}");
+        let message = answer["error"]["message"].as_str().unwrap_or("");
+        assert!(
+            message.ends_with(
+                "is out of range for a PostgreSQL INTEGER (from -2147483648 to 2147483647)"
+            ),
+            "the learner is told why, and not that the connection failed: {answer}"
+        );
+    }
+    assert_eq!(
+        run.out[2]["ok"], true,
+        "student 13 is still there: {}",
+        run.out[2]
+    );
+    assert_eq!(
+        run.out[3]["result"]["value"], 6,
+        "no year-2 student was changed: {}",
+        run.out[3]
+    );
+}

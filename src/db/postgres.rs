@@ -210,6 +210,7 @@ impl Postgres {
 
     fn run(&self, text: &str, params: &[Value]) -> Result<Vec<postgres::Row>, DbError> {
         let statement = self.statement(text)?;
+        value::check_fits(statement.params(), params).map_err(explained)?;
         let params: Vec<Param<'_>> = params.iter().map(Param).collect();
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
             .iter()
@@ -259,6 +260,7 @@ impl Postgres {
             });
             (rows.len() as u64, id)
         } else {
+            value::check_fits(statement.params(), &sql.params).map_err(explained)?;
             let params: Vec<Param<'_>> = sql.params.iter().map(Param).collect();
             let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = params
                 .iter()

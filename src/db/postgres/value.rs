@@ -9,6 +9,11 @@ use std::error::Error;
 
 type Failure = Box<dyn Error + Sync + Send>;
 
+/// The range of PostgreSQL's `SMALLINT`.
+const SMALLINT: (i64, i64) = (i16::MIN as i64, i16::MAX as i64);
+/// The range of PostgreSQL's `INTEGER`.
+const INTEGER: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
+
 /// A value bound to a `$n` of the type PostgreSQL gave it.
 #[derive(Debug)]
 pub struct Param<'v>(pub &'v Value);
@@ -20,8 +25,8 @@ impl ToSql for Param<'_> {
             return Ok(IsNull::Yes);
         }
         match *ty {
-            Type::INT2 => out.put_i16(whole(v)? as i16),
-            Type::INT4 => out.put_i32(whole(v)? as i32),
+            Type::INT2 => out.put_i16(fitting(whole(v)?, "SMALLINT", SMALLINT)?),
+            Type::INT4 => out.put_i32(fitting(whole(v)?, "INTEGER", INTEGER)?),
             Type::INT8 => out.put_i64(whole(v)?),
             Type::FLOAT4 => out.put_f32(decimal(v)? as f32),
             Type::FLOAT8 => out.put_f64(decimal(v)?),
@@ -41,6 +46,34 @@ impl ToSql for Param<'_> {
     }
 
     postgres::types::to_sql_checked!();
+}
+
+/// Checks that every value fits the type PostgreSQL gave its `$n` before anything is sent: a
+/// whole number too large for an `INTEGER` key is refused, never cut to its low bits (which
+/// picked another row). The message says which value and why.
+pub fn check_fits(types: &[Type], params: &[Value]) -> Result<(), String> {
+    for (ty, value) in types.iter().zip(params) {
+        let Value::Integer(i) = value else { continue };
+        let failed = match *ty {
+            Type::INT2 => fitting::<i16>(*i, "SMALLINT", SMALLINT).err(),
+            Type::INT4 => fitting::<i32>(*i, "INTEGER", INTEGER).err(),
+            _ => None,
+        };
+        if let Some(failed) = failed {
+            return Err(failed.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// A whole number in a narrower integer type, or a failure that says it does not fit (never
+/// cut to its low bits: 4294967309 bound as INTEGER would be 13, another row).
+fn fitting<T: TryFrom<i64>>(i: i64, sql_type: &str, range: (i64, i64)) -> Result<T, Failure> {
+    T::try_from(i).map_err(|_| {
+        let (least, greatest) = range;
+        format!("{i} is out of range for a PostgreSQL {sql_type} (from {least} to {greatest})")
+            .into()
+    })
 }
 
 fn whole(v: &Value) -> Result<i64, Failure> {
