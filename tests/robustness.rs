@@ -784,3 +784,18 @@ fn invalid_utf8_line_is_one_failed_statement() {
     assert_error_shape(&r.out[1]);
     assert_eq!(r.out[2]["ok"], json!(true));
 }
+
+#[test]
+fn a_long_chain_through_standard_input_is_answered_not_a_crash() {
+    // The reader thread parses what comes on standard input; on a default 2 MiB stack this
+    // chain overflowed it and aborted the program (exit 134) before anything was answered.
+    let chain = format!("students{}\n", ".limit(1)".repeat(3622));
+    let run = common::run_args_stdin(&["--json"], chain, true);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.out.len(), 1, "{}", run.stdout);
+    assert_eq!(run.out[0]["ok"], true, "{}", run.out[0]);
+    assert_eq!(
+        run.out[0]["result"]["rows"].as_array().map(Vec::len),
+        Some(1)
+    );
+}

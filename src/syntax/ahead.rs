@@ -52,12 +52,19 @@ impl Ahead {
         on_error: impl FnOnce(std::io::Error) + Send + 'static,
     ) -> Ahead {
         let (sender, batches) = sync_channel(BATCHES_AHEAD);
-        std::thread::spawn(move || {
-            let input = BufReader::with_capacity(1 << 16, input);
-            if let Err(e) = read_batches(input, |batch| sender.send(batch).is_ok()) {
-                on_error(e);
-            }
-        });
+        // The reader parses, so it needs the statements' deep stack: on the default 2 MiB a long
+        // chain of calls (`students.limit(1).limit(1)…`) overflowed it and aborted the program.
+        let reader = std::thread::Builder::new()
+            .stack_size(crate::STACK_SIZE)
+            .spawn(move || {
+                let input = BufReader::with_capacity(1 << 16, input);
+                if let Err(e) = read_batches(input, |batch| sender.send(batch).is_ok()) {
+                    on_error(e);
+                }
+            });
+        if let Err(e) = reader {
+            eprintln!("ormscope: cannot start the thread that reads the input: {e}");
+        }
         Ahead {
             batches,
             ready: Vec::new().into_iter(),
