@@ -799,3 +799,59 @@ fn a_long_chain_through_standard_input_is_answered_not_a_crash() {
         Some(1)
     );
 }
+
+#[test]
+fn names_from_a_file_stay_inside_strings_in_the_python_shown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let marker = dir.path().join("PWNED");
+    let hostile = format!(
+        "x = 1; __import__('os').mkdir({:?}); y",
+        marker.display().to_string()
+    );
+    let file = dir.path().join("hostile.db");
+    rusqlite::Connection::open(&file)
+        .and_then(|c| {
+            c.execute_batch(&format!(
+                "CREATE TABLE \"odd\"\"t\" (id INTEGER PRIMARY KEY, \"{}\" TEXT DEFAULT 'a\"b\\c')",
+                hostile.replace('"', "\"\"")
+            ))
+        })
+        .expect("the file is made");
+    let run = common::run_args(
+        &[
+            "--db",
+            file.to_str().expect("a path"),
+            "--json",
+            "-e",
+            ":schema odd\"t",
+        ],
+        true,
+    );
+    let faces = run.out[0]["faces"].as_array().cloned().unwrap_or_default();
+    let face = |title: &str| {
+        faces
+            .iter()
+            .find(|f| f["title"] == title)
+            .and_then(|f| f["text"].as_str())
+            .unwrap_or_else(|| panic!("no face {title}: {}", run.stdout))
+            .to_string()
+    };
+    let program = format!(
+        "from typing import Optional, Any\nfrom sqlalchemy import *\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship\nclass Base(DeclarativeBase):\n    pass\nmetadata = MetaData()\n{}\n{}\nassert [c.name for c in odd_t.columns] == ['id', {hostile:?}], list(odd_t.columns)\nassert [c.name for c in OddT.__table__.columns] == ['id', {hostile:?}]\nassert OddT.__tablename__ == 'odd\"t'\n",
+        face("Core: Table and Column"),
+        face("ORM: the declarative class"),
+    );
+    let python = std::process::Command::new("python3")
+        .args(["-c", &program])
+        .output()
+        .expect("python3 runs (CI installs it with SQLAlchemy)");
+    assert!(
+        python.status.success(),
+        "{program}\n{}",
+        String::from_utf8_lossy(&python.stderr)
+    );
+    assert!(
+        !marker.exists(),
+        "the column's name ran as code:\n{program}"
+    );
+}

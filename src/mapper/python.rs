@@ -5,6 +5,89 @@
 use crate::mapper::{Link, Registry, Relationship};
 use crate::schema::{Column, ColumnType, OnDelete, Table};
 
+/// Python's reserved words, which no helper name may be (`class` becomes `class_`).
+pub const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// A text as a Python string literal, in single quotes where it can be.
+pub fn text_literal(text: &str) -> String {
+    string_literal(text, '\'')
+}
+
+/// A text as a Python string literal, in double quotes where it can be (as the mapping faces
+/// write names: `Column("name", Text)`).
+pub fn double_quoted(text: &str) -> String {
+    string_literal(text, '"')
+}
+
+/// A text as a Python string literal, in `preferred` quotes unless only the other kind avoids
+/// escaping; every quote, backslash and control character escaped, so no text can end it.
+fn string_literal(text: &str, preferred: char) -> String {
+    let other = if preferred == '"' { '\'' } else { '"' };
+    let quote = if text.contains(preferred) && !text.contains(other) {
+        other
+    } else {
+        preferred
+    };
+    let mut out = String::from(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `name` when it is a plain Python identifier.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&name)
+}
+
+/// A name as Python can write it, for a table's variable or a class's attribute: the name
+/// itself when it is an identifier, else `_` for each character that cannot stand in one (and
+/// a leading `_` before a digit, a trailing one after a keyword), as contract section 5 says.
+pub fn python_name(name: &str) -> String {
+    if is_identifier(name) {
+        return name.to_string();
+    }
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
 /// The arguments after the type in `Column(...)`: keys, foreign keys, rules.
 fn column_arguments(table: &Table, column: &Column) -> Vec<String> {
     let mut args = vec![column.ty.sqlalchemy_name().to_string()];
@@ -15,12 +98,12 @@ fn column_arguments(table: &Table, column: &Column) -> Vec<String> {
             OnDelete::SetNull => ", ondelete=\"SET NULL\"".into(),
         };
         args.push(format!(
-            "ForeignKey(\"{}.{}\"{ondelete})",
-            fk.table, fk.column
+            "ForeignKey({}{ondelete})",
+            double_quoted(&format!("{}.{}", fk.table, fk.column))
         ));
     }
     if let Some(check) = &column.check {
-        args.push(format!("CheckConstraint(\"{}\")", check.sql));
+        args.push(format!("CheckConstraint({})", double_quoted(&check.sql)));
     }
     if table.primary_key.contains(&column.name) {
         args.push("primary_key=True".into());
@@ -31,7 +114,7 @@ fn column_arguments(table: &Table, column: &Column) -> Vec<String> {
         args.push("unique=True".into());
     }
     if let Some(default) = &column.default {
-        args.push(format!("server_default=\"{default}\""));
+        args.push(format!("server_default={}", double_quoted(default)));
     }
     if column.foreign_key.is_some() && table.primary_key.first() != Some(&column.name) {
         args.push("index=True".into());
@@ -42,12 +125,16 @@ fn column_arguments(table: &Table, column: &Column) -> Vec<String> {
 /// `students = Table("students", metadata, Column(...), ...)`: the Core face.
 pub fn core_table(table: &Table) -> String {
     let mut text = format!(
-        "{} = Table(\n    \"{}\", metadata,\n",
-        table.name, table.name
+        "{} = Table(\n    {}, metadata,\n",
+        python_name(&table.name),
+        double_quoted(&table.name)
     );
     for column in &table.columns {
         let args = column_arguments(table, column).join(", ");
-        text.push_str(&format!("    Column(\"{}\", {args}),\n", column.name));
+        text.push_str(&format!(
+            "    Column({}, {args}),\n",
+            double_quoted(&column.name)
+        ));
     }
     text.push(')');
     text
@@ -55,7 +142,7 @@ pub fn core_table(table: &Table) -> String {
 
 /// `relationship(Class, back_populates="student", ...)` for one direction, classical style.
 fn relationship_call(reg: &Registry, rel: &Relationship) -> String {
-    let target = reg.class_name(&rel.target);
+    let target = python_name(reg.class_name(&rel.target));
     format!(
         "relationship({target}, {})",
         relationship_arguments(reg, rel, false)
@@ -67,10 +154,15 @@ fn relationship_call(reg: &Registry, rel: &Relationship) -> String {
 fn relationship_arguments(reg: &Registry, rel: &Relationship, quoted: bool) -> String {
     let mut args = Vec::new();
     match &rel.link {
-        Link::ManyToMany { secondary, .. } => args.push(format!("secondary={secondary}")),
+        Link::ManyToMany { secondary, .. } => {
+            args.push(format!("secondary={}", python_name(secondary)))
+        }
         _ => args.extend(disambiguation(reg, rel, quoted)),
     }
-    args.push(format!("back_populates=\"{}\"", rel.back_populates));
+    args.push(format!(
+        "back_populates={}",
+        double_quoted(&python_name(&rel.back_populates))
+    ));
     args.extend(deleting_options(reg, rel));
     args.join(", ")
 }
@@ -120,9 +212,9 @@ fn disambiguation(reg: &Registry, rel: &Relationship, quoted: bool) -> Vec<Strin
     }
     let spell = |table: &str, col: &str| {
         if quoted {
-            format!("\"{}.{col}\"", reg.class_name(table))
+            double_quoted(&format!("{}.{}", reg.class_name(table), python_name(col)))
         } else {
-            format!("[{table}.c.{col}]")
+            format!("[{}.c[{}]]", python_name(table), double_quoted(col))
         }
     };
     let mut args = vec![format!("foreign_keys={}", spell(child, column))];
@@ -158,23 +250,27 @@ fn python_type(column: &Column) -> String {
 pub fn declarative_class(reg: &Registry, table: &Table) -> Option<String> {
     let mapper = reg.mapper_of(&table.name)?;
     let mut text = format!(
-        "class {}(Base):\n    __tablename__ = \"{}\"\n",
-        mapper.class_name, table.name
+        "class {}(Base):\n    __tablename__ = {}\n",
+        python_name(&mapper.class_name),
+        double_quoted(&table.name)
     );
     for column in &table.columns {
-        let args: Vec<String> = column_arguments(table, column)
+        let mut args: Vec<String> = column_arguments(table, column)
             .into_iter()
             .filter(|a| a != "nullable=False")
             .collect();
+        let attribute = python_name(&column.name);
+        if attribute != column.name {
+            args.insert(0, double_quoted(&column.name));
+        }
         text.push_str(&format!(
-            "    {}: Mapped[{}] = mapped_column({})\n",
-            column.name,
+            "    {attribute}: Mapped[{}] = mapped_column({})\n",
             python_type(column),
             args.join(", ")
         ));
     }
     for rel in reg.relationships_of(&table.name) {
-        let target = format!("\"{}\"", reg.class_name(&rel.target));
+        let target = double_quoted(&python_name(reg.class_name(&rel.target)));
         let mapped = if rel.is_collection() {
             format!("list[{target}]")
         } else if many_to_one_is_optional(reg, rel) {
@@ -184,7 +280,7 @@ pub fn declarative_class(reg: &Registry, table: &Table) -> Option<String> {
         };
         text.push_str(&format!(
             "    {}: Mapped[{mapped}] = relationship({})\n",
-            rel.name,
+            python_name(&rel.name),
             relationship_arguments(reg, rel, true)
         ));
     }
@@ -208,12 +304,14 @@ pub fn classical_mapping(reg: &Registry, table: &Table) -> Option<String> {
     let rels = reg.relationships_of(&table.name);
     let mut text = format!(
         "# SQLAlchemy 2 spells this registry.map_imperatively(...); older versions mapper(...)\nclass {}:\n    pass\n\nmapper({}, {}, properties={{\n",
-        mapper.class_name, mapper.class_name, table.name
+        python_name(&mapper.class_name),
+        python_name(&mapper.class_name),
+        python_name(&table.name)
     );
     for rel in &rels {
         text.push_str(&format!(
-            "    \"{}\": {},\n",
-            rel.name,
+            "    {}: {},\n",
+            double_quoted(&python_name(&rel.name)),
             relationship_call(reg, rel)
         ));
     }

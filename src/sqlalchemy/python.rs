@@ -1,14 +1,8 @@
 //! Python's own spelling of values and names: literals, keywords, helper names.
 
+use crate::mapper::python::KEYWORDS;
+pub use crate::mapper::python::{is_identifier, text_literal};
 use crate::syntax::ast::Literal;
-
-/// Python's reserved words, which no helper name may be (`class` becomes `class_`).
-const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
-];
 
 /// A class name as a variable name: `Student` → `student`, `OrderItem` → `order_item`,
 /// `Class` → `class_` (a Python keyword gets a trailing underscore).
@@ -30,34 +24,6 @@ pub fn snake_name(class_name: &str) -> String {
     if KEYWORDS.contains(&out.as_str()) {
         out.push('_');
     }
-    out
-}
-
-/// A text as a Python string literal, in single quotes where it can be.
-pub fn text_literal(text: &str) -> String {
-    let quote = if text.contains('\'') && !text.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::from(quote);
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
     out
 }
 
@@ -105,14 +71,6 @@ pub fn negated(code: &str) -> String {
     } else {
         format!("-{code}")
     }
-}
-
-/// `name` when it is a plain Python identifier.
-pub fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
-        && !KEYWORDS.contains(&name)
 }
 
 #[cfg(test)]
