@@ -160,3 +160,54 @@ fn an_enormous_time_limit_means_no_limit_not_a_crash() {
     assert_eq!(a.len(), 2);
     assert_eq!(a[1]["result"]["value"], 40);
 }
+
+#[test]
+fn a_temporary_table_cannot_hide_a_mapped_one_so_writes_reach_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("school.db");
+    let db = db.to_str().expect("utf-8 path");
+    let run = answers(&[
+        "--db",
+        db,
+        "--json",
+        "-e",
+        ":sql CREATE TEMP TABLE students AS SELECT * FROM main.students",
+        "-e",
+        "students[13].name = 'Zed'",
+    ]);
+    assert!(
+        error_message(&run[0]).contains("would hide the mapped table students"),
+        "{}",
+        run[0]
+    );
+    assert_eq!(run[1]["ok"], true, "{}", run[1]);
+    // A new session on the file sees the write: it went to the School, not to a temporary copy.
+    let again = answers(&["--db", db, "--json", "-e", "students[13].name"]);
+    assert_eq!(again[0]["result"]["value"], "Zed", "{}", again[0]);
+}
+
+#[test]
+fn read_only_refuses_reindex_and_analyze_and_the_file_is_unchanged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("school.db");
+    let db = db.to_str().expect("utf-8 path");
+    answers(&["--db", db, "--json", "-e", "students.count()"]);
+    let before = std::fs::read(db).expect("the file");
+    let run = answers(&[
+        "--db",
+        db,
+        "--read-only",
+        "--json",
+        "-e",
+        ":sql REINDEX",
+        "-e",
+        ":sql ANALYZE",
+    ]);
+    for answer in &run {
+        assert!(error_message(answer).contains("read-only"), "{answer}");
+    }
+    assert!(
+        std::fs::read(db).expect("the file") == before,
+        "the file changed"
+    );
+}

@@ -192,3 +192,35 @@ fn a_key_beyond_32_bits_is_an_error_never_another_row() {
         run.out[3]
     );
 }
+
+#[test]
+fn select_into_cannot_make_a_table_that_hides_a_mapped_one() {
+    let server = pg::Server::start().unwrap_or_else(|why| {
+        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
+    });
+    let url = server.url();
+    let run = run_args(
+        &[
+            "--db",
+            &url,
+            "--reset",
+            "--json",
+            "-e",
+            ":sql SELECT * INTO TEMP students FROM students",
+            "-e",
+            "students[13].name = 'Zed'",
+        ],
+        true,
+    );
+    assert_eq!(run.out[0]["ok"], false, "{}", run.out[0]);
+    assert!(
+        run.out[0]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("SELECT ... INTO is refused")),
+        "{}",
+        run.out[0]
+    );
+    assert_eq!(run.out[1]["ok"], true, "{}", run.out[1]);
+    let again = run_args(&["--db", &url, "--json", "-e", "students[13].name"], true);
+    assert_eq!(again.out[0]["result"]["value"], "Zed", "{}", again.out[0]);
+}

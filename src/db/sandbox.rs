@@ -87,6 +87,14 @@ pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
                 "changing the schema of {table_name} is refused: the School's own tables keep their shape (make a table of your own instead)"
             ))
         }
+        AuthAction::CreateTempTable { table_name: name }
+        | AuthAction::CreateTempView { view_name: name }
+            if protected(name) =>
+        {
+            Err(format!(
+                "a temporary {name} is refused: it would hide the mapped table {name} from every later statement, so writes to {name} would go to the temporary copy and be lost (name it differently)"
+            ))
+        }
         AuthAction::CreateVtable { module_name, .. } => Err(format!(
             "virtual tables ({module_name}) are refused in raw SQL"
         )),
@@ -120,6 +128,8 @@ fn write_of(action: &AuthAction<'_>) -> Option<String> {
         AuthAction::DropIndex { index_name, .. } => format!("DROP INDEX {index_name}"),
         AuthAction::CreateView { view_name } => format!("CREATE VIEW {view_name}"),
         AuthAction::CreateTrigger { trigger_name, .. } => format!("CREATE TRIGGER {trigger_name}"),
+        AuthAction::Reindex { index_name } => format!("REINDEX {index_name}"),
+        AuthAction::Analyze { table_name } => format!("ANALYZE {table_name}"),
         _ => return None,
     })
 }
@@ -224,6 +234,49 @@ mod tests {
         .is_err());
         assert!(judge(&raw(), &AuthAction::DropTable { table_name: "mine" }).is_ok());
         assert!(judge(&raw(), &AuthAction::CreateTable { table_name: "mine" }).is_ok());
+    }
+
+    #[test]
+    fn a_temporary_table_may_not_hide_a_mapped_one() {
+        let refused = judge(
+            &raw(),
+            &AuthAction::CreateTempTable {
+                table_name: "Students",
+            },
+        );
+        assert!(refused.is_err_and(|why| why.contains("would hide the mapped table Students")));
+        let view = judge(
+            &raw(),
+            &AuthAction::CreateTempView {
+                view_name: "students",
+            },
+        );
+        assert!(view.is_err());
+        assert!(judge(
+            &raw(),
+            &AuthAction::CreateTempTable {
+                table_name: "scratch"
+            }
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn read_only_refuses_what_rewrites_the_file() {
+        let rules = Rules {
+            read_only: true,
+            ..raw()
+        };
+        for action in [
+            AuthAction::Reindex {
+                index_name: "ix_classes_student_id",
+            },
+            AuthAction::Analyze {
+                table_name: "students",
+            },
+        ] {
+            assert!(judge(&rules, &action).is_err_and(|why| why.contains("read-only")));
+        }
     }
 
     #[test]

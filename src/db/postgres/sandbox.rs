@@ -6,7 +6,7 @@
 
 use super::SCHEMA;
 use crate::db::DbError;
-use sqlparser::ast::{visit_expressions, visit_relations, Expr, Statement};
+use sqlparser::ast::{visit_expressions, visit_relations, Expr, SetExpr, Statement};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use std::ops::ControlFlow;
@@ -51,6 +51,13 @@ pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
             "{verb} is not allowed with :sql on PostgreSQL: only SELECT, INSERT, UPDATE and DELETE on the School's tables run (COPY, DO, SET ROLE, ALTER SYSTEM, extensions and schema changes are refused)"
         )));
     }
+    if let Statement::Query(query) = statement {
+        if makes_a_table(&query.body) {
+            return Err(refuse(
+                "SELECT ... INTO is refused with :sql: it makes a table (one named like a mapped table would hide it, and writes to it would be lost); use INSERT INTO a table of the School instead".to_string(),
+            ));
+        }
+    }
     if writes && read_only {
         return Err(refuse(
             "this session is read-only (--read-only): :sql may only SELECT".to_string(),
@@ -87,6 +94,16 @@ pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
         return Err(refuse(why));
     }
     Ok(())
+}
+
+/// Whether a query is a `SELECT ... INTO`, which makes a table, in any of its parts.
+fn makes_a_table(body: &SetExpr) -> bool {
+    match body {
+        SetExpr::Select(select) => select.into.is_some(),
+        SetExpr::Query(query) => makes_a_table(&query.body),
+        SetExpr::SetOperation { left, right, .. } => makes_a_table(left) || makes_a_table(right),
+        _ => false,
+    }
 }
 
 fn refuse(message: String) -> DbError {
@@ -129,6 +146,14 @@ mod tests {
         ] {
             assert!(refused(sql), "{sql} was let through");
         }
+    }
+
+    #[test]
+    fn select_into_is_refused_since_it_makes_a_table() {
+        assert!(refused("SELECT * INTO TEMP students FROM students"));
+        assert!(refused("SELECT 1 INTO public.evil"));
+        assert!(refused("SELECT 1 UNION SELECT 2 INTO evil"));
+        assert!(!refused("SELECT * FROM students"));
     }
 
     #[test]
