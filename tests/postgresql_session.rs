@@ -224,3 +224,48 @@ fn select_into_cannot_make_a_table_that_hides_a_mapped_one() {
     let again = run_args(&["--db", &url, "--json", "-e", "students[13].name"], true);
     assert_eq!(again.out[0]["result"]["value"], "Zed", "{}", again.out[0]);
 }
+
+#[test]
+fn a_password_in_the_url_is_never_printed() {
+    let server = pg::Server::start().unwrap_or_else(|why| {
+        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
+    });
+    let url = format!("{}&password=hunter2", server.url());
+    for json in [false, true] {
+        let mut args = vec![
+            "--db",
+            url.as_str(),
+            "--reset",
+            "-e",
+            "students.count()",
+            "-e",
+            ":tables",
+        ];
+        if json {
+            args.push("--json");
+        }
+        let run = run_args(&args, json);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        assert!(
+            !run.stdout.contains("hunter2") && !run.stderr.contains("hunter2"),
+            "the password is shown:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    let down = run_args(
+        &[
+            "--db",
+            "postgresql://127.0.0.1:1/x?user=ann&password=hunter2",
+            "--json",
+            "-e",
+            "students",
+        ],
+        true,
+    );
+    assert!(
+        !down.stdout.contains("hunter2") && !down.stderr.contains("hunter2"),
+        "{}",
+        down.stdout
+    );
+}

@@ -51,19 +51,37 @@ pub fn is_url(text: &str) -> bool {
     text.contains("://")
 }
 
-/// The URL with its password hidden, for anything shown or saved.
+/// The URL with its password hidden, for anything shown or saved: the password of
+/// `user:password@` and every `password=` (or `sslpassword=`) parameter are left out.
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
+    };
+    let (rest, query) = match rest.split_once('?') {
+        Some((rest, query)) => (rest, Some(query)),
+        None => (rest, None),
     };
     let (auth, host) = match rest.rsplit_once('@') {
         Some((auth, host)) => (Some(auth), host),
         None => (None, rest),
     };
-    match auth.map(|a| a.split_once(':').map_or(a, |(user, _)| user)) {
+    let mut shown = match auth.map(|a| a.split_once(':').map_or(a, |(user, _)| user)) {
         Some(user) => format!("{scheme}://{user}@{host}"),
         None => format!("{scheme}://{host}"),
+    };
+    let kept: Vec<&str> = query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or("").to_ascii_lowercase();
+            !key.is_empty() && key != "password" && key != "sslpassword"
+        })
+        .collect();
+    if !kept.is_empty() {
+        shown.push('?');
+        shown.push_str(&kept.join("&"));
     }
+    shown
 }
 
 impl Postgres {
@@ -573,6 +591,14 @@ mod tests {
         );
         assert_eq!(redact("postgresql://ann@h/s"), "postgresql://ann@h/s");
         assert_eq!(redact("postgresql://h/s"), "postgresql://h/s");
+        assert_eq!(
+            redact("postgresql://h/s?user=ann&password=secret&sslmode=disable"),
+            "postgresql://h/s?user=ann&sslmode=disable"
+        );
+        assert_eq!(
+            redact("postgresql://ann:pw@h/s?PassWord=x&sslpassword=y"),
+            "postgresql://ann@h/s"
+        );
     }
 
     #[test]
