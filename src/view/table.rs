@@ -4,6 +4,11 @@
 use crate::sql::Value;
 use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Row, Table};
 
+/// The most characters of one value laid out when the table has no width: comfy-table splits
+/// a long word in time that grows with the square of its length (a 1 MB value took over a
+/// minute and Ctrl-C could not stop it), and no screen shows more of a one-line cell.
+const WIDEST_CELL: usize = 4096;
+
 /// A value as a person reads it in a table: text unquoted, NULL spelled out.
 pub fn plain(v: &Value) -> String {
     v.to_string()
@@ -44,8 +49,10 @@ pub fn render(
             table.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
+    let limit = width.unwrap_or(WIDEST_CELL);
     for values in rows {
-        let mut row = Row::from(values.iter().map(|v| cell(v, color)).collect::<Vec<_>>());
+        let cells = values.iter().map(|v| cell(v, color, limit));
+        let mut row = Row::from(cells.collect::<Vec<_>>());
         row.max_height(1);
         table.add_row(row);
     }
@@ -63,8 +70,14 @@ pub fn render(
     table.to_string()
 }
 
-fn cell(v: &Value, color: bool) -> Cell {
-    let c = Cell::new(plain(v));
+/// A value's cell, its text cut to `limit` characters (with `…`) before it is laid out.
+fn cell(v: &Value, color: bool, limit: usize) -> Cell {
+    let text = plain(v);
+    let text = match text.char_indices().nth(limit) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    };
+    let c = Cell::new(text);
     if color && v.is_null() {
         c.add_attribute(Attribute::Dim)
     } else {
@@ -97,5 +110,20 @@ mod tests {
         assert!(text.lines().all(|l| l.width() <= 40), "{text}");
         assert!(text.contains('…'), "{text}");
         assert_eq!(text.lines().count(), 5, "one line per row: {text}");
+    }
+
+    #[test]
+    fn a_huge_value_is_cut_before_it_is_laid_out() {
+        let huge = "x".repeat(1_000_000);
+        let rows = vec![vec![Value::Integer(1), Value::Text(huge)]];
+        for width in [Some(80), None] {
+            let text = render(&["id".into(), "blob".into()], &rows, width, false);
+            assert!(text.contains('…'), "cut: {}", &text[..200]);
+            assert!(
+                text.lines()
+                    .all(|l| l.width() <= width.unwrap_or(WIDEST_CELL + 20)),
+                "fits"
+            );
+        }
     }
 }
