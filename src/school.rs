@@ -124,7 +124,17 @@ pub struct OpenedFile {
 /// them as the School has them, automap's names for everything else.
 pub fn open_file(conn: &rusqlite::Connection) -> Result<OpenedFile, crate::db::DbError> {
     let reflected = crate::db::reflect::reflect(conn)?;
-    let kept = crate::db::reflect::load_names(conn)?;
+    let (kept, unreadable) = match crate::db::reflect::load_names(conn) {
+        Ok(kept) => (kept, None),
+        Err(e) => (
+            Vec::new(),
+            Some(format!(
+                "the names kept in table {} could not be read ({}), so automap's names are used instead",
+                crate::db::reflect::NAMES_TABLE,
+                e.message
+            )),
+        ),
+    };
     let declared: Vec<String> = kept
         .iter()
         .filter(|n| n.kind == "class")
@@ -149,8 +159,13 @@ pub fn open_file(conn: &rusqlite::Connection) -> Result<OpenedFile, crate::db::D
     let mut mapped = crate::mapper::automap::automap(meta, &known_names(kept));
     mapped.left_out.extend(reflected.left_out);
     let made_by_us = school_tables == metadata().tables().len() && everything == school_tables;
+    let summary = (!made_by_us).then(|| mapped.summary());
+    let notice = match (summary, unreadable) {
+        (Some(summary), Some(why)) => Some(format!("{summary}; {why}")),
+        (summary, why) => summary.or(why),
+    };
     Ok(OpenedFile {
-        notice: (!made_by_us).then(|| mapped.summary()),
+        notice,
         registry: mapped.registry,
     })
 }

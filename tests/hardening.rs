@@ -211,3 +211,42 @@ fn read_only_refuses_reindex_and_analyze_and_the_file_is_unchanged() {
         "the file changed"
     );
 }
+
+#[test]
+fn the_table_of_kept_names_is_protected_and_a_broken_one_still_opens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("school.db");
+    let db = db.to_str().expect("utf-8 path");
+    let run = answers(&[
+        "--db",
+        db,
+        "--json",
+        "-e",
+        ":sql CREATE TABLE ormscope_mapping(a)",
+    ]);
+    assert!(
+        error_message(&run[0]).contains("ormscope keeps the names"),
+        "{}",
+        run[0]
+    );
+    // A file whose table of names was broken by another program opens anyway, and says so.
+    rusqlite::Connection::open(db)
+        .and_then(|c| c.execute_batch("CREATE TABLE ormscope_mapping(a)"))
+        .expect("broken by another program");
+    for args in [vec!["--db", db], vec!["--db", db, "--read-only"]] {
+        let output = Command::cargo_bin("ormscope")
+            .expect("binary")
+            .args(&args)
+            .args(["-e", "students.count()"])
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stdout}{stderr}");
+        assert!(stdout.contains("\n40\n"), "{stdout}");
+        assert!(
+            stderr.contains("could not be read") || stdout.contains("could not be read"),
+            "the learner is told: {stdout}{stderr}"
+        );
+    }
+}

@@ -55,6 +55,13 @@ pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
         return Ok(());
     }
     let protected = |t: &str| rules.protected.iter().any(|p| p.eq_ignore_ascii_case(t));
+    if let Some(table) = written_table(action) {
+        if table.eq_ignore_ascii_case(super::reflect::NAMES_TABLE) {
+            return Err(format!(
+                "{table} is refused: ormscope keeps the names of declared classes and relationships there, and the file must open again (:schema shows them; a class declared again renames them)"
+            ));
+        }
+    }
     match *action {
         AuthAction::Attach { filename } => Err(format!(
             "ATTACH of '{filename}' is refused: raw SQL may not open other database files"
@@ -99,6 +106,28 @@ pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
             "virtual tables ({module_name}) are refused in raw SQL"
         )),
         _ => Ok(()),
+    }
+}
+
+/// The table an action makes, changes or writes, if it does.
+fn written_table<'a>(action: &AuthAction<'a>) -> Option<&'a str> {
+    match *action {
+        AuthAction::Insert { table_name }
+        | AuthAction::Update { table_name, .. }
+        | AuthAction::Delete { table_name }
+        | AuthAction::CreateTable { table_name }
+        | AuthAction::CreateTempTable { table_name }
+        | AuthAction::DropTable { table_name }
+        | AuthAction::DropTempTable { table_name }
+        | AuthAction::AlterTable { table_name, .. }
+        | AuthAction::CreateIndex { table_name, .. }
+        | AuthAction::DropIndex { table_name, .. }
+        | AuthAction::CreateTrigger { table_name, .. }
+        | AuthAction::CreateTempTrigger { table_name, .. } => Some(table_name),
+        AuthAction::CreateView { view_name } | AuthAction::CreateTempView { view_name } => {
+            Some(view_name)
+        }
+        _ => None,
     }
 }
 
@@ -259,6 +288,31 @@ mod tests {
             }
         )
         .is_ok());
+    }
+
+    #[test]
+    fn the_table_of_kept_names_is_ormscopes_own() {
+        for action in [
+            AuthAction::CreateTable {
+                table_name: "ormscope_mapping",
+            },
+            AuthAction::DropTable {
+                table_name: "ORMSCOPE_MAPPING",
+            },
+            AuthAction::Insert {
+                table_name: "ormscope_mapping",
+            },
+            AuthAction::CreateView {
+                view_name: "ormscope_mapping",
+            },
+        ] {
+            assert!(judge(&raw(), &action).is_err_and(|why| why.contains("keeps the names")));
+        }
+        let read = AuthAction::Read {
+            table_name: "ormscope_mapping",
+            column_name: "owner",
+        };
+        assert!(judge(&raw(), &read).is_ok());
     }
 
     #[test]
