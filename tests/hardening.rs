@@ -250,3 +250,38 @@ fn the_table_of_kept_names_is_protected_and_a_broken_one_still_opens() {
         );
     }
 }
+
+#[test]
+fn a_table_named_like_a_school_class_does_not_take_its_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("school.db");
+    let db = db.to_str().expect("utf-8 path");
+    answers(&["--db", db, "--json", "-e", "students.count()"]);
+    rusqlite::Connection::open(db)
+        .and_then(|c| {
+            c.execute_batch("CREATE TABLE Student (id INTEGER PRIMARY KEY, nickname TEXT)")
+        })
+        .expect("a table of the learner's");
+    let run = answers(&[
+        "--db",
+        db,
+        "--json",
+        "-e",
+        "Student.count()",
+        "-e",
+        "session.get(Student, 13).name",
+        "-e",
+        "Student_.count()",
+    ]);
+    assert_eq!(
+        run[0]["result"]["value"], 40,
+        "Student is still the School's: {}",
+        run[0]
+    );
+    assert_eq!(run[1]["ok"], true, "{}", run[1]);
+    assert_eq!(
+        run[2]["result"]["value"], 0,
+        "the new table has a class of its own: {}",
+        run[2]
+    );
+}

@@ -216,7 +216,7 @@ fn select_into_cannot_make_a_table_that_hides_a_mapped_one() {
     assert!(
         run.out[0]["error"]["message"]
             .as_str()
-            .is_some_and(|m| m.contains("SELECT ... INTO is refused")),
+            .is_some_and(|m| m.contains("a query with INTO is refused")),
         "{}",
         run.out[0]
     );

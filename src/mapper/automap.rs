@@ -123,12 +123,15 @@ fn map_classes(
     left_out: &mut Vec<(String, String)>,
 ) {
     let tables: Vec<Table> = reg.metadata.tables().to_vec();
+    // Known classes (the School's, those kept in the file) keep their names, even when a table
+    // of the same name appears: a class name is looked up before a table name.
     for m in known.mappers() {
         let fits = reg
             .metadata
             .table(&m.table)
             .is_some_and(|t| !t.view && !t.primary_key.is_empty());
-        if fits && reg.collection(&m.class_name).is_none() {
+        let taken = reg.mappers().iter().any(|x| x.class_name == m.class_name);
+        if fits && !taken {
             reg.map(m.clone());
         }
     }
@@ -152,7 +155,10 @@ fn map_classes(
             || tables
                 .iter()
                 .any(|t| t.name == wanted && t.name != table.name);
-        let name = if clashes { table.name.clone() } else { wanted };
+        let mut name = if clashes { table.name.clone() } else { wanted };
+        while reg.mappers().iter().any(|m| m.class_name == name) {
+            name.push('_');
+        }
         reg.map(Mapper::new(&name, &table.name));
         reg.mark_automapped(&table.name);
     }

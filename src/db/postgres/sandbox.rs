@@ -54,7 +54,7 @@ pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
     if let Statement::Query(query) = statement {
         if makes_a_table(&query.body) {
             return Err(refuse(
-                "SELECT ... INTO is refused with :sql: it makes a table (one named like a mapped table would hide it, and writes to it would be lost); use INSERT INTO a table of the School instead".to_string(),
+                "a query with INTO is refused with :sql: SELECT ... INTO makes a table (one named like a mapped table would hide it, and writes to it would be lost); insert into a table of the School instead".to_string(),
             ));
         }
     }
