@@ -285,3 +285,46 @@ fn a_table_named_like_a_school_class_does_not_take_its_name() {
         run[2]
     );
 }
+
+#[test]
+fn a_school_killed_while_it_is_made_is_absent_never_half_made() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("big.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ormscope"))
+        .args([
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--scale",
+            "300000",
+            "-e",
+            "students.count()",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    child.kill().expect("killed (SIGKILL)");
+    child.wait().expect("ended");
+    // Whenever the kill came, the file is complete or absent: never an empty School that
+    // reopens silently.
+    if db.exists() {
+        let run = answers(&[
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--json",
+            "-e",
+            "students.count()",
+        ]);
+        assert_eq!(run[0]["result"]["value"], 300000, "{}", run[0]);
+    }
+    // What the killed run left beside it does not stop the next one from making the School.
+    let run = answers(&[
+        "--db",
+        db.to_str().expect("utf-8"),
+        "--json",
+        "-e",
+        "teachers.count()",
+    ]);
+    assert_eq!(run[0]["ok"], true, "{}", run[0]);
+}

@@ -173,14 +173,29 @@ impl Database {
                 .map_err(|e| not_read(path, DbError::from(e)))?;
             return Ok(db);
         }
-        let made = Database::wrap(Connection::open(path)?).and_then(|mut db| {
+        // Made in a file of its own beside `path`, then renamed into place: the School at
+        // `path` is complete or absent, however the process ends (Ctrl-C, kill, power).
+        let making = making_beside(path);
+        forget_unfinished(&making);
+        let made = Database::wrap(Connection::open(&making)?).and_then(|mut db| {
             db.create(meta, students)?;
             Ok(db)
         });
-        if made.is_err() {
-            let _ = std::fs::remove_file(path);
+        match made {
+            Ok(db) => {
+                drop(db);
+                std::fs::rename(&making, path).map_err(|e| DbError {
+                    code: None,
+                    message: format!("cannot put the new School at {}: {e}", path.display()),
+                    explained: true,
+                })?;
+                Database::wrap(Connection::open(path).map_err(|e| not_opened(path, e))?)
+            }
+            Err(e) => {
+                forget_unfinished(&making);
+                Err(e)
+            }
         }
-        made
     }
 
     /// A fresh in-memory database made by running an SQL script of `CREATE TABLE` and
@@ -757,6 +772,27 @@ impl Database {
     pub fn connection(&self) -> &Connection {
         let _ = self.open_savepoints();
         &self.conn
+    }
+}
+
+/// Where a new School for `path` is made before it is renamed into place: a hidden file in the
+/// same folder (a rename within one folder is atomic).
+fn making_beside(path: &Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.ormscope-making"))
+}
+
+/// Removes what an unfinished making of a School left (a killed process leaves the file and
+/// its journal, which SQLite would otherwise take as a hot journal of the next one).
+fn forget_unfinished(making: &Path) {
+    let _ = std::fs::remove_file(making);
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let mut side = making.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(side));
     }
 }
 
