@@ -328,3 +328,44 @@ fn a_school_killed_while_it_is_made_is_absent_never_half_made() {
     ]);
     assert_eq!(run[0]["ok"], true, "{}", run[0]);
 }
+
+#[test]
+fn a_dataset_script_reaches_no_other_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let victim = dir.path().join("victim.db");
+    let written = dir.path().join("written.db");
+    rusqlite::Connection::open(&victim)
+        .and_then(|c| c.execute_batch("CREATE TABLE precious(a); INSERT INTO precious VALUES (1);"))
+        .expect("a file of someone else's");
+    for reach in [
+        format!(
+            "ATTACH '{}' AS v; DELETE FROM v.precious;",
+            victim.display()
+        ),
+        format!("VACUUM INTO '{}';", written.display()),
+    ] {
+        let script = dir.path().join("data.sql");
+        std::fs::write(
+            &script,
+            format!("PRAGMA foreign_keys = ON;\nCREATE TABLE t(id INTEGER PRIMARY KEY, a);\nINSERT INTO t VALUES (1, 'x');\n{reach}\n"),
+        )
+        .expect("the script");
+        let run = answers(&[
+            "--db",
+            script.to_str().expect("utf-8"),
+            "--json",
+            "-e",
+            "t.count()",
+        ]);
+        assert!(
+            error_message(&run[0]).contains("refused"),
+            "{reach}: {}",
+            run[0]
+        );
+    }
+    let left: i64 = rusqlite::Connection::open(&victim)
+        .and_then(|c| c.query_row("SELECT count(*) FROM precious", [], |r| r.get(0)))
+        .expect("still readable");
+    assert_eq!(left, 1, "the other file is as it was");
+    assert!(!written.exists(), "no file was written");
+}

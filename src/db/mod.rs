@@ -206,12 +206,22 @@ impl Database {
             message: format!("cannot read {}: {e}", path.display()),
             explained: true,
         })?;
-        let db = Database::wrap(Connection::open_in_memory()?)?;
-        db.conn.execute_batch(&text).map_err(|e| {
-            let mut err = DbError::from(e);
+        let mut db = Database::wrap(Connection::open_in_memory()?)?;
+        // A script someone else wrote runs in the sandbox: it makes and fills its in-memory
+        // copy, and reaches no file (ATTACH, VACUUM INTO), extension or setting beyond it.
+        let rules = sandbox::Rules::dataset();
+        db.conn
+            .authorizer(Some(sandbox::authorizer(rules, Arc::clone(&db.refusal))))?;
+        let ran = db.conn.execute_batch(&text).map_err(|e| {
+            let mut err = db.fail(e);
             err.message = format!("{}: its SQL failed: {}", path.display(), err.message);
+            err.explained = true;
             err
-        })?;
+        });
+        db.conn.authorizer(
+            None::<fn(rusqlite::hooks::AuthContext<'_>) -> rusqlite::hooks::Authorization>,
+        )?;
+        ran?;
         Ok(db)
     }
 
@@ -413,6 +423,7 @@ impl Database {
             protected: self.protected.clone(),
             read_only: self.read_only,
             raw,
+            dataset: false,
         };
         self.conn
             .authorizer(Some(sandbox::authorizer(rules, Arc::clone(&self.refusal))))?;

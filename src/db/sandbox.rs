@@ -37,6 +37,23 @@ pub struct Rules {
     pub read_only: bool,
     /// Apply the raw-SQL restrictions (files, extensions, PRAGMAs, schema).
     pub raw: bool,
+    /// A dataset script (a demo's or a lesson's `.sql`, `--db x.sql`) made into a fresh
+    /// in-memory copy: as raw SQL, and it may also set `PRAGMA foreign_keys`, which changes
+    /// only that copy's connection.
+    pub dataset: bool,
+}
+
+impl Rules {
+    /// The rules a dataset script runs under: nothing reaches beyond the in-memory copy it
+    /// makes (no ATTACH, which `VACUUM INTO` is too, no extensions, no other PRAGMA).
+    pub fn dataset() -> Rules {
+        Rules {
+            protected: Vec::new(),
+            read_only: false,
+            raw: true,
+            dataset: true,
+        }
+    }
 }
 
 /// Why the last statement was refused, for the error message.
@@ -69,6 +86,11 @@ pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
         AuthAction::Detach { .. } => Err("DETACH is refused: raw SQL works on the School database only".into()),
         AuthAction::Function { function_name } if function_name.eq_ignore_ascii_case("load_extension") => {
             Err("load_extension is refused: raw SQL may not load code into the database".into())
+        }
+        AuthAction::Pragma { pragma_name, .. }
+            if rules.dataset && pragma_name.eq_ignore_ascii_case("foreign_keys") =>
+        {
+            Ok(())
         }
         AuthAction::Pragma { pragma_name, pragma_value } => {
             let name = pragma_name.to_ascii_lowercase();
@@ -188,7 +210,23 @@ mod tests {
             protected: vec!["students".into()],
             read_only: false,
             raw: true,
+            dataset: false,
         }
+    }
+
+    #[test]
+    fn a_dataset_may_set_foreign_keys_but_reach_nothing_else() {
+        let pragma = |name, value| AuthAction::Pragma {
+            pragma_name: name,
+            pragma_value: value,
+        };
+        assert!(judge(&Rules::dataset(), &pragma("foreign_keys", Some("ON"))).is_ok());
+        assert!(judge(&raw(), &pragma("foreign_keys", Some("ON"))).is_err());
+        assert!(judge(&Rules::dataset(), &pragma("writable_schema", Some("1"))).is_err());
+        let attach = AuthAction::Attach {
+            filename: "/tmp/victim.db",
+        };
+        assert!(judge(&Rules::dataset(), &attach).is_err());
     }
 
     #[test]
@@ -339,6 +377,7 @@ mod tests {
             protected: Vec::new(),
             read_only: true,
             raw: false,
+            dataset: false,
         };
         assert!(judge(
             &rules,
