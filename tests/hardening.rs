@@ -369,3 +369,61 @@ fn a_dataset_script_reaches_no_other_file() {
     assert_eq!(left, 1, "the other file is as it was");
     assert!(!written.exists(), "no file was written");
 }
+
+#[test]
+fn a_demo_opens_only_a_script_beside_it_and_a_recording_never_overwrites_others_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let real = dir.path().join("real.db");
+    answers(&[
+        "--db",
+        real.to_str().expect("utf-8"),
+        "--json",
+        "-e",
+        "students.count()",
+    ]);
+    let before = std::fs::read(&real).expect("the file");
+    let folder = dir.path().join("demos");
+    std::fs::create_dir(&folder).expect("a folder");
+    for header in [
+        real.display().to_string(),
+        "../real.db".into(),
+        "../x.sql".into(),
+    ] {
+        let demo = folder.join("a.orm");
+        std::fs::write(
+            &demo,
+            format!("#! database: {header}\nstudents[13].delete()\n"),
+        )
+        .expect("the demo");
+        let output = Command::cargo_bin("ormscope")
+            .expect("binary")
+            .args(["demo", demo.to_str().expect("utf-8"), "--auto", "0"])
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{header}: {stderr}");
+        assert!(stderr.contains("is refused"), "{header}: {stderr}");
+    }
+    assert!(
+        std::fs::read(&real).expect("the file") == before,
+        "the database was not touched"
+    );
+    let notes = dir.path().join("README.md");
+    std::fs::write(&notes, "# my notes\n").expect("a file of the learner's");
+    let run = answers(&["--json", "-e", &format!(":record {}", notes.display())]);
+    assert!(
+        error_message(&run[0]).contains("never overwrites"),
+        "{}",
+        run[0]
+    );
+    assert_eq!(
+        std::fs::read_to_string(&notes).expect("kept"),
+        "# my notes\n"
+    );
+    // A transcript ormscope wrote may be written again.
+    let mine = dir.path().join("class.md");
+    for _ in 0..2 {
+        let run = answers(&["--json", "-e", &format!(":record {}", mine.display())]);
+        assert_eq!(run[0]["ok"], true, "{}", run[0]);
+    }
+}

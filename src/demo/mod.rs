@@ -116,6 +116,21 @@ fn own_database(text: &str, file: &std::path::Path) -> (String, Option<PathBuf>)
     (rest, database)
 }
 
+/// A demo's database is an SQL script beside it, made fresh in memory: never another file,
+/// and never a database file opened for writing (a demo is shared, and played by others).
+fn dataset_beside(path: &std::path::Path, demo: &std::path::Path) -> Result<(), String> {
+    let folder = demo.parent().unwrap_or(std::path::Path::new("."));
+    let name = path.strip_prefix(folder).unwrap_or(path);
+    let named = name.to_string_lossy();
+    if !crate::lessons::database::beside(&named) || !named.to_lowercase().ends_with(".sql") {
+        return Err(format!(
+            "{}: \"#! database: {named}\" is refused: a demo's database is an SQL script in the demo's folder (a name such as library.sql, without .. or a leading /), made fresh in memory",
+            demo.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Plays a demo file; the exit status (2 when the file or the transcript cannot be used).
 pub fn run(options: DemoOptions) -> u8 {
     let (title, text) = match read_script(&options.file) {
@@ -127,6 +142,12 @@ pub fn run(options: DemoOptions) -> u8 {
     };
     let mut options = options;
     let (text, database) = own_database(&text, &options.file);
+    if let Some(path) = &database {
+        if let Err(message) = dataset_beside(path, &options.file) {
+            eprintln!("ormscope: {message}");
+            return 2;
+        }
+    }
     if let Some(path) = database {
         let built_in = (!path.exists())
             .then(|| crate::lessons::database::built_in_named(&path))

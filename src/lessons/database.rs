@@ -50,6 +50,11 @@ pub fn built_in_named(path: &Path) -> Option<PathBuf> {
 
 /// The script `name` in the course folder `dir`.
 fn on_disk(dir: &Path, name: &str) -> Result<PathBuf, String> {
+    if !beside(name) {
+        return Err(format!(
+            "database = \"{name}\": a lesson's database lies in the course folder (a name such as data/library.sql, without .. or a leading /)"
+        ));
+    }
     let path = dir.join(name);
     if !name.to_lowercase().ends_with(".sql") {
         return Err(format!(
@@ -64,6 +69,19 @@ fn on_disk(dir: &Path, name: &str) -> Result<PathBuf, String> {
             dir.display()
         ))
     }
+}
+
+/// Whether a file name written in a lesson or a demo stays in its folder: relative, with no
+/// `..` (a shared file may not reach other files of whoever plays it).
+pub fn beside(name: &str) -> bool {
+    let path = Path::new(name);
+    path.is_relative()
+        && path.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
 }
 
 /// A copy of the built-in script `name` in the temporary folder, written once per content.

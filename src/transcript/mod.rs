@@ -52,6 +52,9 @@ pub enum TranscriptError {
     /// The file name does not say Markdown or HTML.
     #[error("{} is not a transcript file: give a name ending in .md or .html", .0.display())]
     UnknownFormat(PathBuf),
+    /// The file is there and ormscope did not write it: it is never overwritten.
+    #[error("{} is there already and is not an ormscope transcript: ormscope never overwrites a file it did not write (give another name, or move that file)", .0.display())]
+    NotOurs(PathBuf),
     /// The file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write {
@@ -60,6 +63,23 @@ pub enum TranscriptError {
         /// What went wrong.
         source: std::io::Error,
     },
+}
+
+/// Whether a transcript may be written at `path`: nothing is there (or an empty file), or an
+/// ormscope transcript is (its title is in its first lines, in Markdown or HTML).
+fn made_by_ormscope_or_absent(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return !path.exists();
+    };
+    let mut head = Vec::new();
+    if file.take(512).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    head.is_empty()
+        || head.starts_with("# ormscope transcript")
+        || head.contains("<title>ormscope transcript</title>")
 }
 
 /// One statement as it was shown: the answer, and its SQL in each dialect shown.
@@ -101,6 +121,9 @@ impl Transcript {
     /// Starts a transcript at `path` (its format from the extension) and writes it, empty, at
     /// once, so a file that cannot be written is known before anything is recorded.
     pub fn create(path: &Path, context: Context<'_>) -> Result<Transcript, TranscriptError> {
+        if !made_by_ormscope_or_absent(path) {
+            return Err(TranscriptError::NotOurs(path.to_path_buf()));
+        }
         let transcript = Transcript {
             path: path.to_path_buf(),
             format: Format::of_path(path)?,
