@@ -269,3 +269,34 @@ fn a_password_in_the_url_is_never_printed() {
         down.stdout
     );
 }
+
+#[test]
+fn a_function_named_in_unicode_escapes_is_refused_before_the_server_sees_it() {
+    let server = pg::Server::start().unwrap_or_else(|why| {
+        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
+    });
+    let url = server.url();
+    // U&"pg\005fread_file" is pg_read_file to the server: as a superuser it read server files.
+    let run = run_args(
+        &[
+            "--db",
+            &url,
+            "--reset",
+            "--json",
+            "-e",
+            r#":sql SELECT U&"pg\005fread_file"('PG_VERSION')"#,
+            "-e",
+            r#":sql SELECT * FROM U&"\0070g_authid""#,
+        ],
+        true,
+    );
+    for answer in &run.out {
+        assert_eq!(answer["ok"], false, "{answer}");
+        let message = answer["error"]["message"].as_str().unwrap_or("");
+        assert!(message.contains("Unicode escapes"), "{answer}");
+        assert!(
+            answer["result"].is_null() && !answer.to_string().contains("rolpassword"),
+            "{answer}"
+        );
+    }
+}

@@ -9,6 +9,7 @@ use crate::db::DbError;
 use sqlparser::ast::{visit_expressions, visit_relations, Expr, SetExpr, Statement};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
 use std::ops::ControlFlow;
 
 /// Function name beginnings raw SQL may not call.
@@ -26,6 +27,11 @@ const REFUSED_FUNCTIONS: &[&str] = &[
 
 /// Whether raw SQL may run; the reason in plain words when not.
 pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
+    if spells_a_name_in_unicode_escapes(text) {
+        return Err(refuse(
+            "a name spelled with Unicode escapes (U&\"...\") is refused with :sql: the server reads it as another name than the one checked here; spell the name plainly".to_string(),
+        ));
+    }
     let statements = Parser::parse_sql(&PostgreSqlDialect {}, text).map_err(|e| {
         refuse(format!(
             "PostgreSQL's SQL could not be read: {e} (only SELECT, INSERT, UPDATE and DELETE run with :sql)"
@@ -96,6 +102,23 @@ pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Whether the text spells an identifier as `U&"..."`: sqlparser reads it as the word `U`, `&`
+/// and a quoted name it does not decode, while the server decodes `\XXXX` into other letters
+/// (`U&"pg\005fread_file"` is `pg_read_file`), so no check of names could trust it.
+fn spells_a_name_in_unicode_escapes(text: &str) -> bool {
+    let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, text).tokenize() else {
+        return false;
+    };
+    tokens.windows(3).any(|w| match w {
+        [Token::Word(u), Token::Ampersand, Token::Word(name)] => {
+            u.quote_style.is_none()
+                && u.value.eq_ignore_ascii_case("u")
+                && name.quote_style == Some('"')
+        }
+        _ => false,
+    })
+}
+
 /// Whether a query is a `SELECT ... INTO`, which makes a table, in any of its parts.
 fn makes_a_table(body: &SetExpr) -> bool {
     match body {
@@ -146,6 +169,14 @@ mod tests {
         ] {
             assert!(refused(sql), "{sql} was let through");
         }
+    }
+
+    #[test]
+    fn names_spelled_with_unicode_escapes_are_refused() {
+        assert!(refused(r#"SELECT U&"pg\005fread_file"('/etc/hostname')"#));
+        assert!(refused(r#"SELECT u&"lo\005fexport"(1, '/tmp/x')"#));
+        assert!(refused(r#"SELECT * FROM U&"\0070g_authid""#));
+        assert!(!refused("SELECT name FROM students WHERE name = 'U&co'"));
     }
 
     #[test]
