@@ -300,3 +300,33 @@ fn a_function_named_in_unicode_escapes_is_refused_before_the_server_sees_it() {
         );
     }
 }
+
+#[test]
+fn query_as_text_functions_and_table_commands_cannot_reach_the_catalog() {
+    let server = pg::Server::start().unwrap_or_else(|why| {
+        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
+    });
+    let url = server.url();
+    let hostile = [
+        ":sql SELECT * FROM ts_stat('SELECT to_tsvector(rolname) FROM pg_authid')",
+        ":sql SELECT database_to_xml(true, true, '')",
+        ":sql SELECT * FROM (TABLE pg_authid) x",
+        ":sql WITH s AS (TABLE pg_authid) SELECT * FROM s",
+        ":sql SELECT setval('students_id_seq', 1)",
+    ];
+    let mut args = vec!["--db", url.as_str(), "--reset", "--json"];
+    for statement in hostile {
+        args.extend(["-e", statement]);
+    }
+    args.extend(["-e", "Student(name='Ada', email='ada@school.edu', year=1)"]);
+    let run = run_args(&args, true);
+    for answer in &run.out[..hostile.len()] {
+        assert_eq!(answer["ok"], false, "refused: {answer}");
+        assert!(answer["result"].is_null(), "{answer}");
+    }
+    let made = &run.out[hostile.len()];
+    assert_eq!(
+        made["result"]["id"], 41,
+        "the sequence was not reset: {made}"
+    );
+}

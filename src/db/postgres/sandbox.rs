@@ -6,7 +6,9 @@
 
 use super::SCHEMA;
 use crate::db::DbError;
-use sqlparser::ast::{visit_expressions, visit_relations, Expr, SetExpr, Statement};
+use sqlparser::ast::{
+    visit_expressions, visit_relations, Expr, Query, SetExpr, Statement, Visit, Visitor,
+};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
@@ -22,6 +24,10 @@ const REFUSED_FUNCTIONS: &[&str] = &[
     "query_to_xml",
     "table_to_xml",
     "cursor_to_xml",
+    "schema_to_xml",
+    "database_to_xml",
+    "ts_stat",
+    "setval",
     "xpath",
 ];
 
@@ -69,18 +75,18 @@ pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
             "this session is read-only (--read-only): :sql may only SELECT".to_string(),
         ));
     }
-    if let ControlFlow::Break(why) = visit_relations(statement, |name| {
-        let full = name.to_string().replace('"', "");
-        let parts: Vec<&str> = full.split('.').collect();
-        let outside = parts.len() > 1 && !parts[parts.len() - 2].eq_ignore_ascii_case(SCHEMA);
-        let table = parts.last().copied().unwrap_or("").to_ascii_lowercase();
-        if outside || table.starts_with("pg_") || table == "information_schema" {
-            return ControlFlow::Break(format!(
-                "{full} is outside the School: :sql on PostgreSQL reads and writes only the tables of schema {SCHEMA}"
-            ));
-        }
-        ControlFlow::Continue(())
-    }) {
+    if let ControlFlow::Break(why) =
+        visit_relations(statement, |name| outside_the_school(&name.to_string()))
+    {
+        return Err(refuse(why));
+    }
+    let mut commands = TableCommands::default();
+    let _ = statement.visit(&mut commands);
+    if let Some(why) = commands
+        .0
+        .iter()
+        .find_map(|name| outside_the_school(name).break_value())
+    {
         return Err(refuse(why));
     }
     if let ControlFlow::Break(why) = visit_expressions(statement, |expr| match expr {
@@ -100,6 +106,59 @@ pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
         return Err(refuse(why));
     }
     Ok(())
+}
+
+/// Refuses a table outside schema `ormscope` or a system catalog, by its written name.
+fn outside_the_school(name: &str) -> ControlFlow<String> {
+    let full = name.replace('"', "");
+    let parts: Vec<&str> = full.split('.').collect();
+    let outside = parts.len() > 1 && !parts[parts.len() - 2].eq_ignore_ascii_case(SCHEMA);
+    let table = parts.last().copied().unwrap_or("").to_ascii_lowercase();
+    if outside || table.starts_with("pg_") || table == "information_schema" {
+        return ControlFlow::Break(format!(
+            "{full} is outside the School: :sql on PostgreSQL reads and writes only the tables of schema {SCHEMA}"
+        ));
+    }
+    // A function called in FROM (`FROM ts_stat('SELECT ...')`) is a relation to sqlparser.
+    if REFUSED_FUNCTIONS.iter().any(|p| table.starts_with(p)) {
+        return ControlFlow::Break(format!(
+            "the function {table} is not allowed with :sql (it reaches files, settings, the catalog or the server itself)"
+        ));
+    }
+    ControlFlow::Continue(())
+}
+
+/// The tables named by `TABLE x` commands anywhere in a statement (in a subquery or a CTE
+/// too), which sqlparser's walk over relations does not visit.
+#[derive(Default)]
+struct TableCommands(Vec<String>);
+
+impl Visitor for TableCommands {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        table_commands(&query.body, &mut self.0);
+        ControlFlow::Continue(())
+    }
+}
+
+fn table_commands(body: &SetExpr, out: &mut Vec<String>) {
+    match body {
+        SetExpr::Table(table) => out.push(
+            [&table.schema_name, &table.table_name]
+                .into_iter()
+                .flatten()
+                .map(|i| i.value.clone())
+                .collect::<Vec<_>>()
+                .join("."),
+        ),
+        SetExpr::Query(query) => table_commands(&query.body, out),
+        SetExpr::SetOperation { left, right, .. } => {
+            table_commands(left, out);
+            table_commands(right, out);
+        }
+        _ => {}
+    }
 }
 
 /// Whether the text spells an identifier as `U&"..."`: sqlparser reads it as the word `U`, `&`
@@ -177,6 +236,19 @@ mod tests {
         assert!(refused(r#"SELECT u&"lo\005fexport"(1, '/tmp/x')"#));
         assert!(refused(r#"SELECT * FROM U&"\0070g_authid""#));
         assert!(!refused("SELECT name FROM students WHERE name = 'U&co'"));
+    }
+
+    #[test]
+    fn functions_that_run_text_as_a_query_or_reset_sequences_are_refused() {
+        assert!(refused(
+            "SELECT ts_stat('SELECT to_tsvector(rolpassword) FROM pg_authid')"
+        ));
+        assert!(refused("SELECT schema_to_xml('public', true, true, '')"));
+        assert!(refused("SELECT database_to_xml(true, true, '')"));
+        assert!(refused("SELECT setval('students_id_seq', 1)"));
+        assert!(refused("SELECT * FROM (TABLE public.secrets) x"));
+        assert!(refused("WITH s AS (TABLE pg_authid) SELECT * FROM s"));
+        assert!(!refused("SELECT upper(name) FROM students"));
     }
 
     #[test]
