@@ -331,6 +331,13 @@ const RESERVED: &[&str] = &[
 /// a digit or `_` becomes `_` (`order items` → `order_items`), `_` goes before a leading digit
 /// and after a reserved word (`class` → `class_`). Letters need not be ASCII (`élèves`).
 pub fn identifier(name: &str) -> String {
+    identifier_avoiding(name, RESERVED)
+}
+
+/// A name as an identifier of a language whose reserved words are `reserved`: `_` for each
+/// character that cannot stand in one, a leading `_` before a digit, a trailing `_` after a
+/// reserved word.
+pub fn identifier_avoiding(name: &str, reserved: &[&str]) -> String {
     let mut out: String = name
         .chars()
         .map(|c| {
@@ -344,7 +351,7 @@ pub fn identifier(name: &str) -> String {
     if !out.starts_with(|c: char| c.is_alphabetic() || c == '_') {
         out.insert(0, '_');
     }
-    if RESERVED.contains(&out.as_str()) {
+    if reserved.contains(&out.as_str()) {
         out.push('_');
     }
     out

@@ -167,21 +167,9 @@ students[13].classes.count()
     assert_sql(
         &r.out[1],
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
-            (
-                "SELECT * FROM classes WHERE student_id = 13",
-                "SELECT * FROM classes WHERE student_id = ?",
-                json!([13]),
-            ),
-            (
-                "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')",
-                "INSERT INTO classes (student_id, name, abbreviation) VALUES (?, ?, ?)",
-                json!([13, "Biology 301", "BI301"]),
-            ),
+            load_student_13(),
+            load_classes_of_13(),
+            insert_biology_301(),
         ],
     );
     assert_eq!(

@@ -281,11 +281,7 @@ fn check_constraint() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "UPDATE students SET year = 7 WHERE id = 13",
                 "UPDATE students SET year = ? WHERE id = ?",
@@ -354,11 +350,7 @@ fn not_null_constraint() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "UPDATE students SET name = NULL WHERE id = 13",
                 "UPDATE students SET name = ? WHERE id = ?",
@@ -387,11 +379,7 @@ fn foreign_key_constraint() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "UPDATE students SET advisor_id = 999 WHERE id = 13",
                 "UPDATE students SET advisor_id = ? WHERE id = ?",

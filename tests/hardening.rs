@@ -144,7 +144,7 @@ fn a_write_is_on_disk_when_its_result_is_shown_even_if_the_process_is_killed() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    let a = answers(&["--db", db, "--json", "-e", "students[13].name"]);
+    let a = on_file(db, &["students[13].name"]);
     assert_eq!(a[0]["result"]["value"], "Durable");
 }
 
@@ -163,18 +163,15 @@ fn an_enormous_time_limit_means_no_limit_not_a_crash() {
 
 #[test]
 fn a_temporary_table_cannot_hide_a_mapped_one_so_writes_reach_the_file() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("school.db");
-    let db = db.to_str().expect("utf-8 path");
-    let run = answers(&[
-        "--db",
+    let (_dir, db) = school_path();
+    let db = db.as_str();
+    let run = on_file(
         db,
-        "--json",
-        "-e",
-        ":sql CREATE TEMP TABLE students AS SELECT * FROM main.students",
-        "-e",
-        "students[13].name = 'Zed'",
-    ]);
+        &[
+            ":sql CREATE TEMP TABLE students AS SELECT * FROM main.students",
+            "students[13].name = 'Zed'",
+        ],
+    );
     assert!(
         error_message(&run[0]).contains("would hide the mapped table students"),
         "{}",
@@ -182,16 +179,15 @@ fn a_temporary_table_cannot_hide_a_mapped_one_so_writes_reach_the_file() {
     );
     assert_eq!(run[1]["ok"], true, "{}", run[1]);
     // A new session on the file sees the write: it went to the School, not to a temporary copy.
-    let again = answers(&["--db", db, "--json", "-e", "students[13].name"]);
+    let again = on_file(db, &["students[13].name"]);
     assert_eq!(again[0]["result"]["value"], "Zed", "{}", again[0]);
 }
 
 #[test]
 fn read_only_refuses_reindex_and_analyze_and_the_file_is_unchanged() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("school.db");
-    let db = db.to_str().expect("utf-8 path");
-    answers(&["--db", db, "--json", "-e", "students.count()"]);
+    let (_dir, db) = school_path();
+    let db = db.as_str();
+    make_school(db);
     let before = std::fs::read(db).expect("the file");
     let run = answers(&[
         "--db",
@@ -214,16 +210,9 @@ fn read_only_refuses_reindex_and_analyze_and_the_file_is_unchanged() {
 
 #[test]
 fn the_table_of_kept_names_is_protected_and_a_broken_one_still_opens() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("school.db");
-    let db = db.to_str().expect("utf-8 path");
-    let run = answers(&[
-        "--db",
-        db,
-        "--json",
-        "-e",
-        ":sql CREATE TABLE ormscope_mapping(a)",
-    ]);
+    let (_dir, db) = school_path();
+    let db = db.as_str();
+    let run = on_file(db, &[":sql CREATE TABLE ormscope_mapping(a)"]);
     assert!(
         error_message(&run[0]).contains("ormscope keeps the names"),
         "{}",
@@ -253,26 +242,22 @@ fn the_table_of_kept_names_is_protected_and_a_broken_one_still_opens() {
 
 #[test]
 fn a_table_named_like_a_school_class_does_not_take_its_name() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("school.db");
-    let db = db.to_str().expect("utf-8 path");
-    answers(&["--db", db, "--json", "-e", "students.count()"]);
+    let (_dir, db) = school_path();
+    let db = db.as_str();
+    make_school(db);
     rusqlite::Connection::open(db)
         .and_then(|c| {
             c.execute_batch("CREATE TABLE Student (id INTEGER PRIMARY KEY, nickname TEXT)")
         })
         .expect("a table of the learner's");
-    let run = answers(&[
-        "--db",
+    let run = on_file(
         db,
-        "--json",
-        "-e",
-        "Student.count()",
-        "-e",
-        "session.get(Student, 13).name",
-        "-e",
-        "Student_.count()",
-    ]);
+        &[
+            "Student.count()",
+            "session.get(Student, 13).name",
+            "Student_.count()",
+        ],
+    );
     assert_eq!(
         run[0]["result"]["value"], 40,
         "Student is still the School's: {}",
@@ -426,4 +411,27 @@ fn a_demo_opens_only_a_script_beside_it_and_a_recording_never_overwrites_others_
         let run = answers(&["--json", "-e", &format!(":record {}", mine.display())]);
         assert_eq!(run[0]["ok"], true, "{}", run[0]);
     }
+}
+
+/// A folder of the test's own and the path of a School file in it (made by the first run).
+fn school_path() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("school.db");
+    let path = path.to_str().expect("utf-8 path").to_string();
+    (dir, path)
+}
+
+/// Makes the School at `db`.
+fn make_school(db: &str) {
+    let made = on_file(db, &["students.count()"]);
+    assert_eq!(made[0]["result"]["value"], 40, "{}", made[0]);
+}
+
+/// The answers to `statements` (`--json`) on the database file `db`.
+fn on_file(db: &str, statements: &[&str]) -> Vec<Value> {
+    let mut args = vec!["--db", db, "--json"];
+    for statement in statements {
+        args.extend(["-e", statement]);
+    }
+    answers(&args)
 }

@@ -18,18 +18,12 @@ fn an_append_runs_on_postgresql_and_shows_its_insert() {
         }
     };
     let url = server.url();
-    let run = run_args(
+    let run = on_fresh_school(
+        &url,
         &[
-            "--db",
-            &url,
-            "--reset",
-            "--json",
-            "-e",
             "students[13].classes.append({'name': 'Biology 301', 'abbreviation': 'BI301'})",
-            "-e",
             "students[13].classes",
         ],
-        true,
     );
     assert_eq!(run.status, 0, "{}", run.stderr);
     // The same statements as on SQLite (the student, its classes, then the INSERT), in
@@ -148,28 +142,18 @@ fn explain_and_raw_sql_on_postgresql() {
 
 #[test]
 fn a_key_beyond_32_bits_is_an_error_never_another_row() {
-    let server = pg::Server::start().unwrap_or_else(|why| {
-        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
-    });
+    let server = server();
     let url = server.url();
     // 4294967309 is 2^32 + 13 and 4294967298 is 2^32 + 2: cut to 32 bits they were student 13
     // and year 2, and the delete and the update below hit those rows.
-    let run = run_args(
+    let run = on_fresh_school(
+        &url,
         &[
-            "--db",
-            &url,
-            "--reset",
-            "--json",
-            "-e",
             "students[4294967309].delete()",
-            "-e",
             "students.where(year == 4294967298).update(year=3)",
-            "-e",
             "students[13].name",
-            "-e",
             "students.where(year == 2).count()",
         ],
-        true,
     );
     for answer in &run.out[..2] {
         assert_eq!(answer["ok"], false, "{answer}");
@@ -195,22 +179,14 @@ fn a_key_beyond_32_bits_is_an_error_never_another_row() {
 
 #[test]
 fn select_into_cannot_make_a_table_that_hides_a_mapped_one() {
-    let server = pg::Server::start().unwrap_or_else(|why| {
-        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
-    });
+    let server = server();
     let url = server.url();
-    let run = run_args(
+    let run = on_fresh_school(
+        &url,
         &[
-            "--db",
-            &url,
-            "--reset",
-            "--json",
-            "-e",
             ":sql SELECT * INTO TEMP students FROM students",
-            "-e",
             "students[13].name = 'Zed'",
         ],
-        true,
     );
     assert_eq!(run.out[0]["ok"], false, "{}", run.out[0]);
     assert!(
@@ -227,9 +203,7 @@ fn select_into_cannot_make_a_table_that_hides_a_mapped_one() {
 
 #[test]
 fn a_password_in_the_url_is_never_printed() {
-    let server = pg::Server::start().unwrap_or_else(|why| {
-        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
-    });
+    let server = server();
     let url = format!("{}&password=hunter2", server.url());
     for json in [false, true] {
         let mut args = vec![
@@ -272,23 +246,15 @@ fn a_password_in_the_url_is_never_printed() {
 
 #[test]
 fn a_function_named_in_unicode_escapes_is_refused_before_the_server_sees_it() {
-    let server = pg::Server::start().unwrap_or_else(|why| {
-        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
-    });
+    let server = server();
     let url = server.url();
     // U&"pg\005fread_file" is pg_read_file to the server: as a superuser it read server files.
-    let run = run_args(
+    let run = on_fresh_school(
+        &url,
         &[
-            "--db",
-            &url,
-            "--reset",
-            "--json",
-            "-e",
             r#":sql SELECT U&"pg\005fread_file"('PG_VERSION')"#,
-            "-e",
             r#":sql SELECT * FROM U&"\0070g_authid""#,
         ],
-        true,
     );
     for answer in &run.out {
         assert_eq!(answer["ok"], false, "{answer}");
@@ -303,9 +269,7 @@ fn a_function_named_in_unicode_escapes_is_refused_before_the_server_sees_it() {
 
 #[test]
 fn query_as_text_functions_and_table_commands_cannot_reach_the_catalog() {
-    let server = pg::Server::start().unwrap_or_else(|why| {
-        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
-    });
+    let server = server();
     let url = server.url();
     let hostile = [
         ":sql SELECT * FROM ts_stat('SELECT to_tsvector(rolname) FROM pg_authid')",
@@ -314,12 +278,9 @@ fn query_as_text_functions_and_table_commands_cannot_reach_the_catalog() {
         ":sql WITH s AS (TABLE pg_authid) SELECT * FROM s",
         ":sql SELECT setval('students_id_seq', 1)",
     ];
-    let mut args = vec!["--db", url.as_str(), "--reset", "--json"];
-    for statement in hostile {
-        args.extend(["-e", statement]);
-    }
-    args.extend(["-e", "Student(name='Ada', email='ada@school.edu', year=1)"]);
-    let run = run_args(&args, true);
+    let mut statements = hostile.to_vec();
+    statements.push("Student(name='Ada', email='ada@school.edu', year=1)");
+    let run = on_fresh_school(&url, &statements);
     for answer in &run.out[..hostile.len()] {
         assert_eq!(answer["ok"], false, "refused: {answer}");
         assert!(answer["result"].is_null(), "{answer}");
@@ -329,4 +290,21 @@ fn query_as_text_functions_and_table_commands_cannot_reach_the_catalog() {
         made["result"]["id"], 41,
         "the sequence was not reset: {made}"
     );
+}
+
+/// The throwaway PostgreSQL server these tests need (.ci/run installs PostgreSQL): a test
+/// whose tool is missing fails, it never passes by skipping.
+fn server() -> pg::Server {
+    pg::Server::start().unwrap_or_else(|why| {
+        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
+    })
+}
+
+/// Runs `statements` (`--json`) on a School made afresh on the server at `url`.
+fn on_fresh_school(url: &str, statements: &[&str]) -> common::Run {
+    let mut args = vec!["--db", url, "--reset", "--json"];
+    for statement in statements {
+        args.extend(["-e", statement]);
+    }
+    run_args(&args, true)
 }

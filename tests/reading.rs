@@ -106,21 +106,7 @@ fn student_classes_one_to_many() {
     );
     assert!(rows(&v).len() >= 2, "student 13 has at least two classes");
     // The student is loaded first (session.get), then its classes (the lazy load).
-    assert_sql(
-        &v,
-        &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
-            (
-                "SELECT * FROM classes WHERE student_id = 13",
-                "SELECT * FROM classes WHERE student_id = ?",
-                json!([13]),
-            ),
-        ],
-    );
+    assert_sql(&v, &[load_student_13(), load_classes_of_13()]);
     assert_eq!(v["sql"][0]["rows"], json!(1));
     assert_eq!(v["sql"][1]["rows"], json!(rows(&v).len()));
 }
@@ -167,11 +153,7 @@ fn student_advisor_many_to_one() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 &format!("SELECT * FROM teachers WHERE id = {aid}"),
                 "SELECT * FROM teachers WHERE id = ?",
@@ -283,11 +265,7 @@ fn student_clubs_many_to_many() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "SELECT clubs.* FROM clubs JOIN memberships ON memberships.club_id = clubs.id WHERE memberships.student_id = 13",
                 "SELECT clubs.* FROM clubs JOIN memberships ON memberships.club_id = clubs.id WHERE memberships.student_id = ?",

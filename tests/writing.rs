@@ -43,21 +43,9 @@ fn append_to_one_to_many_with_a_dict_the_seed_example() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
-            (
-                "SELECT * FROM classes WHERE student_id = 13",
-                "SELECT * FROM classes WHERE student_id = ?",
-                json!([13]),
-            ),
-            (
-                "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')",
-                "INSERT INTO classes (student_id, name, abbreviation) VALUES (?, ?, ?)",
-                json!([13, "Biology 301", "BI301"]),
-            ),
+            load_student_13(),
+            load_classes_of_13(),
+            insert_biology_301(),
         ],
     );
     assert_eq!(
@@ -97,16 +85,8 @@ fn append_with_bare_keys_and_double_quotes() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
-            (
-                "SELECT * FROM classes WHERE student_id = 13",
-                "SELECT * FROM classes WHERE student_id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
+            load_classes_of_13(),
             (
                 "INSERT INTO classes (student_id, name, abbreviation, credits) VALUES (13, 'Physics 101', 'PH101', 4)",
                 "INSERT INTO classes (student_id, name, abbreviation, credits) VALUES (?, ?, ?, ?)",
@@ -247,11 +227,7 @@ fn attribute_assignment() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "UPDATE students SET name = 'Ann' WHERE id = 13",
                 "UPDATE students SET name = ? WHERE id = ?",
@@ -276,11 +252,7 @@ fn assignment_of_a_foreign_key_column() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "UPDATE students SET advisor_id = 2 WHERE id = 13",
                 "UPDATE students SET advisor_id = ? WHERE id = ?",
@@ -301,11 +273,7 @@ fn update_method() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "UPDATE students SET year = 3, name = 'Ann' WHERE id = 13",
                 "UPDATE students SET year = ?, name = ? WHERE id = ?",
@@ -333,11 +301,7 @@ fn many_to_one_assignment_to_an_object() {
                 "SELECT * FROM teachers WHERE id = ?",
                 json!([3]),
             ),
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "UPDATE students SET advisor_id = 3 WHERE id = 13",
                 "UPDATE students SET advisor_id = ? WHERE id = ?",
@@ -402,11 +366,7 @@ fn many_to_one_assignment_to_none() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "UPDATE students SET advisor_id = NULL WHERE id = 13",
                 "UPDATE students SET advisor_id = ? WHERE id = ?",
@@ -461,11 +421,7 @@ fn delete_an_object_reports_cascades() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (
                 "DELETE FROM students WHERE id = 13",
                 "DELETE FROM students WHERE id = ?",
@@ -653,11 +609,7 @@ fn many_to_many_append_and_remove() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (STUDENT_13_CLUBS, STUDENT_CLUBS, json!([13])),
             (
                 &format!("SELECT * FROM clubs WHERE id = {cid}"),
@@ -684,11 +636,7 @@ fn many_to_many_append_and_remove() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (STUDENT_13_CLUBS, STUDENT_CLUBS, json!([13])),
             (
                 &format!("DELETE FROM memberships WHERE student_id = 13 AND club_id = {cid}"),
@@ -758,11 +706,7 @@ fn append_of_a_first_expression_inserts_the_link() {
     assert_sql(
         &v,
         &[
-            (
-                "SELECT * FROM students WHERE id = 13",
-                "SELECT * FROM students WHERE id = ?",
-                json!([13]),
-            ),
+            load_student_13(),
             (STUDENT_13_CLUBS, STUDENT_CLUBS, json!([13])),
             (
                 "SELECT * FROM clubs WHERE name = 'Debate' LIMIT 1",

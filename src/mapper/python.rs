@@ -69,23 +69,7 @@ pub fn python_name(name: &str) -> String {
     if is_identifier(name) {
         return name.to_string();
     }
-    let mut out: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    if KEYWORDS.contains(&out.as_str()) {
-        out.push('_');
-    }
-    out
+    crate::schema::identifier_avoiding(name, KEYWORDS)
 }
 
 /// The arguments after the type in `Column(...)`: keys, foreign keys, rules.

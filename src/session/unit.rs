@@ -411,6 +411,15 @@ mod tests {
         }
     }
 
+    /// What a flush sends, in order, with students the parent of classes.
+    fn flushed(unit: &UnitOfWork) -> Vec<String> {
+        let order = |t: &str| if t == "students" { 0 } else { 1 };
+        unit.flush_order(order)
+            .into_iter()
+            .map(|p| format!("{:?} {}", p.change, p.table))
+            .collect()
+    }
+
     #[test]
     fn each_table_is_updated_then_inserted_into_parents_first() {
         let mut dirty = pending(Change::Dirty, "students");
@@ -427,19 +436,13 @@ mod tests {
                 pending(Change::Dirty, "classes"),
             ],
         };
-        let order = |t: &str| if t == "students" { 0 } else { 1 };
-        let got: Vec<(Change, String)> = unit
-            .flush_order(order)
-            .into_iter()
-            .map(|p| (p.change, p.table))
-            .collect();
         assert_eq!(
-            got,
-            vec![
-                (Change::Dirty, "students".to_string()),
-                (Change::New, "students".to_string()),
-                (Change::Dirty, "classes".to_string()),
-                (Change::New, "classes".to_string()),
+            flushed(&unit),
+            [
+                "Dirty students",
+                "New students",
+                "Dirty classes",
+                "New classes",
             ]
         );
     }
@@ -481,19 +484,13 @@ mod tests {
                 pending(Change::New, "students"),
             ],
         };
-        let order = |t: &str| if t == "students" { 0 } else { 1 };
-        let got: Vec<(Change, String)> = unit
-            .flush_order(order)
-            .into_iter()
-            .map(|p| (p.change, p.table))
-            .collect();
         assert_eq!(
-            got,
-            vec![
-                (Change::New, "students".to_string()),
-                (Change::New, "classes".to_string()),
-                (Change::Deleted, "classes".to_string()),
-                (Change::Deleted, "students".to_string()),
+            flushed(&unit),
+            [
+                "New students",
+                "New classes",
+                "Deleted classes",
+                "Deleted students",
             ]
         );
     }

@@ -430,3 +430,33 @@ impl Db {
         v
     }
 }
+
+/// A statement as [`assert_sql`] takes it: its display text, its text with `?`, its values.
+pub type Sent = (&'static str, &'static str, Value);
+
+/// Student 13 loaded by its key, as `session.get(Student, 13)` sends it.
+pub fn load_student_13() -> Sent {
+    (
+        "SELECT * FROM students WHERE id = 13",
+        "SELECT * FROM students WHERE id = ?",
+        json!([13]),
+    )
+}
+
+/// The lazy load of student 13's classes.
+pub fn load_classes_of_13() -> Sent {
+    (
+        "SELECT * FROM classes WHERE student_id = 13",
+        "SELECT * FROM classes WHERE student_id = ?",
+        json!([13]),
+    )
+}
+
+/// The seed's INSERT: Biology 301 for student 13.
+pub fn insert_biology_301() -> Sent {
+    (
+        "INSERT INTO classes (student_id, name, abbreviation) VALUES (13, 'Biology 301', 'BI301')",
+        "INSERT INTO classes (student_id, name, abbreviation) VALUES (?, ?, ?)",
+        json!([13, "Biology 301", "BI301"]),
+    )
+}
