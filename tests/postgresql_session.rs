@@ -308,3 +308,63 @@ fn on_fresh_school(url: &str, statements: &[&str]) -> common::Run {
     }
     run_args(&args, true)
 }
+
+#[test]
+fn raw_sql_runs_as_a_role_with_rights_on_the_school_only() {
+    let server = server();
+    let url = server.url();
+    let run = on_fresh_school(
+        &url,
+        &[
+            ":sql SELECT current_user",
+            ":sql UPDATE students SET name = 'Zed' WHERE id = 13",
+            ":sql INSERT INTO clubs (name) VALUES ('Go')",
+            "students[13].name",
+            "class Award(Base):\n    __tablename__ = 'awards'\n    id = Column(Integer, primary_key=True)\n    title = Column(String)",
+            ":sql SELECT count(*) FROM awards",
+            ":sql SELECT current_user",
+        ],
+    );
+    let value = |i: usize| run.out[i]["result"]["rows"][0][0].clone();
+    for (i, answer) in run.out.iter().enumerate() {
+        assert_eq!(answer["ok"], true, "statement {i}: {answer}");
+    }
+    assert_eq!(value(0), "ormscope_learner", "{}", run.out[0]);
+    assert_eq!(run.out[3]["result"]["value"], "Zed");
+    assert_eq!(value(5), 0, "a table declared later is the role's too");
+    assert_eq!(value(6), "ormscope_learner");
+    let read_only = run_args(
+        &[
+            "--db",
+            &url,
+            "--read-only",
+            "--json",
+            "-e",
+            ":sql SELECT current_user",
+        ],
+        true,
+    );
+    assert_eq!(
+        read_only.out[0]["result"]["rows"][0][0], "ormscope_reader",
+        "{}",
+        read_only.out[0]
+    );
+}
+
+#[test]
+fn raw_sql_is_refused_never_run_as_the_user_when_the_role_cannot_be_made() {
+    let server = server();
+    server
+        .psql("CREATE ROLE plain LOGIN; GRANT CREATE ON DATABASE postgres TO plain;")
+        .expect("a user who may not create roles");
+    let url = server.url().replace("user=postgres", "user=plain");
+    let run = on_fresh_school(&url, &[":sql SELECT current_user", "students.count()"]);
+    assert_eq!(run.out[0]["ok"], false, "{}", run.out[0]);
+    let message = run.out[0]["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("could not make it"), "{message}");
+    assert_eq!(
+        run.out[1]["result"]["value"], 40,
+        "the ORM's own statements run: {}",
+        run.out[1]
+    );
+}

@@ -605,7 +605,7 @@ impl Database {
     pub fn raw(&mut self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
         if let Some(pg) = &self.pg {
             postgres::sandbox::check(text, self.read_only)?;
-            return pg.raw(text).map_err(|e| self.fail_pg(e));
+            return pg.raw(text, self.read_only).map_err(|e| self.fail_pg(e));
         }
         self.open_savepoints()?;
         self.apply_rules(true)?;

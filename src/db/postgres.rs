@@ -44,6 +44,8 @@ pub struct Postgres {
     checks: HashMap<String, String>,
     /// Where the server is, without the password (for messages).
     pub place: String,
+    /// Whether the roles raw SQL runs as were made (or why not: then raw SQL is refused).
+    raw_sql_roles: RefCell<Result<(), String>>,
 }
 
 /// Whether `--db` names a server rather than a file: any `scheme://`.
@@ -123,12 +125,14 @@ impl Postgres {
             tables: meta.tables().iter().map(|t| t.name.clone()).collect(),
             checks: check_names(meta),
             place,
+            raw_sql_roles: RefCell::new(Ok(())),
         };
         pg.batch(&server::create_schema(SCHEMA))?;
         pg.batch(&server::search_path(SCHEMA))?;
         if reset || !pg.has_school()? {
             pg.create(meta, students)?;
         }
+        pg.grant_raw_sql_roles();
         Ok(pg)
     }
 
@@ -168,7 +172,17 @@ impl Postgres {
             server::rollback()
         })?;
         self.prepared.borrow_mut().clear();
+        self.grant_raw_sql_roles();
         made
+    }
+
+    /// Makes the roles raw SQL runs as and gives them their rights on the schema (again after
+    /// the schema is made anew), or remembers why that could not be done.
+    fn grant_raw_sql_roles(&self) {
+        let made = self
+            .batch(&server::raw_sql_roles(SCHEMA))
+            .map_err(|e| e.message);
+        *self.raw_sql_roles.borrow_mut() = made;
     }
 
     fn fill(
@@ -326,8 +340,26 @@ impl Postgres {
         Ok(out)
     }
 
-    /// Runs raw SQL the sandbox let through: its rows, or what it changed.
-    pub fn raw(&self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
+    /// Runs raw SQL the sandbox let through, as a role that may only read (and, unless
+    /// `read_only`, write) the School's rows: its rows, or what it changed. Never as the
+    /// connecting user: when the roles could not be made, raw SQL is refused and says why.
+    pub fn raw(&self, text: &str, read_only: bool) -> Result<(Option<Rows>, Changes), DbError> {
+        if let Err(why) = &*self.raw_sql_roles.borrow() {
+            return Err(explained(format!(
+                ":sql on PostgreSQL runs as a role with rights on schema {SCHEMA} only, and {} could not make it ({why}); connect as a user who may create roles (CREATEROLE), or use SQLite",
+                self.place
+            )));
+        }
+        self.batch(&server::become_role(server::raw_sql_role(read_only)))?;
+        let result = self.raw_as_role(text);
+        if result.is_ok() {
+            self.batch(server::own_role())?;
+        }
+        result
+    }
+
+    /// Runs raw SQL as whatever role is current (the caller has set it).
+    fn raw_as_role(&self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
         let statement = self.statement(text)?;
         if !statement.columns().is_empty() {
             let rows = self.query_text(text, &[])?;

@@ -15,7 +15,50 @@ pub fn drop_schema(schema: &str) -> String {
 
 /// `SET search_path TO name`: unqualified table names are the schema's.
 pub fn search_path(schema: &str) -> String {
-    format!("SET search_path TO {schema}")
+    format!("SET search_path TO {schema}, pg_temp")
+}
+
+/// The role raw SQL runs as (`reader`: under `--read-only`): it may read (and, not a reader,
+/// write) the rows of schema `schema`, nothing else; it cannot log in, and is no superuser.
+pub fn raw_sql_role(reader: bool) -> &'static str {
+    if reader {
+        "ormscope_reader"
+    } else {
+        "ormscope_learner"
+    }
+}
+
+/// Makes the two roles raw SQL runs as, when missing, and gives them their rights on `schema`
+/// (and on tables made there later), and the connecting user the right to become them.
+pub fn raw_sql_roles(schema: &str) -> String {
+    let (learner, reader) = (raw_sql_role(false), raw_sql_role(true));
+    format!(
+        "DO $$ BEGIN \
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{learner}') THEN \
+             CREATE ROLE {learner} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT; END IF; \
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{reader}') THEN \
+             CREATE ROLE {reader} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT; END IF; \
+         END $$; \
+         GRANT USAGE ON SCHEMA {schema} TO {learner}, {reader}; \
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {learner}; \
+         GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {learner}; \
+         GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {reader}; \
+         ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} \
+           GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {learner}; \
+         ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE ON SEQUENCES TO {learner}; \
+         ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT ON TABLES TO {reader}; \
+         GRANT {learner}, {reader} TO CURRENT_USER"
+    )
+}
+
+/// Becomes `role` until the transaction ends or [`own_role`] (raw SQL runs as it).
+pub fn become_role(role: &str) -> String {
+    format!("SET LOCAL ROLE {role}")
+}
+
+/// Back to the connecting user's own role.
+pub fn own_role() -> &'static str {
+    "RESET ROLE"
 }
 
 /// How many tables the schema holds.
