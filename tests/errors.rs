@@ -429,3 +429,40 @@ fn raw_sql_errors() {
         "constraint",
     );
 }
+
+#[test]
+fn unclear_errors_of_the_third_trial_say_what_and_what_to_do() {
+    let r = mem(&[
+        "students[[1]]",
+        "memberships[1, 1]",
+        "1e308 * 10",
+        "students.where(id // 0 == 1).count()",
+        "classes.select(credits % 0).first()",
+    ]);
+    let message = |i: usize| {
+        assert_eq!(r.out[i]["ok"], false, "{}", r.out[i]);
+        r.out[i]["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(message(0).starts_with("the key of students is one value, not a list"));
+    assert!(
+        message(1).starts_with("there is no row of memberships with student_id=1, club_id=1"),
+        "{}",
+        message(1)
+    );
+    assert!(
+        message(2).contains("too large for a decimal number"),
+        "{}",
+        message(2)
+    );
+    for i in [3, 4] {
+        assert!(message(i).contains("division by zero"), "{}", message(i));
+        assert_eq!(r.out[i]["error"]["kind"], "type");
+        assert!(
+            r.out[i]["sql"].as_array().is_some_and(Vec::is_empty),
+            "nothing sent"
+        );
+    }
+}

@@ -368,3 +368,17 @@ fn raw_sql_is_refused_never_run_as_the_user_when_the_role_cannot_be_made() {
         run.out[1]
     );
 }
+
+#[test]
+fn dividing_a_column_by_zero_is_the_same_error_as_on_sqlite() {
+    let server = server();
+    let url = server.url();
+    let run = on_fresh_school(&url, &["students.where(id // 0 == 1).count()"]);
+    let sqlite = common::mem(&["students.where(id // 0 == 1).count()"]);
+    assert_eq!(
+        run.out[0]["error"], sqlite.out[0]["error"],
+        "{}",
+        run.out[0]
+    );
+    assert_eq!(run.out[0]["error"]["kind"], "type");
+}

@@ -162,6 +162,16 @@ impl Eval<'_> {
             )
             .with_hint("text can only be joined to text with +, e.g. name + ' (new)'"));
         }
+        let by_literal_zero = matches!(
+            &right,
+            Sql::Value(Value::Integer(0)) | Sql::Value(Value::Real(0.0))
+        );
+        if by_literal_zero && matches!(op, ArithOp::Div | ArithOp::FloorDiv | ArithOp::Mod) {
+            // SQLite would give NULL and PostgreSQL an error: refused alike on both.
+            return Err(by_zero(span).with_hint(
+                "dividing by 0 has no answer: SQLite gives NULL for it and PostgreSQL refuses it, so ormscope refuses it on both",
+            ));
+        }
         let integers = lt == Some(ColumnType::Integer) && rt == Some(ColumnType::Integer);
         let node = |o| Sql::Arith(Box::new(left.clone()), o, Box::new(right.clone()));
         Ok(match op {
@@ -314,7 +324,13 @@ fn real_arith(x: f64, op: ArithOp, y: f64, span: Span) -> Result<Value> {
         ArithOp::Mod => x - y * (x / y).floor(),
     };
     if !r.is_finite() {
-        return Err(too_large(span));
+        return Err(Error::type_error(
+            span,
+            format!(
+                "the result is too large for a decimal number: they go up to about {:e} (Python gives inf, which SQL has no way to store)",
+                f64::MAX
+            ),
+        ));
     }
     Ok(Value::Real(r))
 }

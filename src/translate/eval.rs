@@ -315,15 +315,17 @@ impl<'a> Eval<'a> {
             .map(|(c, _)| c.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        Error::not_found(
-            span,
-            format!(
-                "there is no {} with {key_name} {} in {}",
-                self.class_of(&obj.table),
-                obj.key_text(),
-                obj.table
-            ),
-        )
+        let which = match obj.key.as_slice() {
+            [_] => format!("{key_name} {}", obj.key_text()),
+            _ => obj.key_text(),
+        };
+        let class = self.class_of(&obj.table);
+        let what = if class == obj.table {
+            format!("there is no row of {} with {which}", obj.table)
+        } else {
+            format!("there is no {class} with {which} in {}", obj.table)
+        };
+        Error::not_found(span, what)
         .with_hint(format!(
             "{}.select({key_name}) lists the keys there are; [...] on a table's collection is a key, not a position (the first row: {}.first())",
             obj.table, obj.table
@@ -529,6 +531,13 @@ impl<'a> Eval<'a> {
         let values = match key {
             Val::Scalar(v) => vec![v],
             Val::Object(o) if o.table == table => o.key.into_iter().map(|(_, v)| v).collect(),
+            Val::List(_) if t.primary_key.len() == 1 => {
+                return Err(Error::type_error(
+                    span,
+                    format!("the key of {table} is one value, not a list"),
+                )
+                .with_hint(format!("e.g. {table}[1]")))
+            }
             Val::List(items) => items
                 .into_iter()
                 .map(|item| match item {
