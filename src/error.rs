@@ -186,7 +186,11 @@ pub fn suggestion<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str> + C
         Some(best) => format!("did you mean '{best}'?"),
         None => {
             let all: Vec<&str> = known.into_iter().collect();
-            format!("known names: {}", all.join(", "))
+            if all.is_empty() {
+                "there is nothing of that kind here yet".to_string()
+            } else {
+                format!("known names: {}", all.join(", "))
+            }
         }
     }
 }

@@ -358,6 +358,8 @@ fn run(cli: Cli) -> u8 {
     let terminal = std::io::stdout().is_terminal();
     // Not locked: with --json, many answers are written by the stream's own thread.
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    // The first answer that could not be written ends the run: nothing after it would be seen.
+    let mut unwritten: Option<std::io::Error> = None;
     for_each_statement(source, |read, waiting| {
         if let Some(stream) = &stream {
             stream.expect(&read.text);
@@ -366,16 +368,19 @@ fn run(cli: Cli) -> u8 {
         let response = shell.run_read(read);
         failed |= !response.ok();
         let flush = waiting || terminal;
-        match &stream {
-            Some(stream) => {
-                let _ = stream.answer(response, flush);
-            }
-            None => {
-                let _ = writeln!(stdout, "{}", shell.show(&response));
+        let written = match &stream {
+            Some(stream) => stream.answer(response, flush),
+            None => writeln!(stdout, "{}", shell.show(&response)).and_then(|()| {
                 if flush {
-                    let _ = stdout.flush();
+                    stdout.flush()
+                } else {
+                    Ok(())
                 }
-            }
+            }),
+        };
+        if let Err(e) = written {
+            unwritten = Some(e);
+            return false;
         }
         !quit
     });
@@ -387,11 +392,25 @@ fn run(cli: Cli) -> u8 {
             let _ = writeln!(stdout, "note: {message}");
         }
     }
-    let _ = stdout.flush();
-    if let Some(stream) = &stream {
-        let _ = stream.close();
+    if unwritten.is_none() {
+        unwritten = stdout.flush().err();
     }
-    u8::from(failed)
+    if let Some(stream) = &stream {
+        if let Err(e) = stream.close() {
+            unwritten.get_or_insert(e);
+        }
+    }
+    match unwritten {
+        // A reader that stopped reading (`| head`): ended quietly, as Unix tools end.
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => u8::from(failed),
+        Some(e) => {
+            eprintln!(
+                "ormscope: the answers could not be written ({e}): is the disk full, or the output closed? The statements after it were not run."
+            );
+            1
+        }
+        None => u8::from(failed),
+    }
 }
 
 /// A School in memory for statements that are run and undone, or `None` (said on standard

@@ -385,3 +385,25 @@ fn meta_commands_work_in_scripts() {
         db.scalar("SELECT count(*) FROM clubs")
     );
 }
+
+#[test]
+fn answers_that_cannot_be_written_end_the_run_and_say_so() {
+    for json in [false, true] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full, a device that is always full");
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ormscope"));
+        if json {
+            command.arg("--json");
+        }
+        let output = command
+            .args(["-e", "students", "-e", "teachers"])
+            .stdout(full)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("could not be written"), "{stderr}");
+    }
+}

@@ -435,3 +435,30 @@ fn on_file(db: &str, statements: &[&str]) -> Vec<Value> {
     }
     answers(&args)
 }
+
+#[test]
+fn an_empty_file_and_a_file_of_ones_own_are_spoken_of_as_what_they_are() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").expect("a 0-byte file");
+    let run = on_file(empty.to_str().expect("utf-8"), &["students"]);
+    let message = error_message(&run[0]);
+    assert!(
+        !message.contains("known names: ") && message.contains("nothing"),
+        "{message}"
+    );
+    let own = dir.path().join("own.db");
+    rusqlite::Connection::open(&own)
+        .and_then(|c| c.execute_batch("CREATE TABLE items (id INTEGER PRIMARY KEY, label TEXT)"))
+        .expect("a file of one's own");
+    let run = on_file(own.to_str().expect("utf-8"), &[":sql DROP TABLE items"]);
+    let message = error_message(&run[0]);
+    assert!(
+        message.contains("the mapped tables keep their shape"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("School"),
+        "no School in a file that has none: {message}"
+    );
+}

@@ -113,7 +113,7 @@ pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
             if protected(table_name) =>
         {
             Err(format!(
-                "changing the schema of {table_name} is refused: the School's own tables keep their shape (make a table of your own instead)"
+                "changing the schema of {table_name} is refused: the mapped tables keep their shape, so the classes over them stay true (make a table of your own instead)"
             ))
         }
         AuthAction::CreateTempTable { table_name: name }
