@@ -462,3 +462,40 @@ fn an_empty_file_and_a_file_of_ones_own_are_spoken_of_as_what_they_are() {
         "no School in a file that has none: {message}"
     );
 }
+
+#[test]
+fn a_file_locked_by_another_program_is_said_so_and_the_session_goes_on() {
+    use std::io::{BufRead, Write};
+    let (_dir, db) = school_path();
+    make_school(&db);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ormscope"))
+        .args(["--db", &db, "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut ask = |statement: &str| -> Value {
+        writeln!(stdin, "{statement}").expect("sent");
+        stdin.flush().expect("flushed");
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("an answer");
+        serde_json::from_str(&line).expect("JSON")
+    };
+    assert_eq!(ask("students.count()")["result"]["value"], 40);
+    let other = rusqlite::Connection::open(&db).expect("another program");
+    other.execute_batch("BEGIN EXCLUSIVE").expect("it writes");
+    let locked = ask("students[13].name = 'X'");
+    let message = error_message(&locked);
+    assert!(message.contains("locked by another program"), "{message}");
+    assert!(message.contains("try the statement again"), "{message}");
+    other.execute_batch("ROLLBACK").expect("it is done");
+    assert_eq!(
+        ask("students[13].name = 'X'")["ok"],
+        true,
+        "the session goes on"
+    );
+    drop(stdin);
+    child.wait().expect("ends");
+}

@@ -229,6 +229,17 @@ pub(crate) fn sql_error(e: &DbError, span: Span) -> Error {
     if e.explained {
         return Error::new(ErrorKind::Sql, span, e.message.clone());
     }
+    if matches!(
+        e.code,
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    ) {
+        return Error::new(
+            ErrorKind::Sql,
+            span,
+            "the database file is locked by another program that is writing to it (ormscope waited a few seconds for it); nothing was changed",
+        )
+        .with_hint("try the statement again when that program is done");
+    }
     if e.code == Some(rusqlite::ErrorCode::OperationInterrupted) {
         return Error::new(
             ErrorKind::Sql,
