@@ -316,9 +316,9 @@ fn many_to_one_assignment_to_an_object() {
     );
 
     let v = db.ok("classes[1].teacher = teachers[5]");
-    let displays: Vec<String> = sql_list(&v).into_iter().map(|s| s.0).collect();
+    let shown = displays(&v);
     assert_eq!(
-        displays,
+        shown,
         [
             "SELECT * FROM teachers WHERE id = 5",
             "SELECT * FROM classes WHERE id = 1",
@@ -332,9 +332,9 @@ fn many_to_one_assignment_to_an_object() {
     // Class 1 has teacher 5 now: assigning it again changes nothing, and SQLAlchemy sends no
     // UPDATE for an attribute whose value did not change.
     let v = db.ok("classes[1].teacher = teachers[5]");
-    let displays: Vec<String> = sql_list(&v).into_iter().map(|s| s.0).collect();
+    let shown = displays(&v);
     assert_eq!(
-        displays,
+        shown,
         [
             "SELECT * FROM teachers WHERE id = 5",
             "SELECT * FROM classes WHERE id = 1",
@@ -343,9 +343,9 @@ fn many_to_one_assignment_to_an_object() {
     assert_eq!(v["result"]["affected"], 0, "{v}");
 
     let v = db.ok("classes[1].student = students[5]");
-    let displays: Vec<String> = sql_list(&v).into_iter().map(|s| s.0).collect();
+    let shown = displays(&v);
     assert_eq!(
-        displays,
+        shown,
         [
             "SELECT * FROM students WHERE id = 5",
             "SELECT * FROM classes WHERE id = 1",

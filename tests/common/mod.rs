@@ -460,3 +460,8 @@ pub fn insert_biology_301() -> Sent {
         json!([13, "Biology 301", "BI301"]),
     )
 }
+
+/// The display text of each statement an answer sent, in order.
+pub fn displays(v: &Value) -> Vec<String> {
+    sql_list(v).into_iter().map(|s| s.0).collect()
+}
