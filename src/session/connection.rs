@@ -82,8 +82,13 @@ impl Executor for Connection<'_> {
                     ..Changes::default()
                 });
             }
-            (Sending::Bulk(_), Some(_)) => self.identity.expire_table(table),
-            (_, None) => self.identity.committed(),
+            (Sending::Bulk(_), unit) => {
+                self.identity.expire_table(table);
+                if unit.is_none() {
+                    self.identity.committed();
+                }
+            }
+            (Sending::Objects(_), None) => self.identity.committed(),
         }
         send(self.reg, self.db, trace, &statement, table, written, span)
     }

@@ -10,7 +10,7 @@ use crate::result::{FirstRows, RowSink, Rows};
 use crate::schema::{ColumnType, Table};
 use crate::sql::{Aggregate, Select, Value};
 use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, Literal, Member};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A value during evaluation.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +45,9 @@ pub(crate) struct Eval<'a> {
     pub exec: &'a mut dyn Executor,
     vars: &'a BTreeMap<String, Binding>,
     pub trace: &'a mut Trace,
-    /// Rows already loaded in this statement, by table and key: an object is read once.
-    loaded: BTreeMap<(String, String), Vec<Value>>,
+    /// The objects read in this statement, by table and key (their rows are in the identity
+    /// map): read again, they send nothing and need no note.
+    loaded: BTreeSet<(String, String)>,
     /// Related rows loaded eagerly, by owner table, owner key and relationship.
     pub eager: BTreeMap<(String, String, String), Vec<Vec<Value>>>,
     /// Names bound by a loop, for its body.
@@ -93,7 +94,7 @@ impl<'a> Eval<'a> {
             exec,
             vars,
             trace,
-            loaded: BTreeMap::new(),
+            loaded: BTreeSet::new(),
             eager: BTreeMap::new(),
             locals: BTreeMap::new(),
             eager_hits: BTreeMap::new(),
@@ -160,19 +161,17 @@ impl<'a> Eval<'a> {
     /// statement is not read again.
     pub fn load(&mut self, obj: &Obj, span: Span) -> Result<Vec<Value>> {
         let key = (obj.table.clone(), obj.key_text());
-        if let Some(row) = self.loaded.get(&key) {
-            return Ok(row.clone());
-        }
         if let Some(row) = self.exec.identity(&key.0, &key.1) {
-            self.trace.note(
-                NoteKind::Loading,
-                format!(
-                    "{} {} is already in the session: no query",
-                    self.class_of(&obj.table),
-                    obj.key_text()
-                ),
-            );
-            self.loaded.insert(key, row.clone());
+            if self.loaded.insert(key) {
+                self.trace.note(
+                    NoteKind::Loading,
+                    format!(
+                        "{} {} is already in the session: no query",
+                        self.class_of(&obj.table),
+                        obj.key_text()
+                    ),
+                );
+            }
             return Ok(row);
         }
         let rows = self.run_query(obj.load_select(), span)?;
@@ -188,19 +187,13 @@ impl<'a> Eval<'a> {
         Ok(row)
     }
 
-    /// Keeps a loaded row for the rest of the statement (and, in session mode, in the
-    /// identity map for later statements). An object the identity map holds already keeps the
+    /// Keeps a loaded row in the identity map, for the rest of the statement and for as long
+    /// as something holds the object afterwards. An object the map holds already keeps the
     /// map's row, as SQLAlchemy's identity map does until expire or commit.
     pub fn remember(&mut self, obj: &Obj, row: Vec<Value>) {
         let key = (obj.table.clone(), obj.key_text());
-        let row = match self.exec.identity(&key.0, &key.1) {
-            Some(kept) => kept,
-            None => {
-                self.exec.keep(&key.0, &key.1, row.clone());
-                row
-            }
-        };
-        self.loaded.insert(key, row);
+        self.exec.keep(&key.0, &key.1, row);
+        self.loaded.insert(key);
     }
 
     /// Whole rows of `table` a query read: in session mode, an object the identity map holds
@@ -263,12 +256,12 @@ impl<'a> Eval<'a> {
         Ok(())
     }
 
-    /// Loads an object as the code reaches through it; whether that sent SQL (it did not when
-    /// the session holds the object).
-    pub fn load_sends(&mut self, obj: &Obj, span: Span) -> Result<bool> {
+    /// Loads an object as the code reaches through it: its row, and whether that sent SQL (it
+    /// did not when the session holds the object).
+    pub fn load_sends(&mut self, obj: &Obj, span: Span) -> Result<(Vec<Value>, bool)> {
         let before = self.trace.sql.len();
-        self.load(obj, span)?;
-        Ok(self.trace.sql.len() > before)
+        let row = self.load(obj, span)?;
+        Ok((row, self.trace.sql.len() > before))
     }
 
     /// Tells what plain SQL needs instead of what the ORM sent, and the statement that sends
@@ -302,7 +295,9 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// Forgets loaded rows (after a write, they may have changed).
+    /// Forgets which objects this statement read (after a write): a later read of one the
+    /// session still holds is told again. Rows that a write changed are expired in the
+    /// identity map itself (`Executor::changed`, `Sending::Bulk`).
     pub fn forget_loaded(&mut self) {
         self.loaded.clear();
     }

@@ -34,16 +34,7 @@ impl Eval<'_> {
         written: &[Assignment],
         span: Span,
     ) -> Result<Changes> {
-        self.no_view_write(sending.table(), span)?;
-        if let Sending::Bulk(_) = sending {
-            self.autoflush(span)?;
-        }
-        self.forget_loaded();
-        self.exec
-            .write(statement, sending, written, self.trace, span)
-    }
-
-    fn no_view_write(&self, table: &str, span: Span) -> Result<()> {
+        let table = sending.table();
         if self.reg.metadata.table(table).is_some_and(|t| t.view) {
             return Err(Error::type_error(
                 span,
@@ -51,7 +42,12 @@ impl Eval<'_> {
             )
             .with_hint("write to the tables the view reads from"));
         }
-        Ok(())
+        if let Sending::Bulk(_) = sending {
+            self.autoflush(span)?;
+        }
+        self.forget_loaded();
+        self.exec
+            .write(statement, sending, written, self.trace, span)
     }
 
     /// The assignments that change the loaded row: SQLAlchemy's unit of work writes only
@@ -291,8 +287,7 @@ impl Eval<'_> {
         values: Vec<(Ident, Val)>,
         span: Span,
     ) -> Result<Outcome> {
-        let loaded = self.load_sends(obj, span)?;
-        let row = self.load(obj, span)?;
+        let (row, loaded) = self.load_sends(obj, span)?;
         let given = self.assignments(&obj.table, values)?;
         let set = self.changed_columns(&obj.table, &row, given);
         if set.is_empty() {
@@ -342,8 +337,7 @@ impl Eval<'_> {
 
     /// `DELETE FROM table WHERE key = ...` for one object.
     pub fn delete_object(&mut self, obj: &Obj, span: Span) -> Result<Outcome> {
-        let loaded = self.load_sends(obj, span)?;
-        let row = self.load(obj, span)?;
+        let (row, loaded) = self.load_sends(obj, span)?;
         self.delete_loaded_children(obj, span)?;
         self.step(|ev| format!(
             "{} {} loaded (session.delete takes an object), then deleted by primary key; the database's ON DELETE rules handle rows that refer to it",
