@@ -15,7 +15,6 @@ use ormscope::render::render_in;
 use ormscope::session::{Options, Session};
 use ormscope::sql::{Statement, Value};
 use ormscope::view::dialects::sql_in;
-use pg::Server;
 
 fn session() -> Session {
     match Session::open(Options::default()) {
@@ -146,13 +145,7 @@ fn sorted(rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
 
 #[test]
 fn postgresql_gives_the_rows_sqlite_gives() {
-    let server = match Server::start() {
-        Ok(s) => s,
-        Err(why) => {
-            println!("skipped: {why}");
-            return;
-        }
-    };
+    let server = pg::server();
     let mut s = session();
     server
         .psql(&school_sql(&s))
@@ -199,13 +192,7 @@ fn postgresql_gives_the_rows_sqlite_gives() {
 
 #[test]
 fn a_value_literal_survives_the_trip_through_postgresql() {
-    let server = match Server::start() {
-        Ok(s) => s,
-        Err(why) => {
-            println!("skipped: {why}");
-            return;
-        }
-    };
+    let server = pg::server();
     let text = Value::Text("It's a \\ back'slash".into());
     let out = server
         .psql(&format!("SELECT {}", Dialect::Postgresql.literal(&text)))

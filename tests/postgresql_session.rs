@@ -10,13 +10,7 @@ use common::run_args;
 
 #[test]
 fn an_append_runs_on_postgresql_and_shows_its_insert() {
-    let server = match pg::Server::start() {
-        Ok(s) => s,
-        Err(why) => {
-            println!("skipped: {why}");
-            return;
-        }
-    };
+    let server = pg::server();
     let url = server.url();
     let run = on_fresh_school(
         &url,
@@ -98,13 +92,7 @@ fn a_server_that_is_down_says_so_without_the_password() {
 
 #[test]
 fn explain_and_raw_sql_on_postgresql() {
-    let server = match pg::Server::start() {
-        Ok(s) => s,
-        Err(why) => {
-            println!("skipped: {why}");
-            return;
-        }
-    };
+    let server = server();
     let url = server.url();
     let run = run_args(
         &[
@@ -295,9 +283,7 @@ fn query_as_text_functions_and_table_commands_cannot_reach_the_catalog() {
 /// The throwaway PostgreSQL server these tests need (.ci/run installs PostgreSQL): a test
 /// whose tool is missing fails, it never passes by skipping.
 fn server() -> pg::Server {
-    pg::Server::start().unwrap_or_else(|why| {
-        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
-    })
+    pg::server()
 }
 
 /// Runs `statements` (`--json`) on a School made afresh on the server at `url`.
@@ -358,10 +344,24 @@ fn raw_sql_is_refused_never_run_as_the_user_when_the_role_cannot_be_made() {
         .psql("CREATE ROLE plain LOGIN; GRANT CREATE ON DATABASE postgres TO plain;")
         .expect("a user who may not create roles");
     let url = server.url().replace("user=postgres", "user=plain");
-    let run = on_fresh_school(&url, &[":sql SELECT current_user", "students.count()"]);
+    let run = on_fresh_school(
+        &url,
+        &[
+            ":sql SELECT current_user",
+            "students.count()",
+            ":explain students.count()",
+        ],
+    );
     assert_eq!(run.out[0]["ok"], false, "{}", run.out[0]);
     let message = run.out[0]["error"]["message"].as_str().unwrap_or("");
     assert!(message.contains("could not make it"), "{message}");
+    let explained = run.out[2]["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        explained.starts_with("PostgreSQL could not plan SELECT count(*) FROM students")
+            && explained.contains(":explain on PostgreSQL asks as a role"),
+        "the plan is never asked as the connecting user: {}",
+        run.out[2]
+    );
     assert_eq!(
         run.out[1]["result"]["value"], 40,
         "the ORM's own statements run: {}",

@@ -545,9 +545,7 @@ fn each_rule_on_sqlite() {
 
 #[test]
 fn each_rule_on_postgresql() {
-    let server = pg::Server::start().unwrap_or_else(|why| {
-        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
-    });
+    let server = pg::server();
     let url = server.url();
     for case in cases() {
         let mut args = vec!["--db", url.as_str(), "--reset", "--json"];

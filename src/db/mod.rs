@@ -600,6 +600,19 @@ impl Database {
         })
     }
 
+    /// The server's plan of a statement (an `EXPLAIN` query), asked with no more rights than
+    /// raw SQL has; on SQLite the plan is read from the connection itself.
+    pub fn explain(&self, explain: &Rendered) -> Result<Rows, DbError> {
+        match &self.pg {
+            Some(pg) => {
+                self.stopped()?;
+                pg.explain(explain, self.read_only)
+                    .map_err(|e| self.fail_pg(e))
+            }
+            None => self.query(explain),
+        }
+    }
+
     /// Runs one raw SQL statement typed by the user, under the sandbox's rules: its rows, or
     /// what it changed.
     pub fn raw(&mut self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {

@@ -358,6 +358,24 @@ impl Postgres {
         result
     }
 
+    /// The server's plan of a statement that was sent (`EXPLAIN`, never run): asked as the
+    /// role raw SQL runs as, since the statement may be one the learner typed, inside a
+    /// savepoint of its own that is undone, so nothing it plans can change anything.
+    pub fn explain(&self, explain: &Rendered, read_only: bool) -> Result<Rows, DbError> {
+        if let Err(why) = &*self.raw_sql_roles.borrow() {
+            return Err(explained(format!(
+                ":explain on PostgreSQL asks as a role with rights on schema {SCHEMA} only, and {} could not make it ({why}); connect as a user who may create roles (CREATEROLE), or use SQLite",
+                self.place
+            )));
+        }
+        self.savepoint()?;
+        let asked = self
+            .batch(&server::become_role(server::raw_sql_role(read_only)))
+            .and_then(|()| self.query(explain));
+        self.rollback_to()?;
+        asked
+    }
+
     /// Runs raw SQL as whatever role is current (the caller has set it).
     fn raw_as_role(&self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
         let statement = self.statement(text)?;

@@ -34,12 +34,14 @@ pub struct Plan {
 
 /// Why a plan could not be had.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("SQLite could not plan {sql}: {message}")]
+#[error("{engine} could not plan {sql}: {message}")]
 pub struct PlanError {
     /// The SQL.
     pub sql: String,
-    /// SQLite's message.
+    /// The database's message.
     pub message: String,
+    /// Whose plan it would have been (`SQLite`, `PostgreSQL`).
+    pub engine: &'static str,
 }
 
 /// Previews `statement` (nothing changes) and plans each SQL statement it sends: the
@@ -63,6 +65,7 @@ pub fn plan(session: &Session, executed: &Executed) -> Result<Plan, PlanError> {
     let failure = |e: rusqlite::Error| PlanError {
         sql: executed.display.clone(),
         message: e.to_string(),
+        engine: "SQLite",
     };
     let connection = session.database().connection();
     let mut statement = connection

@@ -12,12 +12,13 @@ pub fn plan(session: &Session, executed: &Executed) -> Result<Plan, PlanError> {
     let failure = |message: String| PlanError {
         sql: executed.display.clone(),
         message,
+        engine: "PostgreSQL",
     };
     let mut explain = Rendered::raw(&server::explain_json(&executed.text));
     explain.params = executed.params.clone();
     let rows = session
         .database()
-        .query(&explain)
+        .explain(&explain)
         .map_err(|e| failure(e.message))?;
     let text = match rows.rows.first().and_then(|r| r.first()) {
         Some(crate::sql::Value::Text(t)) => t.clone(),

@@ -1,12 +1,20 @@
 //! A throwaway PostgreSQL cluster for tests: made with initdb in a temporary folder (as user
 //! postgres via runuser when the tests run as root, since PostgreSQL refuses to run as root),
 //! listening only on a Unix socket in that folder, stopped when dropped. Where PostgreSQL's
-//! programs are missing, [`Server::start`] says why, for the test to print and skip.
+//! programs are missing, [`Server::start`] says why, for the test to fail with.
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// A fresh server for a test; the test fails, never skips, when PostgreSQL cannot run here
+/// (`.ci/run` installs it).
+pub fn server() -> Server {
+    Server::start().unwrap_or_else(|why| {
+        panic!("PostgreSQL is needed for this test (.ci/run installs it): {why}")
+    })
+}
 
 /// A PostgreSQL server of our own.
 pub struct Server {
