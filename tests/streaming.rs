@@ -2,6 +2,8 @@
 //! the rest), `:rows N` changes how many, and `--json` still gives every row.
 
 mod common;
+#[path = "common/pg.rs"]
+mod pg;
 
 use common::{run_args, Db};
 
@@ -61,4 +63,36 @@ fn seeding_draws_no_progress_bar_off_a_terminal() {
     assert_eq!(r.status, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("seeding"), "{}", r.stderr);
     assert!(r.stdout.contains("100000"), "{}", r.stdout);
+}
+
+/// `:sql` of many rows keeps only the window a view shows, on either backend.
+fn raw_sql_keeps_only_the_window(options: ormscope::session::Options) {
+    let mut session = ormscope::session::Session::open(options).expect("the School opens");
+    session.set_window(Some(5));
+    let answer = ormscope::shell::run_in(
+        &mut session,
+        ":sql WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) SELECT x FROM c",
+    );
+    match answer.outcome {
+        Ok(ormscope::session::Outcome::Rows { rows, more, .. }) => {
+            assert_eq!(rows.len(), 5, "only the rows shown are kept");
+            assert_eq!(more, 995, "the rest are counted");
+        }
+        other => panic!("rows were expected: {other:?}"),
+    }
+    assert_eq!(answer.sql[0].rows, 1000);
+}
+
+#[test]
+fn raw_sql_keeps_only_the_window_on_sqlite() {
+    raw_sql_keeps_only_the_window(ormscope::session::Options::default());
+}
+
+#[test]
+fn raw_sql_keeps_only_the_window_on_postgresql() {
+    let server = pg::server();
+    raw_sql_keeps_only_the_window(ormscope::session::Options {
+        db_path: Some(server.url().into()),
+        ..Default::default()
+    });
 }

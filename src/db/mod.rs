@@ -521,9 +521,9 @@ impl Database {
         table: Option<&str>,
         sink: &mut dyn RowSink,
     ) -> Result<(Rows, u64), DbError> {
-        if self.pg.is_some() {
-            let all = self.query(sql)?;
-            return Ok(pass_through(all, table, sink));
+        if let Some(pg) = &self.pg {
+            self.stopped()?;
+            return pg.query_each(sql, table, sink).map_err(|e| self.fail_pg(e));
         }
         self.stopped()?;
         self.read_rows_into(&sql.text, &sql.params, table, sink)
@@ -613,26 +613,41 @@ impl Database {
         }
     }
 
-    /// Runs one raw SQL statement typed by the user, under the sandbox's rules: its rows, or
-    /// what it changed.
-    pub fn raw(&mut self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
+    /// Runs one raw SQL statement typed by the user, under the sandbox's rules: for a query,
+    /// its rows handed to `sink` as they come (the kept ones, and how many passed); for a
+    /// write, what it changed.
+    pub fn raw(
+        &mut self,
+        text: &str,
+        sink: &mut dyn RowSink,
+    ) -> Result<(Option<(Rows, u64)>, Changes), DbError> {
         if let Some(pg) = &self.pg {
             postgres::sandbox::check(text, self.read_only)?;
-            return pg.raw(text, self.read_only).map_err(|e| self.fail_pg(e));
+            self.stopped()?;
+            return pg
+                .raw(text, self.read_only, sink)
+                .map_err(|e| self.fail_pg(e));
         }
         self.open_savepoints()?;
         self.apply_rules(true)?;
-        let result = self.raw_unguarded(text);
+        let result = self.raw_unguarded(text, sink);
         self.apply_rules(false)?;
         result
     }
 
-    fn raw_unguarded(&self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
+    fn raw_unguarded(
+        &self,
+        text: &str,
+        sink: &mut dyn RowSink,
+    ) -> Result<(Option<(Rows, u64)>, Changes), DbError> {
         self.take_changes();
         let mut stmt = self.conn.prepare(text).map_err(|e| self.fail(e))?;
         if stmt.column_count() > 0 {
             drop(stmt);
-            let rows = self.query_text(text, &[])?;
+            self.stopped()?;
+            let rows = self
+                .read_rows_into(text, &[], None, sink)
+                .map_err(|e| self.fail(e))?;
             let per_table = self.take_changes();
             let affected = per_table.values().sum();
             return Ok((
@@ -885,26 +900,6 @@ impl ToSql for Value {
     }
 }
 
-/// Rows already read (from a server), handed to `sink` one by one as a cursor would.
-fn pass_through(all: Rows, table: Option<&str>, sink: &mut dyn RowSink) -> (Rows, u64) {
-    sink.begin(table, &all.columns);
-    let mut kept = Vec::new();
-    let mut passed = 0u64;
-    for row in all.rows {
-        match sink.row(row) {
-            Some(row) => kept.push(row),
-            None => passed += 1,
-        }
-    }
-    (
-        Rows {
-            columns: all.columns,
-            rows: kept,
-        },
-        passed,
-    )
-}
-
 fn from_sql(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
@@ -1016,7 +1011,8 @@ mod tests {
         };
         let before = count(&db);
         db.savepoint().expect("savepoint");
-        db.raw("DELETE FROM classes").expect("delete");
+        db.raw("DELETE FROM classes", &mut FirstRows::new(usize::MAX))
+            .expect("delete");
         assert_eq!(count(&db), 0);
         db.rollback_to().expect("rollback");
         assert_eq!(count(&db), before);
@@ -1027,7 +1023,10 @@ mod tests {
     fn constraint_failures_are_recognised() {
         let mut db = school();
         let err = db
-            .raw("UPDATE students SET year = 5 WHERE id = 1")
+            .raw(
+                "UPDATE students SET year = 5 WHERE id = 1",
+                &mut FirstRows::new(usize::MAX),
+            )
             .expect_err("CHECK");
         assert!(err.is_constraint());
         assert!(err.message.contains("CHECK"), "{}", err.message);

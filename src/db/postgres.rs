@@ -13,7 +13,7 @@ mod value;
 
 use super::DbError;
 use crate::render::{render_in, server, Dialect, Rendered};
-use crate::result::{Changes, Rows};
+use crate::result::{Changes, FirstRows, RowSink, Rows};
 use crate::schema::MetaData;
 use crate::sql::{Expr, Insert, Statement, Value};
 use postgres::error::SqlState;
@@ -255,22 +255,62 @@ impl Postgres {
     }
 
     fn query_text(&self, text: &str, params: &[Value]) -> Result<Rows, DbError> {
+        let mut all = FirstRows::new(usize::MAX);
+        self.rows_into(text, params, None, &mut all)
+            .map(|(rows, _)| rows)
+    }
+
+    /// Runs a query and hands each row to `sink` as the server sends it: the rows the sink
+    /// gives back are kept, the others only counted (the second value). The rows are read
+    /// from the connection one by one, so memory stays flat however many the server sends.
+    fn rows_into(
+        &self,
+        text: &str,
+        params: &[Value],
+        table: Option<&str>,
+        sink: &mut dyn RowSink,
+    ) -> Result<(Rows, u64), DbError> {
+        use postgres::fallible_iterator::FallibleIterator;
         let statement = self.statement(text)?;
+        value::check_fits(statement.params(), params).map_err(explained)?;
         let columns: Vec<String> = statement
             .columns()
             .iter()
             .map(|c| c.name().to_string())
             .collect();
-        let rows = self.run(text, params)?;
-        Ok(Rows {
-            columns,
-            rows: rows.iter().map(row_values).collect(),
-        })
+        sink.begin(table, &columns);
+        let mut client = self.client.borrow_mut();
+        let mut cursor = client
+            .query_raw(&statement, params.iter().map(Param))
+            .map_err(|e| from_pg(&e))?;
+        let (mut rows, mut passed) = (Vec::new(), 0u64);
+        while let Some(row) = cursor.next().map_err(|e| from_pg(&e))? {
+            if sink.only_counting() {
+                passed += 1;
+                continue;
+            }
+            match sink.row(row_values(&row)) {
+                Some(kept) => rows.push(kept),
+                None => passed += 1,
+            }
+        }
+        Ok((Rows { columns, rows }, passed))
     }
 
     /// Runs a query and returns its rows.
     pub fn query(&self, sql: &Rendered) -> Result<Rows, DbError> {
         self.query_text(&sql.text, &sql.params)
+    }
+
+    /// Runs a query and hands each row to `sink` as the server sends it (see
+    /// [`crate::db::Database::query_each`]).
+    pub fn query_each(
+        &self,
+        sql: &Rendered,
+        table: Option<&str>,
+        sink: &mut dyn RowSink,
+    ) -> Result<(Rows, u64), DbError> {
+        self.rows_into(&sql.text, &sql.params, table, sink)
     }
 
     /// Runs a write and reports what it changed: an insert reads its new key with
@@ -343,7 +383,12 @@ impl Postgres {
     /// Runs raw SQL the sandbox let through, as a role that may only read (and, unless
     /// `read_only`, write) the School's rows: its rows, or what it changed. Never as the
     /// connecting user: when the roles could not be made, raw SQL is refused and says why.
-    pub fn raw(&self, text: &str, read_only: bool) -> Result<(Option<Rows>, Changes), DbError> {
+    pub fn raw(
+        &self,
+        text: &str,
+        read_only: bool,
+        sink: &mut dyn RowSink,
+    ) -> Result<(Option<(Rows, u64)>, Changes), DbError> {
         if let Err(why) = &*self.raw_sql_roles.borrow() {
             return Err(explained(format!(
                 ":sql on PostgreSQL runs as a role with rights on schema {SCHEMA} only, and {} could not make it ({why}); connect as a user who may create roles (CREATEROLE), or use SQLite",
@@ -351,7 +396,7 @@ impl Postgres {
             )));
         }
         self.batch(&server::become_role(server::raw_sql_role(read_only)))?;
-        let result = self.raw_as_role(text);
+        let result = self.raw_as_role(text, sink);
         if result.is_ok() {
             self.batch(server::own_role())?;
         }
@@ -377,10 +422,14 @@ impl Postgres {
     }
 
     /// Runs raw SQL as whatever role is current (the caller has set it).
-    fn raw_as_role(&self, text: &str) -> Result<(Option<Rows>, Changes), DbError> {
+    fn raw_as_role(
+        &self,
+        text: &str,
+        sink: &mut dyn RowSink,
+    ) -> Result<(Option<(Rows, u64)>, Changes), DbError> {
         let statement = self.statement(text)?;
         if !statement.columns().is_empty() {
-            let rows = self.query_text(text, &[])?;
+            let rows = self.rows_into(text, &[], None, sink)?;
             return Ok((Some(rows), Changes::default()));
         }
         let affected = self

@@ -5,6 +5,7 @@
 use super::{Outcome, Response, Session, Trace};
 use crate::error::{Error, ErrorKind, Result, Span};
 use crate::render::{self, Rendered};
+use crate::result::{FirstRows, RowSink};
 use crate::sql::{Select, Statement};
 use std::time::Duration;
 
@@ -82,14 +83,19 @@ impl Session {
         self.atomically(trace, |session, trace| {
             let record = Rendered::raw(sql);
             trace.start();
-            match session.db.raw(sql) {
-                Ok((Some(rows), _)) => {
-                    trace.record(record, rows.rows.len() as u64);
+            let mut window = FirstRows::new(session.window.unwrap_or(usize::MAX));
+            let sink: &mut dyn RowSink = match session.sink.as_deref_mut() {
+                Some(sink) => sink,
+                None => &mut window,
+            };
+            match session.db.raw(sql, sink) {
+                Ok((Some((rows, more)), _)) => {
+                    trace.record(record, rows.rows.len() as u64 + more);
                     Ok(Outcome::Rows {
                         table: None,
                         columns: rows.columns,
                         rows: rows.rows,
-                        more: 0,
+                        more,
                     })
                 }
                 Ok((None, changes)) => {
