@@ -1,8 +1,10 @@
 //! The rules raw SQL (`:sql`) runs under, enforced by SQLite's authorizer: nothing that touches
 //! files or other databases, no extensions, only harmless PRAGMAs, no changes to the schema of
-//! the School's own tables — and, in a read-only session, no writes at all.
+//! the School's own tables, no statement that ends or splits the transaction ormscope keeps
+//! around it, no table renamed and no trigger made (neither could be judged by these rules) —
+//! and, in a read-only session, no writes at all.
 
-use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization, TransactionOperation};
 use std::sync::{Arc, Mutex};
 
 /// PRAGMAs that only read, allowed without a value.
@@ -59,8 +61,18 @@ impl Rules {
 /// Why the last statement was refused, for the error message.
 pub type Refusal = Arc<Mutex<Option<String>>>;
 
-/// The verdict on one action, with the reason when it is refused.
+/// The verdict on one action of the main database, with the reason when it is refused.
 pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
+    judge_in(rules, action, None)
+}
+
+/// The verdict on one action in the named database (`main`, `temp`), with the reason when it
+/// is refused.
+pub fn judge_in(
+    rules: &Rules,
+    action: &AuthAction<'_>,
+    database: Option<&str>,
+) -> Result<(), String> {
     if rules.read_only {
         if let Some(what) = write_of(action).map(|w| schema_words(&w)) {
             return Err(format!(
@@ -79,7 +91,27 @@ pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
             ));
         }
     }
+    if let Some(name) = temporary_object(action, database).filter(|name| protected(name)) {
+        return Err(format!(
+            "a temporary {name} is refused: it would hide the mapped table {name} from every later statement, so writes to {name} would go to the temporary copy and be lost (name it differently)"
+        ));
+    }
+    if !rules.dataset {
+        if let Some(verb) = transaction_control(action) {
+            return Err(format!(
+                "{verb} is refused in raw SQL: ormscope keeps each statement atomic itself, and this would end or split the transaction around it (use the statements begin, commit and rollback)"
+            ));
+        }
+    }
     match *action {
+        // SQLite calls its internal sqlite_rename_table only for ALTER TABLE ... RENAME TO,
+        // whose new name the authorizer never sees: a rename could give a temporary table a
+        // mapped table's name (hiding it) or make ormscope's own table, so none is allowed.
+        AuthAction::Function { function_name }
+            if function_name.eq_ignore_ascii_case("sqlite_rename_table") =>
+        {
+            Err("renaming a table is refused in raw SQL: the new name could hide a mapped table or take ormscope's own (make a table under the name you want instead)".into())
+        }
         AuthAction::Attach { filename } => Err(format!(
             "ATTACH of '{filename}' is refused: raw SQL may not open other database files"
         )),
@@ -116,19 +148,68 @@ pub fn judge(rules: &Rules, action: &AuthAction<'_>) -> Result<(), String> {
                 "changing the schema of {table_name} is refused: the mapped tables keep their shape, so the classes over them stay true (make a table of your own instead)"
             ))
         }
-        AuthAction::CreateTempTable { table_name: name }
-        | AuthAction::CreateTempView { view_name: name }
-            if protected(name) =>
+        // A trigger's statements run later, inside other statements, ormscope's own among
+        // them, where these rules do not hold: one on a table of one's own emptied
+        // ormscope_mapping when the ORM next wrote that table.
+        AuthAction::CreateTrigger { trigger_name, .. }
+        | AuthAction::CreateTempTrigger { trigger_name, .. }
+            if !rules.dataset =>
         {
             Err(format!(
-                "a temporary {name} is refused: it would hide the mapped table {name} from every later statement, so writes to {name} would go to the temporary copy and be lost (name it differently)"
+                "CREATE TRIGGER {trigger_name} is refused in raw SQL: a trigger's statements run later, inside other statements (ormscope's own too) where the rules of raw SQL do not hold"
             ))
         }
         AuthAction::CreateVtable { module_name, .. } => Err(format!(
             "virtual tables ({module_name}) are refused in raw SQL"
         )),
+        // SQLite leaves out an argument it cannot name, so rusqlite cannot name the action:
+        // `ATTACH 'vic' || 'tim.db'` is an ATTACH without a file name. What cannot be judged is
+        // refused.
+        AuthAction::Unknown {
+            code: rusqlite::ffi::SQLITE_ATTACH,
+            ..
+        } => Err(
+            "ATTACH of a computed file name is refused: raw SQL may not open other database files"
+                .into(),
+        ),
+        AuthAction::Unknown { code, .. } => Err(format!(
+            "this statement is refused in raw SQL: SQLite's authorizer could not say what it does (action {code})"
+        )),
         _ => Ok(()),
     }
+}
+
+/// The name of a temporary table or view an action makes: `CREATE TEMP TABLE x`, and also
+/// `CREATE TABLE temp.x`, which SQLite reports as a plain CREATE TABLE in database `temp`.
+fn temporary_object<'a>(action: &AuthAction<'a>, database: Option<&str>) -> Option<&'a str> {
+    let in_temp = database.is_some_and(|d| d.eq_ignore_ascii_case("temp"));
+    match *action {
+        AuthAction::CreateTempTable { table_name } => Some(table_name),
+        AuthAction::CreateTempView { view_name } => Some(view_name),
+        AuthAction::CreateTable { table_name } if in_temp => Some(table_name),
+        AuthAction::CreateView { view_name } if in_temp => Some(view_name),
+        _ => None,
+    }
+}
+
+/// The statement an action is when it begins, ends or splits a transaction (`BEGIN`, `COMMIT`,
+/// `ROLLBACK`, `SAVEPOINT`, `RELEASE`), however it is spelled (`/* */ COMMIT`, `END;`).
+fn transaction_control(action: &AuthAction<'_>) -> Option<&'static str> {
+    // SQLite names the operation BEGIN, COMMIT, ROLLBACK or RELEASE; rusqlite knows COMMIT
+    // only as Unknown.
+    Some(match *action {
+        AuthAction::Transaction { operation } => match operation {
+            TransactionOperation::Begin => "BEGIN",
+            TransactionOperation::Rollback => "ROLLBACK",
+            _ => "COMMIT",
+        },
+        AuthAction::Savepoint { operation, .. } => match operation {
+            TransactionOperation::Begin => "SAVEPOINT",
+            TransactionOperation::Rollback => "ROLLBACK",
+            _ => "RELEASE",
+        },
+        _ => return None,
+    })
 }
 
 /// The table an action makes, changes or writes, if it does.
@@ -190,7 +271,7 @@ pub fn authorizer(
     rules: Rules,
     refusal: Refusal,
 ) -> impl for<'r> FnMut(AuthContext<'r>) -> Authorization + Send + 'static {
-    move |ctx: AuthContext<'_>| match judge(&rules, &ctx.action) {
+    move |ctx: AuthContext<'_>| match judge_in(&rules, &ctx.action, ctx.database_name) {
         Ok(()) => Authorization::Allow,
         Err(why) => {
             if let Ok(mut slot) = refusal.lock() {
@@ -351,6 +432,112 @@ mod tests {
             column_name: "owner",
         };
         assert!(judge(&raw(), &read).is_ok());
+    }
+
+    /// A connection with the School's `students`, raw SQL's rules on, and a statement open
+    /// in a transaction as ormscope keeps it (a savepoint); whether `sql` runs under them.
+    fn runs_as_raw_sql(sql: &str) -> Result<(), String> {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE students(id INTEGER PRIMARY KEY, name TEXT); \
+             CREATE TEMP TABLE scratch(id INTEGER PRIMARY KEY, name TEXT); \
+             BEGIN; SAVEPOINT statement;",
+        )
+        .unwrap();
+        let refusal = Refusal::default();
+        conn.authorizer(Some(authorizer(raw(), Arc::clone(&refusal))))
+            .unwrap();
+        let ran = conn.execute_batch(sql);
+        let why = refusal.lock().unwrap().take();
+        match (ran, why) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(why)) => Err(why),
+            (Err(e), None) => Err(format!("SQLite: {e}")),
+        }
+    }
+
+    #[test]
+    fn transaction_statements_are_refused_however_they_are_spelled() {
+        for sql in [
+            "COMMIT;",
+            "/* x */ COMMIT",
+            "END",
+            "ROLLBACK;",
+            "/**/ SAVEPOINT a",
+            "SAVEPOINT a; RELEASE a",
+            "/**/ RELEASE statement",
+            "/**/ ROLLBACK TO statement",
+        ] {
+            let why = runs_as_raw_sql(sql).expect_err(sql);
+            assert!(why.contains("atomic"), "{sql}: {why}");
+        }
+        let dataset = Rules::dataset();
+        let begin = AuthAction::Transaction {
+            operation: TransactionOperation::Begin,
+        };
+        assert!(
+            judge(&dataset, &begin).is_ok(),
+            "a dataset script may BEGIN"
+        );
+        assert!(judge(&raw(), &begin).is_err());
+    }
+
+    #[test]
+    fn no_table_is_renamed_so_none_takes_a_mapped_or_kept_name() {
+        for sql in [
+            "ALTER TABLE temp.scratch RENAME TO students",
+            "ALTER TABLE temp.scratch RENAME TO ormscope_mapping",
+        ] {
+            let why = runs_as_raw_sql(sql).expect_err(sql);
+            assert!(why.contains("renaming a table"), "{sql}: {why}");
+        }
+        assert!(runs_as_raw_sql("ALTER TABLE temp.scratch RENAME COLUMN name TO title").is_ok());
+        assert!(runs_as_raw_sql("ALTER TABLE temp.scratch ADD COLUMN year INTEGER").is_ok());
+    }
+
+    #[test]
+    fn a_table_made_in_temp_by_its_qualified_name_may_not_hide_a_mapped_one() {
+        for sql in [
+            "CREATE TABLE temp.students(x)",
+            "CREATE TABLE temp.\"Students\" AS SELECT * FROM main.students",
+            "CREATE VIEW temp.students AS SELECT 1",
+        ] {
+            let why = runs_as_raw_sql(sql).expect_err(sql);
+            assert!(why.contains("would hide the mapped table"), "{sql}: {why}");
+        }
+        assert!(runs_as_raw_sql("CREATE TABLE temp.notes(x)").is_ok());
+        assert!(runs_as_raw_sql("CREATE TABLE main.notes(x)").is_ok());
+    }
+
+    #[test]
+    fn an_attach_of_a_computed_name_is_refused_though_sqlite_does_not_name_the_file() {
+        for sql in [
+            "ATTACH 'vic' || 'tim.db' AS v",
+            "ATTACH (SELECT ':memory:') AS v",
+            "ATTACH printf('%s', ':memory:') AS v",
+            "DETACH (SELECT 'temp')",
+        ] {
+            let why = runs_as_raw_sql(sql).expect_err(sql);
+            assert!(why.contains("is refused"), "{sql}: {why}");
+        }
+    }
+
+    #[test]
+    fn no_trigger_is_made_since_it_would_run_outside_these_rules() {
+        let why = runs_as_raw_sql(
+            "CREATE TEMP TRIGGER t AFTER INSERT ON scratch BEGIN DELETE FROM ormscope_mapping; END",
+        )
+        .expect_err("a trigger on a table of one's own");
+        assert!(why.contains("CREATE TRIGGER t"), "{why}");
+        let own = AuthAction::CreateTrigger {
+            trigger_name: "t",
+            table_name: "mine",
+        };
+        assert!(judge(&raw(), &own).is_err());
+        assert!(
+            judge(&Rules::dataset(), &own).is_ok(),
+            "a dataset's copy may have triggers"
+        );
     }
 
     #[test]

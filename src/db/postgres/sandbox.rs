@@ -1,34 +1,45 @@
 //! The rules raw SQL (`:sql`) runs under on PostgreSQL, checked before it is sent (parsed with
 //! sqlparser): one `SELECT`, `INSERT`, `UPDATE` or `DELETE` on the tables of schema
 //! `ormscope`; no other schema or system catalog, no `COPY`, `DO`, `SET ROLE`, `ALTER SYSTEM`,
-//! extensions, or functions that reach files, large objects, other servers or settings. A
-//! read-only session runs only `SELECT`.
+//! extensions, or functions (called in an expression or in `FROM`, after `LATERAL` too) that
+//! reach files, large objects, other servers, settings or sequences, or that run a query given
+//! as text. A read-only session runs only `SELECT`, with no data-modifying `WITH`.
 
 use super::SCHEMA;
 use crate::db::DbError;
 use sqlparser::ast::{
-    visit_expressions, visit_relations, Expr, Query, SetExpr, Statement, Visit, Visitor,
+    visit_expressions, visit_relations, Expr, ObjectName, Query, SetExpr, Statement, TableFactor,
+    Visit, Visitor,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 use std::ops::ControlFlow;
 
-/// Function name beginnings raw SQL may not call.
+/// Function name beginnings raw SQL may not call, by what they reach. Raw SQL runs as a role
+/// with rights on schema `ormscope` only, but every role may call these: they would still read
+/// the catalog, change the session's settings or move the School's sequences.
 const REFUSED_FUNCTIONS: &[&str] = &[
+    // Files, large objects, the server itself and other servers.
     "pg_",
     "lo_",
     "dblink",
+    // Settings (`search_path`, `default_transaction_read_only`, ...).
     "set_config",
     "current_setting",
+    // A query given as text, run as it is, whatever it reads.
     "query_to_xml",
     "table_to_xml",
     "cursor_to_xml",
     "schema_to_xml",
     "database_to_xml",
     "ts_stat",
-    "setval",
+    "ts_rewrite",
     "xpath",
+    // The School's sequences: the next id is the School's (as on SQLite, only an INSERT
+    // takes one).
+    "setval",
+    "nextval",
 ];
 
 /// Whether raw SQL may run; the reason in plain words when not.
@@ -70,7 +81,9 @@ pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
             ));
         }
     }
-    if writes && read_only {
+    let mut reach = Reach::default();
+    let _ = statement.visit(&mut reach);
+    if (writes || reach.writes) && read_only {
         return Err(refuse(
             "this session is read-only (--read-only): :sql may only SELECT".to_string(),
         ));
@@ -80,28 +93,22 @@ pub fn check(text: &str, read_only: bool) -> Result<(), DbError> {
     {
         return Err(refuse(why));
     }
-    let mut commands = TableCommands::default();
-    let _ = statement.visit(&mut commands);
-    if let Some(why) = commands
-        .0
+    if let Some(why) = reach
+        .tables
         .iter()
         .find_map(|name| outside_the_school(name).break_value())
     {
         return Err(refuse(why));
     }
-    if let ControlFlow::Break(why) = visit_expressions(statement, |expr| match expr {
-        Expr::Function(f) => {
-            let name = f.name.to_string().replace('"', "").to_ascii_lowercase();
-            let last = name.rsplit('.').next().unwrap_or("").to_string();
-            if name.contains('.') || REFUSED_FUNCTIONS.iter().any(|p| last.starts_with(p)) {
-                ControlFlow::Break(format!(
-                    "the function {name} is not allowed with :sql (it reaches files, settings or the server itself)"
-                ))
-            } else {
-                ControlFlow::Continue(())
-            }
-        }
+    let called = visit_expressions(statement, |expr| match expr {
+        Expr::Function(f) => refused_function(&f.name),
         _ => ControlFlow::Continue(()),
+    });
+    if let Some(why) = called.break_value().or_else(|| {
+        reach
+            .functions
+            .iter()
+            .find_map(|f| refused_function(f).break_value())
     }) {
         return Err(refuse(why));
     }
@@ -128,17 +135,55 @@ fn outside_the_school(name: &str) -> ControlFlow<String> {
     ControlFlow::Continue(())
 }
 
-/// The tables named by `TABLE x` commands anywhere in a statement (in a subquery or a CTE
-/// too), which sqlparser's walk over relations does not visit.
-#[derive(Default)]
-struct TableCommands(Vec<String>);
+/// Refuses a function raw SQL may not call, by its written name (a schema-qualified one too,
+/// since only the unqualified names of `pg_catalog` are known here).
+fn refused_function(name: &ObjectName) -> ControlFlow<String> {
+    let name = name.to_string().replace('"', "").to_ascii_lowercase();
+    let last = name.rsplit('.').next().unwrap_or("");
+    if name.contains('.') || REFUSED_FUNCTIONS.iter().any(|p| last.starts_with(p)) {
+        ControlFlow::Break(format!(
+            "the function {name} is not allowed with :sql (it reaches files, settings, sequences or the server itself)"
+        ))
+    } else {
+        ControlFlow::Continue(())
+    }
+}
 
-impl Visitor for TableCommands {
+/// What a statement reaches that sqlparser's walks over relations and expressions do not visit:
+/// the tables named by `TABLE x` commands (in a subquery or a CTE too), the functions called
+/// in `FROM` after `LATERAL` (`FROM s, LATERAL set_config(...)`: an expression nowhere), and
+/// whether a query writes (`WITH d AS (DELETE ...) SELECT ...`).
+#[derive(Default)]
+struct Reach {
+    tables: Vec<String>,
+    functions: Vec<ObjectName>,
+    writes: bool,
+}
+
+impl Visitor for Reach {
     type Break = ();
 
     fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
-        table_commands(&query.body, &mut self.0);
+        table_commands(&query.body, &mut self.tables);
+        self.writes |= changes_rows(&query.body);
         ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
+        if let TableFactor::Function { name, .. } = factor {
+            self.functions.push(name.clone());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Whether a query's body changes rows (a data-modifying CTE), in any of its parts.
+fn changes_rows(body: &SetExpr) -> bool {
+    match body {
+        SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_) => true,
+        SetExpr::Query(query) => changes_rows(&query.body),
+        SetExpr::SetOperation { left, right, .. } => changes_rows(left) || changes_rows(right),
+        _ => false,
     }
 }
 
@@ -262,5 +307,43 @@ mod tests {
     #[test]
     fn a_read_only_session_only_reads() {
         assert!(check("DELETE FROM classes", true).is_err());
+        // A data-modifying CTE is a write inside a query.
+        for sql in [
+            "WITH d AS (DELETE FROM classes RETURNING *) SELECT count(*) FROM d",
+            "WITH u AS (UPDATE students SET year = 1 RETURNING id) SELECT * FROM u",
+            "SELECT * FROM (WITH i AS (INSERT INTO clubs (name) VALUES ('x') RETURNING id) SELECT * FROM i) s",
+        ] {
+            assert!(check(sql, true).is_err(), "{sql} was let through");
+            assert!(check(sql, false).is_ok(), "{sql} is a write of the School's rows");
+        }
+        assert!(check("WITH s AS (SELECT * FROM students) SELECT * FROM s", true).is_ok());
+    }
+
+    #[test]
+    fn a_function_called_after_lateral_is_checked_as_any_call() {
+        // sqlparser keeps `LATERAL f(...)` in FROM as neither a relation nor an expression:
+        // these ran, reading the catalog, moving a sequence and changing the search path.
+        for sql in [
+            "SELECT * FROM (SELECT 1) s, LATERAL ts_stat('SELECT to_tsvector(rolname) FROM pg_roles') t",
+            "SELECT * FROM (SELECT 1) s CROSS JOIN LATERAL nextval('students_id_seq') n",
+            "SELECT * FROM (SELECT 1) s, LATERAL set_config('search_path', 'public', false) c",
+            "SELECT * FROM students s JOIN LATERAL pg_ls_dir('.') d ON true",
+            "SELECT * FROM students s, LATERAL \"PG_CATALOG\".\"SET_CONFIG\"('a.b', 'c', false) c",
+        ] {
+            assert!(refused(sql), "{sql} was let through");
+        }
+        assert!(!refused(
+            "SELECT * FROM students s, LATERAL generate_series(1, s.year) g"
+        ));
+    }
+
+    #[test]
+    fn queries_given_as_text_and_the_next_id_are_refused() {
+        assert!(refused(
+            "SELECT ts_rewrite('a'::tsquery, 'SELECT to_tsquery(rolname), ''a''::tsquery FROM pg_roles')"
+        ));
+        assert!(refused("SELECT nextval('ormscope.students_id_seq')"));
+        assert!(refused("SELECT \"NEXTVAL\"('students_id_seq')"));
+        assert!(!refused("SELECT currval('students_id_seq')"));
     }
 }
