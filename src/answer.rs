@@ -29,6 +29,24 @@ impl std::ops::Deref for Executed {
     }
 }
 
+/// Statements of one text sent after an answer's first [`SQL_KEPT`]: counted, not kept, so a
+/// loop of a million iterations holds a few lines instead of a million statements.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Folded {
+    /// The statement's text, with `?` for its values.
+    pub text: String,
+    /// How many times it was sent past the first [`SQL_KEPT`] statements.
+    pub times: u64,
+    /// The rows they gave or changed, summed.
+    pub rows: u64,
+    /// How many of them the database refused or stopped.
+    pub failed: u64,
+}
+
+/// How many of an answer's statements are kept whole (`Response::sql`); those sent after them
+/// are counted by their text (`Response::sql_folded`).
+pub const SQL_KEPT: usize = 1000;
+
 /// What a statement gave.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -77,8 +95,12 @@ pub struct Response {
     pub input: String,
     /// Its result, or what went wrong.
     pub outcome: std::result::Result<Outcome, Error>,
-    /// Every SQL statement sent, in order (also those of a failed statement).
+    /// Every SQL statement sent, in order (also those of a failed statement): the first
+    /// [`SQL_KEPT`] of them.
     pub sql: Vec<Executed>,
+    /// The statements sent after the first [`SQL_KEPT`], counted by their text, in the order
+    /// each text was first sent past them.
+    pub sql_folded: Vec<Folded>,
     /// Plain-words notes: what cascaded, what was loaded.
     pub notes: Vec<Note>,
     /// What the mapper did, step by step, in plain words.
@@ -103,9 +125,19 @@ impl Outcome {
 }
 
 impl Response {
+    /// An answer of `outcome` alone: no SQL, notes, steps, text or code yet.
+    pub fn of(input: &str, outcome: Result<Outcome>) -> Response {
+        Trace::default().into_response(input, outcome)
+    }
+
     /// Whether the statement succeeded.
     pub fn ok(&self) -> bool {
         self.outcome.is_ok()
+    }
+
+    /// How many SQL statements the statement sent: those kept and those folded.
+    pub fn sql_sent(&self) -> u64 {
+        self.sql.len() as u64 + self.sql_folded.iter().map(|f| f.times).sum::<u64>()
     }
 }
 
@@ -214,8 +246,12 @@ pub enum Binding {
 /// What a statement's evaluation collected besides its result.
 #[derive(Debug, Default)]
 pub struct Trace {
-    /// Every SQL statement sent, in order.
+    /// Every SQL statement sent, in order: the first [`SQL_KEPT`].
     pub sql: Vec<Executed>,
+    /// The statements sent after those, counted by text.
+    pub sql_folded: Vec<Folded>,
+    /// Where each folded text is in `sql_folded`.
+    folded_at: std::collections::HashMap<String, usize>,
     /// Plain-words notes for the learner.
     pub notes: Vec<Note>,
     /// What the mapper did, step by step.
@@ -225,6 +261,7 @@ pub struct Trace {
     /// Faces to show side by side.
     pub faces: Vec<(String, String)>,
     started: Option<std::time::Instant>,
+    sent: usize,
 }
 
 impl Trace {
@@ -234,6 +271,7 @@ impl Trace {
             input: input.to_string(),
             outcome,
             sql: self.sql,
+            sql_folded: self.sql_folded,
             notes: self.notes,
             mapping: self.mapping,
             text: self.text,
@@ -262,8 +300,19 @@ impl Trace {
         self.push(sql, 0, true);
     }
 
+    /// How many SQL statements were sent so far, kept or folded: a place in the statement's
+    /// SQL that only grows.
+    pub fn sent(&self) -> usize {
+        self.sent
+    }
+
     fn push(&mut self, sql: Rendered, rows: u64, failed: bool) {
+        self.sent += 1;
         let elapsed = self.started.take().map(|t| t.elapsed()).unwrap_or_default();
+        if self.sql.len() >= SQL_KEPT {
+            self.fold(sql, rows, failed);
+            return;
+        }
         let rendered = if self.sql.len() < TREES_KEPT {
             sql
         } else {
@@ -278,6 +327,27 @@ impl Trace {
     }
 }
 
+impl Trace {
+    fn fold(&mut self, sql: Rendered, rows: u64, failed: bool) {
+        let at = match self.folded_at.get(&sql.text) {
+            Some(&at) => at,
+            None => {
+                self.folded_at
+                    .insert(sql.text.clone(), self.sql_folded.len());
+                self.sql_folded.push(Folded {
+                    text: sql.text.clone(),
+                    ..Folded::default()
+                });
+                self.sql_folded.len() - 1
+            }
+        };
+        let folded = &mut self.sql_folded[at];
+        folded.times += 1;
+        folded.rows += rows;
+        folded.failed += u64::from(failed);
+    }
+}
+
 /// How many of an answer's statements keep their tree and pieces (to be shown in another
 /// dialect, coloured, explained); the others keep their text, values and display text. A loop
 /// of 20,000 iterations would otherwise hold 20,000 trees, and views show only the first few.
@@ -286,6 +356,28 @@ const TREES_KEPT: usize = 100;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_past_the_first_kept_are_counted_by_their_text() {
+        let mut trace = Trace::default();
+        let select = crate::render::render(&crate::sql::Statement::Begin);
+        for _ in 0..SQL_KEPT + 7 {
+            trace.record(select.clone(), 2);
+        }
+        assert_eq!(trace.sql.len(), SQL_KEPT);
+        assert_eq!(trace.sent(), SQL_KEPT + 7);
+        let response = trace.into_response("x", Ok(Outcome::None));
+        assert_eq!(response.sql_sent(), (SQL_KEPT + 7) as u64);
+        assert_eq!(
+            response.sql_folded,
+            vec![Folded {
+                text: select.text.clone(),
+                times: 7,
+                rows: 14,
+                failed: 0,
+            }]
+        );
+    }
 
     #[test]
     fn a_long_answer_keeps_trees_for_its_first_statements_only() {

@@ -290,19 +290,14 @@ fn run(cli: Cli) -> u8 {
             let message = format!("could not open the database: {}", e.message);
             if cli.json {
                 for_each_statement(source, |read, _| {
-                    let failed = ormscope::session::Response {
-                        input: read.text,
-                        outcome: Err(ormscope::error::Error::new(e.kind, e.span, message.clone())),
-                        sql: Vec::new(),
-                        notes: Vec::new(),
-                        mapping: Vec::new(),
-                        faces: Vec::new(),
-                        text: None,
-                        sqlalchemy: format!(
-                            "{} the database could not be opened",
-                            ormscope::sqlalchemy::NO_SPELLING
-                        ),
-                    };
+                    let mut failed = ormscope::session::Response::of(
+                        &read.text,
+                        Err(ormscope::error::Error::new(e.kind, e.span, message.clone())),
+                    );
+                    failed.sqlalchemy = format!(
+                        "{} the database could not be opened",
+                        ormscope::sqlalchemy::NO_SPELLING
+                    );
                     println!("{}", view::to_json(&failed));
                     true
                 });

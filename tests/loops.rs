@@ -172,3 +172,73 @@ mod ctrl_c {
         expectrl::Regex(r"\n\s*0\s*\r?\n")
     }
 }
+
+#[test]
+fn a_long_loop_keeps_its_first_statements_and_counts_the_rest() {
+    let r = run_args(
+        &[
+            "--scale",
+            "1200",
+            "--json",
+            "-e",
+            "for s in students: s.classes.count()",
+        ],
+        true,
+    );
+    let answer = &r.out[0];
+    assert_eq!(answer["ok"], true, "{answer}");
+    assert_eq!(answer["result"]["rows"].as_array().map(Vec::len), Some(1200));
+    assert_eq!(answer["sql"].as_array().map(Vec::len), Some(1000), "kept whole");
+    let folded = answer["sql_folded"].as_array().cloned().unwrap_or_default();
+    assert_eq!(folded.len(), 1, "one text past the first 1000: {folded:?}");
+    assert_eq!(
+        folded[0]["text"],
+        "SELECT count(*) FROM classes WHERE student_id = ?"
+    );
+    assert_eq!(folded[0]["times"], 201, "1 loop query + 1200 counts - 1000 kept");
+    let notes = notes(answer);
+    assert!(
+        notes.iter().any(|n| n == "this statement sent 1201 SQL statements"),
+        "{notes:?}"
+    );
+    assert!(
+        n_plus_one(answer)
+            .iter()
+            .any(|n| n.contains("ran 1200 times, once for each of the 1200 Student objects")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn the_view_keeps_a_long_loops_first_rows_and_says_the_rest_were_counted() {
+    let r = run_args(
+        &[
+            "--scale",
+            "1200",
+            "--no-color",
+            "--width",
+            "120",
+            "-e",
+            "for s in students: s.classes.count()",
+        ],
+        false,
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("1200 rows; the first 20 shown"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("… and 201 more after the first 1000, only counted:"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("201 × SELECT count(*) FROM classes WHERE student_id = ?"),
+        "{}",
+        r.stdout
+    );
+}

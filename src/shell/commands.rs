@@ -60,16 +60,10 @@ impl<'a> Call<'a> {
             Ok(text) => (Ok(Outcome::None), text),
             Err(e) => (Err(e), None),
         };
-        Response {
-            input: self.input.to_string(),
-            outcome,
-            sql: Vec::new(),
-            notes: Vec::new(),
-            mapping: Vec::new(),
-            faces: Vec::new(),
-            text,
-            sqlalchemy: crate::sqlalchemy::command_face(self.input),
-        }
+        let mut response = Response::of(self.input, outcome);
+        response.text = text;
+        response.sqlalchemy = crate::sqlalchemy::command_face(self.input);
+        response
     }
 
     /// An answer with one note.

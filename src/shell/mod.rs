@@ -381,16 +381,10 @@ impl Shell {
 
 /// An answer made here, not by the session.
 fn answer(input: &str, outcome: Result<Outcome, Error>, notes: Vec<Note>) -> Response {
-    Response {
-        input: input.to_string(),
-        outcome,
-        sql: Vec::new(),
-        notes,
-        mapping: Vec::new(),
-        faces: Vec::new(),
-        text: None,
-        sqlalchemy: crate::sqlalchemy::command_face(input),
-    }
+    let mut response = Response::of(input, outcome);
+    response.notes = notes;
+    response.sqlalchemy = crate::sqlalchemy::command_face(input);
+    response
 }
 
 /// Moves an error's span by `offset` bytes, so it points into the command's whole input.

@@ -131,9 +131,18 @@ impl<'a> Eval<'a> {
 
     /// Notes the last statement sent as the lazy load of a relationship (owner table, name).
     fn note_lazy_load(&mut self, origin: (String, String)) {
-        if let Some(last) = self.trace.sql.len().checked_sub(1) {
+        if let Some(last) = self.kept_place_of_last() {
             self.lazy_loads.insert(last, origin);
         }
+    }
+
+    /// The place of the last statement sent, while statements are still kept whole (past
+    /// [`crate::answer::SQL_KEPT`] they are only counted, and so is what they were for).
+    fn kept_place_of_last(&self) -> Option<usize> {
+        self.trace
+            .sent()
+            .checked_sub(1)
+            .filter(|last| *last < self.trace.sql.len())
     }
 
     /// Adds a step to the plain-words account of what the mapper did, when it is kept.
@@ -259,9 +268,9 @@ impl<'a> Eval<'a> {
     /// Loads an object as the code reaches through it: its row, and whether that sent SQL (it
     /// did not when the session holds the object).
     pub fn load_sends(&mut self, obj: &Obj, span: Span) -> Result<(Vec<Value>, bool)> {
-        let before = self.trace.sql.len();
+        let before = self.trace.sent();
         let row = self.load(obj, span)?;
-        Ok((row, self.trace.sql.len() > before))
+        Ok((row, self.trace.sent() > before))
     }
 
     /// Tells what plain SQL needs instead of what the ORM sent, and the statement that sends
@@ -786,9 +795,9 @@ impl<'a> Eval<'a> {
                 self.step(|_| {
                     "len(...): the collection is loaded, every object, and counted in Python (.count() counts in the database and loads none)".into()
                 });
-                let before = self.trace.sql.len();
+                let before = self.trace.sent();
                 let rows = self.collection_rows(&q, only.value.span)?;
-                if self.trace.sql.len() > before && self.locals.is_empty() {
+                if self.trace.sent() > before && self.locals.is_empty() {
                     self.trace.note(
                         NoteKind::Cost,
                         format!(
@@ -1255,7 +1264,7 @@ impl<'a> Eval<'a> {
             Some(parent) => {
                 let origin = (parent.obj.table.clone(), parent.relationship.name.clone());
                 let rows = self.run_query(select, span)?;
-                if let Some(last) = self.trace.sql.len().checked_sub(1) {
+                if let Some(last) = self.kept_place_of_last() {
                     self.counts.insert(last, origin);
                 }
                 rows
@@ -1389,9 +1398,9 @@ impl<'a> Eval<'a> {
             }
             Val::Query(q) if q.as_relationship().is_some() && self.locals.is_empty() => {
                 let parent = q.as_relationship().cloned();
-                let before = self.trace.sql.len();
+                let before = self.trace.sent();
                 let rows = self.collection_rows(&q, span)?;
-                if let Some(parent) = parent.filter(|_| self.trace.sql.len() >= before + 2) {
+                if let Some(parent) = parent.filter(|_| self.trace.sent() >= before + 2) {
                     let only = self.relationship_without_owner(&parent.obj, &parent.relationship);
                     if let Some(only) = only {
                         self.note_cost(&parent.obj, "the second SELECT", &only);

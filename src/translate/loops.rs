@@ -3,13 +3,13 @@
 //! for all of them, SQLAlchemy's `selectinload`) or `join_load` (joined into the first query).
 
 use super::eval::{eager_key, Eval, Val};
-use crate::answer::{Executed, Note, NoteKind, Outcome};
+use crate::answer::{Note, NoteKind, Outcome, Trace};
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::loading::joined::JoinedLoad;
 use crate::mapper::loading::selectin::SelectIn;
 use crate::mapper::query::{Loading, Obj, Query};
 use crate::mapper::Relationship;
-use crate::result::Rows;
+use crate::result::{FirstRows, RowSink, Rows};
 use crate::sql::Value;
 use crate::syntax::ast::{Argument, Expr, ExprKind, Ident, LoopBody};
 
@@ -212,13 +212,24 @@ impl Eval<'_> {
             )
             .with_hint("e.g. for s in students: s.name"));
         }
-        let rows = self.collection_rows(&q, iterable.span)?;
-        let before = self.trace.sql.len();
-        let owners = self.owners(&q.table, &rows, iterable.span)?;
+        let Rows {
+            columns: row_columns,
+            rows,
+        } = self.collection_rows(&q, iterable.span)?;
+        let before = self.trace.sent();
         let class = self.class_of(&q.table);
-        let count = owners.len();
-        let mut out = Vec::new();
-        for (obj, row) in owners {
+        let count = rows.len();
+        let mut columns = vec![var.name.clone()];
+        match body {
+            LoopBody::Values(exprs) => columns.extend(exprs.iter().map(|e| self.text_of(e.span))),
+            LoopBody::Assign { .. } => columns.push("rows changed".into()),
+        }
+        let mut out = LoopRows::new(self.window);
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.begin(None, &columns);
+        }
+        for row in rows {
+            let obj = self.object_from_row(&q.table, &row_columns, &row, iterable.span)?;
             self.exec.stopped(iterable.span)?;
             self.remember(&obj, row);
             self.locals.insert(var.name.clone(), obj.clone());
@@ -243,23 +254,18 @@ impl Eval<'_> {
                     cells.push(Value::Integer(changed));
                 }
             }
-            out.push(cells);
+            out.push(cells, self.sink.as_deref_mut());
         }
         self.locals.remove(&var.name);
         self.step(|_| format!(
             "for: one query for the {class} objects, then the body runs once for each of the {count}"
         ));
-        self.note_queries(&q, iterable, before, out.len());
-        let mut columns = vec![var.name.clone()];
-        match body {
-            LoopBody::Values(exprs) => columns.extend(exprs.iter().map(|e| self.text_of(e.span))),
-            LoopBody::Assign { .. } => columns.push("rows changed".into()),
-        }
+        self.note_queries(&q, iterable, before, count);
         Ok(Outcome::Rows {
             table: None,
             columns,
-            rows: out,
-            more: 0,
+            rows: out.kept,
+            more: out.passed,
         })
     }
 
@@ -313,7 +319,7 @@ impl Eval<'_> {
 
     /// The query count of a loop, and an N+1 note for each statement that ran once per object.
     fn note_queries(&mut self, q: &Query, iterable: &Expr, before: usize, objects: usize) {
-        let total = self.trace.sql.len();
+        let total = self.trace.sent();
         let mut notes = vec![Note::new(
             NoteKind::QueryCount,
             format!(
@@ -327,8 +333,7 @@ impl Eval<'_> {
                 format!("{what} of {hits} objects came from the eager load: no query for them"),
             ));
         }
-        for (text, places) in repeated_shapes(&self.trace.sql[before..], before) {
-            let n = places.len();
+        for (text, places, n) in repeated_shapes(self.trace, before) {
             let origin = places.iter().find_map(|i| self.lazy_loads.get(i)).cloned();
             let counted = places.iter().find_map(|i| self.counts.get(i)).cloned();
             let advice = match counted {
@@ -408,18 +413,60 @@ impl Eval<'_> {
     }
 }
 
-/// The statements of a loop that ran at least [`N_PLUS_ONE_AT`] times, by their text with `?`
-/// placeholders, in the order each first ran, with their places in the trace (counted from
-/// `first`).
-fn repeated_shapes(sql: &[Executed], first: usize) -> Vec<(String, Vec<usize>)> {
-    let mut shapes: Vec<(String, Vec<usize>)> = Vec::new();
-    for (i, s) in sql.iter().enumerate() {
-        match shapes.iter_mut().find(|(text, _)| *text == s.text) {
-            Some((_, places)) => places.push(first + i),
-            None => shapes.push((s.text.clone(), vec![first + i])),
+/// A loop's result rows as they are made: handed to the statement's sink when there is one
+/// (`--json` writes them out at once), else the first `window` kept and the rest counted, so
+/// a loop over a million objects keeps no million rows.
+struct LoopRows {
+    kept: Vec<Vec<Value>>,
+    passed: u64,
+    window: FirstRows,
+}
+
+impl LoopRows {
+    fn new(window: Option<usize>) -> LoopRows {
+        LoopRows {
+            kept: Vec::new(),
+            passed: 0,
+            window: FirstRows::new(window.unwrap_or(usize::MAX)),
         }
     }
-    shapes.retain(|(_, places)| places.len() >= N_PLUS_ONE_AT);
+
+    fn push<'s>(&mut self, cells: Vec<Value>, sink: Option<&mut (dyn RowSink + 's)>) {
+        let kept = match sink {
+            Some(sink) => sink.row(cells),
+            None => self.window.row(cells),
+        };
+        match kept {
+            Some(row) => self.kept.push(row),
+            None => self.passed += 1,
+        }
+    }
+}
+
+/// The statements of a loop that ran at least [`N_PLUS_ONE_AT`] times, by their text with `?`
+/// placeholders, in the order each first ran: the places of those kept whole in the trace
+/// (counted from `first`, the loop's first statement), and how many times each ran in all,
+/// the folded ones included.
+fn repeated_shapes(trace: &Trace, first: usize) -> Vec<(String, Vec<usize>, usize)> {
+    let mut shapes: Vec<(String, Vec<usize>, usize)> = Vec::new();
+    let kept = trace.sql.get(first..).unwrap_or_default();
+    for (i, s) in kept.iter().enumerate() {
+        match shapes.iter_mut().find(|(text, _, _)| *text == s.text) {
+            Some((_, places, n)) => {
+                places.push(first + i);
+                *n += 1;
+            }
+            None => shapes.push((s.text.clone(), vec![first + i], 1)),
+        }
+    }
+    for folded in &trace.sql_folded {
+        let times = folded.times as usize;
+        match shapes.iter_mut().find(|(text, _, _)| *text == folded.text) {
+            Some((_, _, n)) => *n += times,
+            None => shapes.push((folded.text.clone(), Vec::new(), times)),
+        }
+    }
+    shapes.retain(|(_, _, n)| *n >= N_PLUS_ONE_AT);
     shapes
 }
 

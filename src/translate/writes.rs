@@ -553,11 +553,11 @@ impl Eval<'_> {
         args: &[Argument],
         span: Span,
     ) -> Result<Outcome> {
-        let before = self.trace.sql.len();
+        let before = self.trace.sent();
         if q.parent.is_some() {
             self.load_collection(&q, span)?;
         }
-        let loads = self.trace.sql.len() - before;
+        let loads = self.trace.sent() - before;
         let item = match (method, args) {
             ("create", _) => Val::Dict(self.keyword_values(args, span, method)?),
             (_, [only]) if only.keyword.is_none() => {

@@ -41,6 +41,8 @@ struct Answer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<OutcomeJson<'a>>,
     sql: SqlList<'a>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    sql_folded: &'a [crate::answer::Folded],
     sqlalchemy: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     text: Option<&'a str>,
@@ -60,6 +62,7 @@ impl<'a> Answer<'a> {
             ok: response.ok(),
             result,
             sql: SqlList(&response.sql),
+            sql_folded: &response.sql_folded,
             sqlalchemy: sqlalchemy_face(response),
             text: response.text.as_deref(),
         }
@@ -265,16 +268,9 @@ mod tests {
     use serde_json::json;
 
     fn response(outcome: std::result::Result<Outcome, Error>) -> Response {
-        Response {
-            input: "students[13].nickname".into(),
-            outcome,
-            sql: Vec::new(),
-            notes: Vec::new(),
-            mapping: Vec::new(),
-            faces: Vec::new(),
-            text: None,
-            sqlalchemy: "session.get(Student, 13).nickname".into(),
-        }
+        let mut response = Response::of("students[13].nickname", outcome);
+        response.sqlalchemy = "session.get(Student, 13).nickname".into();
+        response
     }
 
     #[test]

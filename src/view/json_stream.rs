@@ -443,16 +443,7 @@ mod tests {
     }
 
     fn response(input: &str) -> Response {
-        Response {
-            input: input.to_string(),
-            outcome: Ok(crate::answer::Outcome::None),
-            sql: Vec::new(),
-            notes: Vec::new(),
-            mapping: Vec::new(),
-            faces: Vec::new(),
-            text: None,
-            sqlalchemy: String::new(),
-        }
+        Response::of(input, Ok(crate::answer::Outcome::None))
     }
 
     #[test]

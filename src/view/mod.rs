@@ -74,7 +74,8 @@ pub fn statement_view(response: &Response, registry: &Registry, settings: &Setti
     if !(only_text && response.ok()) {
         let left = orm_panel(response, registry);
         let sql_width = panels::right_width(settings.layout, settings.width, 4);
-        let right = sql_panel(&response.sql, settings, sql_width);
+        let mut right = sql_panel(&response.sql, settings, sql_width);
+        right.extend(folded_runs(&response.sql_folded));
         out.push_str(&panels::place(
             "ORM",
             &left,
@@ -105,6 +106,31 @@ pub fn statement_view(response: &Response, registry: &Registry, settings: &Setti
         }
     }
     out
+}
+
+/// The SQL panel's last lines for the statements sent after the first kept ones: each text
+/// once, with how many times it was sent.
+fn folded_runs(folded: &[crate::answer::Folded]) -> Vec<Run> {
+    let mut runs = Vec::new();
+    if folded.is_empty() {
+        return runs;
+    }
+    let total: u64 = folded.iter().map(|f| f.times).sum();
+    push(&mut runs, Kind::Plain, "\n");
+    push(
+        &mut runs,
+        Kind::Dim,
+        &format!(
+            "… and {total} more after the first {}, only counted:",
+            crate::answer::SQL_KEPT
+        ),
+    );
+    for f in folded {
+        push(&mut runs, Kind::Plain, "\n");
+        push(&mut runs, Kind::Dim, &format!("{} × ", f.times));
+        runs.extend(highlight::sql(&f.text));
+    }
+    runs
 }
 
 /// The ORM panel's runs: the statement highlighted, and the mapper's last step in words.
