@@ -285,6 +285,16 @@ impl Trace {
         self.notes.push(Note::new(kind, text));
     }
 
+    /// Adds what the mapper did; past [`STEPS_KEPT`] steps the last one kept is replaced, so
+    /// the last step (which views show) is always the latest, and a loop's million steps are
+    /// not all kept.
+    pub fn step(&mut self, step: String) {
+        if self.mapping.len() >= STEPS_KEPT {
+            self.mapping.pop();
+        }
+        self.mapping.push(step);
+    }
+
     /// Notes the time before a statement is sent.
     pub fn start(&mut self) {
         self.started = Some(std::time::Instant::now());
@@ -348,6 +358,9 @@ impl Trace {
     }
 }
 
+/// How many of the mapper's steps an answer keeps (see [`Trace::step`]).
+const STEPS_KEPT: usize = 100;
+
 /// How many of an answer's statements keep their tree and pieces (to be shown in another
 /// dialect, coloured, explained); the others keep their text, values and display text. A loop
 /// of 20,000 iterations would otherwise hold 20,000 trees, and views show only the first few.
@@ -356,6 +369,20 @@ const TREES_KEPT: usize = 100;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_mappers_steps_are_bounded_and_the_last_is_the_latest() {
+        let mut trace = Trace::default();
+        for i in 0..STEPS_KEPT * 3 {
+            trace.step(format!("step {i}"));
+        }
+        assert_eq!(trace.mapping.len(), STEPS_KEPT);
+        assert_eq!(trace.mapping[0], "step 0");
+        assert_eq!(
+            trace.mapping.last().map(String::as_str),
+            Some(format!("step {}", STEPS_KEPT * 3 - 1).as_str())
+        );
+    }
 
     #[test]
     fn statements_past_the_first_kept_are_counted_by_their_text() {

@@ -187,18 +187,30 @@ fn a_long_loop_keeps_its_first_statements_and_counts_the_rest() {
     );
     let answer = &r.out[0];
     assert_eq!(answer["ok"], true, "{answer}");
-    assert_eq!(answer["result"]["rows"].as_array().map(Vec::len), Some(1200));
-    assert_eq!(answer["sql"].as_array().map(Vec::len), Some(1000), "kept whole");
+    assert_eq!(
+        answer["result"]["rows"].as_array().map(Vec::len),
+        Some(1200)
+    );
+    assert_eq!(
+        answer["sql"].as_array().map(Vec::len),
+        Some(1000),
+        "kept whole"
+    );
     let folded = answer["sql_folded"].as_array().cloned().unwrap_or_default();
     assert_eq!(folded.len(), 1, "one text past the first 1000: {folded:?}");
     assert_eq!(
         folded[0]["text"],
         "SELECT count(*) FROM classes WHERE student_id = ?"
     );
-    assert_eq!(folded[0]["times"], 201, "1 loop query + 1200 counts - 1000 kept");
+    assert_eq!(
+        folded[0]["times"], 201,
+        "1 loop query + 1200 counts - 1000 kept"
+    );
     let notes = notes(answer);
     assert!(
-        notes.iter().any(|n| n == "this statement sent 1201 SQL statements"),
+        notes
+            .iter()
+            .any(|n| n == "this statement sent 1201 SQL statements"),
         "{notes:?}"
     );
     assert!(
@@ -241,4 +253,27 @@ fn the_view_keeps_a_long_loops_first_rows_and_says_the_rest_were_counted() {
         "{}",
         r.stdout
     );
+}
+
+#[test]
+fn an_object_the_loop_went_past_is_still_held_and_sends_no_sql() {
+    // SQLAlchemy's loop holds every object of its result until the statement ends; ormscope
+    // lets go of each row once its round is done and finds it again where the loop put it.
+    let r = mem(&["for s in students.limit(3): s.name, students[1].name, students[2].year"]);
+    let answer = &r.out[0];
+    assert_eq!(answer["ok"], true, "{answer}");
+    assert_eq!(
+        displays(answer),
+        ["SELECT * FROM students LIMIT 3"],
+        "students 1 and 2 are the loop's own objects: {answer}"
+    );
+    let rows = rows(answer);
+    let year_of_2 = mem(&["students[2].year"]).out[0]["result"]["value"].clone();
+    for row in &rows {
+        assert_eq!(row[2], "Olivia Smith", "{answer}");
+        assert_eq!(
+            row[3], year_of_2,
+            "student 2 is found before, in and after its own round: {answer}"
+        );
+    }
 }

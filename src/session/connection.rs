@@ -122,6 +122,10 @@ impl Executor for Connection<'_> {
         self.identity.keep(table, key, row);
     }
 
+    fn release(&mut self, table: &str, key: &str) -> bool {
+        self.identity.release(table, key)
+    }
+
     fn changed(&mut self, table: &str, key: &str, row: Option<Vec<Value>>) {
         if self.unit.is_some() {
             self.identity.changed_pending(table, key, row);

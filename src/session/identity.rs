@@ -71,6 +71,17 @@ impl IdentityMap {
             .remove(&(owner.clone(), relationship.to_string()));
     }
 
+    /// Lets go of an object's row while nothing else can need it from the map: no change of
+    /// it is pending and no loaded collection is held (a collection finds its members here).
+    /// Whether the row was let go.
+    pub fn release(&mut self, table: &str, key: &str) -> bool {
+        let object = (table.to_string(), key.to_string());
+        if self.pending.contains(&object) || !self.collections.is_empty() {
+            return false;
+        }
+        self.rows.remove(&object).is_some()
+    }
+
     /// An object changed by a pending change: its new row (or `None`, expired), held by the
     /// unit of work until the flush.
     pub fn changed_pending(&mut self, table: &str, key: &str, row: Option<Vec<Value>>) {

@@ -3,7 +3,7 @@
 
 use super::executor::Executor;
 use crate::answer::{Binding, NoteKind, Outcome, Trace};
-use crate::error::{suggestion, Error, Result, Span};
+use crate::error::{suggestion, Error, ErrorKind, Result, Span};
 use crate::mapper::query::{key_of, Loading, Obj, Query};
 use crate::mapper::{Link, Registry, Relationship};
 use crate::result::{FirstRows, RowSink, Rows};
@@ -78,6 +78,8 @@ pub(crate) struct Eval<'a> {
     /// Whether the plain-words account of what the mapper did is written (nobody reads it in
     /// `--json` answers).
     pub explain: bool,
+    /// The objects of the loop running now, when its rows were put aside.
+    pub looping: Option<Box<super::spool::LoopObjects>>,
 }
 
 impl<'a> Eval<'a> {
@@ -107,6 +109,7 @@ impl<'a> Eval<'a> {
             window: None,
             sink: None,
             explain: true,
+            looping: None,
         }
     }
 
@@ -149,7 +152,7 @@ impl<'a> Eval<'a> {
     pub fn step(&mut self, text: impl FnOnce(&Self) -> String) {
         if self.explain {
             let step = text(self);
-            self.trace.mapping.push(step);
+            self.trace.step(step);
         }
     }
 
@@ -170,6 +173,12 @@ impl<'a> Eval<'a> {
     /// statement is not read again.
     pub fn load(&mut self, obj: &Obj, span: Span) -> Result<Vec<Value>> {
         let key = (obj.table.clone(), obj.key_text());
+        if self.looping.is_some() && self.exec.identity(&key.0, &key.1).is_none() {
+            if let Some(row) = self.loop_object_row(obj, span)? {
+                self.exec.keep(&key.0, &key.1, row);
+                self.loaded.insert(key.clone());
+            }
+        }
         if let Some(row) = self.exec.identity(&key.0, &key.1) {
             if self.loaded.insert(key) {
                 self.trace.note(
@@ -232,6 +241,25 @@ impl<'a> Eval<'a> {
             ));
         }
         Ok(rows)
+    }
+
+    /// Forgets that this statement read an object (its row was let go of).
+    pub(crate) fn forget_one_loaded(&mut self, table: &str, key: &str) {
+        self.loaded.remove(&(table.to_string(), key.to_string()));
+    }
+
+    /// The row of one of the running loop's objects, which the session holds until the statement ends.
+    fn loop_object_row(&self, obj: &Obj, span: Span) -> Result<Option<Vec<Value>>> {
+        let (Some(looping), Some(key)) = (&self.looping, obj.single_key()) else {
+            return Ok(None);
+        };
+        looping.find(&obj.table, key).map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                span,
+                format!("a row the loop put aside could not be read: {e}"),
+            )
+        })
     }
 
     /// Keeps the objects whole rows of `table` are, as a query's results join the identity

@@ -109,6 +109,11 @@ pub trait Executor {
     /// Keeps a loaded row in the identity map (for as long as something holds the object).
     fn keep(&mut self, table: &str, key: &str, row: Vec<Value>);
 
+    /// Lets go of a loaded object's row, as a loop does once its body is done with the
+    /// object, and says whether the row was let go: only a row the map holds as it was
+    /// loaded (no change pending, no loaded collection that could list it) is.
+    fn release(&mut self, table: &str, key: &str) -> bool;
+
     /// An object this statement changed: in session mode its new row (`None`: expired) is
     /// held by the unit of work until the flush; otherwise the write was sent, and the
     /// object is expired.

@@ -3,6 +3,7 @@
 //! for all of them, SQLAlchemy's `selectinload`) or `join_load` (joined into the first query).
 
 use super::eval::{eager_key, Eval, Val};
+use super::spool::{LoopObjects, RowSpool};
 use crate::answer::{Note, NoteKind, Outcome, Trace};
 use crate::error::{suggestion, Error, Result, Span};
 use crate::mapper::loading::joined::JoinedLoad;
@@ -212,13 +213,10 @@ impl Eval<'_> {
             )
             .with_hint("e.g. for s in students: s.name"));
         }
-        let Rows {
-            columns: row_columns,
-            rows,
-        } = self.collection_rows(&q, iterable.span)?;
+        let mut objects = self.loop_objects(&q, iterable.span)?;
         let before = self.trace.sent();
         let class = self.class_of(&q.table);
-        let count = rows.len();
+        let count = objects.len();
         let mut columns = vec![var.name.clone()];
         match body {
             LoopBody::Values(exprs) => columns.extend(exprs.iter().map(|e| self.text_of(e.span))),
@@ -228,9 +226,16 @@ impl Eval<'_> {
         if let Some(sink) = self.sink.as_deref_mut() {
             sink.begin(None, &columns);
         }
-        for row in rows {
-            let obj = self.object_from_row(&q.table, &row_columns, &row, iterable.span)?;
+        while let Some((row, spooled)) = self.next_loop_row(&mut objects, iterable.span)? {
+            let obj = self.object_from_row(&q.table, objects.columns(), &row, iterable.span)?;
             self.exec.stopped(iterable.span)?;
+            let row = match spooled {
+                true => self
+                    .exec
+                    .identity(&obj.table, &obj.key_text())
+                    .unwrap_or(row),
+                false => row,
+            };
             self.remember(&obj, row);
             self.locals.insert(var.name.clone(), obj.clone());
             let mut cells = vec![obj
@@ -255,7 +260,11 @@ impl Eval<'_> {
                 }
             }
             out.push(cells, self.sink.as_deref_mut());
+            if spooled {
+                self.let_go(&obj);
+            }
         }
+        self.looping = None;
         self.locals.remove(&var.name);
         self.step(|_| format!(
             "for: one query for the {class} objects, then the body runs once for each of the {count}"
@@ -411,6 +420,115 @@ impl Eval<'_> {
             " {iter_text}.include({rel}) would load them in 2 queries; {iter_text}.join_load({rel}) in 1."
         )
     }
+}
+
+/// The rows a loop goes over: gathered (and held by the identity map) as any query's, or put
+/// aside in a spool the evaluator holds while the loop runs ([`Eval::looping`]).
+enum LoopSource {
+    /// Gathered: their columns, and the rows not gone over yet.
+    Gathered(Vec<String>, std::vec::IntoIter<Vec<Value>>),
+    /// Put aside: their columns and how many there are.
+    Spooled(Vec<String>, u64),
+}
+
+impl LoopSource {
+    fn columns(&self) -> &[String] {
+        match self {
+            LoopSource::Gathered(columns, _) | LoopSource::Spooled(columns, _) => columns,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            LoopSource::Gathered(_, rows) => rows.len(),
+            LoopSource::Spooled(_, count) => *count as usize,
+        }
+    }
+}
+
+impl Eval<'_> {
+    /// The rows a loop goes over. A plain query of a table with a key of one column (no
+    /// owner to check, nothing loaded eagerly, not in session mode) is put aside as the
+    /// database sends it, so its objects are held by their place instead of in memory;
+    /// anything else is gathered as [`Eval::collection_rows`] gathers it.
+    fn loop_objects(&mut self, q: &Query, span: Span) -> Result<LoopSource> {
+        let key = self
+            .reg
+            .metadata
+            .table(&q.table)
+            .filter(|t| !t.view)
+            .and_then(|t| match t.primary_key.as_slice() {
+                [only] => Some(only.clone()),
+                _ => None,
+            });
+        let plain = q.parent.is_none()
+            && q.owner().is_none()
+            && q.eager.is_empty()
+            && !self.exec.session_mode()
+            && self.cached_collection(q).is_none();
+        let Some(key) = key.filter(|_| plain) else {
+            let rows = self.collection_rows(q, span)?;
+            return Ok(LoopSource::Gathered(rows.columns, rows.rows.into_iter()));
+        };
+        let mut spool = RowSpool::keyed(&key);
+        self.exec
+            .query_each(q.to_select(), Some(&q.table), &mut spool, self.trace, span)?;
+        spool.finish().map_err(|e| spool_failure(span, &e))?;
+        let columns = spool.columns.clone();
+        let count = spool.len();
+        let mut objects = LoopObjects::new(&q.table, spool);
+        if !objects.rows.all_keyed() {
+            let mut rows = Vec::new();
+            while let Some(row) = objects.next_row().map_err(|e| spool_failure(span, &e))? {
+                rows.push(row);
+            }
+            let rows = Rows { columns, rows };
+            let rows = self.identity_rows(&q.table, rows, span)?;
+            self.remember_rows(&q.table, &rows, span)?;
+            return Ok(LoopSource::Gathered(rows.columns, rows.rows.into_iter()));
+        }
+        self.looping = Some(Box::new(objects));
+        Ok(LoopSource::Spooled(columns, count))
+    }
+
+    /// The next row of the loop, and whether it was put aside.
+    fn next_loop_row(
+        &mut self,
+        source: &mut LoopSource,
+        span: Span,
+    ) -> Result<Option<(Vec<Value>, bool)>> {
+        match source {
+            LoopSource::Gathered(_, rows) => Ok(rows.next().map(|row| (row, false))),
+            LoopSource::Spooled(..) => match self.looping.as_mut() {
+                Some(looping) => Ok(looping
+                    .next_row()
+                    .map_err(|e| spool_failure(span, &e))?
+                    .map(|row| (row, true))),
+                None => Ok(None),
+            },
+        }
+    }
+
+    /// The loop's body is done with `obj`: the identity map lets go of its row when nothing
+    /// else may need it there. The loop still holds the object (a later round that reaches
+    /// it reads it back from the loop's rows, sending no SQL), as the session holds it until
+    /// the statement ends.
+    fn let_go(&mut self, obj: &Obj) {
+        let key = obj.key_text();
+        if self.exec.release(&obj.table, &key) {
+            self.forget_one_loaded(&obj.table, &key);
+        }
+    }
+}
+
+/// A failure to put a loop's rows aside or read them back, in the learner's words.
+fn spool_failure(span: Span, e: &std::io::Error) -> Error {
+    Error::new(
+        crate::error::ErrorKind::Io,
+        span,
+        format!("the loop's rows could not be put aside in a temporary file: {e}"),
+    )
+    .with_hint("check that the temporary folder ($TMPDIR or /tmp) has room")
 }
 
 /// A loop's result rows as they are made: handed to the statement's sink when there is one

@@ -6,6 +6,7 @@
 //! - [`loops`]: `for` loops, and the loading strategies they use.
 //! - [`writes`]: the INSERT, UPDATE and DELETE statements of `add`, `append`, assignment,
 //!   `update`, `remove` and `delete`.
+//! - [`spool`]: the rows a loop goes over, put aside while its body runs.
 //! - [`executor`]: the one narrow door to the database, which the session implements.
 
 mod arith;
@@ -13,6 +14,7 @@ mod conditions;
 mod eval;
 mod executor;
 mod loops;
+mod spool;
 mod sqlalchemy_in;
 mod writes;
 

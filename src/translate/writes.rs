@@ -46,6 +46,9 @@ impl Eval<'_> {
             self.autoflush(span)?;
         }
         self.forget_loaded();
+        if let Some(looping) = self.looping.as_mut() {
+            looping.forget_places();
+        }
         self.exec
             .write(statement, sending, written, self.trace, span)
     }
