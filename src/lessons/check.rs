@@ -135,6 +135,34 @@ pub fn judge_after(
     if !differences.is_empty() {
         return Verdict::Wrong(differences);
     }
+    requirements_verdict(step, response)
+}
+
+/// Judges a step's own solution, run on the database as it is before the step: what it
+/// gives is by definition what the step expects, so only its failures and the step's
+/// requirements (words it must or must not use, an order) are judged. `lessons check` uses it
+/// instead of [`judge`], which would run the solution a second time to compare with.
+pub fn judge_own(step: &Step, response: &Response) -> Verdict {
+    let input = response.input.trim();
+    if input.starts_with(':') {
+        return match &response.outcome {
+            Ok(_) => Verdict::Right,
+            Err(e) => Verdict::Wrong(vec![format!("the command failed: {}", e.message)]),
+        };
+    }
+    let outcome = match &response.outcome {
+        Ok(o) => o,
+        Err(e) => return Verdict::Wrong(vec![format!("the statement failed: {}", e.message)]),
+    };
+    if matches!(outcome, Outcome::None) && is_binding(input) && step.check == CheckKind::Result {
+        return Verdict::Neutral;
+    }
+    requirements_verdict(step, response)
+}
+
+/// Right when the answer meets the step's requirements (words it must or must not use, an
+/// order asked for), else what it misses.
+fn requirements_verdict(step: &Step, response: &Response) -> Verdict {
     let mut unmet = unmet_requirements(step, response);
     if step.check == CheckKind::Result && step.in_order() && !orders(response) {
         unmet.push(

@@ -93,42 +93,54 @@ pub fn check_both(
 ) -> Result<Option<Vec<String>>, String> {
     let (database, before) = start;
     let mut model = replay(database, before, true)?;
-    let Some(other) = other_spelling(&model, &step.solution) else {
+    if other_spelling(&model, &step.solution).is_none() {
         return Ok(None);
-    };
+    }
     let mut spelled = replay(database, before, true)?;
     let want = crate::shell::run_in(&mut model, &step.solution);
+    Ok(spell_and_compare(step, &want, &mut model, &mut spelled))
+}
+
+/// Runs the other spelling of `step`'s solution on `spelled` (the database as it was before
+/// the step) and compares it with `want`, the solution's own answer, which left `model` as it
+/// is now: the differences, or `None` (nothing run) when the solution has no other spelling.
+/// A state is compared after a flush in session mode, so `model` may be flushed.
+pub fn spell_and_compare(
+    step: &Step,
+    want: &crate::session::Response,
+    model: &mut Session,
+    spelled: &mut Session,
+) -> Option<Vec<String>> {
+    let other = other_spelling(spelled, &step.solution)?;
     let mut got = None;
     for statement in other.statements() {
-        let response = crate::shell::run_in(&mut spelled, &statement);
+        let response = crate::shell::run_in(spelled, &statement);
         if let Err(e) = &response.outcome {
-            return Ok(Some(vec![format!("'{statement}' failed: {}", e.message)]));
+            return Some(vec![format!("'{statement}' failed: {}", e.message)]);
         }
         got = Some(response);
     }
-    let Some(got) = got else {
-        return Ok(None);
-    };
+    let got = got?;
     let differences = match (step.check, &got.outcome, &want.outcome) {
         (CheckKind::Result, Ok(g), Ok(w)) => {
             compare_results(g, w, step.in_order(), (&got.input, &step.solution))
         }
         (CheckKind::Result, _, _) => vec!["the solution itself failed".into()],
         (CheckKind::State, _, _) => {
-            for session in [&mut model, &mut spelled] {
+            for session in [&mut *model, &mut *spelled] {
                 if session.in_session_mode() {
                     session.run("session.flush()");
                 }
             }
-            compare_states(&spelled, &model)
+            compare_states(spelled, model)
         }
     };
-    Ok(Some(
+    Some(
         differences
             .into_iter()
             .map(|d| format!("{}: {d}", other.line().replace('\n', " ")))
             .collect(),
-    ))
+    )
 }
 
 #[cfg(test)]
