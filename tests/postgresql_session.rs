@@ -382,3 +382,193 @@ fn dividing_a_column_by_zero_is_the_same_error_as_on_sqlite() {
     );
     assert_eq!(run.out[0]["error"]["kind"], "type");
 }
+
+/// A running `ormscope --json` on a server, driven one statement at a time (so the test can
+/// act on the server between two statements).
+struct Driver {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    answers: std::sync::mpsc::Receiver<String>,
+}
+
+impl Driver {
+    fn start(url: &str) -> Driver {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ormscope"))
+            .args(["--db", url, "--reset", "--json"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ormscope starts");
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (send, answers) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Driver {
+            child,
+            stdin,
+            answers,
+        }
+    }
+
+    /// Sends one statement and waits (at most `patience`) for its answer.
+    fn ask_within(&mut self, statement: &str, patience: std::time::Duration) -> serde_json::Value {
+        use std::io::Write;
+        writeln!(self.stdin, "{statement}").expect("ormscope reads its input");
+        self.stdin.flush().expect("the statement is sent");
+        let line = self
+            .answers
+            .recv_timeout(patience)
+            .unwrap_or_else(|_| panic!("no answer to {statement} within {patience:?}"));
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+    }
+
+    fn ask(&mut self, statement: &str) -> serde_json::Value {
+        self.ask_within(statement, std::time::Duration::from_secs(60))
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The process id of the server's backend for ormscope's connection (the one other than psql's).
+fn backend_of_ormscope(server: &pg::Server) -> String {
+    let listed = server
+        .psql(
+            "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' \
+             AND pid <> pg_backend_pid()",
+        )
+        .expect("psql lists the backends");
+    let pids: Vec<&str> = listed.lines().skip(1).collect();
+    assert_eq!(pids.len(), 1, "one connection of ormscope's: {listed}");
+    pids[0].to_string()
+}
+
+/// Ends ormscope's connection from the server's side, as a restart does ("terminating
+/// connection due to administrator command").
+fn end_ormscope_connection(server: &pg::Server) {
+    let pid = backend_of_ormscope(server);
+    server
+        .psql(&format!("SELECT pg_terminate_backend({pid}, 5000)"))
+        .expect("the backend is ended");
+}
+
+/// A backend stopped with SIGSTOP, let go again when dropped (before the server is stopped).
+struct Frozen(String);
+
+impl Frozen {
+    fn freeze(pid: String) -> Frozen {
+        let stopped = std::process::Command::new("kill")
+            .args(["-STOP", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(stopped.success(), "backend {pid} is stopped");
+        Frozen(pid)
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-CONT", &self.0])
+            .status();
+    }
+}
+
+#[test]
+fn a_frozen_backend_is_given_up_after_the_timeout_and_the_next_statement_runs() {
+    let server = server();
+    let url = server.url();
+    let mut ormscope = Driver::start(&url);
+    assert_eq!(ormscope.ask(":timeout 1")["ok"], true);
+    assert_eq!(ormscope.ask("students.count()")["result"]["value"], 40);
+    // A backend that is stopped answers neither its statement_timeout nor a cancel request:
+    // only the client can end the wait.
+    let frozen = Frozen::freeze(backend_of_ormscope(&server));
+    let started = std::time::Instant::now();
+    let answer = ormscope.ask_within("students.count()", std::time::Duration::from_secs(60));
+    let took = started.elapsed();
+    drop(frozen);
+    assert_eq!(answer["ok"], false, "{answer}");
+    assert_eq!(answer["error"]["kind"], "sql", "{answer}");
+    let message = answer["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        message.starts_with("the statement ran longer than 1 s and was stopped")
+            && message.contains("did not answer")
+            && message.contains("nothing of this statement was saved"),
+        "{answer}"
+    );
+    // 1 s, the cancel's grace of 2 s, and room for a loaded machine.
+    assert!(
+        took < std::time::Duration::from_secs(8),
+        "stopped after {took:?}"
+    );
+    let after = ormscope.ask("students.count()");
+    assert_eq!(
+        after["result"]["value"], 40,
+        "the next statement runs: {after}"
+    );
+}
+
+#[test]
+fn after_the_server_ends_the_connection_the_next_statement_connects_again_and_runs() {
+    let server = server();
+    let url = server.url();
+    let mut ormscope = Driver::start(&url);
+    assert_eq!(ormscope.ask(":timeout 3")["ok"], true);
+    assert_eq!(ormscope.ask("students.count()")["result"]["value"], 40);
+    end_ormscope_connection(&server);
+    let answer = ormscope.ask("students[13].name");
+    assert_eq!(answer["ok"], true, "{answer}");
+    assert_eq!(answer["result"]["value"], "Zara Patel", "{answer}");
+    // The new connection has the session's settings: the School's schema (above), and the
+    // limit, which the server keeps (the client's watchdog would say the server did not answer).
+    let slow = ormscope.ask(
+        ":sql SELECT count(*) FROM students a, students b, students c, students d, students e, students f",
+    );
+    let message = slow["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        message.starts_with("the statement ran longer than 3 s")
+            && !message.contains("did not answer"),
+        "{slow}"
+    );
+}
+
+#[test]
+fn a_transaction_lost_with_the_connection_is_said_to_be_lost_and_its_write_is_gone() {
+    let server = server();
+    let url = server.url();
+    let mut ormscope = Driver::start(&url);
+    assert_eq!(ormscope.ask("begin")["ok"], true);
+    let write = ormscope.ask("students[13].name = 'Zed'");
+    assert_eq!(write["ok"], true, "{write}");
+    end_ormscope_connection(&server);
+    let answer = ormscope.ask("students[13].name");
+    assert_eq!(answer["ok"], false, "{answer}");
+    let message = answer["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("the open transaction was lost") && message.contains("is gone"),
+        "{answer}"
+    );
+    let again = ormscope.ask("students[13].name");
+    assert_eq!(again["result"]["value"], "Zara Patel", "{again}");
+    let commit = ormscope.ask("commit");
+    assert_eq!(commit["ok"], false, "nothing is left to commit: {commit}");
+    let stored = server
+        .psql("SELECT name FROM ormscope.students WHERE id = 13")
+        .expect("psql reads");
+    assert!(!stored.contains("Zed"), "{stored}");
+}

@@ -131,8 +131,9 @@ fn setting(name: &str, on: bool) -> String {
 pub struct Interrupter {
     handle: Arc<rusqlite::InterruptHandle>,
     interrupted: Arc<AtomicBool>,
-    /// On PostgreSQL: sends the server a cancel request for the running query.
-    cancel: Option<::postgres::CancelToken>,
+    /// On PostgreSQL: has the server cancel the running query (and the connection shut when
+    /// the server does not answer).
+    cancel: Option<postgres::watch::Stopper>,
 }
 
 impl Interrupter {
@@ -141,7 +142,7 @@ impl Interrupter {
         self.interrupted.store(true, Ordering::SeqCst);
         self.handle.interrupt();
         if let Some(cancel) = &self.cancel {
-            let _ = cancel.cancel_query(::postgres::NoTls);
+            cancel.interrupt();
         }
     }
 }
@@ -152,6 +153,12 @@ pub const INTERRUPTED: &str =
 
 /// How long a statement may run before it is stopped, unless changed with `:timeout`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The first words of a statement stopped by its time limit.
+fn ran_too_long(limit: Option<Duration>) -> String {
+    let limit = limit.map_or(0, |t| t.as_secs());
+    format!("the statement ran longer than {limit} s and was stopped")
+}
 
 impl Database {
     /// A fresh in-memory School with `students` students.
@@ -276,16 +283,16 @@ impl Database {
         if let Some(pg) = &self.pg {
             err = pg.name_check(err);
         }
-        if err.code != Some(rusqlite::ErrorCode::OperationInterrupted) {
+        if err.code != Some(rusqlite::ErrorCode::OperationInterrupted) || err.explained {
             return err;
         }
         err.explained = true;
         err.message = if self.interrupted.load(Ordering::SeqCst) {
             INTERRUPTED.to_string()
         } else {
-            let limit = self.timeout.map_or(0, |t| t.as_secs());
             format!(
-                "the statement ran longer than {limit} s and was stopped; nothing was changed (:timeout changes the limit)"
+                "{}; nothing was changed (:timeout changes the limit)",
+                ran_too_long(self.timeout)
             )
         };
         err
@@ -372,7 +379,7 @@ impl Database {
         Interrupter {
             handle: Arc::new(self.conn.get_interrupt_handle()),
             interrupted: Arc::clone(&self.interrupted),
-            cancel: self.pg.as_ref().map(|pg| pg.cancel_token()),
+            cancel: self.pg.as_ref().map(|pg| pg.stopper()),
         }
     }
 
@@ -400,8 +407,12 @@ impl Database {
     pub fn start_clock(&self) {
         self.timed_out.store(false, Ordering::SeqCst);
         self.interrupted.store(false, Ordering::SeqCst);
+        let deadline = self.timeout.and_then(|t| Instant::now().checked_add(t));
         if let Ok(mut d) = self.deadline.lock() {
-            *d = self.timeout.and_then(|t| Instant::now().checked_add(t));
+            *d = deadline;
+        }
+        if let Some(pg) = &self.pg {
+            pg.set_deadline(deadline);
         }
     }
 
@@ -409,6 +420,9 @@ impl Database {
     pub fn stop_clock(&self) {
         if let Ok(mut d) = self.deadline.lock() {
             *d = None;
+        }
+        if let Some(pg) = &self.pg {
+            pg.set_deadline(None);
         }
     }
 
@@ -441,9 +455,9 @@ impl Database {
             err.message = INTERRUPTED.to_string();
             err.explained = true;
         } else if self.timed_out.swap(false, Ordering::SeqCst) {
-            let limit = self.timeout.map_or(0, |t| t.as_secs());
             err.message = format!(
-                "the statement ran longer than {limit} s and was stopped; nothing was changed (:timeout changes the limit)"
+                "{}; nothing was changed (:timeout changes the limit)",
+                ran_too_long(self.timeout)
             );
             err.explained = true;
         }
@@ -753,7 +767,7 @@ impl Database {
     /// Undoes what the statement did.
     pub fn rollback_to(&self) -> Result<(), DbError> {
         if let Some(pg) = &self.pg {
-            return pg.rollback_to().or_else(|_| pg.rollback_to());
+            return pg.rollback_to();
         }
         let open = self.innermost_open();
         if open {

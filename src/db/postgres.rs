@@ -7,9 +7,15 @@
 //! key, 23502 not null, 23514 check) and given the same shape SQLite's messages have, so they
 //! are explained in the same plain words. Rows removed by `ON DELETE CASCADE` are found by
 //! counting each table's rows before and after a `DELETE` (PostgreSQL has no update hook).
+//!
+//! A call the server does not answer is freed by the [`watch`]dog when the time is up or Ctrl-C
+//! is pressed. A connection found lost (the server restarted, ended the session, or the
+//! watchdog shut it) is made again, with the same settings, before the next statement; a
+//! transaction that was open on it is said to be lost, never silently replaced.
 
 pub mod sandbox;
 mod value;
+pub mod watch;
 
 use super::DbError;
 use crate::render::{render_in, server, Dialect, Rendered};
@@ -17,12 +23,13 @@ use crate::result::{Changes, FirstRows, RowSink, Rows};
 use crate::schema::MetaData;
 use crate::sql::{Expr, Insert, Statement, Value};
 use postgres::error::SqlState;
-use postgres::{CancelToken, Client, Config, NoTls};
+use postgres::{Client, Config, NoTls};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use value::{Cell as PgCell, Param};
+use watch::{Cut, Watch};
 
 /// The schema the School lives in on the server.
 pub const SCHEMA: &str = "ormscope";
@@ -46,6 +53,15 @@ pub struct Postgres {
     pub place: String,
     /// Whether the roles raw SQL runs as were made (or why not: then raw SQL is refused).
     raw_sql_roles: RefCell<Result<(), String>>,
+    /// How to connect again (the URL's settings, with the password).
+    config: Config,
+    /// Frees a call the server does not answer (see [`watch`]).
+    watch: Watch,
+    /// Whether the connection was found lost: the next call connects again first.
+    dead: Cell<bool>,
+    /// The session's settings, made again on a new connection.
+    read_only: Cell<bool>,
+    timeout: Cell<Option<Duration>>,
 }
 
 /// Whether `--db` names a server rather than a file: any `scheme://`.
@@ -114,9 +130,8 @@ impl Postgres {
             }
         }
         config.connect_timeout(Duration::from_secs(10));
-        let client = config
-            .connect(NoTls)
-            .map_err(|e| not_connected(&place, &e))?;
+        let watch = Watch::start();
+        let client = open(&config, &watch).map_err(|e| not_connected(&place, &e))?;
         let pg = Postgres {
             client: RefCell::new(client),
             prepared: RefCell::default(),
@@ -126,6 +141,11 @@ impl Postgres {
             checks: check_names(meta),
             place,
             raw_sql_roles: RefCell::new(Ok(())),
+            config,
+            watch,
+            dead: Cell::new(false),
+            read_only: Cell::new(false),
+            timeout: Cell::new(None),
         };
         pg.batch(&server::create_schema(SCHEMA))?;
         pg.batch(&server::search_path(SCHEMA))?;
@@ -149,9 +169,98 @@ impl Postgres {
         err
     }
 
-    /// What stops this connection's running statement from another thread.
-    pub fn cancel_token(&self) -> CancelToken {
-        self.client.borrow().cancel_token()
+    /// What stops this connection's running statement from another thread (Ctrl-C), on
+    /// whichever connection is then open.
+    pub fn stopper(&self) -> watch::Stopper {
+        self.watch.stopper()
+    }
+
+    /// When the running statement's time is up (none: no statement runs), for the watchdog.
+    pub fn set_deadline(&self, deadline: Option<Instant>) {
+        self.watch.set_deadline(deadline);
+    }
+
+    /// Connects again after the connection was lost, and makes the session's settings again
+    /// (search path, read-only, time limit); statements prepared on the old one are forgotten.
+    /// A transaction that was open is gone with the old connection: said so, as an error.
+    fn revive(&self) -> Result<(), DbError> {
+        let lost = self.explicit.get();
+        let midway = !self.levels.borrow().is_empty();
+        let client = open(&self.config, &self.watch).map_err(|e| unreachable(&self.place, &e))?;
+        *self.client.borrow_mut() = client;
+        self.prepared.borrow_mut().clear();
+        let setup = [
+            server::search_path(SCHEMA),
+            server::read_only(self.read_only.get()),
+            server::statement_timeout(millis(self.timeout.get())),
+        ]
+        .join("; ");
+        let made = {
+            let _busy = self.watch.call();
+            self.client.borrow_mut().batch_execute(&setup)
+        };
+        made.map_err(|e| unreachable(&self.place, &e))?;
+        self.levels.borrow_mut().clear();
+        self.explicit.set(false);
+        self.dead.set(false);
+        if lost || midway {
+            return Err(explained(lost_connection(&self.place, lost)));
+        }
+        Ok(())
+    }
+
+    /// Sends what `send` sends on the connection, while the watchdog keeps its time: on a
+    /// connection found lost outside any transaction (the server restarted or ended the
+    /// session since the last statement) it connects again and sends it once more.
+    fn call<T>(
+        &self,
+        mut send: impl FnMut(&mut Client) -> Result<T, postgres::Error>,
+    ) -> Result<T, DbError> {
+        if self.dead.get() {
+            self.revive()?;
+        }
+        let fresh = !self.in_transaction();
+        let sent = {
+            let _busy = self.watch.call();
+            send(&mut self.client.borrow_mut())
+        };
+        match sent {
+            Err(e) if fresh && self.watch.cut().is_none() && is_lost(&e) => {
+                self.dead.set(true);
+                self.revive()?;
+                let _busy = self.watch.call();
+                let again = send(&mut self.client.borrow_mut());
+                again.map_err(|e| self.failed(&e))
+            }
+            Ok(done) => {
+                if self.watch.cut().is_some() {
+                    // The answer came as the watchdog shut the socket: the next call connects
+                    // again (and says so when a transaction was open).
+                    self.dead.set(true);
+                }
+                Ok(done)
+            }
+            Err(e) => Err(self.failed(&e)),
+        }
+    }
+
+    /// A call's failure in the learner's words: the watchdog's stop, a lost connection (and
+    /// the transaction lost with it), or what the server said.
+    fn failed(&self, e: &postgres::Error) -> DbError {
+        let cut = self.watch.cut();
+        if cut.is_none() && !is_lost(e) {
+            return from_pg(e);
+        }
+        let first = !self.dead.replace(true);
+        let lost = first && self.explicit.replace(false);
+        match cut {
+            Some(why) => DbError {
+                code: Some(rusqlite::ErrorCode::OperationInterrupted),
+                message: cut_words(why, self.timeout.get(), lost),
+                explained: true,
+            },
+            None => explained(lost_connection(&self.place, lost)),
+        }
     }
 
     fn has_school(&self) -> Result<bool, DbError> {
@@ -219,21 +328,17 @@ impl Postgres {
     }
 
     fn batch(&self, sql: &str) -> Result<(), DbError> {
-        self.client
-            .borrow_mut()
-            .batch_execute(sql)
-            .map_err(|e| from_pg(&e))
+        self.call(|client| client.batch_execute(sql))
     }
 
     fn statement(&self, text: &str) -> Result<postgres::Statement, DbError> {
+        if self.dead.get() {
+            self.revive()?;
+        }
         if let Some(s) = self.prepared.borrow().get(text) {
             return Ok(s.clone());
         }
-        let prepared = self
-            .client
-            .borrow_mut()
-            .prepare(text)
-            .map_err(|e| from_pg(&e))?;
+        let prepared = self.call(|client| client.prepare(text))?;
         self.prepared
             .borrow_mut()
             .insert(text.to_string(), prepared.clone());
@@ -248,10 +353,7 @@ impl Postgres {
             .iter()
             .map(|p| p as &(dyn postgres::types::ToSql + Sync))
             .collect();
-        self.client
-            .borrow_mut()
-            .query(&statement, &refs)
-            .map_err(|e| from_pg(&e))
+        self.call(|client| client.query(&statement, &refs))
     }
 
     fn query_text(&self, text: &str, params: &[Value]) -> Result<Rows, DbError> {
@@ -270,7 +372,6 @@ impl Postgres {
         table: Option<&str>,
         sink: &mut dyn RowSink,
     ) -> Result<(Rows, u64), DbError> {
-        use postgres::fallible_iterator::FallibleIterator;
         let statement = self.statement(text)?;
         value::check_fits(statement.params(), params).map_err(explained)?;
         let columns: Vec<String> = statement
@@ -279,22 +380,12 @@ impl Postgres {
             .map(|c| c.name().to_string())
             .collect();
         sink.begin(table, &columns);
-        let mut client = self.client.borrow_mut();
-        let mut cursor = client
-            .query_raw(&statement, params.iter().map(Param))
-            .map_err(|e| from_pg(&e))?;
-        let (mut rows, mut passed) = (Vec::new(), 0u64);
-        while let Some(row) = cursor.next().map_err(|e| from_pg(&e))? {
-            if sink.only_counting() {
-                passed += 1;
-                continue;
-            }
-            match sink.row(row_values(&row)) {
-                Some(kept) => rows.push(kept),
-                None => passed += 1,
-            }
-        }
-        Ok((Rows { columns, rows }, passed))
+        let read = {
+            let mut client = self.client.borrow_mut();
+            read_all(&mut client, &self.watch, &statement, params, sink)
+        };
+        read.map(|(rows, passed)| (Rows { columns, rows }, passed))
+            .map_err(|e| self.failed(&e))
     }
 
     /// Runs a query and returns its rows.
@@ -338,11 +429,7 @@ impl Postgres {
                 .iter()
                 .map(|p| p as &(dyn postgres::types::ToSql + Sync))
                 .collect();
-            let n = self
-                .client
-                .borrow_mut()
-                .execute(&statement, &refs)
-                .map_err(|e| from_pg(&e))?;
+            let n = self.call(|client| client.execute(&statement, &refs))?;
             (n, 0)
         };
         let mut per_table = BTreeMap::new();
@@ -432,11 +519,7 @@ impl Postgres {
             let rows = self.rows_into(text, &[], None, sink)?;
             return Ok((Some(rows), Changes::default()));
         }
-        let affected = self
-            .client
-            .borrow_mut()
-            .execute(&statement, &[])
-            .map_err(|e| from_pg(&e))?;
+        let affected = self.call(|client| client.execute(&statement, &[]))?;
         Ok((
             None,
             Changes {
@@ -460,7 +543,9 @@ impl Postgres {
 
     /// Keeps what the statement did.
     pub fn release(&self) -> Result<(), DbError> {
-        let whole = self.levels.borrow_mut().pop().unwrap_or(false);
+        let Some(whole) = self.levels.borrow_mut().pop() else {
+            return Ok(());
+        };
         self.batch(&if whole {
             server::commit()
         } else {
@@ -468,14 +553,23 @@ impl Postgres {
         })
     }
 
-    /// Undoes what the statement did.
+    /// Undoes what the statement did (tried twice: a Ctrl-C may land on the first try). On a
+    /// connection found lost there is nothing to undo: the server dropped it all.
     pub fn rollback_to(&self) -> Result<(), DbError> {
-        let whole = self.levels.borrow_mut().pop().unwrap_or(false);
-        if whole {
-            return self.batch(&server::rollback());
-        }
-        self.batch(&server::rollback_to(SAVEPOINT))?;
-        self.batch(&server::release(SAVEPOINT))
+        let Some(whole) = self.levels.borrow_mut().pop() else {
+            return Ok(());
+        };
+        let undo = || {
+            if self.dead.get() {
+                return Ok(());
+            }
+            if whole {
+                return self.batch(&server::rollback());
+            }
+            self.batch(&server::rollback_to(SAVEPOINT))?;
+            self.batch(&server::release(SAVEPOINT))
+        };
+        undo().or_else(|_| undo())
     }
 
     /// Runs `BEGIN`, `COMMIT`, `ROLLBACK` or a schema statement.
@@ -497,14 +591,138 @@ impl Postgres {
 
     /// Makes every later transaction read-only (or not), on the server.
     pub fn set_read_only(&self, on: bool) -> Result<(), DbError> {
-        self.batch(&server::read_only(on))
+        self.read_only.set(on);
+        self.setting(&server::read_only(on))
     }
 
-    /// Sets the server's `statement_timeout` (none: no limit).
+    /// Sets the server's `statement_timeout`, and the watchdog's (none: no limit).
     pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<(), DbError> {
-        self.batch(&server::statement_timeout(
-            timeout.map_or(0, |t| t.as_millis() as u64),
-        ))
+        self.timeout.set(timeout);
+        self.watch.set_limit(timeout);
+        self.setting(&server::statement_timeout(millis(timeout)))
+    }
+
+    /// Sends a session setting; on a lost connection it waits for the next one, which is
+    /// made with it (and a transaction lost with the old one is said at the next statement).
+    fn setting(&self, sql: &str) -> Result<(), DbError> {
+        if self.dead.get() {
+            return Ok(());
+        }
+        let sent = {
+            let _busy = self.watch.call();
+            self.client.borrow_mut().batch_execute(sql)
+        };
+        match sent {
+            Err(e) if self.watch.cut().is_none() && is_lost(&e) => {
+                self.dead.set(true);
+                Ok(())
+            }
+            other => other.map_err(|e| self.failed(&e)),
+        }
+    }
+}
+
+/// Opens a connection, and tells the watchdog its cancel token and socket.
+fn open(config: &Config, watch: &Watch) -> Result<Client, postgres::Error> {
+    let before = watch::socket::before();
+    let client = config.connect(NoTls)?;
+    watch.connected(client.cancel_token(), watch::socket::added(&before));
+    Ok(client)
+}
+
+/// Reads a query's rows, handing each to `sink` as it comes: one call for the watchdog, which
+/// is told of each row (a server that keeps sending rows is answering).
+fn read_all(
+    client: &mut Client,
+    watch: &Watch,
+    statement: &postgres::Statement,
+    params: &[Value],
+    sink: &mut dyn RowSink,
+) -> Result<(Vec<Vec<Value>>, u64), postgres::Error> {
+    use postgres::fallible_iterator::FallibleIterator;
+    let _busy = watch.call();
+    let mut cursor = client.query_raw(statement, params.iter().map(Param))?;
+    let (mut rows, mut passed) = (Vec::new(), 0u64);
+    while let Some(row) = cursor.next()? {
+        watch.progress();
+        if sink.only_counting() {
+            passed += 1;
+            continue;
+        }
+        match sink.row(row_values(&row)) {
+            Some(kept) => rows.push(kept),
+            None => passed += 1,
+        }
+    }
+    Ok((rows, passed))
+}
+
+/// A time limit in milliseconds, as `statement_timeout` takes it (0: none).
+fn millis(limit: Option<Duration>) -> u64 {
+    limit.map_or(0, |t| u64::try_from(t.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Whether a failure means the connection is gone: closed, broken, or ended by the server
+/// (its shutdown or restart, `pg_terminate_backend`: SQLSTATE class 57P, and class 08).
+fn is_lost(e: &postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    if let Some(code) = e.code() {
+        let code = code.code();
+        return code.starts_with("57P") || code.starts_with("08");
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.is::<std::io::Error>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// What the learner is told when the connection was found lost.
+fn lost_connection(place: &str, transaction: bool) -> String {
+    let lost = if transaction {
+        "; the open transaction was lost with it: every change sent in it is gone, none of it was saved"
+    } else {
+        ""
+    };
+    format!(
+        "the connection to the PostgreSQL server {place} was lost (the server restarted, or ended this session){lost}; nothing of this statement was saved: run it again, ormscope connects again for it"
+    )
+}
+
+/// What the learner is told when the watchdog shut a connection the server did not answer on.
+fn cut_words(why: Cut, limit: Option<Duration>, transaction: bool) -> String {
+    let stopped = match why {
+        Cut::Timeout => super::ran_too_long(limit),
+        Cut::Interrupted => "the statement was stopped (Ctrl-C) before it finished".into(),
+    };
+    let lost = if transaction {
+        "; the open transaction was lost with the connection: every change sent in it is gone"
+    } else {
+        ""
+    };
+    let hint = match why {
+        Cut::Timeout => " (:timeout changes the limit)",
+        Cut::Interrupted => "",
+    };
+    format!(
+        "{stopped}: the PostgreSQL server did not answer, so ormscope closed the connection to it (the next statement connects again); nothing of this statement was saved{lost}{hint}"
+    )
+}
+
+/// Connecting again failed: the server is not reachable, and what to do.
+fn unreachable(place: &str, e: &postgres::Error) -> DbError {
+    DbError {
+        code: Some(rusqlite::ErrorCode::CannotOpen),
+        message: format!(
+            "the connection to the PostgreSQL server {place} was lost, and connecting again failed: is the server running and listening there? ({}); start it (or check the network), then run the statement again: ormscope connects again by itself",
+            plain_cause(e)
+        ),
+        explained: true,
     }
 }
 

@@ -396,10 +396,17 @@ mod tests {
         );
         drop(pair);
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
-        let before = socket::before();
-        let client = std::net::TcpStream::connect(listener.local_addr().expect("its address"))
-            .expect("connects");
-        let found = socket::added(&before).expect("the one new socket");
+        let address = listener.local_addr().expect("its address");
+        // Other tests may open a socket at the same moment: then the one is not told, and the
+        // connection is made again.
+        let (client, found) = (0..20)
+            .find_map(|_| {
+                let before = socket::before();
+                let client = std::net::TcpStream::connect(address).expect("connects");
+                let found = socket::added(&before)?;
+                Some((client, found))
+            })
+            .expect("the one new socket");
         let (_server_side, _) = listener.accept().expect("accepted");
         let waiting = std::thread::spawn(move || {
             let mut byte = [0u8; 1];
