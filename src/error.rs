@@ -185,7 +185,12 @@ pub fn suggestion<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str> + C
     match nearest(wanted, known.clone()) {
         Some(best) => format!("did you mean '{best}'?"),
         None => {
-            let all: Vec<&str> = known.into_iter().collect();
+            let mut all: Vec<&str> = Vec::new();
+            for name in known {
+                if !all.contains(&name) {
+                    all.push(name);
+                }
+            }
             if all.is_empty() {
                 "there is nothing of that kind here yet".to_string()
             } else {
@@ -198,6 +203,15 @@ pub fn suggestion<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str> + C
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_names_are_listed_once() {
+        let known = ["Genre", "Artist", "Genre", "Artist"];
+        assert_eq!(
+            suggestion("students", known.iter().copied()),
+            "known names: Genre, Artist"
+        );
+    }
 
     #[test]
     fn line_and_column_count_characters_from_one() {

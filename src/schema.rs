@@ -41,6 +41,20 @@ impl ColumnType {
 
     /// The type SQLite gives a declared type name (its affinity rules, section 3.1 of
     /// SQLite's datatype page), with dates and times as text and decimals as numbers.
+    /// Whether SQLite gives a declared type NUMERIC affinity (section 3.1 of "Datatypes In
+    /// SQLite", rule 5): none of INT, CHAR, CLOB, TEXT, BLOB, REAL, FLOA, DOUB in its name,
+    /// and not empty. Such a column keeps text that does not look like a number as text.
+    pub fn numeric_affinity(declared: &str) -> bool {
+        let upper = declared.to_ascii_uppercase();
+        !upper.trim().is_empty()
+            && ![
+                "INT", "CHAR", "CLOB", "TEXT", "BLOB", "REAL", "FLOA", "DOUB",
+            ]
+            .iter()
+            .any(|w| upper.contains(w))
+    }
+
+    /// The type ormscope reads a declared type name as.
     pub fn from_declared(declared: &str) -> ColumnType {
         let upper = declared.to_ascii_uppercase();
         if upper.contains("INT") || upper.contains("BOOL") {
@@ -108,6 +122,10 @@ pub struct Column {
     pub check: Option<Check>,
     /// A comment shown after the column in `CREATE TABLE`.
     pub comment: Option<String>,
+    /// Whether SQLite keeps values of any type here as given: a declared type of NUMERIC
+    /// affinity (`ENUM`, `DECIMAL`, `DATETIME`, `BOOLEAN` …) holds text that is no number.
+    /// Conditions then compare as SQLite does and never refuse a value for its type.
+    pub loose: bool,
 }
 
 impl Column {
@@ -122,6 +140,7 @@ impl Column {
             foreign_key: None,
             check: None,
             comment: None,
+            loose: false,
         }
     }
 

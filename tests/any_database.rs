@@ -800,3 +800,109 @@ fn the_library_demo_plays_on_its_own_database() {
     );
     assert!(!out.contains(" error "), "{out}");
 }
+
+/// A Chinook-shaped file (CamelCase names, an ENUM column holding text).
+const CAMEL: &str = include_str!("fixtures/camel.sql");
+
+#[test]
+fn a_column_of_another_class_in_a_condition_is_refused_with_its_path_never_rebound() {
+    let file = File::from_sql(CAMEL);
+    let run = file.run(&[
+        "Track.where(Genre.Name == 'Jazz').count()",
+        "select(Track).where(Genre.Name == 'Jazz')",
+        "Album.where(Track.Name == 'So What')",
+        "Track.where(genre.Name == 'Jazz').count()",
+        "Track.where(Track.Name == 'So What').count()",
+    ]);
+    for (i, hint) in [
+        (0, "genre.Name"),
+        (1, "genre.Name"),
+        (2, "Track.any(Name == ...)"),
+    ] {
+        let answer = &run.out[i];
+        assert_eq!(answer["ok"], false, "never the Track's own Name: {answer}");
+        assert_eq!(answer["sql"], json!([]), "nothing is sent: {answer}");
+        let message = answer["error"]["message"].as_str().unwrap_or("");
+        assert!(
+            message.contains("is a column of") && message.contains(hint),
+            "{message}"
+        );
+    }
+    let jazz = file.query(
+        "SELECT count(*) FROM Track WHERE GenreId IN (SELECT GenreId FROM Genre WHERE Name = 'Jazz')",
+    );
+    assert_eq!(value(&run.out[3]), jazz[0][0]);
+    assert_eq!(
+        value(&run.out[4]),
+        1,
+        "the collection's own class is its own column"
+    );
+}
+
+#[test]
+fn methods_on_capitalised_columns_and_relationships_are_conditions_in_short_form() {
+    let file = File::from_sql(CAMEL);
+    let run = file.run(&[
+        "Genre.where(Name.startswith('Rock'))",
+        "Artist.where(Album.any(Title.contains('Live')))",
+        "Genre.where(Name.like('%Roll'))",
+        "Track.where(Milliseconds.between(100000, 300000))",
+        "Artist.where(not Album.any())",
+        "Track.where(album.artist.Name == 'Queen')",
+    ]);
+    same_rows(
+        &run.out[0],
+        &file,
+        "SELECT * FROM Genre WHERE Name LIKE 'Rock%'",
+    );
+    same_rows(
+        &run.out[1],
+        &file,
+        "SELECT * FROM Artist WHERE ArtistId IN (SELECT ArtistId FROM Album WHERE Title LIKE '%Live%')",
+    );
+    same_rows(
+        &run.out[2],
+        &file,
+        "SELECT * FROM Genre WHERE Name LIKE '%Roll'",
+    );
+    same_rows(
+        &run.out[3],
+        &file,
+        "SELECT * FROM Track WHERE Milliseconds BETWEEN 100000 AND 300000",
+    );
+    assert_eq!(
+        rows(&run.out[4]),
+        Vec::<Vec<Value>>::new(),
+        "{}",
+        run.out[4]
+    );
+    same_rows(
+        &run.out[5],
+        &file,
+        "SELECT Track.* FROM Track JOIN Album USING (AlbumId) JOIN Artist USING (ArtistId) WHERE Artist.Name = 'Queen'",
+    );
+}
+
+#[test]
+fn a_column_of_numeric_affinity_compares_text_as_sqlite_does() {
+    let file = File::from_sql(CAMEL);
+    let run = file.run(&[
+        "film.where(rating == 'PG-13')",
+        "film.where(rating.in_(['PG-13', 'G'])).count()",
+    ]);
+    same_rows(
+        &run.out[0],
+        &file,
+        "SELECT * FROM film WHERE rating = 'PG-13'",
+    );
+    assert_eq!(
+        value(&run.out[1]),
+        file.query("SELECT count(*) FROM film WHERE rating IN ('PG-13', 'G')")[0][0]
+    );
+    let school = common::mem(&["students.where(year == '2')"]);
+    assert_eq!(
+        school.out[0]["error"]["kind"], "type",
+        "a column declared INTEGER still teaches quotes: {}",
+        school.out[0]
+    );
+}

@@ -148,6 +148,7 @@ fn read_table(
         );
         column.nullable = !not_null && pk == 0;
         column.default = default;
+        column.loose = ColumnType::numeric_affinity(declared.as_deref().unwrap_or(""));
         if pk > 0 {
             key.push((pk, column_name));
         }

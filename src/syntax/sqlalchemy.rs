@@ -365,10 +365,13 @@ fn peek_member(rest: &mut Rest) -> Option<&str> {
 fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr, Mode)> {
     let span = root.span;
     let called = matches!(rest.peek(), Some(Suffix::Call(..)));
-    if in_args && is_class_like(name) {
+    if in_args && is_class_like(name) && !is_method_call(rest) {
         if let Some(attr) = peek_member(rest) {
             if !METHODS.contains(&attr) {
-                let attr = take_member(rest).map(|i| name_expr(&i.name, i.span));
+                // The column keeps the whole `Class.column` as its span, so the translator can
+                // tell which class it was named by (a column of another class never silently
+                // means a column of the collection).
+                let attr = take_member(rest).map(|i| name_expr(&i.name, span.to(i.span)));
                 return Ok((attr.unwrap_or(root), Mode::Plain));
             }
         }
@@ -413,6 +416,14 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
         }
         _ => Ok((root, Mode::Plain)),
     }
+}
+
+/// Whether the chain goes on with a method called on its start (`Name.startswith('R')`,
+/// `Album.any(...)`): then a capitalised start is a column or relationship, not a class.
+fn is_method_call(rest: &Rest) -> bool {
+    let mut ahead = rest.clone();
+    matches!(ahead.next(), Some(Suffix::Member(..)))
+        && matches!(ahead.next(), Some(Suffix::Call(..)))
 }
 
 /// Whether a name is spelled as a class (`Student`), so `Student.year` is a column.

@@ -307,6 +307,9 @@ impl Eval<'_> {
         else {
             return Ok(());
         };
+        if column.loose {
+            return Ok(());
+        }
         check_value_type(&c.column, column.ty, v, span)
     }
 
@@ -356,6 +359,7 @@ impl Eval<'_> {
                 .metadata
                 .table(&c.table)
                 .and_then(|t| t.column(&c.column))
+                .filter(|column| !column.loose)
             {
                 for v in values {
                     check_value_type(&c.column, column.ty, v, span)?;
@@ -440,6 +444,7 @@ impl Eval<'_> {
         }
         match &expr.kind {
             ExprKind::Name(name) => {
+                self.check_named_by(expr, name, table)?;
                 let t = self.table(table, expr.span)?;
                 if let Some(c) = t.column(name) {
                     return Ok(Operand::Sql(Sql::column(table, &c.name)));
@@ -502,6 +507,49 @@ impl Eval<'_> {
                 self.operand_from_val(val, expr.span)
             }
         }
+    }
+
+    /// A column named by its class (`Genre.Name`, which SQLAlchemy's spelling allows) must be
+    /// a column of the collection the condition is on: a column of another class is refused
+    /// with the path that reaches it (`genre.Name`), never read as the collection's own
+    /// column of the same name.
+    fn check_named_by(&self, expr: &Expr, name: &str, table: &str) -> Result<()> {
+        let text = self.text_of(expr.span);
+        let Some((class, _)) = text.rsplit_once('.') else {
+            return Ok(());
+        };
+        let class = class.trim();
+        let this = self.class_of(table);
+        let Some(named) = self.reg.collection(class) else {
+            return Err(
+                Error::name(expr.span, format!("'{class}' in {text} is no mapped class"))
+                    .with_hint(format!(
+                        "inside {this}'s condition write the column alone: {name}"
+                    )),
+            );
+        };
+        let other = named.table.name.clone();
+        if other == table {
+            return Ok(());
+        }
+        let path = self
+            .reg
+            .relationships_of(table)
+            .into_iter()
+            .find(|r| r.target == other)
+            .map(|r| (r.name.clone(), r.is_collection()));
+        let hint = match path {
+            Some((rel, false)) => format!("reach it through the relationship: {rel}.{name} (SQLAlchemy: {this}.{rel}.has({class}.{name} == ...))"),
+            Some((rel, true)) => format!("test the related rows: {rel}.any({name} == ...) (SQLAlchemy: {this}.{rel}.any({class}.{name} == ...))"),
+            None => format!("no relationship leads from {this} to {class}; join them in :sql, or query {class} itself"),
+        };
+        Err(Error::name(
+            expr.span,
+            format!(
+                "{text} is a column of {class}, not of {this}: a condition on {this} would compare every {this} with every {class} row (SQLAlchemy warns of a cartesian product there)"
+            ),
+        )
+        .with_hint(hint))
     }
 
     fn operand_from_val(&mut self, val: Val, span: Span) -> Result<Operand> {
