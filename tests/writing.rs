@@ -857,3 +857,69 @@ fn expected_cascades(counts: &[(&str, &Value)]) -> Value {
         .collect();
     Value::Object(map)
 }
+
+#[test]
+fn a_delete_refused_by_rows_that_refer_names_them_and_counts_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("music.db");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(include_str!("fixtures/camel.sql"))
+        .expect("the fixture");
+    conn.execute_batch(
+        "CREATE TABLE Label (LabelId INTEGER PRIMARY KEY, Name TEXT);
+         CREATE TABLE Release (ReleaseId INTEGER PRIMARY KEY,
+             LabelId INTEGER NOT NULL REFERENCES Label(LabelId) ON DELETE CASCADE);
+         CREATE TABLE Sale (SaleId INTEGER PRIMARY KEY,
+             ReleaseId INTEGER NOT NULL REFERENCES Release(ReleaseId));
+         INSERT INTO Label VALUES (1, 'EMI');
+         INSERT INTO Release VALUES (1, 1), (2, 1);
+         INSERT INTO Sale VALUES (1, 1), (2, 1), (3, 2);",
+    )
+    .expect("the label tables");
+    let albums_of_1 =
+        query_conn(&conn, "SELECT count(*) FROM Album WHERE ArtistId = 1")[0][0].clone();
+    let sales_of_1 = query_conn(
+        &conn,
+        "SELECT count(*) FROM Sale WHERE ReleaseId IN (SELECT ReleaseId FROM Release WHERE LabelId = 1)",
+    )[0][0]
+        .clone();
+    drop(conn);
+    let db = path.to_str().expect("UTF-8");
+    let run = run_args(
+        &[
+            "--db",
+            db,
+            "--json",
+            "-e",
+            "Artist[1].delete()",
+            "-e",
+            "Label.where(LabelId == 1).delete()",
+        ],
+        true,
+    );
+    let message = |i: usize| {
+        run.out[i]["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(run.out[0]["error"]["kind"], "constraint", "{}", run.out[0]);
+    assert!(
+        message(0).contains(&format!("Album.ArtistId ({albums_of_1} rows)")),
+        "{}",
+        message(0)
+    );
+    assert!(
+        message(1).contains(&format!(
+            "Sale.ReleaseId ({sales_of_1} rows, through rows of Release deleted with it)"
+        )),
+        "the referrer is the table under the cascade: {}",
+        message(1)
+    );
+    let conn = rusqlite::Connection::open(&path).expect("reopen");
+    assert_eq!(
+        query_conn(&conn, "SELECT count(*) FROM Release")[0][0],
+        2,
+        "nothing was deleted"
+    );
+}
