@@ -923,3 +923,46 @@ fn a_delete_refused_by_rows_that_refer_names_them_and_counts_them() {
         "nothing was deleted"
     );
 }
+
+#[test]
+fn a_self_reference_set_to_null_by_a_delete_is_reported_as_cascaded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("staff.db");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(
+        "CREATE TABLE Employee (EmployeeId INTEGER PRIMARY KEY, Name TEXT,
+             ReportsTo INTEGER REFERENCES Employee(EmployeeId) ON DELETE SET NULL);
+         INSERT INTO Employee VALUES (1, 'Boss', NULL), (2, 'A', 1), (3, 'B', 1), (4, 'C', 2);",
+    )
+    .expect("the staff table");
+    let reports =
+        query_conn(&conn, "SELECT count(*) FROM Employee WHERE ReportsTo = 1")[0][0].clone();
+    drop(conn);
+    let run = run_args(
+        &[
+            "--db",
+            path.to_str().expect("UTF-8"),
+            "--json",
+            "-e",
+            "Employee[1].delete()",
+        ],
+        true,
+    );
+    let result = &run.out[0]["result"];
+    assert_eq!(result["affected"], 1, "{}", run.out[0]);
+    assert_eq!(
+        result["cascaded"],
+        json!({ "Employee": reports }),
+        "{}",
+        run.out[0]
+    );
+    let conn = rusqlite::Connection::open(&path).expect("reopen");
+    assert_eq!(
+        query_conn(
+            &conn,
+            "SELECT count(*) FROM Employee WHERE ReportsTo IS NULL"
+        )[0][0],
+        reports,
+        "the boss's reports lost their manager, as SQLite's rule says"
+    );
+}

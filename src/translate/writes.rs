@@ -1089,13 +1089,17 @@ fn update_statement(table: &str, set: &[Assignment], filter: Option<Sql>) -> Sta
     })
 }
 
-/// Rows of other tables a write changed.
+/// Rows an ON DELETE rule changed: those of other tables, and those of the written table
+/// beyond the ones written (a table that refers to itself: `ReportsTo` set to NULL).
 fn cascaded(table: &str, changes: &Changes) -> BTreeMap<String, u64> {
     changes
         .per_table
         .iter()
-        .filter(|(t, n)| t.as_str() != table && **n > 0)
-        .map(|(t, n)| (t.clone(), *n))
+        .map(|(t, n)| {
+            let own = if t == table { changes.affected } else { 0 };
+            (t.clone(), n.saturating_sub(own))
+        })
+        .filter(|(_, n)| *n > 0)
         .collect()
 }
 
