@@ -196,6 +196,7 @@ const EXAMPLES: &str = "Examples:
   ormscope lesson.orm            (a script, one statement per line)";
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let cli = Cli::parse();
     let worker = std::thread::Builder::new()
         .stack_size(ormscope::STACK_SIZE)
@@ -206,6 +207,19 @@ fn main() -> ExitCode {
             eprintln!("ormscope: internal failure");
             ExitCode::from(1)
         }
+    }
+}
+
+/// A write past the file-size limit (`ulimit -f`) then fails with EFBIG, which the statement
+/// reports as a file that cannot grow and undoes, instead of SIGXFSZ killing the process with
+/// the file half written. Only this signal: SIGINT stays as the process was started (ignored in
+/// a shell's background job, and then left ignored).
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: sets one signal's disposition to "ignore", before any other thread is started;
+    // no handler runs, so nothing is shared.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

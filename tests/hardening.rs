@@ -499,3 +499,174 @@ fn a_file_locked_by_another_program_is_said_so_and_the_session_goes_on() {
     drop(stdin);
     child.wait().expect("ends");
 }
+
+/// Whether the tests run as root.
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Runs the binary as a user who does not own the test's files: `nobody` (through runuser)
+/// when the tests run as root, since root may write any file; otherwise the user itself,
+/// whom the files' modes then stop. The answers, and the exit status.
+fn as_another_user(args: &[&str]) -> (Vec<Value>, Option<i32>) {
+    let binary = assert_cmd::cargo::cargo_bin("ormscope");
+    let output = if is_root() {
+        std::process::Command::new("runuser")
+            .args(["-u", "nobody", "--"])
+            .arg(&binary)
+            .args(args)
+            .output()
+            .expect("runuser runs ormscope as nobody (the tests run as root)")
+    } else {
+        std::process::Command::new(&binary)
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    let answers = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    (answers, output.status.code())
+}
+
+/// Sets a file's or folder's permission bits.
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[test]
+fn a_file_or_folder_this_user_may_not_write_is_named_with_what_to_do() {
+    let (dir, db) = school_path();
+    make_school(&db);
+    let write = "students[1].name = 'Zed'";
+    set_mode(dir.path(), 0o755);
+    if is_root() {
+        // A file another user owns (here root's, its owner may write it, so it is not
+        // read-only on disk) opened by nobody: the file is named. (A user who owns every file
+        // has no such file: a file without write bits is opened read-only, said at opening.)
+        let (file, _) = as_another_user(&["--db", &db, "--json", "-e", write]);
+        let message = error_message(&file[0]);
+        assert!(
+            message.starts_with(&format!("{db} cannot be written by this user"))
+                && message.contains("--read-only")
+                && message.contains("copy it to a folder of your own"),
+            "{message}"
+        );
+    }
+    // The file writable, its folder not (SQLite makes its journal there): the folder is named.
+    set_mode(std::path::Path::new(&db), 0o666);
+    set_mode(dir.path(), 0o555);
+    let (folder, _) = as_another_user(&["--db", &db, "--json", "-e", write]);
+    let message = error_message(&folder[0]);
+    let named = dir.path().display().to_string();
+    assert!(
+        message.starts_with(&format!(
+            "the folder {named} cannot be written by this user"
+        )) && message.contains("--read-only"),
+        "{message}"
+    );
+    // A new School in that folder cannot be made, and the answer says why.
+    let new = dir.path().join("new.db").display().to_string();
+    let (made, _) = as_another_user(&["--db", &new, "--json", "-e", "students.count()"]);
+    assert!(
+        error_message(&made[0]).contains(&format!(
+            "the folder {named} cannot be written by this user"
+        )),
+        "{}",
+        made[0]
+    );
+    set_mode(dir.path(), 0o755);
+    let name = on_file(&db, &["students[1].name"]);
+    assert_eq!(name[0]["result"]["value"], "Olivia Smith", "{}", name[0]);
+}
+
+/// Runs ormscope under `ulimit -f blocks`: its answers, and its exit status (none: a signal
+/// ended it).
+fn under_file_size_limit(blocks: u32, args: &[&str]) -> (Vec<Value>, Option<i32>) {
+    let binary = assert_cmd::cargo::cargo_bin("ormscope");
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -f {blocks} && exec \"$0\" \"$@\""))
+        .arg(&binary)
+        .args(args)
+        .output()
+        .expect("sh runs ormscope");
+    let answers = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    (answers, output.status.code())
+}
+
+#[test]
+fn a_file_size_limit_is_a_file_that_cannot_grow_never_a_killed_process() {
+    let (dir, db) = school_path();
+    // 64 blocks (32 or 64 KB, by the shell) cannot hold a School of 20,000 students.
+    let (made, status) = under_file_size_limit(
+        64,
+        &[
+            "--db",
+            &db,
+            "--scale",
+            "20000",
+            "--json",
+            "-e",
+            "students.count()",
+        ],
+    );
+    assert_eq!(
+        status,
+        Some(1),
+        "ended by a signal, not by an answer: {made:?}"
+    );
+    assert!(
+        error_message(&made[0]).contains(&format!(
+            "{db} cannot grow: a file-size limit (ulimit -f) or a full disk"
+        )),
+        "{}",
+        made[0]
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("the folder")
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
+    assert!(left.is_empty(), "nothing half made is left: {left:?}");
+    // A School that exists (60 KB) and a write that would add 400 KB past a 150-block limit.
+    make_school(&db);
+    let (answers, status) = under_file_size_limit(
+        150,
+        &[
+            "--db",
+            &db,
+            "--json",
+            "-e",
+            ":sql UPDATE students SET name = name || hex(zeroblob(5000))",
+            "-e",
+            "students[1].name",
+        ],
+    );
+    assert_eq!(
+        status,
+        Some(1),
+        "ended by a signal, not by an answer: {answers:?}"
+    );
+    let message = error_message(&answers[0]);
+    assert!(
+        message.starts_with(&format!("{db} cannot grow"))
+            && message.contains("nothing of it was kept"),
+        "{message}"
+    );
+    assert_eq!(
+        answers[1]["result"]["value"], "Olivia Smith",
+        "{}",
+        answers[1]
+    );
+    let after = on_file(&db, &["students[1].name", "students.count()"]);
+    assert_eq!(after[0]["result"]["value"], "Olivia Smith", "{}", after[0]);
+    assert_eq!(after[1]["result"]["value"], 40, "{}", after[1]);
+}

@@ -26,7 +26,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql};
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -83,6 +83,11 @@ pub struct Database {
     pg: Option<Box<postgres::Postgres>>,
     /// Statement savepoints asked for, and how many of them are open in SQLite.
     savepoints: Cell<Savepoints>,
+    /// The file, for a file database (to name it when it cannot be written).
+    path: Option<PathBuf>,
+    /// Whether the learner's transaction (`begin`, or session mode) is open in SQLite: when a
+    /// failed write makes SQLite roll it back, the learner is told.
+    begun: Cell<bool>,
 }
 
 /// The savepoints around statements: one is opened in SQLite only when the statement first
@@ -172,8 +177,9 @@ impl Database {
     pub fn file(path: &Path, meta: &MetaData, students: u64) -> Result<Database, DbError> {
         check_path(path)?;
         if path.exists() {
-            let db = Database::wrap(Connection::open(path).map_err(|e| not_opened(path, e))?)
+            let mut db = Database::wrap(Connection::open(path).map_err(|e| not_opened(path, e))?)
                 .map_err(|e| not_read(path, e))?;
+            db.path = Some(path.to_path_buf());
             let probe = render(&Statement::Select(Select::count("sqlite_master")));
             db.conn
                 .query_row(&probe.text, [], |_| Ok(()))
@@ -184,8 +190,10 @@ impl Database {
         // `path` is complete or absent, however the process ends (Ctrl-C, kill, power).
         let making = making_beside(path);
         forget_unfinished(&making);
-        let made = Database::wrap(Connection::open(&making)?).and_then(|mut db| {
-            db.create(meta, students)?;
+        let opened = Connection::open(&making).map_err(|e| not_made(path, e));
+        let made = opened.and_then(Database::wrap).and_then(|mut db| {
+            db.path = Some(path.to_path_buf());
+            db.create(meta, students).map_err(|e| db.written(e))?;
             Ok(db)
         });
         match made {
@@ -196,7 +204,10 @@ impl Database {
                     message: format!("cannot put the new School at {}: {e}", path.display()),
                     explained: true,
                 })?;
-                Database::wrap(Connection::open(path).map_err(|e| not_opened(path, e))?)
+                let mut db =
+                    Database::wrap(Connection::open(path).map_err(|e| not_opened(path, e))?)?;
+                db.path = Some(path.to_path_buf());
+                Ok(db)
             }
             Err(e) => {
                 forget_unfinished(&making);
@@ -318,6 +329,8 @@ impl Database {
             interrupted: Arc::default(),
             pg: None,
             savepoints: Cell::default(),
+            path: None,
+            begun: Cell::new(false),
         };
         db.count_changes(true)?;
         let (deadline, timed_out) = (Arc::clone(&db.deadline), Arc::clone(&db.timed_out));
@@ -461,7 +474,50 @@ impl Database {
             );
             err.explained = true;
         }
+        self.written(err)
+    }
+
+    /// A failure to write the database file, in the learner's words: a file or folder this
+    /// user may not write, or a file that cannot grow (a file-size limit, a full disk). The
+    /// statement's savepoint is then undone, so nothing of it is left half written.
+    fn written(&self, mut err: DbError) -> DbError {
+        use rusqlite::ErrorCode::{DiskFull, ReadOnly, SystemIoFailure};
+        if err.explained {
+            return err;
+        }
+        let file = self.path.as_deref();
+        let full = match err.code {
+            Some(ReadOnly) => false,
+            Some(DiskFull) => true,
+            Some(SystemIoFailure) if self.no_room() => true,
+            _ => return err,
+        };
+        // A failed write may make SQLite roll back the whole transaction, the learner's too.
+        let lost = self.begun.get() && self.conn.is_autocommit();
+        if lost {
+            self.begun.set(false);
+        }
+        err.message = if full {
+            cannot_grow(file, lost)
+        } else {
+            not_writable(file, lost)
+        };
+        err.explained = true;
         err
+    }
+
+    /// Whether SQLite's last failure was a write the system refused for want of room: past
+    /// the file-size limit (EFBIG, with SIGXFSZ ignored), a full disk or a full quota.
+    fn no_room(&self) -> bool {
+        #[cfg(unix)]
+        {
+            // SAFETY: the handle is this open connection's and lives as long as `self.conn`;
+            // sqlite3_system_errno only reads the error SQLite kept on it.
+            let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(self.conn.handle()) };
+            [libc::EFBIG, libc::ENOSPC, libc::EDQUOT].contains(&errno)
+        }
+        #[cfg(not(unix))]
+        false
     }
 
     /// Starts or stops counting changed rows per table (stopped while seeding: millions of rows).
@@ -719,8 +775,11 @@ impl Database {
 
     /// Runs one of the savepoint statements, prepared once and kept in the statement cache.
     fn run_cached(&self, sql: &str) -> Result<(), DbError> {
-        self.conn.prepare_cached(sql)?.execute([])?;
-        Ok(())
+        let ran = self
+            .conn
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.execute([]));
+        ran.map(|_| ()).map_err(|e| self.written(e.into()))
     }
 
     /// Counts a query of the current statement; its second opens the statement's savepoint.
@@ -776,7 +835,18 @@ impl Database {
                 self.run_cached(&savepoint_sql().release)
             };
             // A Ctrl-C that lands on the rollback itself must not leave the statement half done.
-            undo().or_else(|_| undo())?;
+            if let Err(e) = undo().or_else(|_| undo()) {
+                if !self.conn.is_autocommit() {
+                    return Err(e);
+                }
+                // SQLite rolled the whole transaction back by itself (a write refused past the
+                // file-size limit or on a full disk does): no savepoint is left to undo.
+                let mut sp = self.savepoints.get();
+                sp.opened = 0;
+                self.savepoints.set(sp);
+                self.close_innermost(false);
+                return Ok(());
+            }
         }
         self.close_innermost(open);
         Ok(())
@@ -789,7 +859,16 @@ impl Database {
             return pg.control(sql);
         }
         self.open_savepoints()?;
-        Ok(self.conn.execute_batch(sql)?)
+        self.conn
+            .execute_batch(sql)
+            .map_err(|e| self.written(e.into()))?;
+        let sent = sql.trim();
+        if sent == render(&Statement::Begin).text {
+            self.begun.set(true);
+        } else if self.conn.is_autocommit() {
+            self.begun.set(false);
+        }
+        Ok(())
     }
 
     /// Rolls back the open transaction.
@@ -875,6 +954,94 @@ fn check_path(path: &Path) -> Result<(), DbError> {
         }),
         None => Ok(()),
     }
+}
+
+/// The error for a new School's file that could not be made: most often a folder this user
+/// may not write.
+fn not_made(path: &Path, e: rusqlite::Error) -> DbError {
+    let folder = folder_of(path);
+    let mut err = DbError::from(e);
+    if !may_write(folder) {
+        err.message = format!(
+            "cannot make {}: the folder {} cannot be written by this user; give a path in a folder of your own (or fix the folder's permissions)",
+            path.display(),
+            folder.display()
+        );
+        err.explained = true;
+    }
+    err
+}
+
+/// The folder that holds `path` (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    }
+}
+
+/// Whether this user may write `path` (a file, or a folder: make files in it).
+fn may_write(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return true;
+        };
+        // SAFETY: access reads the NUL-terminated name, which lives across the call.
+        unsafe { libc::access(name.as_ptr(), libc::W_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        !std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
+    }
+}
+
+/// What the learner is told when SQLite may not write the database: the file or its folder
+/// this user cannot write, and what to do.
+fn not_writable(file: Option<&Path>, lost: bool) -> String {
+    let what = match file {
+        None => "the database cannot be written (SQLite opened it read-only)".to_string(),
+        Some(file) if !may_write(file) => format!(
+            "{} cannot be written by this user (its owner or its permissions let you only read it)",
+            file.display()
+        ),
+        Some(file) if !may_write(folder_of(file)) => format!(
+            "the folder {} cannot be written by this user, and SQLite writes its journal there, beside {}",
+            folder_of(file).display(),
+            file.display()
+        ),
+        Some(file) => format!(
+            "{} cannot be written (SQLite found it read-only)",
+            file.display()
+        ),
+    };
+    let name = file.map_or_else(|| "it".to_string(), |f| f.display().to_string());
+    format!(
+        "{what}; nothing was changed{}. To only read {name}, open it with --read-only; to change it, fix the permissions, or copy it to a folder of your own and open the copy",
+        rolled_back(lost)
+    )
+}
+
+/// What is said when SQLite rolled the learner's open transaction back with a failed write.
+fn rolled_back(lost: bool) -> &'static str {
+    if lost {
+        ", and SQLite rolled the open transaction back: every change made in it since begin is gone"
+    } else {
+        ""
+    }
+}
+
+/// What the learner is told when the database file could not grow.
+fn cannot_grow(file: Option<&Path>, lost: bool) -> String {
+    let name = file.map_or_else(
+        || "the database file".to_string(),
+        |f| f.display().to_string(),
+    );
+    format!(
+        "{name} cannot grow: a file-size limit (ulimit -f) or a full disk stopped the write, and nothing of it was kept{} (free some space or raise the limit, then try again)",
+        rolled_back(lost)
+    )
 }
 
 /// The error for a file SQLite could not open.
