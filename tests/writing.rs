@@ -966,3 +966,17 @@ fn a_self_reference_set_to_null_by_a_delete_is_reported_as_cascaded() {
         "the boss's reports lost their manager, as SQLite's rule says"
     );
 }
+
+#[test]
+fn del_of_a_collection_is_refused_and_deletes_nothing() {
+    let db = Db::new();
+    let before = db.scalar("SELECT count(*) FROM students");
+    for statement in ["del students", "del students.where(year == 4)"] {
+        let v = db.fails(statement, "type");
+        let message = v["error"]["message"].as_str().unwrap_or("");
+        assert!(message.contains("del takes one object"), "{v}");
+        assert_eq!(v["sql"], json!([]), "nothing is sent: {v}");
+    }
+    assert_eq!(db.scalar("SELECT count(*) FROM students"), before);
+    db.ok("del students[13]");
+}

@@ -1046,7 +1046,19 @@ impl Eval<'_> {
     pub fn delete_statement(&mut self, target: &Expr) -> Result<Outcome> {
         match self.eval(target)? {
             Val::Object(obj) => self.delete_object(&obj, target.span),
-            Val::Query(q) => self.delete_query(&q, target.span),
+            Val::Query(q) => {
+                let text = self.text_of(target.span);
+                Err(Error::type_error(
+                    target.span,
+                    format!(
+                        "del takes one object: del {text} would delete every row of it (in Python, del of a name only unbinds the name)"
+                    ),
+                )
+                .with_hint(format!(
+                    "to delete the rows, say so: {text}.delete(); one object: del {}[key]",
+                    q.table
+                )))
+            }
             _ => Err(
                 Error::type_error(target.span, "del takes an object or a collection")
                     .with_hint("e.g. del students[13]"),
