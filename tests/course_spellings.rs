@@ -159,7 +159,10 @@ fn lessons_check_runs_solutions_in_both_spellings() {
         text.contains("2 solutions also run in their other spelling"),
         "the meta command has none: {text}"
     );
-    assert!(text.contains("1 lessons, 3 steps checked"), "{text}");
+    assert!(
+        text.contains("1 lesson, 3 steps checked (3 passed)"),
+        "{text}"
+    );
 }
 
 #[test]

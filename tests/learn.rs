@@ -297,7 +297,7 @@ fn lessons_check_reports_every_bad_file_and_checks_the_good_ones() {
     assert!(text.contains("02-bad.toml:2:"), "{text}");
     assert!(text.contains("03-worse.toml:1:"), "{text}");
     assert!(
-        text.contains("1 lessons, 1 steps checked, 0 pending, 2 problems"),
+        text.contains("1 lesson, 1 step checked (1 passed), 0 pending, 2 problems"),
         "{text}"
     );
 }

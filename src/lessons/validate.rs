@@ -11,10 +11,12 @@ use std::path::Path;
 /// What checking a course found.
 #[derive(Debug, Default)]
 pub struct Report {
-    /// Lessons and steps checked.
+    /// Lessons read.
     pub lessons: usize,
     /// Steps whose solution passed.
     pub steps: usize,
+    /// Steps checked (every step that is not pending), passed or not.
+    pub checked: usize,
     /// Steps whose solution was also run in its other spelling (SQLAlchemy's, or the short form).
     pub spelled: usize,
     /// Steps waiting for a feature, with why.
@@ -78,6 +80,7 @@ fn check_loaded(course: &Course) -> Report {
                 ));
                 continue;
             }
+            report.checked += 1;
             let response = match walk.solve(i) {
                 Ok(response) => response,
                 Err(e) => {
@@ -286,18 +289,24 @@ impl Report {
             out.push_str(&format!("pending: {p}\n"));
         }
         out.push_str(&format!(
-            "{} solutions also run in their other spelling (SQLAlchemy's or the short form)\n",
-            self.spelled
+            "{} also run in their other spelling (SQLAlchemy's or the short form)\n",
+            counted(self.spelled, "solution", "solutions")
         ));
         out.push_str(&format!(
-            "{} lessons, {} steps checked, {} pending, {} problems\n",
-            self.lessons,
+            "{}, {} checked ({} passed), {} pending, {}\n",
+            counted(self.lessons, "lesson", "lessons"),
+            counted(self.checked, "step", "steps"),
             self.steps,
             self.pending.len(),
-            self.problems.len()
+            counted(self.problems.len(), "problem", "problems")
         ));
         out
     }
+}
+
+/// `1 lesson`, `2 lessons`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -351,6 +360,19 @@ mod tests {
         let report = check_course(dir.path());
         assert!(report.problems.is_empty(), "{}", report.text());
         assert_eq!((report.steps, report.spelled), (2, 2), "{}", report.text());
+    }
+
+    #[test]
+    fn the_summary_counts_every_step_checked_and_says_how_many_passed() {
+        let dir = course("task = \"t\"\nsolution = \"students[999]\"\nhints = [\"h\"]\ncheck = \"result\"\n\n[[step]]\ntask = \"t\"\nsolution = \"students[1]\"\nhints = [\"h\"]\ncheck = \"result\"");
+        let report = check_course(dir.path());
+        assert!(
+            report
+                .text()
+                .ends_with("1 lesson, 2 steps checked (0 passed), 0 pending, 2 problems\n"),
+            "{}",
+            report.text()
+        );
     }
 
     #[test]
