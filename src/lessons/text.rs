@@ -21,12 +21,21 @@ pub fn reflow(text: &str, width: usize) -> String {
         } else if line.starts_with([' ', '\t']) {
             flush(&mut paragraph, &mut out);
             out.push(line.to_string());
+        } else if is_bullet(line) {
+            // Each item of a list starts a paragraph of its own; the lines under it join it.
+            flush(&mut paragraph, &mut out);
+            paragraph.push(line.trim());
         } else {
             paragraph.push(line.trim());
         }
     }
     flush(&mut paragraph, &mut out);
     out.join("\n")
+}
+
+/// Whether a lesson's line starts an item of a list (`- ` or `• `).
+fn is_bullet(line: &str) -> bool {
+    line.starts_with("- ") || line.starts_with("• ")
 }
 
 /// Each line of `text` wrapped at spaces to `width` columns; a line that starts with spaces or a
@@ -78,6 +87,16 @@ mod tests {
         assert_eq!(
             out,
             "Whenever the ORM needs data it\ndoes not have yet, it sends a\nquery.\n\nNext paragraph."
+        );
+    }
+
+    #[test]
+    fn each_item_of_a_list_is_a_line_of_its_own_and_its_lines_hang_under_it() {
+        let text = "Automap names:\n- a class per table: books → Book;\n- a relationship per foreign key,\nthe column without _id;\n- the way back.";
+        let out = reflow(text, 30);
+        assert_eq!(
+            out,
+            "Automap names:\n- a class per table: books →\n  Book;\n- a relationship per foreign\n  key, the column without _id;\n- the way back."
         );
     }
 
