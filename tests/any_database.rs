@@ -906,3 +906,198 @@ fn a_column_of_numeric_affinity_compares_text_as_sqlite_does() {
         school.out[0]
     );
 }
+
+/// Runs ormscope on `db` (a path that may not exist) with statements, `--json`.
+fn run_on(db: &Path, extra: &[&str], stmts: &[&str]) -> Run {
+    let path = db.to_str().expect("a UTF-8 path");
+    let mut args = vec!["--db", path, "--json"];
+    args.extend_from_slice(extra);
+    for s in stmts {
+        args.push("-e");
+        args.push(s);
+    }
+    run_args(&args, true)
+}
+
+#[test]
+fn a_path_where_no_file_is_gets_a_school_said_loudly_with_the_file_meant() {
+    let f = File::from_sql(LIBRARY);
+    let folder = f.path.parent().expect("a folder");
+    let typo = folder.join("mnie.db");
+    let r = run_on(&typo, &[], &["students.count()"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        typo.exists(),
+        "the contract: a missing path is made a School"
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "ormscope: made a new School database {} (no file was there); did you mean {}?",
+            typo.display(),
+            f.path.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    let empty = tempfile::tempdir().expect("temp dir");
+    let fresh = empty.path().join("school.db");
+    let r = run_on(&fresh, &[], &["students.count()"]);
+    assert_eq!(r.status, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "made a new School database {} (no file was there)",
+            fresh.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("did you mean"), "{}", r.stderr);
+    let again = run_on(&fresh, &[], &["students.count()"]);
+    assert_eq!(again.stderr, "", "a School ormscope made opens quietly");
+}
+
+#[test]
+fn read_only_never_creates_a_file() {
+    let f = File::from_sql(LIBRARY);
+    let folder = f.path.parent().expect("a folder");
+    let missing = folder.join("mien.db");
+    let r = run_on(&missing, &["--read-only"], &["books.count()"]);
+    assert_eq!(r.status, 1, "{r:?}");
+    assert!(!missing.exists(), "--read-only made {}", missing.display());
+    let message = r.out[0]["error"]["message"].as_str().unwrap_or("");
+    assert_eq!(r.out[0]["error"]["kind"], "io", "{}", r.out[0]);
+    for part in [
+        format!("{} does not exist", missing.display()),
+        "--read-only never creates a file".to_string(),
+        format!("did you mean {}?", f.path.display()),
+    ] {
+        assert!(message.contains(&part), "{part:?} not in {message:?}");
+        assert!(r.stderr.contains(&part), "{part:?} not in {}", r.stderr);
+    }
+    let entries = std::fs::read_dir(folder).expect("the folder").count();
+    assert_eq!(entries, 1, "nothing beside {}", f.path.display());
+}
+
+#[test]
+fn reset_on_a_file_ormscope_did_not_make_is_refused_first_saying_why() {
+    let f = File::from_sql(LIBRARY);
+    let before = f.bytes();
+    let r = f.run(&[":reset"]);
+    assert_eq!(r.status, 1, "{r:?}");
+    let message = r.out[0]["error"]["message"].as_str().unwrap_or("");
+    for part in [
+        ":reset is refused",
+        f.path_str(),
+        "not a School file that ormscope made",
+        "nothing was changed",
+        "--db on a new path",
+        "copy",
+    ] {
+        assert!(message.contains(part), "{part:?} not in {message:?}");
+    }
+    assert!(
+        !message.contains("asks first"),
+        "it refuses, it does not ask: {message}"
+    );
+    assert_eq!(f.bytes(), before, "the file is as it was");
+}
+
+/// Tables whose names are long, or wide on the terminal.
+const LONG_NAMES: &str = "
+CREATE TABLE a (id INTEGER PRIMARY KEY);
+CREATE TABLE invoice_line_items_of_the_year (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id));
+CREATE TABLE \"名前のとても長いテーブル\" (id INTEGER PRIMARY KEY);
+CREATE TABLE café (id INTEGER PRIMARY KEY);
+CREATE TABLE \"plain table of no key\" (x TEXT);
+INSERT INTO a VALUES (1), (2);
+INSERT INTO café VALUES (1);
+";
+
+#[test]
+fn tables_columns_line_up_whatever_the_names_length_and_width() {
+    use unicode_width::UnicodeWidthStr;
+    let f = File::from_sql(LONG_NAMES);
+    let r = f.run(&[":tables"]);
+    let text = r.out[0]["text"].as_str().unwrap_or("").to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    // Where, on the terminal, the second and the third column start on each line.
+    let starts = |line: &str| {
+        let class = line
+            .find(" class ")
+            .or_else(|| line.find(" ("))
+            .unwrap_or_else(|| panic!("no class column in {line:?}"))
+            + 1;
+        let count = line
+            .rfind(" rows")
+            .and_then(|end| line[..end].rfind(' '))
+            .unwrap_or_else(|| panic!("no row count in {line:?}"))
+            + 1;
+        (line[..class].width(), line[..count].width())
+    };
+    let first = starts(lines[0]);
+    for line in &lines {
+        assert_eq!(starts(line), first, "not aligned:\n{text}");
+    }
+    assert!(text.contains("café"), "{text}");
+}
+
+/// Columns whose names are not Python identifiers, or are names a declarative class keeps.
+const ODD_COLUMNS: &str = "
+CREATE TABLE playlists (
+    id INTEGER PRIMARY KEY, \"playlist name\" TEXT, playlist_name TEXT, \"class\" TEXT,
+    \"from\" INTEGER, metadata TEXT, \"__secret\" TEXT, \"x²\" TEXT, \"1st\" INTEGER,
+    _sa_registry TEXT
+);
+INSERT INTO playlists VALUES (1, 'a', 'b', 'c', 2, 'm', 's', 'x', 1, 'r');
+";
+
+#[test]
+fn schema_gives_every_column_a_python_attribute_and_its_real_name() {
+    let f = File::from_sql(ODD_COLUMNS);
+    let r = f.run(&[":schema playlists"]);
+    let faces = r.out[0]["faces"].as_array().cloned().unwrap_or_default();
+    let face = |title: &str| {
+        faces
+            .iter()
+            .find(|f| f["title"] == title)
+            .and_then(|f| f["text"].as_str())
+            .unwrap_or_else(|| panic!("no face {title}: {}", r.stdout))
+            .to_string()
+    };
+    let class = face("ORM: the declarative class");
+    for line in [
+        "playlist_name: Mapped[Optional[str]] = mapped_column(\"playlist name\", Text)",
+        "playlist_name_: Mapped[Optional[str]] = mapped_column(\"playlist_name\", Text)",
+        "class_: Mapped[Optional[str]] = mapped_column(\"class\", Text)",
+        "from_: Mapped[Optional[int]] = mapped_column(\"from\", Integer)",
+        "metadata_: Mapped[Optional[str]] = mapped_column(\"metadata\", Text)",
+        "_secret: Mapped[Optional[str]] = mapped_column(\"__secret\", Text)",
+        "x_: Mapped[Optional[str]] = mapped_column(\"x²\", Text)",
+        "_1st: Mapped[Optional[int]] = mapped_column(\"1st\", Integer)",
+        "sa_registry: Mapped[Optional[str]] = mapped_column(\"_sa_registry\", Text)",
+    ] {
+        assert!(
+            class.lines().any(|l| l == format!("    {line}")),
+            "{line:?} not in\n{class}"
+        );
+    }
+    let core = face("Core: Table and Column");
+    assert!(core.contains("Column(\"playlist name\", Text)"), "{core}");
+    if let Some(why) = sqlalchemy_missing() {
+        eprintln!("the faces are not run in Python: {why}");
+        return;
+    }
+    let program = format!(
+        "import warnings\nwarnings.simplefilter('error')\nfrom typing import Optional, Any\nfrom sqlalchemy import *\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship\nclass Base(DeclarativeBase):\n    pass\nmetadata = MetaData()\n{core}\n{class}\nwant = ['id', 'playlist name', 'playlist_name', 'class', 'from', 'metadata', '__secret', 'x²', '1st', '_sa_registry']\nassert [c.name for c in playlists.columns] == want, list(playlists.columns)\nassert [c.name for c in Playlist.__table__.columns] == want, list(Playlist.__table__.columns)\nassert len(inspect(Playlist).column_attrs) == len(want)\n"
+    );
+    let python = std::process::Command::new("python3")
+        .args(["-c", &program])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        python.status.success(),
+        "{program}\n{}",
+        String::from_utf8_lossy(&python.stderr)
+    );
+}

@@ -407,3 +407,45 @@ fn answers_that_cannot_be_written_end_the_run_and_say_so() {
         assert!(stderr.contains("could not be written"), "{stderr}");
     }
 }
+
+#[test]
+fn a_typo_for_a_file_in_the_folder_is_made_a_school_loudly_and_read_only_makes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    rusqlite::Connection::open(dir.path().join("music.db"))
+        .and_then(|c| c.execute_batch("CREATE TABLE artists (id INTEGER PRIMARY KEY, name TEXT)"))
+        .expect("the learner's file");
+    let run = |args: &[&str]| {
+        let o = bin()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("run ormscope");
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let (status, stderr) = run(&["--db", "musci.db", "--read-only", "-e", "students.count()"]);
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("musci.db does not exist, and --read-only never creates a file")
+            && stderr.contains("did you mean music.db?"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("musci.db").exists(),
+        "--read-only made a file"
+    );
+    let (status, stderr) = run(&["--db", "musci.db", "-e", "students.count()"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "ormscope: made a new School database musci.db (no file was there); did you mean music.db?"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        dir.path().join("musci.db").exists(),
+        "the contract: it is made"
+    );
+}

@@ -57,9 +57,25 @@ fn string_literal(text: &str, preferred: char) -> String {
 /// `name` when it is a plain Python identifier.
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
+    chars.next().is_some_and(starts_identifier)
+        && chars.all(continues_identifier)
         && !KEYWORDS.contains(&name)
+}
+
+/// Whether Python takes `c` first in a name: a letter or `_`, never a mark that combines with
+/// what comes before (it shows no width of its own).
+fn starts_identifier(c: char) -> bool {
+    use unicode_width::UnicodeWidthChar;
+    c == '_'
+        || c.is_ascii_alphabetic()
+        || (!c.is_ascii() && c.is_alphabetic() && c.width() != Some(0))
+}
+
+/// Whether Python takes `c` after the first character of a name: letters, digits and `_`; of the
+/// other scripts only letters (and their marks), since a numeral such as `²` or `½` is not a
+/// Python digit.
+fn continues_identifier(c: char) -> bool {
+    c == '_' || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphabetic())
 }
 
 /// A name as Python can write it, for a table's variable or a class's attribute: the name
@@ -69,7 +85,62 @@ pub fn python_name(name: &str) -> String {
     if is_identifier(name) {
         return name.to_string();
     }
-    crate::schema::identifier_avoiding(name, KEYWORDS)
+    let plain = crate::schema::identifier_avoiding(name, KEYWORDS);
+    let mut out: String = plain
+        .chars()
+        .map(|c| if continues_identifier(c) { c } else { '_' })
+        .collect();
+    if !out.starts_with(starts_identifier) {
+        out.insert(0, '_');
+    }
+    if KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// Attribute names a declarative class may not use for a column: what `DeclarativeBase` keeps
+/// for itself (SQLAlchemy warns on `metadata` and `registry`; it passes over every name that
+/// starts with `_sa_`, which loses `sa_`'s leading `_`).
+const DECLARATIVE_RESERVED: &[&str] = &["metadata", "registry"];
+
+/// The attribute each of `table`'s columns has in its declarative class, in the columns'
+/// order: [`python_name`], made unique among the columns and the class's relationships (a
+/// `_` appended), never a name the declarative base keeps or passes over, never starting with
+/// `__` (Python would mangle it to `_Class__name` inside the class).
+pub fn column_attributes(reg: &Registry, table: &Table) -> Vec<String> {
+    let mut taken: Vec<String> = reg
+        .relationships_of(&table.name)
+        .iter()
+        .map(|rel| python_name(&rel.name))
+        .collect();
+    let mut out = Vec::new();
+    for column in &table.columns {
+        let mut attribute = python_name(&column.name);
+        if attribute.starts_with("__") {
+            attribute = format!("_{}", attribute.trim_start_matches('_'));
+        }
+        if DECLARATIVE_RESERVED.contains(&attribute.as_str()) {
+            attribute.push('_');
+        }
+        if attribute.starts_with("_sa_") {
+            attribute.remove(0);
+        }
+        let stem = attribute.clone();
+        let mut n = 1;
+        while taken.contains(&attribute) || attribute.starts_with("__") {
+            // `_` appended, or a number after a name of only `_` (more would start with `__`).
+            attribute = if stem == "_" {
+                n += 1;
+                format!("_{n}")
+            } else {
+                format!("{attribute}_")
+            };
+        }
+        taken.push(attribute.clone());
+        out.push(attribute);
+    }
+    out
 }
 
 /// The arguments after the type in `Column(...)`: keys, foreign keys, rules.
@@ -238,13 +309,13 @@ pub fn declarative_class(reg: &Registry, table: &Table) -> Option<String> {
         python_name(&mapper.class_name),
         double_quoted(&table.name)
     );
-    for column in &table.columns {
+    for (column, attribute) in table.columns.iter().zip(column_attributes(reg, table)) {
         let mut args: Vec<String> = column_arguments(table, column)
             .into_iter()
             .filter(|a| a != "nullable=False")
             .collect();
-        let attribute = python_name(&column.name);
-        if attribute != column.name {
+        // Python reads a non-ASCII name in its NFKC form, so such a name is given as it is.
+        if attribute != column.name || !column.name.is_ascii() {
             args.insert(0, double_quoted(&column.name));
         }
         text.push_str(&format!(

@@ -39,13 +39,17 @@ pub(super) fn open_database(options: &mut Options) -> Result<Opened> {
     let students = options.scale.unwrap_or(seed::DEFAULT_STUDENTS);
     let script = options.db_path.as_ref().filter(|p| is_sql_script(p));
     let existing = options.db_path.as_ref().filter(|p| p.exists());
+    let made = match (&options.db_path, script, existing) {
+        (Some(path), None, None) => Some(new_file_notice(path, options.read_only)?),
+        _ => None,
+    };
     let db = match (script, &options.db_path) {
         (Some(path), _) => Database::from_sql(path),
         (None, Some(path)) => Database::file(path, &registry.metadata, students),
         (None, None) => Database::in_memory(&registry.metadata, students),
     }
     .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
-    let mut notices = Vec::new();
+    let mut notices: Vec<String> = made.into_iter().collect();
     let mut foreign_file = false;
     if let Some(path) = existing {
         let opened = school::open_file(db.connection())
@@ -66,6 +70,55 @@ pub(super) fn open_database(options: &mut Options) -> Result<Opened> {
         notices,
         foreign_file,
     })
+}
+
+/// What to say when `--db` names a path where no file is: the School is made there, loudly,
+/// with the file of a similar name in that folder if there is one (`musci.db` for `music.db`).
+/// With `--read-only` nothing is made: the path is refused.
+fn new_file_notice(path: &Path, read_only: bool) -> Result<String> {
+    let file = path.display();
+    let similar = similar_file(path);
+    let meant = similar
+        .as_ref()
+        .map(|s| format!("; did you mean {}?", s.display()))
+        .unwrap_or_default();
+    if read_only {
+        return Err(Error::new(
+            ErrorKind::Io,
+            Span::default(),
+            format!(
+                "{file} does not exist, and --read-only never creates a file: nothing was made{meant} \
+                 (give the path of an existing SQLite file, or leave out --read-only to make a new School there)"
+            ),
+        ));
+    }
+    Ok(format!(
+        "made a new School database {file} (no file was there){meant}"
+    ))
+}
+
+/// The file in `path`'s folder whose name is nearest `path`'s (a typo's target), if one is
+/// near enough; spelled as `path` is, in the same folder.
+fn similar_file(path: &Path) -> Option<std::path::PathBuf> {
+    let wanted = path.file_name()?.to_str()?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let names: Vec<String> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .take(10_000)
+        .filter(|entry| {
+            entry
+                .file_type()
+                .is_ok_and(|t| t.is_file() || t.is_symlink())
+        })
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| name != wanted)
+        .collect();
+    let best = crate::error::nearest(wanted, names.iter().map(String::as_str))?;
+    Some(path.with_file_name(best))
 }
 
 /// The `--db` URL of a database server (`postgresql://…`), if `--db` names one.
@@ -128,18 +181,35 @@ fn opened_notices(path: &Path, mapped: Option<String>, options: &Options) -> Vec
 }
 
 impl Session {
+    /// Why `:reset` is refused before anything is asked: the file is the learner's own (ormscope
+    /// did not make it), and a fresh School would destroy its tables.
+    pub fn reset_refusal(&self, span: Span) -> Option<Error> {
+        if !self.foreign_file {
+            return None;
+        }
+        let file = self
+            .file()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        Some(
+            Error::new(
+                ErrorKind::Sql,
+                span,
+                format!(
+                    ":reset is refused: {file} is not a School file that ormscope made, and a fresh School would destroy its own tables; nothing was changed"
+                ),
+            )
+            .with_hint(format!(
+                "for a School, start ormscope with --db on a new path (a fresh School is made there); to be able to go back to this file as it is now, copy {file} and work on the copy"
+            )),
+        )
+    }
+
     /// `:reset` where the database is not the School: refused on a file ormscope did not make,
     /// made again from its script for an SQL script; none for the School (the caller remakes it).
     pub(super) fn reset_file_or_script(&mut self) -> Option<Result<()>> {
-        if self.foreign_file {
-            return Some(Err(Error::new(
-                ErrorKind::Sql,
-                Span::default(),
-                format!(
-                    "{} is not a School that ormscope made: :reset would destroy its own tables, so nothing was changed",
-                    self.file().map(|p| p.display().to_string()).unwrap_or_default()
-                ),
-            )));
+        if let Some(refused) = self.reset_refusal(Span::default()) {
+            return Some(Err(refused));
         }
         let script = self.options.db_path.clone().filter(|p| is_sql_script(p))?;
         Some(self.remake_from_script(&script))

@@ -311,6 +311,9 @@ fn quit(_: &mut Session, call: &Call<'_>) -> Response {
 }
 
 fn reset(session: &mut Session, call: &Call<'_>) -> Response {
+    if let Some(refused) = session.reset_refusal(call.span) {
+        return call.answer(Err(refused));
+    }
     if session.is_read_only() {
         return call.answer(Err(Error::new(
             ErrorKind::Sql,
@@ -379,7 +382,7 @@ fn raw_sql(session: &mut Session, call: &Call<'_>) -> Response {
 
 fn tables(session: &mut Session, call: &Call<'_>) -> Response {
     let reg = session.registry();
-    let mut text = String::new();
+    let mut lines = Vec::new();
     for table in reg.metadata.tables() {
         let class = match reg.mapper_of(&table.name) {
             Some(m) => format!("class {}", m.class_name),
@@ -391,9 +394,34 @@ fn tables(session: &mut Session, call: &Call<'_>) -> Response {
             Ok(n) => format!("{n} rows"),
             Err(e) => format!("rows not counted: {e}"),
         };
-        text.push_str(&format!("  {:12} {:22} {count}\n", table.name, class));
+        lines.push([table.name.clone(), class, count]);
     }
-    call.answer(Ok(Some(text.trim_end().to_string())))
+    call.answer(Ok(Some(aligned_columns(&lines, [12, 22]))))
+}
+
+/// Rows of three cells, the first two padded to their widest cell on the terminal (at least
+/// `least` columns each; wide and combining characters counted as the terminal shows them),
+/// so the columns line up whatever the names' lengths.
+fn aligned_columns(lines: &[[String; 3]], least: [usize; 2]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let widths = [0, 1].map(|i| {
+        lines
+            .iter()
+            .map(|line| line[i].width())
+            .max()
+            .unwrap_or(0)
+            .max(least[i])
+    });
+    let mut text = String::new();
+    for [name, class, count] in lines {
+        let pad = |cell: &str, width: usize| " ".repeat(width.saturating_sub(cell.width()));
+        text.push_str(&format!(
+            "  {name}{} {class}{} {count}\n",
+            pad(name, widths[0]),
+            pad(class, widths[1])
+        ));
+    }
+    text.trim_end().to_string()
 }
 
 /// The table a `:schema`/`:mapping` argument names (a table or a class).
