@@ -8,7 +8,6 @@
 //! `ORMSCOPE_MEMORY_ROWS` make it smaller).
 
 #[path = "../tests/common/pg.rs"]
-#[allow(dead_code)]
 mod pg;
 
 use std::process::{Command, Stdio};
@@ -78,7 +77,9 @@ fn main() {
 }
 
 /// Runs ormscope with `args` and no time limit on statements, its output thrown away, and
-/// prints its peak memory and time.
+/// prints its peak memory and time. The child is reaped by `wait4`, which also gives its peak
+/// memory (`Child::wait` would reap it first and lose that).
+#[allow(clippy::zombie_processes)]
 fn measure(what: &str, args: &[&str]) {
     let started = Instant::now();
     let child = Command::new(env!("CARGO_BIN_EXE_ormscope"))

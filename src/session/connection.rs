@@ -266,9 +266,11 @@ fn name_referrers(reg: &Registry, db: &Database, delete: &Delete, explained: Err
                             }
                         });
                         if let Some(n) = n.filter(|n| *n > 0) {
-                            let via = (depth > 0)
-                                .then(|| format!(", through rows of {table} deleted with it"))
-                                .unwrap_or_default();
+                            let via = if depth > 0 {
+                                format!(", through rows of {table} deleted with it")
+                            } else {
+                                String::new()
+                            };
                             found.push(format!(
                                 "{}.{} ({n} row{}{via})",
                                 reg.class_name(&child.name),
