@@ -501,3 +501,25 @@ fn solution_is_shown_once_the_last_hint_has_been_given() {
         "{out}"
     );
 }
+
+#[test]
+fn help_inside_the_course_lists_its_commands_and_task_shows_the_step_again() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(home.path(), &[], ":help hint\n:task\n:help\n:quit\n");
+    assert!(
+        out.contains(":hint: gives the next hint for this step"),
+        "not 'did you mean min?': {out}"
+    );
+    assert_eq!(
+        out.matches("Step 1/5: Show every student in the school.")
+            .count(),
+        2,
+        ":task shows the task again: {out}"
+    );
+    assert!(out.contains("The course's commands:"), "{out}");
+    assert!(out.contains(":solution   shows a model answer"), "{out}");
+    assert!(
+        out.contains("Statements (one per line"),
+        "the prompt's own help follows: {out}"
+    );
+}

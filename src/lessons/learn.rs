@@ -249,6 +249,25 @@ fn fresh_shell(lesson: &Lesson, step: usize, settings: Settings) -> Result<Shell
     Ok(Shell::new(session_before(lesson, step)?, settings))
 }
 
+/// The course's own commands and what each does, for `:help` inside `learn`.
+const COURSE_COMMANDS: &[(&str, &str)] = &[
+    (":task", "shows the current step's task again"),
+    (":hint", "gives the next hint for this step"),
+    (
+        ":solution",
+        "shows a model answer (after a few tries, or once every hint is shown)",
+    ),
+    (":next", "goes on to the next step"),
+    (":back", "goes back to the step before"),
+    (":restart", "starts this lesson again on a fresh database"),
+    (":lessons", "lists the lessons and what is done"),
+    (":lesson N", "goes to lesson N"),
+    (
+        ":quit",
+        "leaves the course; `ormscope learn` resumes where you were",
+    ),
+];
+
 impl Tutor {
     fn current(&self) -> &Lesson {
         &self.course.lessons[self.lesson]
@@ -331,7 +350,7 @@ impl Tutor {
             ));
         }
         text.push_str(
-            "Commands: :hint, :solution, :next, :back, :restart, :lessons, :lesson N, :quit\n",
+            "Commands: :task, :hint, :solution, :next, :back, :restart, :lessons, :lesson N, :help, :quit\n",
         );
         text
     }
@@ -371,8 +390,17 @@ impl Tutor {
             self.say_as(Kind::Heading, &heading);
             self.say(&intro);
         }
+        self.show_task();
+        self.save();
+    }
+
+    /// Shows the current step's task (again, with `:task`).
+    fn show_task(&self) {
         let lesson = self.current();
-        let step = &lesson.steps[self.step];
+        let Some(step) = lesson.steps.get(self.step) else {
+            self.say("This lesson has no steps.");
+            return;
+        };
         let text = format!(
             "\nStep {}/{}: {}",
             self.step + 1,
@@ -380,7 +408,30 @@ impl Tutor {
             step.task.trim()
         );
         self.say_as(Kind::Heading, &text);
-        self.save();
+    }
+
+    /// `:help` inside the course: the course's own commands first, then the prompt's help;
+    /// `:help hint` (any course command) says what that command does.
+    fn help(&mut self, topic: &str) {
+        let topic = topic.trim().trim_start_matches(':');
+        if let Some((name, what)) = COURSE_COMMANDS
+            .iter()
+            .find(|(name, _)| name.trim_start_matches(':').split(' ').next() == Some(topic))
+        {
+            self.say(&format!("{name}: {what}"));
+            return;
+        }
+        if topic.is_empty() {
+            let mut text = String::from("The course's commands:\n");
+            for (name, what) in COURSE_COMMANDS {
+                text.push_str(&format!("  {name:<11} {what}\n"));
+            }
+            text.push_str("Everything else is the prompt's own (below).");
+            self.say(&text);
+            self.attempt(":help");
+            return;
+        }
+        self.attempt(&format!(":help {topic}"));
     }
 
     /// At the end of a lesson: says whether it is done, then goes on to the next lesson, or, after
@@ -491,9 +542,13 @@ impl Tutor {
     }
 
     fn handle(&mut self, input: &str) -> Flow {
+        let input = input.trim();
         match input {
             ":quit" | ":q" | ":exit" => return Flow::Quit,
             ":hint" => self.hint(),
+            ":task" => self.show_task(),
+            ":help" => self.help(""),
+            _ if input.starts_with(":help ") => self.help(&input[":help ".len()..]),
             ":solution" => self.solution(),
             ":next" => self.move_by(1),
             ":back" => self.move_by(-1),
