@@ -349,9 +349,8 @@ impl Tutor {
                 lesson.number, lesson.title
             ));
         }
-        text.push_str(
-            "Commands: :task, :hint, :solution, :next, :back, :restart, :lessons, :lesson N, :help, :quit\n",
-        );
+        let names: Vec<&str> = COURSE_COMMANDS.iter().map(|(name, _)| *name).collect();
+        text.push_str(&format!("Commands: {}, :help\n", names.join(", ")));
         text
     }
 
