@@ -572,3 +572,20 @@ fn a_transaction_lost_with_the_connection_is_said_to_be_lost_and_its_write_is_go
         .expect("psql reads");
     assert!(!stored.contains("Zed"), "{stored}");
 }
+
+#[test]
+fn a_server_that_is_gone_is_an_io_error_that_says_what_to_do() {
+    let server = server();
+    let url = server.url();
+    let mut ormscope = Driver::start(&url);
+    assert_eq!(ormscope.ask("students.count()")["result"]["value"], 40);
+    drop(server);
+    let answer = ormscope.ask("students[13].name");
+    assert_eq!(answer["ok"], false, "{answer}");
+    assert_eq!(
+        answer["error"]["kind"], "io",
+        "the contract's kind for a database not reached: {answer}"
+    );
+    let message = answer["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("connecting again failed"), "{message}");
+}

@@ -320,7 +320,13 @@ pub(crate) fn send_control(
 /// A failure SQLite reported for a query, in plain words.
 pub(crate) fn sql_error(e: &DbError, span: Span) -> Error {
     if e.explained {
-        return Error::new(ErrorKind::Sql, span, e.message.clone());
+        // A database that cannot be reached (a server gone, reconnecting failed) is the
+        // contract's `io`; the rest of what a backend explained is `sql`.
+        let kind = match e.code {
+            Some(rusqlite::ErrorCode::CannotOpen) => ErrorKind::Io,
+            _ => ErrorKind::Sql,
+        };
+        return Error::new(kind, span, e.message.clone());
     }
     if matches!(
         e.code,

@@ -241,7 +241,9 @@ impl Session {
         trace: &mut Trace,
         work: impl FnOnce(&mut Session, &mut Trace) -> Result<Outcome>,
     ) -> Result<Outcome> {
-        self.db.savepoint().map_err(|e| db_failure(&e.message))?;
+        self.db
+            .savepoint()
+            .map_err(|e| connection::sql_error(&e, Span::default()))?;
         let result = work(self, trace);
         let finish = if result.is_ok() {
             self.db.release()
@@ -251,7 +253,7 @@ impl Session {
         match (result, finish) {
             (Ok(_), Err(e)) => {
                 let _ = self.db.rollback_to();
-                Err(db_failure(&e.message))
+                Err(connection::sql_error(&e, Span::default()))
             }
             (result, _) => result,
         }
@@ -273,7 +275,7 @@ impl Session {
                     let _ = self.db.rollback_to();
                     result
                 }
-                Err(e) => Err(db_failure(&e.message)),
+                Err(e) => Err(connection::sql_error(&e, Span::default())),
             },
             Err(e) => Err(e),
         };
@@ -458,7 +460,7 @@ impl Session {
                 Ok(())
             }),
         };
-        remade.map_err(|e| db_failure(&e.message))?;
+        remade.map_err(|e| connection::sql_error(&e, Span::default()))?;
         self.vars.clear();
         self.unit = None;
         self.identity.expire_all();
