@@ -1101,3 +1101,35 @@ fn schema_gives_every_column_a_python_attribute_and_its_real_name() {
         String::from_utf8_lossy(&python.stderr)
     );
 }
+
+/// At the prompt, :reset on a learner's own file is refused at once, never asked.
+#[test]
+fn reset_at_the_prompt_on_a_learners_own_file_is_refused_without_asking() {
+    use expectrl::session::OsSession;
+    use expectrl::{Eof, Expect};
+    let f = File::from_sql(LIBRARY);
+    let before = f.bytes();
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ormscope"));
+    cmd.args(["--db", f.path_str()])
+        .env("XDG_DATA_HOME", home.path())
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let mut p = OsSession::spawn(cmd).expect("the binary starts on a pty");
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    p.expect("orm> ").expect("the prompt");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_line(":reset").expect("typed");
+    let said = p.expect("orm> ").expect("the prompt again, nothing asked");
+    let text = String::from_utf8_lossy(said.before()).to_string();
+    assert!(text.contains(":reset is refused"), "{text}");
+    assert!(
+        text.contains("not a School file that ormscope made"),
+        "{text}"
+    );
+    assert!(!text.contains("fresh School?"), "it asked: {text}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send("\x04").expect("Ctrl-D");
+    p.expect(Eof).expect("the program ends");
+    assert_eq!(f.bytes(), before, "the file is as it was");
+}

@@ -194,7 +194,14 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
             break;
         }
         if line.trim() == ":reset" {
-            if let Some(file) = shell.session.file().map(|p| p.display().to_string()) {
+            // A file ormscope did not make is refused by :reset itself, without asking first.
+            let asks = shell.session.reset_refusal(Default::default()).is_none();
+            if let Some(file) = shell
+                .session
+                .file()
+                .filter(|_| asks)
+                .map(|p| p.display().to_string())
+            {
                 confirm_reset(shell, &mut prompt, &file);
                 continue;
             }
