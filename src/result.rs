@@ -28,6 +28,36 @@ pub trait RowSink {
     }
 }
 
+/// What a backend gathers as it steps a query's rows into a [`RowSink`]: the rows the sink
+/// gave back, and how many it took or only counted. The one loop both backends share.
+#[derive(Debug, Default)]
+pub struct Stepped {
+    /// The rows the sink gave back, to keep in the answer.
+    pub rows: Vec<Vec<Value>>,
+    /// The rows it took (wrote out) or only counted.
+    pub passed: u64,
+}
+
+impl Stepped {
+    /// One more row: `read` gives its values, and is not called at all once the sink only
+    /// counts (so a long result is stepped without reading its values).
+    pub fn step<E>(
+        &mut self,
+        sink: &mut dyn RowSink,
+        read: impl FnOnce() -> Result<Vec<Value>, E>,
+    ) -> Result<(), E> {
+        if sink.only_counting() {
+            self.passed += 1;
+            return Ok(());
+        }
+        match sink.row(read()?) {
+            Some(kept) => self.rows.push(kept),
+            None => self.passed += 1,
+        }
+        Ok(())
+    }
+}
+
 /// A [`RowSink`] that keeps the first `keep` rows and only counts the rest.
 #[derive(Debug, Clone, Copy)]
 pub struct FirstRows {

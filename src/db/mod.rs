@@ -14,7 +14,7 @@ pub mod reflect;
 pub mod sandbox;
 
 pub use crate::result::{compare_rows, Changes, Rows};
-use crate::result::{FirstRows, RowSink};
+use crate::result::{FirstRows, RowSink, Stepped};
 
 use crate::render::{self, render, Rendered};
 use crate::schema::MetaData;
@@ -628,24 +628,22 @@ impl Database {
             .collect();
         sink.begin(table, &columns);
         let n = columns.len();
-        let mut rows = Vec::new();
-        let mut passed = 0u64;
+        let mut stepped = Stepped::default();
         let mut cursor = stmt.query(rusqlite::params_from_iter(params.iter()))?;
         while let Some(row) = cursor.next()? {
-            if sink.only_counting() {
-                passed += 1;
-                continue;
-            }
-            let mut values = Vec::with_capacity(n);
-            for i in 0..n {
-                values.push(from_sql(row.get_ref(i)?));
-            }
-            match sink.row(values) {
-                Some(kept) => rows.push(kept),
-                None => passed += 1,
-            }
+            stepped.step(sink, || {
+                (0..n)
+                    .map(|i| row.get_ref(i).map(from_sql))
+                    .collect::<rusqlite::Result<Vec<Value>>>()
+            })?;
         }
-        Ok((Rows { columns, rows }, passed))
+        Ok((
+            Rows {
+                columns,
+                rows: stepped.rows,
+            },
+            stepped.passed,
+        ))
     }
 
     /// Runs a write and reports what it changed.

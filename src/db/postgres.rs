@@ -19,7 +19,7 @@ pub mod watch;
 
 use super::DbError;
 use crate::render::{render_in, server, Dialect, Rendered};
-use crate::result::{Changes, FirstRows, RowSink, Rows};
+use crate::result::{Changes, FirstRows, RowSink, Rows, Stepped};
 use crate::schema::MetaData;
 use crate::sql::{Expr, Insert, Statement, Value};
 use postgres::error::SqlState;
@@ -642,19 +642,12 @@ fn read_all(
     use postgres::fallible_iterator::FallibleIterator;
     let _busy = watch.call();
     let mut cursor = client.query_raw(statement, params.iter().map(Param))?;
-    let (mut rows, mut passed) = (Vec::new(), 0u64);
+    let mut stepped = Stepped::default();
     while let Some(row) = cursor.next()? {
         watch.progress();
-        if sink.only_counting() {
-            passed += 1;
-            continue;
-        }
-        match sink.row(row_values(&row)) {
-            Some(kept) => rows.push(kept),
-            None => passed += 1,
-        }
+        stepped.step(sink, || Ok::<_, postgres::Error>(row_values(&row)))?;
     }
-    Ok((rows, passed))
+    Ok((stepped.rows, stepped.passed))
 }
 
 /// A time limit in milliseconds, as `statement_timeout` takes it (0: none).
