@@ -154,6 +154,44 @@ fn read_only_refusals_say_the_session_is_read_only() {
 }
 
 #[test]
+fn a_file_read_only_on_disk_is_named_as_the_reason_never_the_flag() {
+    let db = Db::new();
+    let mut permissions = std::fs::metadata(db.path_str())
+        .expect("the file")
+        .permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(db.path_str(), permissions).expect("made read-only");
+    let r = run_args(
+        &[
+            "--db",
+            db.path_str(),
+            "--json",
+            "-e",
+            "students[13].name = 'X'",
+            "-e",
+            "class Award(Base):\n    __tablename__ = 'awards'\n    id = Column(Integer, primary_key=True)",
+        ],
+        true,
+    );
+    for answer in &r.out {
+        let message = answer["error"]["message"].as_str().unwrap_or("");
+        assert!(
+            message.contains("read-only (the file is read-only on disk)")
+                && !message.contains("--read-only"),
+            "{answer}"
+        );
+    }
+    assert!(
+        r.out[1]["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("chmod u+w"),
+        "the hint says how to make it writable: {}",
+        r.out[1]
+    );
+}
+
+#[test]
 fn sql_json_is_a_flag_wherever_it_stands() {
     for args in [
         ["sql", "--json", "students[13]"],

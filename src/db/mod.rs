@@ -73,6 +73,8 @@ pub struct Database {
     changes: ChangeLog,
     refusal: sandbox::Refusal,
     read_only: bool,
+    /// Why writes are refused, for the refusal's words.
+    read_only_why: &'static str,
     protected: Vec<String>,
     timeout: Option<Duration>,
     deadline: Arc<Mutex<Option<Instant>>>,
@@ -322,6 +324,7 @@ impl Database {
             changes: Arc::default(),
             refusal: Arc::default(),
             read_only: false,
+            read_only_why: sandbox::READ_ONLY_FLAG,
             protected: Vec::new(),
             timeout: Some(DEFAULT_TIMEOUT),
             deadline: Arc::default(),
@@ -372,6 +375,17 @@ impl Database {
     /// Whether writes are refused.
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+
+    /// Notes that the session is read-only because its file is (read-only on disk), for
+    /// refusals to say so instead of naming `--read-only`.
+    pub fn read_only_because_of_the_file(&mut self) {
+        self.read_only_why = sandbox::READ_ONLY_FILE;
+    }
+
+    /// Why writes are refused: `--read-only`, or the file is read-only on disk.
+    pub fn read_only_why(&self) -> &'static str {
+        self.read_only_why
     }
 
     /// How long a statement may run (none: no limit).
@@ -448,7 +462,7 @@ impl Database {
         }
         let rules = sandbox::Rules {
             protected: self.protected.clone(),
-            read_only: self.read_only,
+            read_only: self.read_only.then_some(self.read_only_why),
             raw,
             dataset: false,
         };

@@ -35,8 +35,9 @@ const SAFE_PRAGMAS: &[&str] = &[
 pub struct Rules {
     /// Tables whose schema must not change (the School's own).
     pub protected: Vec<String>,
-    /// Refuse every write.
-    pub read_only: bool,
+    /// Refuse every write, and why the session is read-only (`--read-only`, or the file is
+    /// read-only on disk), for the refusal to say.
+    pub read_only: Option<&'static str>,
     /// Apply the raw-SQL restrictions (files, extensions, PRAGMAs, schema).
     pub raw: bool,
     /// A dataset script (a demo's or a lesson's `.sql`, `--db x.sql`) made into a fresh
@@ -51,12 +52,18 @@ impl Rules {
     pub fn dataset() -> Rules {
         Rules {
             protected: Vec::new(),
-            read_only: false,
+            read_only: None,
             raw: true,
             dataset: true,
         }
     }
 }
+
+/// Why a session is read-only when `--read-only` made it so.
+pub const READ_ONLY_FLAG: &str = "--read-only";
+
+/// Why a session is read-only when its file is.
+pub const READ_ONLY_FILE: &str = "the file is read-only on disk";
 
 /// Why the last statement was refused, for the error message.
 pub type Refusal = Arc<Mutex<Option<String>>>;
@@ -73,10 +80,10 @@ pub fn judge_in(
     action: &AuthAction<'_>,
     database: Option<&str>,
 ) -> Result<(), String> {
-    if rules.read_only {
+    if let Some(why) = rules.read_only {
         if let Some(what) = write_of(action).map(|w| schema_words(&w)) {
             return Err(format!(
-                "{what}: this session is read-only (--read-only), so nothing can be changed"
+                "{what}: this session is read-only ({why}), so nothing can be changed"
             ));
         }
     }
@@ -289,7 +296,7 @@ mod tests {
     fn raw() -> Rules {
         Rules {
             protected: vec!["students".into()],
-            read_only: false,
+            read_only: None,
             raw: true,
             dataset: false,
         }
@@ -543,7 +550,7 @@ mod tests {
     #[test]
     fn read_only_refuses_what_rewrites_the_file() {
         let rules = Rules {
-            read_only: true,
+            read_only: Some(READ_ONLY_FLAG),
             ..raw()
         };
         for action in [
@@ -562,7 +569,7 @@ mod tests {
     fn read_only_refuses_every_write_but_reads() {
         let rules = Rules {
             protected: Vec::new(),
-            read_only: true,
+            read_only: Some(READ_ONLY_FLAG),
             raw: false,
             dataset: false,
         };

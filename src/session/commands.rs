@@ -129,13 +129,18 @@ impl Session {
 }
 
 /// The refusal of a write in a read-only session, in the learner's words.
-pub(crate) fn read_only_refusal(span: Span) -> Error {
+pub(crate) fn read_only_refusal(span: Span, why: &str) -> Error {
+    let hint = if why == crate::db::sandbox::READ_ONLY_FILE {
+        "make the file writable (chmod u+w FILE), or work on a copy of it"
+    } else {
+        "start ormscope without --read-only to change the database"
+    };
     Error::new(
         ErrorKind::Sql,
         span,
-        "this session is read-only: writes are refused",
+        format!("this session is read-only ({why}): writes are refused"),
     )
-    .with_hint("start ormscope without --read-only to change the database")
+    .with_hint(hint)
 }
 
 /// The first few words of a SQL statement, upper-cased, skipping `--` comments.

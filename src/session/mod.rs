@@ -215,7 +215,7 @@ impl Session {
                 }
                 if let Some(span) = declaration_span(&other) {
                     if self.db.is_read_only() {
-                        return Err(commands::read_only_refusal(span));
+                        return Err(commands::read_only_refusal(span, self.db.read_only_why()));
                     }
                     self.outside_transaction(span)?;
                 }

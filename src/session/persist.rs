@@ -43,12 +43,15 @@ pub(super) fn open_database(options: &mut Options) -> Result<Opened> {
         (Some(path), None, None) => Some(new_file_notice(path, options.read_only)?),
         _ => None,
     };
-    let db = match (script, &options.db_path) {
+    let mut db = match (script, &options.db_path) {
         (Some(path), _) => Database::from_sql(path),
         (None, Some(path)) => Database::file(path, &registry.metadata, students),
         (None, None) => Database::in_memory(&registry.metadata, students),
     }
     .map_err(|e| Error::new(ErrorKind::Io, Span::default(), e.message))?;
+    if read_only_on_disk {
+        db.read_only_because_of_the_file();
+    }
     let mut notices: Vec<String> = made.into_iter().collect();
     let mut foreign_file = false;
     if let Some(path) = existing {
