@@ -30,3 +30,27 @@ fn readme_examples_print_what_the_readme_says() {
     }
     assert!(checked >= 5, "only {checked} examples found in the README");
 }
+
+#[test]
+fn the_readme_names_every_built_in_demo() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sentence = flat
+        .split("demos are built in,")
+        .nth(1)
+        .and_then(|rest| rest.split('(').next())
+        .expect("the README says which demos are built in");
+    let named: Vec<&str> = sentence.split('`').skip(1).step_by(2).collect();
+    let listing = Command::new(env!("CARGO_BIN_EXE_ormscope"))
+        .arg("demo")
+        .output()
+        .expect("ormscope demo runs");
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let built_in: Vec<&str> = listing
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(named, built_in, "README: {sentence}");
+}
