@@ -452,3 +452,336 @@ fn lesson_steps_accept_the_sqlalchemy_spelling() {
     let verdict = check::judge(lesson, 2, &response, &learner);
     assert!(matches!(verdict, check::Verdict::Wrong(_)), "{verdict:?}");
 }
+
+// ------------------------------------------------ files of Chinook's and Sakila's shapes (issue 23)
+
+/// A small file shaped like Chinook and Sakila: a link table with a composite key and no other
+/// column, a composite key with another column, CamelCase and snake_case names, a view whose
+/// name holds a space, a table whose name is also a natural variable name.
+const SHAPED: &str = "
+CREATE TABLE Track (TrackId INTEGER PRIMARY KEY, Name TEXT NOT NULL, UnitPrice NUMERIC NOT NULL);
+CREATE TABLE Playlist (PlaylistId INTEGER PRIMARY KEY, Name TEXT);
+CREATE TABLE PlaylistTrack (PlaylistId INTEGER NOT NULL REFERENCES Playlist(PlaylistId),
+    TrackId INTEGER NOT NULL REFERENCES Track(TrackId), PRIMARY KEY (PlaylistId, TrackId));
+CREATE TABLE InvoiceLine (InvoiceLineId INTEGER PRIMARY KEY,
+    TrackId INTEGER NOT NULL REFERENCES Track(TrackId), UnitPrice NUMERIC NOT NULL,
+    Quantity INTEGER NOT NULL);
+CREATE TABLE actor (actor_id INTEGER PRIMARY KEY, first_name TEXT);
+CREATE TABLE film (film_id INTEGER PRIMARY KEY, title TEXT, year INTEGER);
+CREATE TABLE film_actor (actor_id INTEGER NOT NULL REFERENCES actor(actor_id),
+    film_id INTEGER NOT NULL REFERENCES film(film_id), last_update TEXT,
+    PRIMARY KEY (actor_id, film_id));
+CREATE TABLE customer (customer_id INTEGER PRIMARY KEY, first_name TEXT, year INTEGER);
+CREATE VIEW \"Order Subtotals\" AS
+    SELECT InvoiceLineId AS OrderID, UnitPrice * Quantity AS Subtotal FROM InvoiceLine;
+INSERT INTO Track VALUES (1, 'A', 0.99), (2, 'B', 1.99), (3, 'C', 0.99);
+INSERT INTO Playlist VALUES (1, 'P1'), (2, 'P2');
+INSERT INTO PlaylistTrack VALUES (1, 1), (1, 2), (2, 3);
+INSERT INTO InvoiceLine VALUES (1, 1, 0.99, 2), (2, 2, 1.99, 1), (3, 3, 0.99, 3), (4, 1, 0.99, 5);
+INSERT INTO actor VALUES (1, 'Pen'), (2, 'Nick');
+INSERT INTO film VALUES (1, 'F1', 1), (2, 'F2', 4), (3, 'F3', 2);
+INSERT INTO film_actor VALUES (1, 1, '2006-02-15'), (1, 2, '2006-02-16'), (2, 1, '2006-02-17');
+INSERT INTO customer VALUES (1, 'Mary', 1), (2, 'Pat', 4), (3, 'Lin', 2);
+";
+
+/// The shaped file, in a temporary directory kept as long as the value.
+struct Shaped {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl Shaped {
+    fn new() -> Shaped {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("shaped.db");
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(SHAPED).expect("the fixture's SQL runs");
+        Shaped { _dir: dir, path }
+    }
+
+    /// The answers to these statements, run one after another in one process.
+    fn run(&self, stmts: &[&str]) -> Vec<Value> {
+        let path = self.path.to_str().expect("a UTF-8 path");
+        let mut args = vec!["--db", path, "--json"];
+        for s in stmts {
+            args.push("-e");
+            args.push(s);
+        }
+        let run = run_args(&args, true);
+        assert_eq!(run.out.len(), stmts.len(), "one answer each: {run:?}");
+        run.out
+    }
+
+    /// The one answer to `stmt`, which must succeed.
+    fn ok(&self, stmt: &str) -> Value {
+        let v = self.run(&[stmt]).remove(0);
+        assert_eq!(v["ok"], json!(true), "{stmt}: {v}");
+        v
+    }
+
+    /// Rows SQLite itself gives for SQL written by hand.
+    fn query(&self, sql: &str) -> Vec<Vec<Value>> {
+        let conn = rusqlite::Connection::open(&self.path).expect("open");
+        query_conn(&conn, sql)
+    }
+
+    /// The one value SQLite gives for SQL written by hand.
+    fn scalar(&self, sql: &str) -> Value {
+        self.query(sql)[0][0].clone()
+    }
+}
+
+/// The rows of an answer (whole rows or chosen columns).
+fn answer_rows(v: &Value) -> Vec<Vec<Value>> {
+    v["result"]["rows"]
+        .as_array()
+        .unwrap_or_else(|| panic!("rows expected: {v}"))
+        .iter()
+        .map(|r| r.as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+/// Two numbers are equal to the last few digits (sums of reals).
+fn same_number(got: &Value, want: &Value) {
+    let (g, w) = (got.as_f64(), want.as_f64());
+    assert!(
+        matches!((g, w), (Some(g), Some(w)) if (g - w).abs() < 1e-9),
+        "{got} != {want}"
+    );
+}
+
+/// The code shown parses as Python, where python3 is there to ask.
+fn python_parses(code: &str) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let Ok(mut child) = Command::new("python3")
+        .args(["-c", "import ast,sys; ast.parse(sys.stdin.read())"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    else {
+        return;
+    };
+    if let Some(stdin) = child.stdin.as_mut() {
+        stdin.write_all(code.as_bytes()).expect("write to python3");
+    }
+    let out = child.wait_with_output().expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "not valid Python: {code}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn code(v: &Value) -> String {
+    let code = v["sqlalchemy"].as_str().unwrap_or("").to_string();
+    assert!(!code.starts_with("# no SQLAlchemy spelling"), "{v}");
+    python_parses(&code);
+    code
+}
+
+#[test]
+fn a_composite_key_is_read_with_session_get_and_a_tuple() {
+    let f = Shaped::new();
+    let want = f.query(
+        "SELECT actor_id, film_id, last_update FROM film_actor WHERE actor_id = 1 AND film_id = 2",
+    );
+    for stmt in [
+        "film_actor[1, 2]",
+        "film_actor.get(1, 2)",
+        "session.get(FilmActor, (1, 2))",
+        "FilmActor.get((1, 2), None)",
+    ] {
+        let v = f.ok(stmt);
+        assert_eq!(
+            vec![v["result"]["row"].as_array().cloned().unwrap_or_default()],
+            want,
+            "{stmt}: {v}"
+        );
+        assert_eq!(code(&v), "session.get(FilmActor, (1, 2))", "{stmt}");
+    }
+    // A key that is not there is None, as session.get gives.
+    let none = f.ok("session.get(FilmActor, (2, 2))");
+    assert!(f
+        .query("SELECT 1 FROM film_actor WHERE actor_id = 2 AND film_id = 2")
+        .is_empty());
+    assert_eq!(none["result"]["kind"], json!("none"), "{none}");
+    // Narrowed first: each key column is a condition.
+    let v = f.ok("film_actor.where(last_update != 'x')[2, 1]");
+    assert_eq!(
+        code(&v),
+        "session.scalars(select(FilmActor).where(FilmActor.last_update != 'x', FilmActor.actor_id == 2, FilmActor.film_id == 1)).one()"
+    );
+    // A link table (no class) by its key: a row of the Core table.
+    let v = f.ok("PlaylistTrack[1, 2]");
+    assert_eq!(
+        code(&v),
+        "session.execute(select(PlaylistTrack).where(PlaylistTrack.c.PlaylistId == 1, PlaylistTrack.c.TrackId == 2)).one()"
+    );
+}
+
+#[test]
+fn an_aggregate_of_an_expression_is_computed_by_the_database() {
+    let f = Shaped::new();
+    let total = f.scalar("SELECT sum(UnitPrice * Quantity) FROM InvoiceLine");
+    for stmt in [
+        "InvoiceLine.sum(UnitPrice * Quantity)",
+        "session.scalar(select(func.sum(InvoiceLine.UnitPrice * InvoiceLine.Quantity)))",
+    ] {
+        let v = f.ok(stmt);
+        same_number(&v["result"]["value"], &total);
+        assert_eq!(
+            v["sql"][0]["text"],
+            json!("SELECT sum(\"UnitPrice\" * \"Quantity\") FROM \"InvoiceLine\""),
+            "{v}"
+        );
+        assert_eq!(
+            code(&v),
+            "session.scalar(select(func.sum(InvoiceLine.UnitPrice * InvoiceLine.Quantity)))"
+        );
+    }
+    let v = f.ok("InvoiceLine.where(Quantity > 1).avg(UnitPrice * Quantity)");
+    same_number(
+        &v["result"]["value"],
+        &f.scalar("SELECT avg(UnitPrice * Quantity) FROM InvoiceLine WHERE Quantity > 1"),
+    );
+    code(&v);
+    let v = f.ok("session.scalar(select(func.max(-InvoiceLine.Quantity)))");
+    assert_eq!(
+        v["result"]["value"],
+        f.scalar("SELECT max(-Quantity) FROM InvoiceLine")
+    );
+    assert_eq!(
+        code(&v),
+        "session.scalar(select(func.max(-InvoiceLine.Quantity)))"
+    );
+    // Per group, and of a paged query (over its subquery's columns).
+    let v = f.ok("InvoiceLine.group_by(TrackId).sum(UnitPrice * Quantity)");
+    let want = f.query("SELECT TrackId, sum(UnitPrice * Quantity) FROM InvoiceLine GROUP BY TrackId ORDER BY TrackId");
+    let got = answer_rows(&v);
+    assert_eq!(got.len(), want.len(), "{v}");
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g[0], w[0]);
+        same_number(&g[1], &w[1]);
+    }
+    code(&v);
+    let v = f.ok("InvoiceLine.order_by(InvoiceLineId).limit(2).sum(UnitPrice * Quantity)");
+    same_number(
+        &v["result"]["value"],
+        &f.scalar("SELECT sum(UnitPrice * Quantity) FROM (SELECT * FROM InvoiceLine ORDER BY InvoiceLineId LIMIT 2)"),
+    );
+    assert!(
+        code(&v).contains("func.sum(subquery.c.UnitPrice * subquery.c.Quantity)"),
+        "{v}"
+    );
+    let v = f.ok("InvoiceLine.group_by(TrackId).having(sum(UnitPrice * Quantity) > 3)");
+    assert_eq!(
+        answer_rows(&v),
+        f.query(
+            "SELECT TrackId FROM InvoiceLine GROUP BY TrackId HAVING sum(UnitPrice * Quantity) > 3"
+        )
+    );
+}
+
+#[test]
+fn a_plain_tables_columns_are_read_as_sqlalchemy_writes_them() {
+    let f = Shaped::new();
+    let stmt =
+        "session.execute(select(PlaylistTrack).where(PlaylistTrack.c.PlaylistId == 1)).all()";
+    let v = f.ok(stmt);
+    assert_eq!(
+        answer_rows(&v),
+        f.query("SELECT * FROM PlaylistTrack WHERE PlaylistId = 1")
+    );
+    assert_eq!(code(&v), stmt);
+    // The code ormscope shows for the short form is read back the same.
+    let short = f.ok("PlaylistTrack.where(PlaylistId == 1)");
+    assert_eq!(code(&short), stmt);
+    let v = f.ok("session.execute(select(PlaylistTrack.c.TrackId).where(PlaylistTrack.c.PlaylistId == 1).order_by(PlaylistTrack.c.TrackId.desc())).all()");
+    assert_eq!(
+        answer_rows(&v),
+        f.query("SELECT TrackId FROM PlaylistTrack WHERE PlaylistId = 1 ORDER BY TrackId DESC")
+    );
+    code(&v);
+    let v = f.ok("session.scalar(select(func.count()).select_from(PlaylistTrack).where(PlaylistTrack.c.TrackId.in_([1, 3])))");
+    assert_eq!(
+        v["result"]["value"],
+        f.scalar("SELECT count(*) FROM PlaylistTrack WHERE TrackId IN (1, 3)")
+    );
+    // A plain table's column in another collection's condition is not silently its own.
+    let v = f
+        .run(&["Track.where(PlaylistTrack.c.TrackId == 1)"])
+        .remove(0);
+    assert_eq!(v["ok"], json!(false), "{v}");
+}
+
+#[test]
+fn a_tuple_is_a_python_tuple_in_a_condition() {
+    let f = Shaped::new();
+    let want = f.query("SELECT * FROM film WHERE year IN (1, 4)");
+    for stmt in [
+        "film.where(year in (1, 4))",
+        "session.scalars(select(Film).where(Film.year.in_((1, 4)))).all()",
+    ] {
+        let v = f.ok(stmt);
+        assert_eq!(answer_rows(&v), want, "{stmt}");
+        code(&v);
+    }
+    // Parentheses around one value are still only parentheses.
+    let v = f.ok("film.where((year == 4))");
+    assert_eq!(
+        answer_rows(&v),
+        f.query("SELECT * FROM film WHERE year = 4")
+    );
+}
+
+#[test]
+fn a_python_name_may_shadow_a_collection_in_sqlalchemys_spelling() {
+    let f = Shaped::new();
+    let out = f.run(&[
+        "customer = session.get(Customer, 2)",
+        "customer.first_name",
+        "session.scalar(select(func.count()).select_from(Customer))",
+        "customer = customer[1]",
+    ]);
+    assert_eq!(out[0]["ok"], json!(true), "{}", out[0]);
+    assert_eq!(
+        out[1]["result"]["value"],
+        f.scalar("SELECT first_name FROM customer WHERE customer_id = 2")
+    );
+    assert_eq!(out[1]["sqlalchemy"], json!("customer.first_name"));
+    assert_eq!(
+        out[2]["result"]["value"],
+        f.scalar("SELECT count(*) FROM customer")
+    );
+    // The short form keeps collections' names apart from variables.
+    let short = f.run(&["customer = customer[1]"]).remove(0);
+    assert_eq!(short["ok"], json!(false), "{short}");
+}
+
+#[test]
+fn a_view_whose_name_holds_a_space_has_a_python_name() {
+    let f = Shaped::new();
+    let v = f.ok("Order_Subtotals.where(Subtotal > 2)");
+    let ids = |rows: Vec<Vec<Value>>| rows.into_iter().map(|r| r[0].clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(answer_rows(&v)),
+        ids(f.query("SELECT OrderID FROM \"Order Subtotals\" WHERE Subtotal > 2"))
+    );
+    let shown = code(&v);
+    assert_eq!(
+        shown,
+        "session.execute(select(Order_Subtotals).where(Order_Subtotals.c.Subtotal > 2)).all()"
+    );
+    let back = f.ok(&shown);
+    assert_eq!(answer_rows(&back), answer_rows(&v));
+    let v = f.ok("Order_Subtotals.count()");
+    assert_eq!(
+        v["result"]["value"],
+        f.scalar("SELECT count(*) FROM \"Order Subtotals\"")
+    );
+    assert_eq!(
+        code(&v),
+        "session.scalar(select(func.count()).select_from(Order_Subtotals))"
+    );
+}

@@ -344,14 +344,19 @@ impl Speller<'_> {
             } => {
                 let join = if column.is_some() {
                     format!(
-                        ".join({}, {} == {secondary}.c.{target_column})",
+                        ".join({}, {} == {})",
                         self.entity(&rel.target),
-                        self.column(&rel.target, &target_key)
+                        self.column(&rel.target, &target_key),
+                        self.column(secondary, target_column)
                     )
                 } else {
                     String::new()
                 };
-                format!("select({call}).select_from({secondary}){join}.where({secondary}.c.{owner_column} == {owner})")
+                format!(
+                    "select({call}).select_from({}){join}.where({} == {owner})",
+                    self.entity(secondary),
+                    self.column(secondary, owner_column)
+                )
             }
             Link::ManyToOne { column: fk } => format!(
                 "select({call}).select_from({}).where({} == {})",

@@ -73,7 +73,10 @@ pub fn get_code(registry: &Registry, obj: &crate::mapper::query::Obj) -> String 
                 .join(", ")
         ),
     };
-    format!("session.get({}, {key})", registry.class_name(&obj.table))
+    format!(
+        "session.get({}, {key})",
+        python::python_name(registry.class_name(&obj.table))
+    )
 }
 
 /// What the spelling of one statement depends on besides its text.

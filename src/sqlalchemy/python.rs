@@ -1,7 +1,7 @@
 //! Python's own spelling of values and names: literals, keywords, helper names.
 
 use crate::mapper::python::KEYWORDS;
-pub use crate::mapper::python::{is_identifier, text_literal};
+pub use crate::mapper::python::{is_identifier, python_name, text_literal};
 use crate::syntax::ast::Literal;
 
 /// A class name as a variable name: `Student` → `student`, `OrderItem` → `order_item`,

@@ -131,7 +131,7 @@ impl Speller<'_> {
     /// The name a table's rows go by in Python: the mapped class (`Student`), or the Core
     /// table itself (`memberships`).
     pub(super) fn entity(&self, table: &str) -> String {
-        self.reg.class_name(table).to_string()
+        python::python_name(self.reg.class_name(table))
     }
 
     /// Whether a table has a mapped class.
@@ -140,11 +140,37 @@ impl Speller<'_> {
     }
 
     /// A column as Python names it: `Student.year`, or `memberships.c.student_id`.
+    /// A column whose name is no Python identifier is its class's attribute
+    /// (`OrderDetail.Unit_Price`), or `table.c["Unit Price"]`.
     pub(super) fn column(&self, table: &str, column: &str) -> String {
+        let t = self.reg.metadata.table(table);
+        let is_column = t.is_some_and(|t| t.column(column).is_some());
         if self.is_mapped(table) {
-            format!("{}.{column}", self.entity(table))
+            let attribute = match t {
+                Some(t) if is_column && !python::is_identifier(column) => {
+                    let attributes = crate::mapper::python::column_attributes(self.reg, t);
+                    t.columns
+                        .iter()
+                        .zip(attributes)
+                        .find(|(c, _)| c.name == column)
+                        .map_or_else(|| column.to_string(), |(_, a)| a)
+                }
+                _ => column.to_string(),
+            };
+            format!("{}.{attribute}", self.entity(table))
+        } else if python::is_identifier(column) || !is_column {
+            format!("{}.c.{column}", self.entity(table))
         } else {
-            format!("{table}.c.{column}")
+            format!("{}.c[{}]", self.entity(table), python::text_literal(column))
+        }
+    }
+
+    /// What starts each column of a table in Python: `InvoiceLine.`, `PlaylistTrack.c.`.
+    fn column_prefix(&self, table: &str) -> String {
+        if self.is_mapped(table) {
+            format!("{}.", self.entity(table))
+        } else {
+            format!("{}.c.", self.entity(table))
         }
     }
 
@@ -156,6 +182,24 @@ impl Speller<'_> {
             .and_then(|t| t.single_key())
             .map(|c| c.name.clone())
             .ok_or_else(|| format!("{table} has no single key column"))
+    }
+
+    /// The key columns of a table, one or several (`actor_id`, `film_id`).
+    pub(super) fn key_columns(&self, table: &str) -> Result<Vec<String>, Why> {
+        match self.reg.metadata.table(table) {
+            Some(t) if !t.primary_key.is_empty() => Ok(t.primary_key.clone()),
+            _ => Err(format!("{table} has no primary key")),
+        }
+    }
+
+    /// The parts of a key as Python values: `[13]`, or `[1, 1]` for `[1, 1]` / `(1, 1)`.
+    pub(super) fn key_parts(&mut self, key: &Expr) -> Result<Vec<String>, Why> {
+        match &key.kind {
+            ExprKind::List(items) if items.len() > 1 => {
+                items.iter().map(|i| self.value(i)).collect()
+            }
+            _ => Ok(vec![self.value(key)?]),
+        }
     }
 
     /// The select as Python: `select(Student).where(...).order_by(...)`.
@@ -239,8 +283,10 @@ impl Speller<'_> {
             ) => {
                 let target_key = self.key_column(&rel.target).unwrap_or_else(|_| "id".into());
                 format!(
-                    "{}.in_(select({secondary}.c.{target_column}).where({secondary}.c.{owner_column} == {key}))",
-                    self.column(&rel.target, &target_key)
+                    "{}.in_(select({}).where({} == {key}))",
+                    self.column(&rel.target, &target_key),
+                    self.column(secondary, target_column),
+                    self.column(secondary, owner_column)
                 )
             }
             (Link::ManyToOne { column }, _) => format!(
@@ -342,11 +388,11 @@ impl Speller<'_> {
             }
             ExprKind::Member(base, Member::Key(key, _)) => {
                 let base = self.read(base)?;
-                self.index(base, key.to_string())
+                self.index(base, vec![key.to_string()])
             }
             ExprKind::Index(base, key) => {
                 let base = self.read(base)?;
-                let key = self.value(key)?;
+                let key = self.key_parts(key)?;
                 self.index(base, key)
             }
             ExprKind::Call(callee, args) => self.call(callee, args),
@@ -474,7 +520,8 @@ impl Speller<'_> {
 
     /// `collection[key]`: `session.get(Student, 13)`, or the one row of a narrowed select; on
     /// an object's relationship `[i]` is a position, as in the Python list SQLAlchemy gives.
-    pub(super) fn index(&mut self, base: Shape, key: String) -> Result<Shape, Why> {
+    pub(super) fn index(&mut self, base: Shape, parts: Vec<String>) -> Result<Shape, Why> {
+        let key = key_text(&parts);
         let s = match base {
             Shape::Select(s) if s.of_object => {
                 let code = format!("{}[{key}]", self.fetch(&s));
@@ -489,43 +536,44 @@ impl Speller<'_> {
             }
             _ => return Err("only a collection can be indexed by key".into()),
         };
-        let key_column = self.key_column(&s.table)?;
-        let entity = self.entity(&s.table);
-        if s.wheres.is_empty() && s.is_plain() && s.whole {
-            return Ok(Shape::Object(
-                s.table,
-                format!("session.get({entity}, {key})"),
-            ));
-        }
-        let mut narrowed = s;
-        narrowed.wheres.push(format!(
-            "{} == {key}",
-            self.column(&narrowed.table, &key_column)
-        ));
-        let code = format!("session.scalars({}).one()", self.select_text(&narrowed));
-        Ok(Shape::Object(narrowed.table, code))
+        self.by_key(s, &parts, "one")
     }
 
     /// `get(key, None)`, SQLAlchemy's `session.get`: the object, or None when there is none.
-    fn get_or_none(&mut self, base: Shape, key: String) -> Result<Shape, Why> {
+    fn get_or_none(&mut self, base: Shape, parts: Vec<String>) -> Result<Shape, Why> {
         let s = self.as_select(base)?;
-        let entity = self.entity(&s.table);
-        if s.wheres.is_empty() && s.is_plain() && s.whole {
-            return Ok(Shape::Object(
+        self.by_key(s, &parts, "one_or_none")
+    }
+
+    /// The row of `s` with this key: `session.get(Student, 13)`, `session.get(FilmActor,
+    /// (1, 1))`, or the select narrowed to it, fetched with `.one()` / `.one_or_none()`.
+    fn by_key(&mut self, s: Select, parts: &[String], fetch: &str) -> Result<Shape, Why> {
+        let key_columns = self.key_columns(&s.table)?;
+        if key_columns.len() != parts.len() {
+            return Err(format!(
+                "the key of {} is {} value(s) ({}), not {}",
                 s.table,
-                format!("session.get({entity}, {key})"),
+                key_columns.len(),
+                key_columns.join(", "),
+                parts.len()
             ));
         }
-        let key_column = self.key_column(&s.table)?;
+        if s.wheres.is_empty() && s.is_plain() && s.whole {
+            let entity = self.entity(&s.table);
+            return Ok(Shape::Object(
+                s.table,
+                format!("session.get({entity}, {})", key_text(parts)),
+            ));
+        }
         let mut narrowed = s;
-        narrowed.wheres.push(format!(
-            "{} == {key}",
-            self.column(&narrowed.table, &key_column)
-        ));
-        let code = format!(
-            "session.scalars({}).one_or_none()",
-            self.select_text(&narrowed)
-        );
+        for (column, value) in key_columns.iter().zip(parts) {
+            narrowed.wheres.push(format!(
+                "{} == {value}",
+                self.column(&narrowed.table, column)
+            ));
+        }
+        let run = if narrowed.whole { "scalars" } else { "execute" };
+        let code = format!("session.{run}({}).{fetch}()", self.select_text(&narrowed));
         Ok(Shape::Object(narrowed.table, code))
     }
 
@@ -625,12 +673,19 @@ impl Speller<'_> {
             "delete" => self.bulk_delete(base),
             "get" => match args {
                 [only] => {
-                    let key = self.value(&only.value)?;
+                    let key = self.key_parts(&only.value)?;
                     self.index(base, key)
                 }
                 [key, default] if is_none(&default.value) => {
-                    let key = self.value(&key.value)?;
+                    let key = self.key_parts(&key.value)?;
                     self.get_or_none(base, key)
+                }
+                [_, _, ..] if args.iter().all(|a| a.keyword.is_none()) => {
+                    let parts = args
+                        .iter()
+                        .map(|a| self.value(&a.value))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    self.index(base, parts)
                 }
                 _ => Err("get() takes one key".into()),
             },
@@ -763,6 +818,7 @@ impl Speller<'_> {
             ExprKind::Name(n) => Ok(self.column(table, n)),
             ExprKind::Literal(crate::syntax::ast::Literal::Text(n)) => Ok(self.column(table, n)),
             ExprKind::Arith(l, op, r) => self.arith(l, *op, r, Some(table)),
+            ExprKind::Neg(x) => Ok(python::negated(&self.row_value(x, table)?)),
             ExprKind::Member(base, Member::Name(col)) => match &base.kind {
                 ExprKind::Name(class) => match self.reg.collection(class) {
                     Some(c) => Ok(self.column(&c.table.name.clone(), &col.name)),
@@ -822,10 +878,10 @@ impl Speller<'_> {
         Ok(match column {
             None => format!("session.scalar(select(func.count()).select_from({sub}))"),
             Some(c) => {
-                let col = c.rsplit('.').next().unwrap_or(&c).to_string();
                 let name_ = self.helper_name("subquery");
                 self.lines.push(format!("{name_} = {sub}"));
-                format!("session.scalar(select(func.{name}({name_}.c.{col})))")
+                let over = on_subquery(&c, &self.column_prefix(&s.table), &format!("{name_}.c."));
+                format!("session.scalar(select(func.{name}({over})))")
             }
         })
     }
@@ -849,6 +905,33 @@ impl Speller<'_> {
                 self.entity(table)
             )),
         }
+    }
+}
+
+/// The code of a value over a table's columns (`InvoiceLine.UnitPrice * InvoiceLine.Quantity`)
+/// over the same columns of a subquery (`subquery.c.UnitPrice * subquery.c.Quantity`): each
+/// `prefix` that starts a name becomes `to`.
+fn on_subquery(code: &str, prefix: &str, to: &str) -> String {
+    let mut out = String::new();
+    let mut rest = code;
+    while let Some(at) = rest.find(prefix) {
+        let starts_name = !rest[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        out.push_str(&rest[..at]);
+        out.push_str(if starts_name { to } else { prefix });
+        rest = &rest[at + prefix.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A key as Python writes it: `13`, or the tuple `(1, 1)` for a key of several columns.
+fn key_text(parts: &[String]) -> String {
+    match parts {
+        [only] => only.clone(),
+        many => format!("({})", many.join(", ")),
     }
 }
 

@@ -310,6 +310,14 @@ fn build_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
         },
         Rule::list => ExprKind::List(pair.into_inner().map(build_expr).collect::<Result<_>>()?),
         Rule::dict => ExprKind::Dict(build_entries(pair)?),
+        Rule::parens if pair.clone().into_inner().any(|p| p.as_rule() == Rule::tuple_comma) => {
+            ExprKind::List(
+                pair.into_inner()
+                    .filter(|p| p.as_rule() != Rule::tuple_comma)
+                    .map(build_expr)
+                    .collect::<Result<_>>()?,
+            )
+        }
         _ => return build_expr(expect(pair.into_inner().next(), span)?),
     };
     Ok(node(kind, span))

@@ -367,7 +367,7 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
     let called = matches!(rest.peek(), Some(Suffix::Call(..)));
     if in_args && is_class_like(name) && !is_method_call(rest) {
         if let Some(attr) = peek_member(rest) {
-            if !METHODS.contains(&attr) {
+            if !METHODS.contains(&attr) && !is_table_columns(rest) {
                 // The column keeps the whole `Class.column` as its span, so the translator can
                 // tell which class it was named by (a column of another class never silently
                 // means a column of the collection).
@@ -376,10 +376,13 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
             }
         }
     }
-    if in_args && peek_member(rest) == Some("c") {
-        let _ = take_member(rest);
+    if in_args && is_table_columns(rest) {
+        // `PlaylistTrack.c.PlaylistId`, a plain table's column. It keeps `PlaylistTrack.c` as
+        // its span: the text before its last dot names the table, so the translator can tell
+        // a column of another table, as for `Class.column`.
+        let c = take_member(rest).map_or(span, |c| span.to(c.span));
         if let Some(column) = take_member(rest) {
-            return Ok((name_expr(&column.name, column.span), Mode::Plain));
+            return Ok((name_expr(&column.name, c), Mode::Plain));
         }
     }
     let prefix = matches!(name, "sa" | "sqlalchemy")
@@ -424,6 +427,14 @@ fn is_method_call(rest: &Rest) -> bool {
     let mut ahead = rest.clone();
     matches!(ahead.next(), Some(Suffix::Member(..)))
         && matches!(ahead.next(), Some(Suffix::Call(..)))
+}
+
+/// Whether the chain goes on with `.c.column`: a Core table's columns.
+fn is_table_columns(rest: &Rest) -> bool {
+    let mut ahead = rest.clone();
+    matches!(ahead.next(), Some(Suffix::Member(c, _)) if c.name == "c")
+        && matches!(ahead.next(), Some(Suffix::Member(..)))
+        && !matches!(ahead.next(), Some(Suffix::Call(..)))
 }
 
 /// Whether a name is spelled as a class (`Student`), so `Student.year` is a column.

@@ -7,7 +7,7 @@ use super::eval::{Eval, Val};
 use crate::error::{Error, Result, Span};
 use crate::mapper::query::Query;
 use crate::schema::ColumnType;
-use crate::sql::{Aggregate, ArithOp as SqlOp, Expr as Sql, Value};
+use crate::sql::{Aggregate, ArithOp as SqlOp, Expr as Sql, SelectItem, Value};
 use crate::syntax::ast::{Argument, ArithOp, Expr, ExprKind, Literal};
 
 /// Aggregates a grouped query's `having(...)` may use.
@@ -107,6 +107,40 @@ impl Eval<'_> {
         Ok(names)
     }
 
+    /// `sum(UnitPrice * Quantity)`, `avg(-credits)`: an aggregate of a value computed from
+    /// each row of `q`, as SQLAlchemy's `func.sum(InvoiceLine.UnitPrice * InvoiceLine.Quantity)`.
+    pub(crate) fn aggregate_of_expression(
+        &mut self,
+        mut q: Query,
+        agg: Aggregate,
+        arg: &Expr,
+        span: Span,
+    ) -> Result<Val> {
+        let table = q.table.clone();
+        let sql = self.row_expr(arg, &table)?;
+        if matches!(agg, Aggregate::Sum | Aggregate::Avg)
+            && self.sql_type(&sql) == Some(ColumnType::Text)
+        {
+            return Err(Error::type_error(
+                arg.span,
+                format!("{}() adds up numbers, and {arg} is text", agg.name()),
+            )
+            .with_hint("min(...) and max(...) work on text; count() counts rows"));
+        }
+        let select = if q.is_shaped() && q.group_by.is_empty() {
+            // Over the rows of a subquery (paged, distinct or chosen columns): its columns.
+            let mut select = q.aggregate_select(agg, None);
+            let over = Sql::Aggregate(agg, Some(Box::new(on_table(sql, "sub"))));
+            select.items = vec![SelectItem::Expr(over, None)];
+            select
+        } else {
+            let label = arg.to_string();
+            q.computed.push((label.clone(), sql));
+            q.aggregate_select(agg, Some(&label))
+        };
+        self.run_aggregate(q, select, agg, span)
+    }
+
     /// `count()`, `sum(credits)`, … of each group, in `having(...)`.
     pub(crate) fn group_aggregate(&mut self, expr: &Expr, table: &str) -> Result<Option<Sql>> {
         let ExprKind::Call(callee, args) = &expr.kind else {
@@ -134,6 +168,13 @@ impl Eval<'_> {
         };
         let column = match args.as_slice() {
             [] if agg == Aggregate::Count => None,
+            [only]
+                if only.keyword.is_none()
+                    && agg != Aggregate::Count
+                    && matches!(only.value.kind, ExprKind::Arith(..) | ExprKind::Neg(_)) =>
+            {
+                Some(Box::new(self.row_expr(&only.value, table)?))
+            }
             [only] if only.keyword.is_none() => Some(Box::new(Sql::column(
                 table,
                 &self.column_name(table, &only.value)?,
@@ -219,6 +260,18 @@ impl Eval<'_> {
             Sql::Aggregate(_, Some(arg)) => self.sql_type(arg),
             _ => None,
         }
+    }
+}
+
+/// A value computed from each row, over the same columns of another source (`sub`).
+fn on_table(e: Sql, table: &str) -> Sql {
+    let inner = |x: Box<Sql>| Box::new(on_table(*x, table));
+    match e {
+        Sql::Column(c) => Sql::column(table, &c.column),
+        Sql::Arith(l, op, r) => Sql::Arith(inner(l), op, inner(r)),
+        Sql::Neg(x) => Sql::Neg(inner(x)),
+        Sql::Floor(x) => Sql::Floor(inner(x)),
+        other => other,
     }
 }
 

@@ -1072,6 +1072,8 @@ impl<'a> Eval<'a> {
             "get"
                 if args.len() > 1
                     && args.iter().all(|a| a.keyword.is_none())
+                    // `get((1, 1), None)` is SQLAlchemy's `session.get(FilmActor, (1, 1))`.
+                    && !matches!(args[args.len() - 1].value.kind, ExprKind::Literal(Literal::None))
                     && self
                         .reg
                         .metadata
@@ -1268,6 +1270,9 @@ impl<'a> Eval<'a> {
             None
         } else {
             let arg = self.single_argument(args, name, span)?;
+            if matches!(arg.kind, ExprKind::Arith(..) | ExprKind::Neg(_)) {
+                return self.aggregate_of_expression(q, agg, arg, span);
+            }
             let column = self.column_name(&q.table, arg)?;
             let is_text = self
                 .reg
@@ -1286,8 +1291,20 @@ impl<'a> Eval<'a> {
             }
             Some(column)
         };
-        self.step(|_| format!("{name}(): computed by the database, no objects are loaded"));
         let select = q.aggregate_select(agg, column.as_deref());
+        self.run_aggregate(q, select, agg, span)
+    }
+
+    /// Runs the SELECT of an aggregate over `q`: one value, or a row per group.
+    pub(crate) fn run_aggregate(
+        &mut self,
+        q: Query,
+        select: Select,
+        agg: Aggregate,
+        span: Span,
+    ) -> Result<Val> {
+        let name = agg.name();
+        self.step(|_| format!("{name}(): computed by the database, no objects are loaded"));
         let rows = match q.as_relationship() {
             Some(parent) => {
                 let origin = (parent.obj.table.clone(), parent.relationship.name.clone());
@@ -1518,12 +1535,20 @@ impl<'a> Eval<'a> {
             )
             .with_hint("pick another name, e.g. s = session.get(Student, 13)"));
         }
-        if self.reg.collection(name).is_some() {
-            return Err(Error::name(
-                span,
-                format!("'{name}' is a collection and cannot be given another meaning"),
-            )
-            .with_hint("pick another name, e.g. s = students[13]"));
+        if let Some(collection) = self.reg.collection(name) {
+            // In Python a variable may shadow anything: in SQLAlchemy's spelling
+            // (`customer = session.get(Customer, 1)`) the name then means the value.
+            if !self.sqlalchemy_spelled_after(span) {
+                return Err(Error::name(
+                    span,
+                    format!("'{name}' is a collection and cannot be given another meaning"),
+                )
+                .with_hint("pick another name, e.g. s = students[13]"));
+            }
+            let class = collection.class_name().to_string();
+            self.trace.note(NoteKind::Binding, format!(
+                "{name} now names this value, as a Python variable would, not the collection {name}; the class {class} still reads it"
+            ));
         }
         let binding = match self.eval(value)? {
             Val::Object(obj) => {
@@ -1562,6 +1587,18 @@ impl<'a> Eval<'a> {
             }
         };
         Ok(binding)
+    }
+}
+
+impl Eval<'_> {
+    /// Whether the value assigned after the name at `target` is written in SQLAlchemy's
+    /// spelling (`session.get(...)`, `select(...)`), where Python's rules for names hold.
+    fn sqlalchemy_spelled_after(&self, target: Span) -> bool {
+        let rest = self.source.get(target.end..).unwrap_or("").trim_start();
+        let value = rest.strip_prefix('=').unwrap_or(rest).trim_start();
+        ["session.", "db.session.", "select(", "sa.", "sqlalchemy."]
+            .iter()
+            .any(|p| value.starts_with(p))
     }
 }
 

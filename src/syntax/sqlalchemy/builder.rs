@@ -58,7 +58,7 @@ impl Projection {
                             .with_hint("e.g. func.count()"),
                     );
                 }
-                self.set_base(base)?;
+                self.set_base(table_of(base))?;
                 self.columns
                     .push(positional(name_expr(&col.name, col.span)));
                 Ok(())
@@ -81,13 +81,23 @@ impl Projection {
                 }
                 let mut inner = Vec::new();
                 for a in args {
-                    if let ExprKind::Member(base, Member::Name(col)) = &a.value.kind {
-                        self.set_base(base)?;
-                        if agg.name != "count" {
-                            inner.push(positional(name_expr(&col.name, col.span)));
+                    match &a.value.kind {
+                        ExprKind::Member(base, Member::Name(col)) => {
+                            self.set_base(table_of(base))?;
+                            if agg.name != "count" {
+                                inner.push(positional(name_expr(&col.name, col.span)));
+                            }
                         }
-                    } else {
-                        return Err(select_error(a.value.span));
+                        // `func.sum(InvoiceLine.UnitPrice * InvoiceLine.Quantity)`.
+                        ExprKind::Arith(..) | ExprKind::Neg(_) if agg.name != "count" => {
+                            let mut classes = Vec::new();
+                            qualifiers(&a.value, &mut classes);
+                            for class in &classes {
+                                self.set_base(class)?;
+                            }
+                            inner.push(positional(expr(a.value.clone(), true)?));
+                        }
+                        _ => return Err(select_error(a.value.span)),
                     }
                 }
                 self.aggregate = Some((agg.clone(), inner));
@@ -98,11 +108,26 @@ impl Projection {
     }
 }
 
+/// The table whose columns `PlaylistTrack.c` names (a Core table's `.c`); any other
+/// expression is itself.
+fn table_of(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Member(table, Member::Name(c))
+            if c.name == "c" && matches!(table.kind, ExprKind::Name(_)) =>
+        {
+            table
+        }
+        _ => e,
+    }
+}
+
 /// The classes named in qualified columns (`Student.year`) inside an expression.
 fn qualifiers(e: &Expr, out: &mut Vec<Expr>) {
     match &e.kind {
-        ExprKind::Member(base, Member::Name(_)) => match &base.kind {
-            ExprKind::Name(n) if is_class_like(n) => out.push((**base).clone()),
+        ExprKind::Member(base, Member::Name(_)) => match &table_of(base).kind {
+            ExprKind::Name(n) if is_class_like(n) || !std::ptr::eq(table_of(base), &**base) => {
+                out.push(table_of(base).clone())
+            }
             _ => qualifiers(base, out),
         },
         ExprKind::Arith(l, _, r) | ExprKind::Compare(l, _, r) => {
