@@ -193,7 +193,11 @@ pub fn all_forms() -> impl Iterator<Item = Form> {
 
 /// `:help` and `:help TOPIC`.
 pub fn command(session: &mut Session, call: &Call<'_>) -> Response {
-    let topic = call.rest.trim_start_matches(':');
+    let typed = call.rest.trim_start_matches(':');
+    let topic = TOPIC_WORDS
+        .iter()
+        .find(|(word, _)| *word == typed)
+        .map_or(typed, |(_, topic)| *topic);
     if topic.is_empty() {
         return call.answer(Ok(Some(overview())));
     }
@@ -216,6 +220,10 @@ pub fn command(session: &mut Session, call: &Call<'_>) -> Response {
     )
     .with_hint(suggestion(topic, known.iter().copied()))))
 }
+
+/// Words a learner types that name a topic by another name: the keyword of a form
+/// (`:help for` is the loops topic, `:help del` the delete one).
+const TOPIC_WORDS: &[(&str, &str)] = &[("for", "loops"), ("del", "delete")];
 
 /// Every topic `:help` knows: the forms, then the methods and commands not already named.
 pub fn topics() -> Vec<&'static str> {
@@ -281,6 +289,14 @@ mod tests {
             Err(e) => panic!("{e}"),
         };
         commands::run_on_session(&mut session, &format!(":help {topic}"))
+    }
+
+    #[test]
+    fn the_keyword_a_learner_types_opens_its_topic() {
+        for (typed, topic) in [("for", "loops"), ("del", "delete")] {
+            assert_eq!(help(typed).text, help(topic).text, ":help {typed}");
+            assert!(help(typed).outcome.is_ok(), ":help {typed}");
+        }
     }
 
     #[test]
