@@ -785,3 +785,19 @@ fn a_view_whose_name_holds_a_space_has_a_python_name() {
         "session.scalar(select(func.count()).select_from(Order_Subtotals))"
     );
 }
+
+#[test]
+fn the_own_database_lesson_takes_a_composite_key_in_sqlalchemys_spelling() {
+    use ormscope::lessons::{self, check};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let course = lessons::load(&dir).expect("the course loads");
+    let lesson = course.lesson(13).expect("the lesson exists");
+    let mut learner = check::session_before(lesson, 4).expect("the step's session");
+    let answer = "session.get(Copy, (4, 2))";
+    let response = learner.run(answer);
+    let verdict = check::judge(lesson, 4, &response, &learner);
+    assert!(
+        matches!(verdict, check::Verdict::Right),
+        "lesson 13 step 5: {answer}: {verdict:?}"
+    );
+}
