@@ -3,79 +3,11 @@
 //! are still open waits for its last line, and an answered write survives `kill -9`.
 
 mod common;
+#[path = "common/driver.rs"]
+mod driver;
 
-use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use driver::Driver;
 use std::time::Duration;
-
-/// How long one answer may take before the test calls it missing.
-const PATIENCE: Duration = Duration::from_secs(30);
-
-/// A running `ormscope --json` with its standard input open and its output read line by line.
-struct Driver {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    answers: Receiver<String>,
-}
-
-impl Driver {
-    fn start(extra: &[&str]) -> Driver {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ormscope"))
-            .arg("--json")
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ormscope starts");
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (send, answers) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Driver {
-            child,
-            stdin,
-            answers,
-        }
-    }
-
-    /// Sends one line, keeping standard input open.
-    fn send(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().expect("stdin is open");
-        writeln!(stdin, "{line}").expect("ormscope reads its input");
-        stdin.flush().expect("the line is sent");
-    }
-
-    /// The next JSON answer, which must come while standard input is still open.
-    fn answer(&self) -> Value {
-        let line = self
-            .answers
-            .recv_timeout(PATIENCE)
-            .expect("an answer arrives before the input ends");
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
-    }
-
-    /// Whether an answer arrives within a short wait (there should be none).
-    fn answer_within(&self, wait: Duration) -> Option<String> {
-        self.answers.recv_timeout(wait).ok()
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn each_statement_is_answered_before_the_next_is_sent() {

@@ -3,8 +3,12 @@
 //! a plain `io` error that never shows the password.
 
 mod common;
+#[path = "common/driver.rs"]
+mod driver;
 #[path = "common/pg.rs"]
 mod pg;
+
+use driver::Driver;
 
 use common::run_args;
 
@@ -383,67 +387,6 @@ fn dividing_a_column_by_zero_is_the_same_error_as_on_sqlite() {
     assert_eq!(run.out[0]["error"]["kind"], "type");
 }
 
-/// A running `ormscope --json` on a server, driven one statement at a time (so the test can
-/// act on the server between two statements).
-struct Driver {
-    child: std::process::Child,
-    stdin: std::process::ChildStdin,
-    answers: std::sync::mpsc::Receiver<String>,
-}
-
-impl Driver {
-    fn start(url: &str) -> Driver {
-        use std::io::BufRead;
-        use std::process::{Command, Stdio};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ormscope"))
-            .args(["--db", url, "--reset", "--json"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ormscope starts");
-        let stdin = child.stdin.take().expect("stdin is piped");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (send, answers) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Driver {
-            child,
-            stdin,
-            answers,
-        }
-    }
-
-    /// Sends one statement and waits (at most `patience`) for its answer.
-    fn ask_within(&mut self, statement: &str, patience: std::time::Duration) -> serde_json::Value {
-        use std::io::Write;
-        writeln!(self.stdin, "{statement}").expect("ormscope reads its input");
-        self.stdin.flush().expect("the statement is sent");
-        let line = self
-            .answers
-            .recv_timeout(patience)
-            .unwrap_or_else(|_| panic!("no answer to {statement} within {patience:?}"));
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
-    }
-
-    fn ask(&mut self, statement: &str) -> serde_json::Value {
-        self.ask_within(statement, std::time::Duration::from_secs(60))
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// The process id of the server's backend for ormscope's connection (the one other than psql's).
 fn backend_of_ormscope(server: &pg::Server) -> String {
     let listed = server
@@ -492,7 +435,7 @@ impl Drop for Frozen {
 fn a_frozen_backend_is_given_up_after_the_timeout_and_the_next_statement_runs() {
     let server = server();
     let url = server.url();
-    let mut ormscope = Driver::start(&url);
+    let mut ormscope = Driver::start(&["--db", &url, "--reset"]);
     assert_eq!(ormscope.ask(":timeout 1")["ok"], true);
     assert_eq!(ormscope.ask("students.count()")["result"]["value"], 40);
     // A backend that is stopped answers neither its statement_timeout nor a cancel request:
@@ -527,7 +470,7 @@ fn a_frozen_backend_is_given_up_after_the_timeout_and_the_next_statement_runs() 
 fn after_the_server_ends_the_connection_the_next_statement_connects_again_and_runs() {
     let server = server();
     let url = server.url();
-    let mut ormscope = Driver::start(&url);
+    let mut ormscope = Driver::start(&["--db", &url, "--reset"]);
     assert_eq!(ormscope.ask(":timeout 3")["ok"], true);
     assert_eq!(ormscope.ask("students.count()")["result"]["value"], 40);
     end_ormscope_connection(&server);
@@ -551,7 +494,7 @@ fn after_the_server_ends_the_connection_the_next_statement_connects_again_and_ru
 fn a_transaction_lost_with_the_connection_is_said_to_be_lost_and_its_write_is_gone() {
     let server = server();
     let url = server.url();
-    let mut ormscope = Driver::start(&url);
+    let mut ormscope = Driver::start(&["--db", &url, "--reset"]);
     assert_eq!(ormscope.ask("begin")["ok"], true);
     let write = ormscope.ask("students[13].name = 'Zed'");
     assert_eq!(write["ok"], true, "{write}");
@@ -577,7 +520,7 @@ fn a_transaction_lost_with_the_connection_is_said_to_be_lost_and_its_write_is_go
 fn a_server_that_is_gone_is_an_io_error_that_says_what_to_do() {
     let server = server();
     let url = server.url();
-    let mut ormscope = Driver::start(&url);
+    let mut ormscope = Driver::start(&["--db", &url, "--reset"]);
     assert_eq!(ormscope.ask("students.count()")["result"]["value"], 40);
     drop(server);
     let answer = ormscope.ask("students[13].name");
