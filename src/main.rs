@@ -373,7 +373,7 @@ fn run(cli: Cli) -> u8 {
         if let Some(stream) = &stream {
             stream.expect(&read.text);
         }
-        let quit = matches!(read.text.trim(), ":quit" | ":q" | ":exit");
+        let quit = ormscope::shell::commands::is_quit(&read.text);
         let response = shell.run_read(read);
         failed |= !response.ok();
         let flush = waiting || terminal;

@@ -523,3 +523,13 @@ fn help_inside_the_course_lists_its_commands_and_task_shows_the_step_again() {
         "the prompt's own help follows: {out}"
     );
 }
+
+#[test]
+fn exit_leaves_the_course_as_quit_does() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = learn(home.path(), &[], "exit()\nstudents\n");
+    assert!(
+        !out.contains("→ 40 rows"),
+        "nothing after exit() runs: {out}"
+    );
+}

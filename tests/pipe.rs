@@ -72,3 +72,18 @@ fn an_answered_write_survives_kill_9() {
     let name = db.scalar("SELECT name FROM students WHERE name = 'Grace Hopper'");
     assert_eq!(name, "Grace Hopper");
 }
+
+#[test]
+fn pythons_exit_and_quit_leave_as_quit_does() {
+    for word in ["exit()", "quit()", "exit", "quit", ":quit"] {
+        let r = common::run_args_stdin(
+            &["--json"],
+            format!("students.count()\n{word}\nclasses.count()\n"),
+            true,
+        );
+        assert_eq!(r.status, 0, "{word}: {}", r.stderr);
+        let inputs: Vec<&str> = r.out.iter().filter_map(|a| a["input"].as_str()).collect();
+        assert_eq!(inputs, ["students.count()", word], "{word} ends the run");
+        assert_eq!(r.out[1]["ok"], true, "{}", r.out[1]);
+    }
+}

@@ -33,7 +33,8 @@ impl Key {
             "" => Key::Next,
             "b" | "B" => Key::Back,
             "r" | "R" => Key::Restart,
-            "q" | "Q" | ":quit" | ":q" | ":exit" => Key::Quit,
+            "q" | "Q" => Key::Quit,
+            _ if crate::shell::commands::is_quit(line) => Key::Quit,
             _ => Key::Statement(line.to_string()),
         }
     }

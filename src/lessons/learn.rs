@@ -543,7 +543,7 @@ impl Tutor {
     fn handle(&mut self, input: &str) -> Flow {
         let input = input.trim();
         match input {
-            ":quit" | ":q" | ":exit" => return Flow::Quit,
+            _ if crate::shell::commands::is_quit(input) => return Flow::Quit,
             ":hint" => self.hint(),
             ":task" => self.show_task(),
             ":help" => self.help(""),

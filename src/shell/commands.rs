@@ -280,6 +280,16 @@ pub fn find(word: &str) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.is_named(word))
 }
 
+/// What Python and IPython leave with, which a learner types by reflex: it leaves here too.
+const PYTHON_EXITS: &[&str] = &["exit", "exit()", "quit", "quit()"];
+
+/// Whether a line asks to leave: `:quit` or one of its aliases (`:q`, `:exit`), or Python's
+/// `exit()` / `quit()`. Every front end (the prompt, a pipe, the course, a demo) asks here.
+pub fn is_quit(line: &str) -> bool {
+    let line = line.trim();
+    PYTHON_EXITS.contains(&line) || find(line).is_some_and(|c| c.name == ":quit")
+}
+
 /// Every command name, for completion.
 pub fn names() -> Vec<&'static str> {
     COMMANDS.iter().map(|c| c.name).collect()

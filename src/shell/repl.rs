@@ -190,7 +190,7 @@ pub fn run(shell: &mut Shell, history: Option<PathBuf>) -> u8 {
         if line.trim().is_empty() {
             continue;
         }
-        if matches!(line.trim(), ":quit" | ":q" | ":exit") {
+        if super::commands::is_quit(&line) {
             break;
         }
         if line.trim() == ":reset" {
