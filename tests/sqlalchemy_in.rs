@@ -713,6 +713,15 @@ fn a_plain_tables_columns_are_read_as_sqlalchemy_writes_them() {
         .run(&["Track.where(PlaylistTrack.c.TrackId == 1)"])
         .remove(0);
     assert_eq!(v["ok"], json!(false), "{v}");
+    let message = v["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        message.starts_with("PlaylistTrack.c.TrackId is a column of PlaylistTrack, not of Track"),
+        "the refusal quotes the column as written: {message}"
+    );
+    assert_eq!(
+        v["error"]["column"], 13,
+        "the caret is under the column: {v}"
+    );
 }
 
 #[test]

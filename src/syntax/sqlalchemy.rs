@@ -377,12 +377,11 @@ fn head(root: Expr, name: &str, rest: &mut Rest, in_args: bool) -> Result<(Expr,
         }
     }
     if in_args && is_table_columns(rest) {
-        // `PlaylistTrack.c.PlaylistId`, a plain table's column. It keeps `PlaylistTrack.c` as
-        // its span: the text before its last dot names the table, so the translator can tell
-        // a column of another table, as for `Class.column`.
-        let c = take_member(rest).map_or(span, |c| span.to(c.span));
+        // `PlaylistTrack.c.PlaylistId`, a plain table's column. It keeps the whole of it as its
+        // span, as `Class.column` does, so the translator can tell a column of another table.
+        let _ = take_member(rest);
         if let Some(column) = take_member(rest) {
-            return Ok((name_expr(&column.name, c), Mode::Plain));
+            return Ok((name_expr(&column.name, span.to(column.span)), Mode::Plain));
         }
     }
     let prefix = matches!(name, "sa" | "sqlalchemy")

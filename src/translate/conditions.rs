@@ -519,6 +519,7 @@ impl Eval<'_> {
             return Ok(());
         };
         let class = class.trim();
+        let class = class.strip_suffix(".c").unwrap_or(class);
         let this = self.class_of(table);
         let Some(named) = self.reg.collection(class) else {
             return Err(
