@@ -287,7 +287,12 @@ const PYTHON_EXITS: &[&str] = &["exit", "exit()", "quit", "quit()"];
 /// `exit()` / `quit()`. Every front end (the prompt, a pipe, the course, a demo) asks here.
 pub fn is_quit(line: &str) -> bool {
     let line = line.trim();
-    PYTHON_EXITS.contains(&line) || find(line).is_some_and(|c| c.name == ":quit")
+    is_python_exit(line) || (line.starts_with(':') && find(line).is_some_and(|c| c.name == ":quit"))
+}
+
+/// Whether a line is Python's `exit()` / `quit()` (or the bare names, as IPython takes them).
+pub fn is_python_exit(line: &str) -> bool {
+    PYTHON_EXITS.contains(&line.trim())
 }
 
 /// Every command name, for completion.

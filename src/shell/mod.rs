@@ -188,7 +188,7 @@ impl Shell {
 
     /// The answer to one input, before it is recorded.
     fn answer(&mut self, input: &str, parsed: Option<crate::error::Result<Statement>>) -> Response {
-        if commands::is_quit(input) && !input.trim_start().starts_with(':') {
+        if commands::is_python_exit(input) {
             // Python's exit() or quit(), typed by reflex: answered as :quit is.
             let mut response = self.answer(":quit", None);
             response.input = input.to_string();
